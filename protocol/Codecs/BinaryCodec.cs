@@ -1,0 +1,373 @@
+using System.Buffers.Binary;
+using System.Text;
+using GridEdge.Protocol.Records;
+using GridEdge.Protocol.Wire;
+
+namespace GridEdge.Protocol.Codecs;
+
+/// <summary>
+/// The compact encoding: "GEB1", a message type byte, then varints. A batch of readings names each series
+/// (sensor, quantity, unit, decimal scale) once, and each reading carries a series index, a time delta and
+/// scaled integers, so a minute aggregate costs about 10 bytes. Lossless: a series whose values are not exact
+/// decimals with at most 6 places falls back to 8-byte doubles. The layout is in docs/wire.md.
+/// </summary>
+public static class BinaryCodec
+{
+    private const byte TypeBatch = 1, TypeStatus = 2, TypeAck = 3;
+    private const byte KindReading = 1;
+    private const byte TimeInMilliseconds = 0, TimeInSeconds = 1;
+    private const byte RawDoubles = 255;
+    private const int MaxDecimals = 6;
+    private const int MaxSeries = 4096;
+    private static readonly double[] Pow10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6];
+    private static readonly long MinUnixMs = DateTimeOffset.MinValue.ToUnixTimeMilliseconds();
+    private static readonly long MaxUnixMs = DateTimeOffset.MaxValue.ToUnixTimeMilliseconds();
+
+    public static byte[] Encode(IWireMessage message)
+    {
+        var w = new ByteWriter(256);
+        Span<byte> header = stackalloc byte[PayloadHeader.Length];
+        PayloadHeader.Write(header, WireFormat.Binary);
+        w.Write(header);
+        switch (message)
+        {
+            case Batch b: w.Byte(TypeBatch); EncodeBatch(ref w, b); break;
+            case GatewayStatus s:
+                w.Byte(TypeStatus);
+                w.String(s.GatewayId);
+                w.Byte((byte)s.State);
+                w.String(s.SoftwareVersion);
+                w.String(s.ConfigVersion);
+                Span<byte> guid = stackalloc byte[16];
+                s.BootId.TryWriteBytes(guid);
+                w.Write(guid);
+                w.ZigZag(s.Timestamp.ToUnixTimeMilliseconds());
+                break;
+            case Ack a:
+                w.Byte(TypeAck);
+                w.String(a.GatewayId);
+                w.String(a.Stream);
+                w.VarUInt((ulong)a.Ranges.Count);
+                foreach (var r in a.Ranges) { w.VarUInt((ulong)r.From); w.VarUInt((ulong)(r.To - r.From)); }
+                break;
+            default: throw new ArgumentException($"cannot encode {message.GetType().Name}", nameof(message));
+        }
+        return w.ToArray();
+    }
+
+    private static void EncodeBatch(ref ByteWriter w, Batch b)
+    {
+        w.String(b.GatewayId);
+        w.String(b.Stream);
+        w.VarUInt((ulong)b.FirstSeq);
+        w.VarUInt((ulong)b.Records.Count);
+        if (b.Records.Count == 0) { w.Byte(KindReading); return; }
+        if (!b.Records.All(r => r is Reading)) throw new ArgumentException($"stream '{b.Stream}': only readings have a binary layout yet", nameof(b));
+        w.Byte(KindReading);
+
+        var readings = b.Records.Cast<Reading>().ToArray();
+        var wholeSeconds = readings.All(r => r.Timestamp.ToUnixTimeMilliseconds() % 1000 == 0);
+        long Units(Reading r) => wholeSeconds ? r.Timestamp.ToUnixTimeSeconds() : r.Timestamp.ToUnixTimeMilliseconds();
+
+        var seriesIndex = new Dictionary<(string, string, string), int>();
+        var series = new List<(string Sensor, string Quantity, string Unit, List<Reading> Members)>();
+        var indexOf = new int[readings.Length];
+        for (var i = 0; i < readings.Length; i++)
+        {
+            var r = readings[i];
+            var key = (r.SensorId, r.Quantity, r.Unit);
+            if (!seriesIndex.TryGetValue(key, out var idx))
+            {
+                idx = series.Count;
+                seriesIndex[key] = idx;
+                series.Add((r.SensorId, r.Quantity, r.Unit, []));
+            }
+            series[idx].Members.Add(r);
+            indexOf[i] = idx;
+        }
+        var decimals = series.Select(s => ChooseDecimals(s.Members)).ToArray();
+
+        w.Byte(wholeSeconds ? TimeInSeconds : TimeInMilliseconds);
+        var previous = Units(readings[0]);
+        w.ZigZag(previous);
+        w.VarUInt((ulong)series.Count);
+        for (var s = 0; s < series.Count; s++)
+        {
+            w.String(series[s].Sensor);
+            w.String(series[s].Quantity);
+            w.String(series[s].Unit);
+            w.Byte(decimals[s]);
+        }
+        for (var i = 0; i < readings.Length; i++)
+        {
+            var r = readings[i];
+            var d = decimals[indexOf[i]];
+            w.VarUInt((ulong)indexOf[i]);
+            var t = Units(r);
+            w.ZigZag(t - previous);
+            previous = t;
+            w.Byte((byte)((byte)r.Clock | (r.Window is null ? 0 : 0b100) | ((byte)r.Flag << 3)));
+            if (r.Window is not { } win)
+            {
+                WriteValue(ref w, r.Value, d);
+                continue;
+            }
+            WriteValue(ref w, win.Avg, d);
+            if (d == RawDoubles) { w.Double(win.Min); w.Double(win.Max); }
+            else
+            {
+                var avg = Scale(win.Avg, d);
+                w.ZigZag(avg - Scale(win.Min, d));
+                w.ZigZag(Scale(win.Max, d) - avg);
+            }
+            w.VarUInt((ulong)win.Count);
+            w.VarUInt((ulong)win.WindowSeconds);
+        }
+    }
+
+    private static void WriteValue(ref ByteWriter w, double v, byte decimals)
+    {
+        if (decimals == RawDoubles) w.Double(v);
+        else w.ZigZag(Scale(v, decimals));
+    }
+
+    private static long Scale(double v, byte decimals) => (long)Math.Round(v * Pow10[decimals]);
+
+    private static byte ChooseDecimals(List<Reading> members)
+    {
+        for (byte d = 0; d <= MaxDecimals; d++)
+        {
+            var ok = true;
+            foreach (var r in members)
+            {
+                if (!Exact(r.Value, d) || (r.Window is { } w && (!Exact(w.Min, d) || !Exact(w.Max, d) || !Exact(w.Avg, d)))) { ok = false; break; }
+            }
+            if (ok) return d;
+        }
+        return RawDoubles;
+    }
+
+    private static bool Exact(double v, byte d)
+    {
+        var scaled = v * Pow10[d];
+        if (!(Math.Abs(scaled) < 1e15)) return false;
+        return Math.Round(scaled) / Pow10[d] == v;
+    }
+
+    /// <summary>Decodes the binary body (after the header).</summary>
+    public static DecodeResult<IWireMessage> DecodeBody(ReadOnlySpan<byte> body)
+    {
+        var r = new ByteReader(body);
+        if (!r.Byte(out var type)) return DecodeResult<IWireMessage>.Fail("type", "missing message type byte");
+        var result = type switch
+        {
+            TypeBatch => DecodeBatch(ref r),
+            TypeStatus => DecodeStatus(ref r),
+            TypeAck => DecodeAck(ref r),
+            _ => DecodeResult<IWireMessage>.Fail("type", $"message type {type} is not batch (1), status (2) or ack (3)"),
+        };
+        if (result.Ok && r.Remaining > 0) return DecodeResult<IWireMessage>.Fail("$", $"{r.Remaining} bytes left over after the message");
+        return result;
+    }
+
+    private static DecodeResult<IWireMessage> Truncated(string field, in ByteReader r) =>
+        DecodeResult<IWireMessage>.Fail(field, $"truncated or malformed at byte {r.Position + PayloadHeader.Length + 1}");
+
+    private static DecodeResult<IWireMessage> DecodeStatus(ref ByteReader r)
+    {
+        if (!r.String(out var gw)) return Truncated("gatewayId", r);
+        if (!r.Byte(out var state)) return Truncated("state", r);
+        if (state > 1) return DecodeResult<IWireMessage>.Fail("state", $"{state} is neither offline (0) nor online (1)");
+        if (!r.String(out var sw)) return Truncated("softwareVersion", r);
+        if (!r.String(out var cfg)) return Truncated("configVersion", r);
+        if (!r.Bytes(16, out var guid)) return Truncated("bootId", r);
+        if (!r.ZigZag(out var ms)) return Truncated("timestamp", r);
+        if (ms < MinUnixMs || ms > MaxUnixMs) return DecodeResult<IWireMessage>.Fail("timestamp", $"{ms} ms is out of range");
+        return DecodeResult<IWireMessage>.Success(new GatewayStatus(gw, (GatewayState)state, sw, cfg, new Guid(guid), DateTimeOffset.FromUnixTimeMilliseconds(ms)));
+    }
+
+    private static DecodeResult<IWireMessage> DecodeAck(ref ByteReader r)
+    {
+        if (!r.String(out var gw)) return Truncated("gatewayId", r);
+        if (!r.String(out var stream)) return Truncated("stream", r);
+        if (!r.VarUInt(out var count)) return Truncated("ranges", r);
+        if (count > (ulong)r.Remaining) return DecodeResult<IWireMessage>.Fail("ranges", $"{count} ranges cannot fit in {r.Remaining} bytes");
+        var ranges = new SeqRange[count];
+        for (var i = 0; i < ranges.Length; i++)
+        {
+            if (!r.VarUInt(out var from) || !r.VarUInt(out var span)) return Truncated($"ranges[{i}]", r);
+            if (from > long.MaxValue / 2 || span > long.MaxValue / 2) return DecodeResult<IWireMessage>.Fail($"ranges[{i}]", "sequence number out of range");
+            ranges[i] = new SeqRange((long)from, (long)(from + span));
+        }
+        return DecodeResult<IWireMessage>.Success(new Ack(gw, stream, ranges));
+    }
+
+    private static DecodeResult<IWireMessage> DecodeBatch(ref ByteReader r)
+    {
+        if (!r.String(out var gw)) return Truncated("gatewayId", r);
+        if (!r.String(out var stream)) return Truncated("stream", r);
+        if (!r.VarUInt(out var firstSeq)) return Truncated("firstSeq", r);
+        if (firstSeq > long.MaxValue / 2) return DecodeResult<IWireMessage>.Fail("firstSeq", $"{firstSeq} is out of range");
+        if (!r.VarUInt(out var count)) return Truncated("records", r);
+        if (count > Validation.MaxRecordsPerBatch) return DecodeResult<IWireMessage>.Fail("records", $"{count} records, more than {Validation.MaxRecordsPerBatch}");
+        if (!r.Byte(out var kind)) return Truncated("kind", r);
+        if (kind != KindReading) return DecodeResult<IWireMessage>.Fail("kind", $"record kind {kind} has no binary layout (1 = reading)");
+        if (count == 0) return DecodeResult<IWireMessage>.Success(new Batch(gw, stream, (long)firstSeq, []));
+        // Each reading takes at least 3 bytes: refuse a count the payload cannot hold before allocating for it.
+        if (count > (ulong)r.Remaining / 3) return DecodeResult<IWireMessage>.Fail("records", $"{count} records cannot fit in {r.Remaining} bytes");
+
+        if (!r.Byte(out var timeUnit) || timeUnit > TimeInSeconds) return DecodeResult<IWireMessage>.Fail("timeUnit", "missing, or neither milliseconds (0) nor seconds (1)");
+        if (!r.ZigZag(out var time)) return Truncated("baseTime", r);
+        if (!r.VarUInt(out var seriesCount)) return Truncated("series", r);
+        if (seriesCount == 0 || seriesCount > MaxSeries) return DecodeResult<IWireMessage>.Fail("series", $"{seriesCount} series, expected 1-{MaxSeries}");
+        var series = new (string Sensor, string Quantity, string Unit, byte Decimals)[seriesCount];
+        for (var s = 0; s < series.Length; s++)
+        {
+            if (!r.String(out var sensor)) return Truncated($"series[{s}].sensorId", r);
+            if (!r.String(out var quantity)) return Truncated($"series[{s}].quantity", r);
+            if (!r.String(out var unit)) return Truncated($"series[{s}].unit", r);
+            if (!r.Byte(out var d)) return Truncated($"series[{s}].decimals", r);
+            if (d > MaxDecimals && d != RawDoubles) return DecodeResult<IWireMessage>.Fail($"series[{s}].decimals", $"{d} is not 0-{MaxDecimals} or {RawDoubles}");
+            series[s] = (sensor, quantity, unit, d);
+        }
+        var records = new Record[count];
+        var msPerUnit = timeUnit == TimeInSeconds ? 1000L : 1L;
+        for (var i = 0; i < records.Length; i++)
+        {
+            if (!r.VarUInt(out var idx)) return Truncated($"records[{i}].series", r);
+            if (idx >= (ulong)series.Length) return DecodeResult<IWireMessage>.Fail($"records[{i}].series", $"index {idx} but only {series.Length} series");
+            var (sensor, quantity, unit, d) = series[idx];
+            if (!r.ZigZag(out var delta)) return Truncated($"records[{i}].timestamp", r);
+            time += delta;
+            if (time < MinUnixMs / msPerUnit || time > MaxUnixMs / msPerUnit) return DecodeResult<IWireMessage>.Fail($"records[{i}].timestamp", "out of range");
+            if (!r.Byte(out var flags)) return Truncated($"records[{i}].flags", r);
+            if (!ReadValue(ref r, d, out var value)) return Truncated($"records[{i}].value", r);
+            Aggregate? window = null;
+            if ((flags & 0b100) != 0)
+            {
+                double min, max;
+                if (d == RawDoubles)
+                {
+                    if (!r.Double(out min) || !r.Double(out max)) return Truncated($"records[{i}].window", r);
+                }
+                else
+                {
+                    if (!r.ZigZag(out var below) || !r.ZigZag(out var above)) return Truncated($"records[{i}].window", r);
+                    var avg = Scale(value, d);
+                    min = (avg - below) / Pow10[d];
+                    max = (avg + above) / Pow10[d];
+                }
+                if (!r.VarUInt(out var n) || !r.VarUInt(out var seconds)) return Truncated($"records[{i}].window.count", r);
+                if (n > int.MaxValue || seconds > int.MaxValue) return DecodeResult<IWireMessage>.Fail($"records[{i}].window", "count or window length out of range");
+                window = new Aggregate(min, value, max, (int)n, (int)seconds);
+            }
+            records[i] = new Reading(sensor, quantity, unit, value, window, (DataFlag)(flags >> 3), DateTimeOffset.FromUnixTimeMilliseconds(time * msPerUnit), (ClockQuality)(flags & 0b11));
+        }
+        return DecodeResult<IWireMessage>.Success(new Batch(gw, stream, (long)firstSeq, records));
+    }
+
+    private static bool ReadValue(ref ByteReader r, byte decimals, out double value)
+    {
+        if (decimals == RawDoubles) return r.Double(out value);
+        value = 0;
+        if (!r.ZigZag(out var scaled)) return false;
+        value = scaled / Pow10[decimals];
+        return true;
+    }
+
+    private struct ByteWriter(int capacity)
+    {
+        private byte[] _buffer = new byte[capacity];
+        private int _length;
+
+        private Span<byte> Reserve(int n)
+        {
+            if (_length + n > _buffer.Length) Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, _length + n));
+            var span = _buffer.AsSpan(_length, n);
+            _length += n;
+            return span;
+        }
+
+        public void Byte(byte b) => Reserve(1)[0] = b;
+        public void Write(ReadOnlySpan<byte> bytes) => bytes.CopyTo(Reserve(bytes.Length));
+        public void Double(double v) => BinaryPrimitives.WriteDoubleLittleEndian(Reserve(8), v);
+        public void ZigZag(long v) => VarUInt((ulong)((v << 1) ^ (v >> 63)));
+
+        public void VarUInt(ulong v)
+        {
+            while (v >= 0x80) { Byte((byte)(v | 0x80)); v >>= 7; }
+            Byte((byte)v);
+        }
+
+        public void String(string s)
+        {
+            var n = Encoding.UTF8.GetByteCount(s);
+            VarUInt((ulong)n);
+            Encoding.UTF8.GetBytes(s, Reserve(n));
+        }
+
+        public readonly byte[] ToArray() => _buffer.AsSpan(0, _length).ToArray();
+    }
+
+    private ref struct ByteReader(ReadOnlySpan<byte> data)
+    {
+        private const int MaxString = 1024;
+        private readonly ReadOnlySpan<byte> _data = data;
+        public int Position { get; private set; }
+        public readonly int Remaining => _data.Length - Position;
+
+        public bool Byte(out byte b)
+        {
+            b = 0;
+            if (Position >= _data.Length) return false;
+            b = _data[Position++];
+            return true;
+        }
+
+        public bool Bytes(int n, out ReadOnlySpan<byte> bytes)
+        {
+            bytes = default;
+            if (Remaining < n) return false;
+            bytes = _data.Slice(Position, n);
+            Position += n;
+            return true;
+        }
+
+        public bool VarUInt(out ulong v)
+        {
+            v = 0;
+            for (var shift = 0; shift < 64; shift += 7)
+            {
+                if (!Byte(out var b)) return false;
+                v |= (ulong)(b & 0x7F) << shift;
+                if ((b & 0x80) == 0) return true;
+            }
+            return false;
+        }
+
+        public bool ZigZag(out long v)
+        {
+            v = 0;
+            if (!VarUInt(out var u)) return false;
+            v = (long)(u >> 1) ^ -(long)(u & 1);
+            return true;
+        }
+
+        public bool Double(out double v)
+        {
+            v = 0;
+            if (!Bytes(8, out var b)) return false;
+            v = BinaryPrimitives.ReadDoubleLittleEndian(b);
+            return true;
+        }
+
+        public bool String(out string s)
+        {
+            s = "";
+            if (!VarUInt(out var n) || n > MaxString || !Bytes((int)n, out var bytes)) return false;
+            try { s = new UTF8Encoding(false, true).GetString(bytes); }
+            catch (DecoderFallbackException) { return false; }
+            return true;
+        }
+    }
+}

@@ -1,0 +1,80 @@
+using GridEdge.Protocol.Records;
+using GridEdge.Protocol.Wire;
+
+namespace GridEdge.Protocol.Codecs;
+
+/// <summary>Checks a decoded message against the protocol's rules, naming the first field that breaks one.</summary>
+public static class Validation
+{
+    public const int MaxRecordsPerBatch = 10_000;
+    public const int MaxIdLength = 64;
+
+    public static DecodeError? Check(IWireMessage message) => message switch
+    {
+        Batch b => CheckBatch(b),
+        GatewayStatus s => CheckGatewayId(s.GatewayId) ?? CheckText("softwareVersion", s.SoftwareVersion) ?? CheckText("configVersion", s.ConfigVersion),
+        Ack a => CheckAck(a),
+        _ => new DecodeError("type", $"unknown message type {message.GetType().Name}"),
+    };
+
+    private static DecodeError? CheckGatewayId(string? id) =>
+        GatewayIds.IsValid(id) ? null : new DecodeError("gatewayId", $"'{id}' is not a gateway id ({GatewayIds.Rule})");
+
+    private static DecodeError? CheckText(string field, string? value) =>
+        value is null ? new DecodeError(field, "missing") : value.Length > MaxIdLength ? new DecodeError(field, $"longer than {MaxIdLength} characters") : null;
+
+    private static DecodeError? CheckStream(string? stream) =>
+        stream is not null && Streams.IsKnown(stream) ? null : new DecodeError("stream", $"'{stream}' is not one of {string.Join(", ", Streams.All)}");
+
+    private static DecodeError? CheckAck(Ack a)
+    {
+        var error = CheckGatewayId(a.GatewayId) ?? CheckStream(a.Stream);
+        if (error is not null) return error;
+        if (a.Ranges is null || a.Ranges.Count == 0) return new DecodeError("ranges", "an ack needs at least one range");
+        for (var i = 0; i < a.Ranges.Count; i++)
+        {
+            var r = a.Ranges[i];
+            if (r.From < 1 || r.To < r.From) return new DecodeError($"ranges[{i}]", $"{r.From}-{r.To} is not a range of sequence numbers >= 1");
+        }
+        return null;
+    }
+
+    private static DecodeError? CheckBatch(Batch b)
+    {
+        var error = CheckGatewayId(b.GatewayId) ?? CheckStream(b.Stream);
+        if (error is not null) return error;
+        if (b.FirstSeq < 1) return new DecodeError("firstSeq", $"{b.FirstSeq} is below 1");
+        if (b.Records is null || b.Records.Count == 0) return new DecodeError("records", "a batch needs at least one record");
+        if (b.Records.Count > MaxRecordsPerBatch) return new DecodeError("records", $"{b.Records.Count} records, more than {MaxRecordsPerBatch}");
+        var expected = Streams.RecordType(b.Stream);
+        for (var i = 0; i < b.Records.Count; i++)
+        {
+            var record = b.Records[i];
+            if (record is null) return new DecodeError($"records[{i}]", "null");
+            if (expected is null || record.GetType() != expected)
+                return new DecodeError($"records[{i}].kind", $"a {record.GetType().Name} does not belong on stream '{b.Stream}'");
+            if (record is Reading reading && CheckReading(reading) is { } e) return e with { Field = $"records[{i}].{e.Field}" };
+        }
+        return null;
+    }
+
+    public static DecodeError? CheckReading(Reading r)
+    {
+        if (string.IsNullOrEmpty(r.SensorId) || r.SensorId.Length > MaxIdLength) return new DecodeError("sensorId", $"'{r.SensorId}' must be 1-{MaxIdLength} characters");
+        if (r.Quantity is null || !Quantities.IsKnown(r.Quantity)) return new DecodeError("quantity", $"'{r.Quantity}' is not one of {string.Join(", ", Quantities.All)}");
+        if (r.Unit is null || !Quantities.IsValidUnit(r.Quantity, r.Unit))
+            return new DecodeError("unit", $"'{r.Unit}' is not a unit of {r.Quantity} (expected {string.Join(" or ", Quantities.UnitsOf(r.Quantity))})");
+        if (!double.IsFinite(r.Value)) return new DecodeError("value", $"{r.Value} is not a finite number");
+        if (!Enum.IsDefined(r.Flag)) return new DecodeError("flag", $"{(int)r.Flag} is not a data flag");
+        if (!Enum.IsDefined(r.Clock)) return new DecodeError("clock", $"{(int)r.Clock} is not a clock quality");
+        if (r.Window is { } w)
+        {
+            if (!double.IsFinite(w.Min) || !double.IsFinite(w.Avg) || !double.IsFinite(w.Max)) return new DecodeError("window", "min, avg and max must be finite numbers");
+            if (!(w.Min <= w.Avg && w.Avg <= w.Max)) return new DecodeError("window", $"min {w.Min} <= avg {w.Avg} <= max {w.Max} does not hold");
+            if (w.Avg != r.Value) return new DecodeError("value", $"{r.Value} differs from the window's avg {w.Avg}");
+            if (w.Count < 1) return new DecodeError("window.count", $"{w.Count} is below 1");
+            if (w.WindowSeconds < 1) return new DecodeError("window.windowSeconds", $"{w.WindowSeconds} is below 1");
+        }
+        return null;
+    }
+}
