@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using GridEdge.Protocol.Wire;
@@ -9,10 +10,13 @@ namespace GridEdge.Protocol.Codecs;
     UseStringEnumConverter = true,
     RespectNullableAnnotations = true,
     RespectRequiredConstructorParameters = true,
-    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     AllowOutOfOrderMetadataProperties = true)]
 [JsonSerializable(typeof(IWireMessage))]
 internal sealed partial class WireJsonContext : JsonSerializerContext;
+
+/// <summary>Enum values on the wire in snake_case ("gnss_disciplined"), like the quantity names.</summary>
+public sealed class SnakeCaseEnumConverter<TEnum>() : JsonStringEnumConverter<TEnum>(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false)
+    where TEnum : struct, Enum;
 
 /// <summary>The readable encoding: "GEJ1" followed by UTF-8 JSON (System.Text.Json source generation, no reflection).</summary>
 public static class JsonCodec
@@ -23,7 +27,8 @@ public static class JsonCodec
         Span<byte> header = stackalloc byte[PayloadHeader.Length];
         PayloadHeader.Write(header, WireFormat.Json);
         buffer.Write(header);
-        using (var writer = new Utf8JsonWriter(buffer))
+        // Units such as µg/m³ stay readable in logs and replays instead of \u escapes.
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
             JsonSerializer.Serialize(writer, message, WireJsonContext.Default.IWireMessage);
         return buffer.ToArray();
     }

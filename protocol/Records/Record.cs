@@ -1,8 +1,10 @@
 using System.Text.Json.Serialization;
+using GridEdge.Protocol.Codecs;
 
 namespace GridEdge.Protocol.Records;
 
 /// <summary>How far a record's timestamp can be trusted (a Pi has no real-time clock).</summary>
+[JsonConverter(typeof(SnakeCaseEnumConverter<ClockQuality>))]
 public enum ClockQuality : byte
 {
     /// <summary>Not synchronised since boot: the time the gateway last saved, plus monotonic time.</summary>
@@ -14,6 +16,7 @@ public enum ClockQuality : byte
 }
 
 /// <summary>The state of the instrument when a value was taken; the HJ 212-2017 data flags.</summary>
+[JsonConverter(typeof(SnakeCaseEnumConverter<DataFlag>))]
 public enum DataFlag : byte
 {
     /// <summary>N: normal.</summary>

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using GridEdge.Protocol.Codecs;
 using GridEdge.Protocol.Records;
 
 namespace GridEdge.Protocol.Wire;
@@ -30,6 +31,7 @@ public sealed record Batch(string GatewayId, string Stream, long FirstSeq, IRead
 }
 
 /// <summary>Whether a gateway is connected: birth on connect, death as its last will.</summary>
+[JsonConverter(typeof(SnakeCaseEnumConverter<GatewayState>))]
 public enum GatewayState : byte
 {
     Offline = 0,

@@ -1,0 +1,58 @@
+using Record = GridEdge.Protocol.Records.Record;
+using GridEdge.Protocol.Records;
+using GridEdge.Protocol.Wire;
+
+namespace GridEdge.Protocol.Tests;
+
+/// <summary>Fixed messages of every kind, the inputs of the golden files.</summary>
+internal static class Samples
+{
+    public static readonly DateTimeOffset T0 = new(2026, 11, 26, 8, 0, 0, TimeSpan.Zero);
+
+    public static Batch ReadingBatch() => new("gw-370102-001", Streams.Readings, 4201,
+    [
+        Reading.OfWindow("pms-1", Quantities.Pm2_5, new Aggregate(31.0, 35.2, 41.5, 60, 60), T0, ClockQuality.GnssDisciplined),
+        Reading.OfWindow("pms-1", Quantities.Pm10, new Aggregate(52.0, 61.7, 70.1, 60, 60), T0, ClockQuality.GnssDisciplined),
+        Reading.OfWindow("mq2-1", Quantities.Smoke, new Aggregate(0.98, 1.02, 1.11, 60, 60), T0, ClockQuality.GnssDisciplined) with { Unit = "ratio" },
+        Reading.Instant("sht-1", Quantities.Temperature, -3.25, T0.AddSeconds(1), ClockQuality.NetworkSynced),
+        Reading.Instant("sht-1", Quantities.Humidity, 81.4, T0.AddSeconds(1), ClockQuality.NetworkSynced),
+        Reading.Instant("wind-1", Quantities.WindDirection, 225, T0.AddSeconds(2), ClockQuality.Unsynchronised, DataFlag.Maintenance),
+        Reading.Instant("hj212-MN0001", Quantities.Tsp, 123.456, T0.AddSeconds(2), ClockQuality.Unsynchronised, DataFlag.OverRange),
+        Reading.OfWindow("pms-1", Quantities.Pm2_5, new Aggregate(30.0, 33.9, 38.0, 59, 60), T0.AddMinutes(1), ClockQuality.GnssDisciplined, DataFlag.Fault),
+    ]);
+
+    public static GatewayStatus Birth() =>
+        new("gw-370102-001", GatewayState.Online, "0.1.0", "cfg-2026-11-20", Guid.Parse("6f1c2a4e-8a1b-4c53-9d7e-2f0b1a3c4d5e"), T0);
+
+    public static GatewayStatus Death() => Birth() with { State = GatewayState.Offline };
+
+    public static Ack Ack() => new("gw-370102-001", Streams.Readings, [new SeqRange(4201, 4208), new SeqRange(4300, 4300)]);
+
+    public static IEnumerable<(string Name, IWireMessage Message)> All()
+    {
+        yield return ("batch-readings", ReadingBatch());
+        yield return ("status-birth", Birth());
+        yield return ("status-death", Death());
+        yield return ("ack", Ack());
+    }
+
+    /// <summary>A day-like batch of minute aggregates from a 50-sensor gateway, rounded to 0.1 like the simulator.</summary>
+    public static Batch MinuteAggregates(int count, int seed = 7)
+    {
+        var random = new Random(seed);
+        var records = new List<Record>(count);
+        var quantities = new[] { Quantities.Pm2_5, Quantities.Pm10, Quantities.Smoke };
+        for (var i = 0; i < count; i++)
+        {
+            var sensor = $"s{i % 50:00}";
+            var quantity = quantities[i % 50 % 3];
+            var baseValue = quantity == Quantities.Smoke ? 1.0 : quantity == Quantities.Pm10 ? 80 : 45;
+            var avg = Math.Round(baseValue * (0.7 + 0.6 * random.NextDouble()), quantity == Quantities.Smoke ? 2 : 1);
+            var min = Math.Round(avg * (0.85 + 0.1 * random.NextDouble()), quantity == Quantities.Smoke ? 2 : 1);
+            var max = Math.Round(avg * (1.05 + 0.1 * random.NextDouble()), quantity == Quantities.Smoke ? 2 : 1);
+            var reading = Reading.OfWindow(sensor, quantity, new Aggregate(min, avg, max, 60, 60), T0.AddMinutes(i / 50), ClockQuality.NetworkSynced);
+            records.Add(quantity == Quantities.Smoke ? reading with { Unit = "ratio" } : reading);
+        }
+        return new Batch("gw-370102-001", Streams.Readings, 1, records);
+    }
+}
