@@ -9,7 +9,7 @@ namespace GridEdge.Protocol.Codecs;
 /// The compact encoding: "GEB1", a message type byte, then varints. A batch of readings names each series
 /// (sensor, quantity, unit, decimal scale) once, and each reading carries a series index, a time delta and
 /// scaled integers, so a minute aggregate costs about 10 bytes. Lossless: a series whose values are not exact
-/// decimals with at most 6 places falls back to 8-byte doubles. The layout is in docs/wire.md.
+/// decimals with at most 6 places falls back to 8-byte doubles. The layout is in protocol/WIRE.md.
 /// </summary>
 public static class BinaryCodec
 {
