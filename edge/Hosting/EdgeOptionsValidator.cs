@@ -1,0 +1,60 @@
+using GridEdge.Protocol.Codecs;
+using GridEdge.Protocol.Wire;
+using Microsoft.Extensions.Options;
+
+namespace GridEdge.Edge.Hosting;
+
+/// <summary>Checks <see cref="EdgeOptions"/> and names every key that is wrong, its value and what was expected.</summary>
+public sealed class EdgeOptionsValidator : IValidateOptions<EdgeOptions>
+{
+    public ValidateOptionsResult Validate(string? name, EdgeOptions o)
+    {
+        var failures = new List<string>();
+        void Expect(bool ok, string key, object? value, string expected)
+        {
+            if (!ok) failures.Add($"{EdgeOptions.Section}:{key} is '{value}'; expected {expected}");
+        }
+
+        Expect(GatewayIds.IsValid(o.GatewayId), "GatewayId", o.GatewayId, GatewayIds.Rule);
+        Expect(!string.IsNullOrWhiteSpace(o.DataDirectory), "DataDirectory", o.DataDirectory, "a directory path");
+        Expect(o.ConfigVersion is { Length: > 0 and <= Validation.MaxIdLength }, "ConfigVersion", o.ConfigVersion, $"1-{Validation.MaxIdLength} characters");
+
+        Expect(!string.IsNullOrWhiteSpace(o.Broker.Host), "Broker:Host", o.Broker.Host, "a host name or address");
+        Expect(o.Broker.Port is >= 1 and <= 65535, "Broker:Port", o.Broker.Port, "a port 1-65535");
+        Expect(o.Broker.Username is null || o.Broker.Username.Length > 0, "Broker:Username", o.Broker.Username, "a user name, or no key to use the gateway id");
+        Expect(o.Broker.KeepAliveSeconds is >= 1 and <= 65535, "Broker:KeepAliveSeconds", o.Broker.KeepAliveSeconds, "1-65535 seconds");
+        Expect(o.Broker.ConnectTimeoutSeconds >= 1, "Broker:ConnectTimeoutSeconds", o.Broker.ConnectTimeoutSeconds, "at least 1 second");
+
+        Expect(TryParseFormat(o.Uplink.Format, out _), "Uplink:Format", o.Uplink.Format, "'binary' or 'json'");
+        Expect(o.Uplink.BatchMaxRecords is >= 1 and <= Validation.MaxRecordsPerBatch, "Uplink:BatchMaxRecords", o.Uplink.BatchMaxRecords, $"1-{Validation.MaxRecordsPerBatch}");
+        Expect(o.Uplink.BatchMaxBytes is >= 1024 and <= WireCodec.DefaultMaxPayloadBytes, "Uplink:BatchMaxBytes", o.Uplink.BatchMaxBytes, $"1024-{WireCodec.DefaultMaxPayloadBytes}");
+        Expect(o.Uplink.MaxInFlightBatches is >= 1 and <= 1000, "Uplink:MaxInFlightBatches", o.Uplink.MaxInFlightBatches, "1-1000");
+        Expect(o.Uplink.AckTimeoutSeconds is > 0 and <= 3600, "Uplink:AckTimeoutSeconds", o.Uplink.AckTimeoutSeconds, "more than 0 and at most 3600 seconds");
+        Expect(o.Uplink.ReconnectBaseSeconds is > 0 and <= 3600, "Uplink:ReconnectBaseSeconds", o.Uplink.ReconnectBaseSeconds, "more than 0 and at most 3600 seconds");
+        Expect(o.Uplink.ReconnectCapSeconds >= o.Uplink.ReconnectBaseSeconds && o.Uplink.ReconnectCapSeconds <= 86400, "Uplink:ReconnectCapSeconds",
+            o.Uplink.ReconnectCapSeconds, $"at least Uplink:ReconnectBaseSeconds ({o.Uplink.ReconnectBaseSeconds}) and at most 86400");
+
+        if (o.Simulation.Enabled)
+        {
+            Expect(o.Simulation.Sensors is >= 1 and <= 1000, "Simulation:Sensors", o.Simulation.Sensors, "1-1000");
+            Expect(o.Simulation.SampleIntervalMs is >= 10 and <= 3_600_000, "Simulation:SampleIntervalMs", o.Simulation.SampleIntervalMs, "10-3600000 ms");
+            Expect(o.Simulation.WindowSeconds >= 1 && o.Simulation.WindowSeconds * 1000L >= o.Simulation.SampleIntervalMs, "Simulation:WindowSeconds",
+                o.Simulation.WindowSeconds, "at least 1 second and at least one sample interval");
+        }
+
+        Expect(o.Load.Count >= 0, "Load:Count", o.Load.Count, "0 (off) or more");
+        Expect(o.Load.SensorId is { Length: > 0 and <= Validation.MaxIdLength }, "Load:SensorId", o.Load.SensorId, $"1-{Validation.MaxIdLength} characters");
+        Expect(o.Load.Concurrency is >= 1 and <= 100_000, "Load:Concurrency", o.Load.Concurrency, "1-100000");
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    public static bool TryParseFormat(string? value, out WireFormat format)
+    {
+        format = WireFormat.Binary;
+        if (string.Equals(value, "binary", StringComparison.OrdinalIgnoreCase)) return true;
+        if (!string.Equals(value, "json", StringComparison.OrdinalIgnoreCase)) return false;
+        format = WireFormat.Json;
+        return true;
+    }
+}

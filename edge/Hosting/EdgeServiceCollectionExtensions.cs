@@ -1,0 +1,56 @@
+using GridEdge.Edge.Load;
+using GridEdge.Edge.Outbox;
+using GridEdge.Edge.Simulation;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace GridEdge.Edge.Hosting;
+
+/// <summary>One Add… per edge feature; <see cref="EdgeHost"/> composes them.</summary>
+public static class EdgeServiceCollectionExtensions
+{
+    /// <summary>Binds <see cref="EdgeOptions"/> from the "Edge" section and validates it when the host starts.</summary>
+    public static IServiceCollection AddEdgeOptions(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<EdgeOptions>().Bind(configuration.GetSection(EdgeOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<EdgeOptions>, EdgeOptionsValidator>();
+        return services;
+    }
+
+    /// <summary>The outbox, one per host, opened in {DataDirectory}/outbox.db when first needed.</summary>
+    public static IServiceCollection AddOutbox(this IServiceCollection services)
+    {
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<EdgeOptions>>().Value;
+            return new Outbox.Outbox(new OutboxSettings(Path.GetFullPath(options.DataDirectory)), sp.GetRequiredService<ILogger<Outbox.Outbox>>());
+        });
+        return services;
+    }
+
+    /// <summary>The uplink, also resolvable as itself so a host can read its status.</summary>
+    public static IServiceCollection AddUplink(this IServiceCollection services)
+    {
+        services.AddSingleton<Uplink.Uplink>();
+        services.AddHostedService(sp => sp.GetRequiredService<Uplink.Uplink>());
+        return services;
+    }
+
+    /// <summary>Simulated sensors; they do nothing unless Edge:Simulation:Enabled is true.</summary>
+    public static IServiceCollection AddSimulatedSensors(this IServiceCollection services)
+    {
+        services.AddSingleton<SimulatedSensors>();
+        services.AddHostedService(sp => sp.GetRequiredService<SimulatedSensors>());
+        return services;
+    }
+
+    /// <summary>The load source; it does nothing unless Edge:Load:Count is above 0.</summary>
+    public static IServiceCollection AddLoadSource(this IServiceCollection services)
+    {
+        services.AddSingleton<LoadSource>();
+        services.AddHostedService(sp => sp.GetRequiredService<LoadSource>());
+        return services;
+    }
+}

@@ -1,0 +1,423 @@
+using System.Threading.Channels;
+using GridEdge.Protocol.Codecs;
+using GridEdge.Protocol.Records;
+using GridEdge.Protocol.Wire;
+using LiteDB;
+using Microsoft.Extensions.Logging;
+
+namespace GridEdge.Edge.Outbox;
+
+/// <summary>
+/// The gateway's durable outbox: every record is committed to one LiteDB file with the next sequence number of its
+/// stream before its source is acknowledged, and stays there until the server acknowledges it.
+/// </summary>
+/// <remarks>
+/// Appends go through a channel to one writer task that folds everything pending into one transaction (group
+/// commit), so a thousand concurrent appends cost a handful of file syncs rather than a thousand. Each stream has
+/// its own collection whose _id is the sequence number, so reading in order is a scan of the _id index.
+/// </remarks>
+public sealed class Outbox : IDisposable
+{
+    private const string MetaCollection = "meta";
+    private const string RecordField = "r", SizeField = "n", NextField = "next", DeliveredThroughField = "deliveredThrough";
+
+    private readonly OutboxSettings _settings;
+    private readonly ILogger _logger;
+    private readonly LiteDatabase _db;
+    private readonly SequenceReservation _reservation;
+    private readonly Channel<PendingAppend> _appends;
+    private readonly Task _writer;
+    // Serialises every write transaction (appends, reclaims, checkpoints): LiteDB transactions belong to a thread.
+    private readonly Lock _writeLock = new();
+    private readonly Dictionary<string, StreamState> _streams = new(StringComparer.Ordinal);
+    private long _deliveredSinceCheckpoint;
+    private int _disposed;
+
+    /// <summary>Raised after a commit, with the stream, once the new records can be read. Handlers must be quick.</summary>
+    public event Action<string>? RecordsCommitted;
+
+    public OutboxCounters Counters { get; } = new();
+
+    public string FilePath => _settings.FilePath;
+
+    public Outbox(OutboxSettings settings, ILogger<Outbox> logger)
+    {
+        _settings = settings;
+        _logger = logger;
+        Directory.CreateDirectory(settings.DataDirectory);
+        _reservation = SequenceReservation.Load(settings.DataDirectory, logger);
+        _db = OpenOrMoveAside();
+        _db.CheckpointSize = settings.CheckpointSizePages;
+        _appends = Channel.CreateUnbounded<PendingAppend>(new UnboundedChannelOptions { SingleReader = true });
+        _writer = Task.Run(WriteLoopAsync);
+    }
+
+    /// <summary>Stores a record durably and returns its sequence number; returns only after the commit that holds it.</summary>
+    /// <exception cref="ArgumentException">The stream is unknown, or the record does not belong on it or breaks the protocol's rules.</exception>
+    public ValueTask<long> AppendAsync(string stream, Record record, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var bytes = RecordEncoding.Encode(stream, record);
+        var pending = new PendingAppend(stream, bytes);
+        if (!_appends.Writer.TryWrite(pending))
+            return ValueTask.FromException<long>(new ObjectDisposedException(nameof(Outbox), "the outbox is closed"));
+        // Cancelling stops the wait, not the append: a record already handed to the writer may still be committed.
+        return ct.CanBeCanceled ? new ValueTask<long>(pending.Completion.Task.WaitAsync(ct)) : new ValueTask<long>(pending.Completion.Task);
+    }
+
+    /// <summary>Undelivered records of a stream with sequence numbers above <paramref name="afterSeq"/>, in order, up to a count and a byte budget (at least one record when any is pending).</summary>
+    public IReadOnlyList<OutboxEntry> ReadPending(string stream, long afterSeq, int maxRecords, int maxBytes)
+    {
+        CheckStream(stream);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxRecords, 1);
+        var result = new List<OutboxEntry>(Math.Min(maxRecords, 1024));
+        var bytes = 0L;
+        var docs = _db.GetCollection(CollectionName(stream)).Query()
+            .Where("_id > @0", afterSeq)
+            .OrderBy("_id")
+            .Limit(maxRecords)
+            .ToEnumerable();
+        foreach (var doc in docs)
+        {
+            var size = doc[SizeField].AsInt32;
+            if (result.Count > 0 && bytes + size > maxBytes) break;
+            var seq = doc["_id"].AsInt64;
+            result.Add(new OutboxEntry(seq, RecordEncoding.Decode(doc[RecordField].AsBinary, stream, seq), size));
+            bytes += size;
+        }
+        return result;
+    }
+
+    /// <summary>Removes acknowledged records (delivered and reclaimed at once); returns how many were still there.</summary>
+    public int MarkDelivered(string stream, SeqRange range) => MarkDelivered(stream, [range]);
+
+    /// <summary>Removes the records of several acknowledged ranges of one stream in one transaction.</summary>
+    public int MarkDelivered(string stream, IReadOnlyList<SeqRange> ranges)
+    {
+        CheckStream(stream);
+        var deleted = 0;
+        lock (_writeLock)
+        {
+            ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+            var state = _streams[stream];
+            var records = _db.GetCollection(CollectionName(stream));
+            _db.BeginTrans();
+            try
+            {
+                foreach (var range in ranges)
+                {
+                    if (range.To < range.From) continue;
+                    deleted += records.DeleteMany(Query.Between("_id", range.From, range.To));
+                }
+                if (deleted == 0)
+                {
+                    _db.Rollback();
+                    return 0;
+                }
+                var oldest = records.Find(Query.All("_id", Query.Ascending), 0, 1).FirstOrDefault();
+                var deliveredThrough = oldest is null ? state.Next - 1 : oldest["_id"].AsInt64 - 1;
+                _db.GetCollection(MetaCollection).Upsert(MetaDocument(stream, state.Next, deliveredThrough));
+                _db.Commit();
+                state.DeliveredThrough = deliveredThrough;
+                state.Backlog -= deleted;
+            }
+            catch
+            {
+                _db.Rollback();
+                throw;
+            }
+            Counters.AddDelivered(deleted);
+            _deliveredSinceCheckpoint += deleted;
+            CheckpointIfDue();
+        }
+        return deleted;
+    }
+
+    /// <summary>Records of a stream not yet acknowledged.</summary>
+    public long Backlog(string stream)
+    {
+        CheckStream(stream);
+        lock (_writeLock) return _streams[stream].Backlog;
+    }
+
+    /// <summary>Records not yet acknowledged, per stream (every known stream, zeros included).</summary>
+    public IReadOnlyDictionary<string, long> Backlogs()
+    {
+        lock (_writeLock) return _streams.ToDictionary(s => s.Key, s => s.Value.Backlog, StringComparer.Ordinal);
+    }
+
+    /// <summary>The sequence number the next record of a stream will get.</summary>
+    public long NextSeq(string stream)
+    {
+        CheckStream(stream);
+        lock (_writeLock) return _streams[stream].Next;
+    }
+
+    /// <summary>Every sequence number of a stream up to this one has been acknowledged.</summary>
+    public long DeliveredThrough(string stream)
+    {
+        CheckStream(stream);
+        lock (_writeLock) return _streams[stream].DeliveredThrough;
+    }
+
+    /// <summary>Size of the LiteDB log file (the part a checkpoint folds into the data file), 0 when there is none.</summary>
+    public long LogFileBytes => File.Exists(_settings.LogFilePath) ? new FileInfo(_settings.LogFilePath).Length : 0;
+
+    /// <summary>Folds the log into the data file now.</summary>
+    public void Checkpoint()
+    {
+        lock (_writeLock)
+        {
+            ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+            _db.Checkpoint();
+            _deliveredSinceCheckpoint = 0;
+            Counters.AddCheckpoint();
+        }
+    }
+
+    private void CheckpointIfDue()
+    {
+        if (_deliveredSinceCheckpoint < _settings.CheckpointAfterDelivered && LogFileBytes < _settings.CheckpointAfterLogBytes) return;
+        _db.Checkpoint();
+        _deliveredSinceCheckpoint = 0;
+        Counters.AddCheckpoint();
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var reader = _appends.Reader;
+        var group = new List<PendingAppend>(_settings.MaxRecordsPerCommit);
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            group.Clear();
+            while (group.Count < _settings.MaxRecordsPerCommit && reader.TryRead(out var pending)) group.Add(pending);
+            if (group.Count == 0) continue;
+            HashSet<string>? committedStreams = null;
+            try
+            {
+                committedStreams = CommitGroup(group);
+            }
+            catch (Exception e)
+            {
+                Counters.AddFailedCommit();
+                _logger.LogError(e, "Outbox commit of {Count} records failed; every append in it fails", group.Count);
+                foreach (var pending in group) pending.Completion.TrySetException(e);
+                continue;
+            }
+            foreach (var stream in committedStreams)
+            {
+                try { RecordsCommitted?.Invoke(stream); }
+                catch (Exception e) { _logger.LogError(e, "A RecordsCommitted handler failed for {Stream}", stream); }
+            }
+        }
+    }
+
+    /// <summary>Assigns sequence numbers and commits one transaction; completes the callers only after the commit.</summary>
+    private HashSet<string> CommitGroup(List<PendingAppend> group)
+    {
+        var seqs = new long[group.Count];
+        var next = new Dictionary<string, long>(StringComparer.Ordinal);
+        var added = new Dictionary<string, int>(StringComparer.Ordinal);
+        lock (_writeLock)
+        {
+            foreach (var (stream, state) in _streams) next[stream] = state.Next;
+            for (var i = 0; i < group.Count; i++)
+            {
+                var stream = group[i].Stream;
+                seqs[i] = next[stream]++;
+                added[stream] = added.GetValueOrDefault(stream) + 1;
+            }
+            // The reservation must cover a number before any commit can make it visible.
+            _reservation.Ensure(added.Keys.ToDictionary(s => s, s => next[s] - 1, StringComparer.Ordinal), _settings.SeqReservationBlock);
+
+            _db.BeginTrans();
+            try
+            {
+                for (var i = 0; i < group.Count; i++)
+                {
+                    var doc = new BsonDocument
+                    {
+                        ["_id"] = seqs[i],
+                        [RecordField] = group[i].Bytes,
+                        [SizeField] = group[i].Bytes.Length,
+                    };
+                    _db.GetCollection(CollectionName(group[i].Stream)).Insert(doc);
+                }
+                var meta = _db.GetCollection(MetaCollection);
+                foreach (var stream in added.Keys) meta.Upsert(MetaDocument(stream, next[stream], _streams[stream].DeliveredThrough));
+                if (!_db.Commit()) throw new InvalidOperationException("LiteDB reported no transaction to commit");
+            }
+            catch
+            {
+                _db.Rollback();
+                throw;
+            }
+            foreach (var (stream, count) in added)
+            {
+                _streams[stream].Next = next[stream];
+                _streams[stream].Backlog += count;
+            }
+        }
+        Counters.AddCommit(group.Count);
+        for (var i = 0; i < group.Count; i++) group[i].Completion.TrySetResult(seqs[i]);
+        return [.. added.Keys];
+    }
+
+    private LiteDatabase OpenOrMoveAside()
+    {
+        try
+        {
+            return OpenAndProbe();
+        }
+        catch (Exception e) when (IsCorruption(e))
+        {
+            var stamp = DateTime.UtcNow.ToString("yyyyMMddHHmmss", System.Globalization.CultureInfo.InvariantCulture);
+            var aside = MoveAside(_settings.FilePath, stamp);
+            var logAside = File.Exists(_settings.LogFilePath) ? MoveAside(_settings.LogFilePath, stamp) : null;
+            Counters.AddCorruptStore();
+            _logger.LogError(e,
+                "Outbox {Path} could not be opened ({Problem}); moved it to {Aside} (log: {LogAside}) and started a fresh store; sequence numbers continue above the reserved marks",
+                _settings.FilePath, e.Message, aside, logAside);
+            return OpenAndProbe();
+        }
+    }
+
+    private LiteDatabase OpenAndProbe()
+    {
+        if (File.Exists(_settings.FilePath))
+        {
+            // Probe read-only first: LiteDB flags a file it finds damaged (a byte in its header), and the copy moved
+            // aside must stay exactly as it was found.
+            using var probe = new LiteDatabase(new ConnectionString { Filename = _settings.FilePath, Connection = ConnectionType.Direct, ReadOnly = true });
+            Probe(probe);
+        }
+        var db = new LiteDatabase(new ConnectionString { Filename = _settings.FilePath, Connection = ConnectionType.Direct });
+        try
+        {
+            LoadStreamState(db);
+            return db;
+        }
+        catch
+        {
+            db.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Reads every document, so a damaged page shows itself at start rather than in the middle of a drain. The
+    /// outbox holds only what is not yet acknowledged, so this is normally small; after a long outage it is the price
+    /// of knowing the file is sound.
+    /// </summary>
+    private static void Probe(LiteDatabase db)
+    {
+        foreach (var name in db.GetCollectionNames())
+        {
+            foreach (var doc in db.GetCollection(name).FindAll())
+            {
+                if (doc["_id"].IsNull) throw new InvalidDataException($"a document in '{name}' has no _id");
+            }
+        }
+    }
+
+    // A lock held by another process is not damage: never move a file aside for that.
+    private static bool IsCorruption(Exception e) =>
+        e is not (UnauthorizedAccessException or OutOfMemoryException or DirectoryNotFoundException)
+        && !(e is IOException && e.GetType() == typeof(IOException) && e.HResult is 11 or 32 or 33 or unchecked((int)0x80070020));
+
+    private static string MoveAside(string path, string stamp)
+    {
+        var target = $"{path}.corrupt-{stamp}";
+        for (var i = 1; File.Exists(target); i++) target = $"{path}.corrupt-{stamp}-{i}";
+        File.Move(path, target);
+        return target;
+    }
+
+    private void LoadStreamState(LiteDatabase db)
+    {
+        _streams.Clear();
+        var meta = db.GetCollection(MetaCollection).FindAll().ToDictionary(d => d["_id"].AsString, StringComparer.Ordinal);
+        foreach (var stream in Streams.All)
+        {
+            var records = db.GetCollection(CollectionName(stream));
+            var state = new StreamState();
+            if (meta.TryGetValue(stream, out var doc))
+            {
+                state.Next = doc[NextField].AsInt64;
+                state.DeliveredThrough = doc[DeliveredThroughField].AsInt64;
+            }
+            else
+            {
+                // A stream this store has never seen starts after anything a previous store may have issued.
+                state.Next = _reservation.MarkOf(stream) + 1;
+                state.DeliveredThrough = state.Next - 1;
+            }
+            state.Backlog = records.LongCount();
+            _streams[stream] = state;
+        }
+    }
+
+    private static BsonDocument MetaDocument(string stream, long next, long deliveredThrough) => new()
+    {
+        ["_id"] = stream,
+        [NextField] = next,
+        [DeliveredThroughField] = deliveredThrough,
+    };
+
+    private static string CollectionName(string stream) => "stream_" + stream;
+
+    private static void CheckStream(string stream)
+    {
+        if (!Streams.IsKnown(stream)) throw new ArgumentException($"stream '{stream}' is not one of {string.Join(", ", Streams.All)}", nameof(stream));
+    }
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        _appends.Writer.TryComplete();
+        // Let the writer commit what it already took; appends after this point fail.
+        if (!_writer.Wait(TimeSpan.FromSeconds(30))) _logger.LogError("Outbox writer did not finish within 30 s of closing");
+        while (_appends.Reader.TryRead(out var pending))
+            pending.Completion.TrySetException(new ObjectDisposedException(nameof(Outbox), "the outbox closed before this record was committed"));
+        lock (_writeLock) _db.Dispose();
+    }
+
+    private sealed class StreamState
+    {
+        public long Next;
+        public long DeliveredThrough;
+        public long Backlog;
+    }
+
+    private sealed class PendingAppend(string stream, byte[] bytes)
+    {
+        public string Stream { get; } = stream;
+        public byte[] Bytes { get; } = bytes;
+        public TaskCompletionSource<long> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}
+
+/// <summary>How one record is stored: the binary codec's encoding of a one-record batch, which round-trips a reading exactly (to the millisecond).</summary>
+internal static class RecordEncoding
+{
+    public static byte[] Encode(string stream, Record record)
+    {
+        if (!Streams.IsKnown(stream)) throw new ArgumentException($"stream '{stream}' is not one of {string.Join(", ", Streams.All)}", nameof(stream));
+        var expected = Streams.RecordType(stream)
+            ?? throw new ArgumentException($"stream '{stream}' has no record kind defined yet", nameof(stream));
+        if (record.GetType() != expected)
+            throw new ArgumentException($"a {record.GetType().Name} does not belong on stream '{stream}' (expected {expected.Name})", nameof(record));
+        // A record the server would refuse would block its stream forever: refuse it here, while its source can still hear about it.
+        if (record is Reading reading && Validation.CheckReading(reading) is { } error)
+            throw new ArgumentException($"reading.{error.Field}: {error.Problem}", nameof(record));
+        return BinaryCodec.Encode(new Batch("", "", 1, [record]));
+    }
+
+    public static Record Decode(byte[] bytes, string stream, long seq)
+    {
+        var result = BinaryCodec.DecodeBody(bytes.AsSpan(PayloadHeader.Length));
+        if (!result.Ok || result.Value is not Batch { Records.Count: 1 } batch)
+            throw new InvalidDataException($"outbox record {stream}/{seq} is unreadable: {result.Error}");
+        return batch.Records[0];
+    }
+}

@@ -1,0 +1,28 @@
+namespace GridEdge.Edge.Outbox;
+
+/// <summary>What the outbox has done since it was opened; records per commit shows group commit at work.</summary>
+public sealed class OutboxCounters
+{
+    private long _appended, _commits, _failedCommits, _delivered, _corruptStoresMovedAside, _checkpoints;
+
+    /// <summary>Records committed (each one's AppendAsync has returned or is about to).</summary>
+    public long Appended => Interlocked.Read(ref _appended);
+    /// <summary>Append transactions committed.</summary>
+    public long Commits => Interlocked.Read(ref _commits);
+    /// <summary>Append transactions that failed (every caller in them got the exception).</summary>
+    public long FailedCommits => Interlocked.Read(ref _failedCommits);
+    /// <summary>Records removed because the server acknowledged them.</summary>
+    public long Delivered => Interlocked.Read(ref _delivered);
+    /// <summary>Store files that failed to open and were renamed aside.</summary>
+    public long CorruptStoresMovedAside => Interlocked.Read(ref _corruptStoresMovedAside);
+    /// <summary>Explicit checkpoints of the LiteDB log into the data file.</summary>
+    public long Checkpoints => Interlocked.Read(ref _checkpoints);
+
+    public double RecordsPerCommit => Commits == 0 ? 0 : (double)Appended / Commits;
+
+    internal void AddCommit(int records) { Interlocked.Add(ref _appended, records); Interlocked.Increment(ref _commits); }
+    internal void AddFailedCommit() => Interlocked.Increment(ref _failedCommits);
+    internal void AddDelivered(long records) => Interlocked.Add(ref _delivered, records);
+    internal void AddCorruptStore() => Interlocked.Increment(ref _corruptStoresMovedAside);
+    internal void AddCheckpoint() => Interlocked.Increment(ref _checkpoints);
+}

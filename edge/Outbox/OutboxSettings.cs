@@ -1,0 +1,26 @@
+namespace GridEdge.Edge.Outbox;
+
+/// <summary>Where the outbox lives and how it batches, reserves and checkpoints.</summary>
+public sealed record OutboxSettings(string DataDirectory)
+{
+    public const string FileName = "outbox.db";
+    public const string LogFileName = "outbox-log.db";
+
+    /// <summary>Most appends folded into one transaction.</summary>
+    public int MaxRecordsPerCommit { get; init; } = 5000;
+
+    /// <summary>How far ahead of the assigned sequence numbers the reservation file is moved each time it is rewritten.</summary>
+    public long SeqReservationBlock { get; init; } = 100_000;
+
+    /// <summary>LiteDB's automatic checkpoint threshold, in 8 KiB pages of log.</summary>
+    public int CheckpointSizePages { get; init; } = 1000;
+
+    /// <summary>Checkpoint explicitly after this many records were reclaimed since the last checkpoint.</summary>
+    public long CheckpointAfterDelivered { get; init; } = 20_000;
+
+    /// <summary>Checkpoint explicitly after reclaiming when the log file is bigger than this.</summary>
+    public long CheckpointAfterLogBytes { get; init; } = 16 * 1024 * 1024;
+
+    public string FilePath => Path.Combine(DataDirectory, FileName);
+    public string LogFilePath => Path.Combine(DataDirectory, LogFileName);
+}

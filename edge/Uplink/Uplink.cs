@@ -1,0 +1,397 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Reflection;
+using GridEdge.Edge.Hosting;
+using GridEdge.Protocol.Codecs;
+using GridEdge.Protocol.Wire;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using MQTTnet;
+using MQTTnet.Protocol;
+
+namespace GridEdge.Edge.Uplink;
+
+/// <summary>
+/// Drains the outbox to the broker over MQTT 5 and removes records only when the server acknowledges them.
+/// </summary>
+/// <remarks>
+/// One loop owns all state: it fills a window of batches in flight (streams by priority, seqs in order), applies
+/// acknowledgements queued by the MQTT receive handler, and, when the oldest batch has waited longer than the ack
+/// timeout, forgets everything in flight and resends from the first unacknowledged record of each stream (go-back-N;
+/// the server stores by (gateway, seq) so a duplicate costs bandwidth, never a second ledger row). A broker PUBACK
+/// only means the broker has the batch, not that the ledger does, so it changes nothing here.
+/// </remarks>
+public sealed class Uplink : BackgroundService
+{
+    private static readonly string SoftwareVersion = ReadSoftwareVersion();
+    private static readonly TimeSpan IdleWait = TimeSpan.FromSeconds(5);
+
+    private readonly Outbox.Outbox _outbox;
+    private readonly EdgeOptions _options;
+    private readonly ILogger<Uplink> _logger;
+    private readonly IMqttClient _client;
+    private readonly WireFormat _format;
+    private readonly string _gatewayId, _ackTopic, _configTopic, _commandTopic;
+    private readonly string[] _streamsByPriority = [.. Streams.All.OrderBy(Streams.Priority)];
+    private readonly AsyncSignal _wake = new();
+    private readonly ConcurrentQueue<Ack> _acks = new();
+    private readonly List<InFlightBatch> _inFlight = [];
+    private readonly Dictionary<string, long> _sentThrough = new(StringComparer.Ordinal);
+    private readonly Random _random = new();
+    private int _session;
+    private volatile bool _sessionBroken;
+
+    public Uplink(Outbox.Outbox outbox, IOptions<EdgeOptions> options, ILogger<Uplink> logger)
+    {
+        _outbox = outbox;
+        _options = options.Value;
+        _logger = logger;
+        _gatewayId = _options.GatewayId;
+        _ackTopic = Topics.Ack(_gatewayId);
+        _configTopic = Topics.Config(_gatewayId);
+        _commandTopic = Topics.Command(_gatewayId);
+        if (!EdgeOptionsValidator.TryParseFormat(_options.Uplink.Format, out _format))
+            throw new ArgumentException($"Edge:Uplink:Format is '{_options.Uplink.Format}'; expected 'binary' or 'json'", nameof(options));
+        _client = new MqttClientFactory().CreateMqttClient();
+        _client.ApplicationMessageReceivedAsync += OnMessageAsync;
+        _client.DisconnectedAsync += _ => { _wake.Set(); return Task.CompletedTask; };
+        _outbox.RecordsCommitted += OnRecordsCommitted;
+    }
+
+    public UplinkStatus Status { get; } = new();
+
+    /// <summary>New for every process start; sent in the birth certificate so the server can tell a restart from a reconnect.</summary>
+    public static Guid BootId { get; } = Guid.NewGuid();
+
+    private TimeSpan AckTimeout => TimeSpan.FromSeconds(_options.Uplink.AckTimeoutSeconds);
+
+    protected override async Task ExecuteAsync(CancellationToken stop)
+    {
+        await Task.Yield();
+        var attempt = 0;
+        var baseDelay = TimeSpan.FromSeconds(_options.Uplink.ReconnectBaseSeconds);
+        var cap = TimeSpan.FromSeconds(_options.Uplink.ReconnectCapSeconds);
+        while (!stop.IsCancellationRequested)
+        {
+            var connected = false;
+            try
+            {
+                await ConnectAsync(stop).ConfigureAwait(false);
+                connected = true;
+                attempt = 0;
+                await RunSessionAsync(stop).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception e)
+            {
+                if (!connected) Status.AddConnectFailure();
+                _logger.LogWarning("Uplink to {Host}:{Port} {Phase} failed: {Error}", _options.Broker.Host, _options.Broker.Port,
+                    connected ? "session" : "connect", e.Message);
+            }
+            Status.Connected = false;
+            if (stop.IsCancellationRequested) break;
+            var delay = Backoff.FullJitter(attempt, baseDelay, cap, _random);
+            attempt = Math.Min(attempt + 1, 30);
+            _logger.LogInformation("Reconnecting to {Host}:{Port} in {DelaySeconds:F1} s (attempt {Attempt})", _options.Broker.Host, _options.Broker.Port,
+                delay.TotalSeconds, attempt);
+            try { await Task.Delay(delay, stop).ConfigureAwait(false); }
+            catch (OperationCanceledException) { break; }
+        }
+        await GoOfflineAsync().ConfigureAwait(false);
+    }
+
+    private async Task ConnectAsync(CancellationToken stop)
+    {
+        if (_client.IsConnected)
+        {
+            // A session that failed with the socket still up (e.g. a publish error): start clean.
+            await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build(), stop).ConfigureAwait(false);
+        }
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        timeout.CancelAfter(TimeSpan.FromSeconds(_options.Broker.ConnectTimeoutSeconds));
+        var broker = _options.Broker;
+        var builder = new MqttClientOptionsBuilder()
+            .WithTcpServer(broker.Host, broker.Port)
+            .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
+            .WithClientId(_gatewayId)
+            .WithCredentials(broker.Username ?? _gatewayId, broker.Password ?? "")
+            .WithCleanStart(false)
+            .WithSessionExpiryInterval(broker.SessionExpirySeconds)
+            .WithKeepAlivePeriod(TimeSpan.FromSeconds(broker.KeepAliveSeconds))
+            .WithTimeout(TimeSpan.FromSeconds(broker.ConnectTimeoutSeconds))
+            .WithWillTopic(Topics.Status(_gatewayId))
+            .WithWillPayload(EncodeStatus(GatewayState.Offline))
+            .WithWillRetain(true)
+            .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+            .WithWillContentType(PayloadHeader.ContentType(_format));
+        if (broker.UseTls) builder = builder.WithTlsOptions(tls => tls.UseTls(true));
+
+        var result = await _client.ConnectAsync(builder.Build(), timeout.Token).ConfigureAwait(false);
+        if (result.ResultCode != MqttClientConnectResultCode.Success)
+            throw new InvalidOperationException($"broker refused the connection: {result.ResultCode} {result.ReasonString}");
+
+        var subscribe = new MqttClientSubscribeOptionsBuilder()
+            .WithTopicFilter(_ackTopic, MqttQualityOfServiceLevel.AtLeastOnce, false, false, MqttRetainHandling.SendAtSubscribe)
+            .WithTopicFilter(_configTopic, MqttQualityOfServiceLevel.AtLeastOnce, false, false, MqttRetainHandling.SendAtSubscribe)
+            .WithTopicFilter(_commandTopic, MqttQualityOfServiceLevel.AtLeastOnce, false, false, MqttRetainHandling.SendAtSubscribe)
+            .Build();
+        var subscribed = await _client.SubscribeAsync(subscribe, timeout.Token).ConfigureAwait(false);
+        foreach (var item in subscribed.Items)
+        {
+            if (item.ResultCode is MqttClientSubscribeResultCode.GrantedQoS0 or MqttClientSubscribeResultCode.GrantedQoS1 or MqttClientSubscribeResultCode.GrantedQoS2) continue;
+            // Without acks nothing is ever delivered: treat it as a failed connection and retry with backoff.
+            if (item.TopicFilter.Topic == _ackTopic) throw new InvalidOperationException($"broker refused the subscription to {_ackTopic}: {item.ResultCode}");
+            _logger.LogWarning("Broker refused the subscription to {Topic}: {ResultCode}", item.TopicFilter.Topic, item.ResultCode);
+        }
+
+        var birth = StatusMessage(GatewayState.Online);
+        await _client.PublishAsync(birth, timeout.Token).ConfigureAwait(false);
+
+        Status.AddConnect();
+        Status.Connected = true;
+        _logger.LogInformation("Connected to {Host}:{Port} as {GatewayId} (session present: {SessionPresent}); backlog {Backlog}",
+            broker.Host, broker.Port, _gatewayId, result.IsSessionPresent, _outbox.Backlogs().Values.Sum());
+    }
+
+    private async Task RunSessionAsync(CancellationToken stop)
+    {
+        StartOver();
+        while (true)
+        {
+            stop.ThrowIfCancellationRequested();
+            if (!_client.IsConnected || _sessionBroken) throw new IOException("connection to the broker was lost");
+            ApplyAcks();
+            ResendIfAckOverdue();
+            FillWindow(stop);
+            Status.InFlightBatches = _inFlight.Count;
+            var wait = IdleWait;
+            if (_inFlight.Count > 0)
+            {
+                var left = AckTimeout - Stopwatch.GetElapsedTime(_inFlight[0].SentAt);
+                wait = left < TimeSpan.Zero ? TimeSpan.Zero : left < IdleWait ? left : IdleWait;
+            }
+            await _wake.WaitAsync(wait, stop).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Forgets what is in flight: the next batches start at the first unacknowledged record of each stream.</summary>
+    private void StartOver()
+    {
+        Interlocked.Increment(ref _session);
+        _sessionBroken = false;
+        _inFlight.Clear();
+        _sentThrough.Clear();
+        Status.InFlightBatches = 0;
+    }
+
+    private void ResendIfAckOverdue()
+    {
+        if (_inFlight.Count == 0) return;
+        var oldest = _inFlight[0];
+        if (Stopwatch.GetElapsedTime(oldest.SentAt) < AckTimeout) return;
+        Status.AddAckTimeout();
+        _logger.LogWarning("No acknowledgement for {Stream} {First}-{Last} within {TimeoutSeconds} s; resending everything unacknowledged ({InFlight} batches were in flight)",
+            oldest.Stream, oldest.First, oldest.Last, AckTimeout.TotalSeconds, _inFlight.Count);
+        // Publishes still pending belong to the forgotten window (StartOver bumps the session): their outcome no longer matters.
+        StartOver();
+    }
+
+    private void FillWindow(CancellationToken stop)
+    {
+        while (_inFlight.Count < _options.Uplink.MaxInFlightBatches && NextBatch() is { } next)
+        {
+            var (batch, payload) = next;
+            var message = new MqttApplicationMessageBuilder()
+                .WithTopic(Topics.Up(_gatewayId, batch.Stream))
+                .WithPayload(payload)
+                .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+                .WithContentType(PayloadHeader.ContentType(_format))
+                .Build();
+            _inFlight.Add(batch);
+            Status.AddPublished((int)(batch.Last - batch.First + 1));
+            _logger.LogDebug("Publishing {Stream} {First}-{Last} ({Bytes} bytes)", batch.Stream, batch.First, batch.Last, payload.Length);
+            var session = _session;
+            Task<MqttClientPublishResult> publish;
+            try { publish = _client.PublishAsync(message, stop); }
+            catch (Exception e) { publish = Task.FromException<MqttClientPublishResult>(e); }
+            _ = publish.ContinueWith(t => OnPublished(t, session, batch), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+    }
+
+    private void OnPublished(Task<MqttClientPublishResult> publish, int session, InFlightBatch batch)
+    {
+        if (session != Volatile.Read(ref _session)) return;
+        if (!publish.IsCompletedSuccessfully)
+        {
+            _logger.LogWarning("Publishing {Stream} {First}-{Last} failed: {Error}", batch.Stream, batch.First, batch.Last,
+                publish.Exception?.GetBaseException().Message ?? "cancelled");
+            _sessionBroken = true;
+            _wake.Set();
+            return;
+        }
+        var result = publish.Result;
+        if (result.IsSuccess || result.ReasonCode == MqttClientPublishReasonCode.NoMatchingSubscribers) return;
+        // The batch stays in flight; the ack timeout resends it.
+        Status.AddRejectedPublish();
+        _logger.LogWarning("Broker refused {Stream} {First}-{Last}: {ReasonCode} {Reason}", batch.Stream, batch.First, batch.Last, result.ReasonCode, result.ReasonString);
+    }
+
+    /// <summary>The next batch to send: the highest-priority stream with records not yet in flight, contiguous, within the count and byte limits.</summary>
+    private (InFlightBatch Batch, byte[] Payload)? NextBatch()
+    {
+        var maxRecords = _options.Uplink.BatchMaxRecords;
+        var maxBytes = _options.Uplink.BatchMaxBytes;
+        foreach (var stream in _streamsByPriority)
+        {
+            var sentThrough = _sentThrough.GetValueOrDefault(stream);
+            if (_outbox.Backlog(stream) == 0 || _outbox.NextSeq(stream) - 1 <= sentThrough) continue;
+            var entries = _outbox.ReadPending(stream, sentThrough, maxRecords, maxBytes);
+            if (entries.Count == 0) continue;
+            var count = 1;
+            while (count < entries.Count && entries[count].Seq == entries[count - 1].Seq + 1) count++;
+            while (true)
+            {
+                var records = new Protocol.Records.Record[count];
+                for (var i = 0; i < count; i++) records[i] = entries[i].Record;
+                var payload = WireCodec.Encode(new Batch(_gatewayId, stream, entries[0].Seq, records), _format);
+                // The stored sizes only estimate the wire size (JSON is larger): halve until it fits.
+                if (payload.Length > maxBytes && count > 1)
+                {
+                    count /= 2;
+                    continue;
+                }
+                var last = entries[count - 1].Seq;
+                _sentThrough[stream] = last;
+                return (new InFlightBatch(stream, entries[0].Seq, last, Stopwatch.GetTimestamp()), payload);
+            }
+        }
+        return null;
+    }
+
+    private void ApplyAcks()
+    {
+        if (_acks.IsEmpty) return;
+        var byStream = new Dictionary<string, List<SeqRange>>(StringComparer.Ordinal);
+        while (_acks.TryDequeue(out var ack))
+        {
+            if (!byStream.TryGetValue(ack.Stream, out var ranges)) byStream[ack.Stream] = ranges = [];
+            ranges.AddRange(ack.Ranges);
+        }
+        foreach (var (stream, ranges) in byStream)
+        {
+            var removed = _outbox.MarkDelivered(stream, ranges);
+            Status.AddAckedRecords(removed);
+            _logger.LogDebug("Server acknowledged {Stream} {Ranges}: {Removed} records removed", stream, ranges, removed);
+            foreach (var range in ranges) TrimInFlight(stream, range);
+        }
+        Status.InFlightBatches = _inFlight.Count;
+    }
+
+    private void TrimInFlight(string stream, SeqRange range)
+    {
+        for (var i = _inFlight.Count - 1; i >= 0; i--)
+        {
+            var b = _inFlight[i];
+            if (b.Stream != stream || range.To < b.First || range.From > b.Last) continue;
+            if (range.From <= b.First && range.To >= b.Last) _inFlight.RemoveAt(i);
+            else if (range.From <= b.First) b.First = range.To + 1;
+            else if (range.To >= b.Last) b.Last = range.From - 1;
+            // An ack inside a batch leaves it in flight; later acks or the timeout settle it.
+        }
+    }
+
+    private Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs e)
+    {
+        var message = e.ApplicationMessage;
+        var topic = message.Topic;
+        if (topic == _ackTopic)
+        {
+            var payload = message.Payload;
+            var decoded = payload.IsSingleSegment ? WireCodec.Decode(payload.FirstSpan) : WireCodec.Decode(payload.ToArray());
+            if (!decoded.Ok)
+            {
+                Status.AddBadPayload();
+                _logger.LogWarning("Ignored a payload on {Topic} that does not decode: {Field}: {Problem}", topic, decoded.Error.Field, decoded.Error.Problem);
+            }
+            else if (decoded.Value is not Ack ack || ack.GatewayId != _gatewayId)
+            {
+                Status.AddBadPayload();
+                _logger.LogWarning("Ignored a {Type} for {GatewayId} on {Topic}; expected an ack for {Expected}", decoded.Value.GetType().Name,
+                    decoded.Value.GatewayId, topic, _gatewayId);
+            }
+            else
+            {
+                _acks.Enqueue(ack);
+                Status.AddAck(DateTimeOffset.UtcNow);
+                _wake.Set();
+            }
+        }
+        else if (topic == _configTopic || topic == _commandTopic)
+        {
+            if (message.Payload.Length > 0)
+                _logger.LogInformation("Received {Bytes} bytes on {Topic}; remote configuration and commands are not handled by this build yet", message.Payload.Length, topic);
+        }
+        return Task.CompletedTask;
+    }
+
+    private void OnRecordsCommitted(string stream) => _wake.Set();
+
+    private async Task GoOfflineAsync()
+    {
+        if (!_client.IsConnected) return;
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            // A clean disconnect suppresses the will, so say goodbye ourselves.
+            await _client.PublishAsync(StatusMessage(GatewayState.Offline), timeout.Token).ConfigureAwait(false);
+            await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().WithReason(MqttClientDisconnectOptionsReason.NormalDisconnection).Build(), timeout.Token)
+                .ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            _logger.LogDebug("Clean disconnect failed: {Error}", e.Message);
+        }
+        Status.Connected = false;
+    }
+
+    private MqttApplicationMessage StatusMessage(GatewayState state) => new MqttApplicationMessageBuilder()
+        .WithTopic(Topics.Status(_gatewayId))
+        .WithPayload(EncodeStatus(state))
+        .WithRetainFlag(true)
+        .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+        .WithContentType(PayloadHeader.ContentType(_format))
+        .Build();
+
+    private byte[] EncodeStatus(GatewayState state) =>
+        WireCodec.Encode(new GatewayStatus(_gatewayId, state, SoftwareVersion, _options.ConfigVersion, BootId, DateTimeOffset.UtcNow), _format);
+
+    private static string ReadSoftwareVersion()
+    {
+        var assembly = typeof(Uplink).Assembly;
+        var version = assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
+            ?? assembly.GetName().Version?.ToString() ?? "0";
+        var plus = version.IndexOf('+', StringComparison.Ordinal);
+        if (plus > 0 && version.Length > Validation.MaxIdLength) version = version[..plus];
+        return version.Length > Validation.MaxIdLength ? version[..Validation.MaxIdLength] : version;
+    }
+
+    public override void Dispose()
+    {
+        _outbox.RecordsCommitted -= OnRecordsCommitted;
+        _client.Dispose();
+        base.Dispose();
+    }
+
+    private sealed class InFlightBatch(string stream, long first, long last, long sentAt)
+    {
+        public string Stream { get; } = stream;
+        public long First { get; set; } = first;
+        public long Last { get; set; } = last;
+        public long SentAt { get; } = sentAt;
+    }
+}

@@ -1,0 +1,60 @@
+using GridEdge.Edge.Hosting;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace GridEdge.Edge.Tests;
+
+public sealed class EdgeOptionsTests
+{
+    private static EdgeOptions Valid() => new() { GatewayId = "gw-1" };
+
+    [Fact]
+    public void Defaults_with_a_gateway_id_are_valid()
+    {
+        Assert.True(new EdgeOptionsValidator().Validate(null, Valid()).Succeeded);
+    }
+
+    [Theory]
+    [InlineData("Bad Id")]
+    [InlineData("")]
+    [InlineData("-starts-with-dash")]
+    public void A_bad_gateway_id_is_rejected_with_a_message_naming_the_key_value_and_rule(string id)
+    {
+        var options = Valid();
+        options.GatewayId = id;
+        var result = new EdgeOptionsValidator().Validate(null, options);
+        Assert.True(result.Failed);
+        Assert.Contains("Edge:GatewayId", result.FailureMessage);
+        Assert.Contains($"'{id}'", result.FailureMessage);
+        Assert.Contains("a-z", result.FailureMessage);
+    }
+
+    [Fact]
+    public void Bad_port_format_and_batch_sizes_are_each_named()
+    {
+        var options = Valid();
+        options.Broker.Port = 70000;
+        options.Uplink.Format = "xml";
+        options.Uplink.BatchMaxRecords = 0;
+        options.Uplink.ReconnectCapSeconds = 0.5;
+        var message = new EdgeOptionsValidator().Validate(null, options).FailureMessage;
+        Assert.Contains("Edge:Broker:Port is '70000'", message);
+        Assert.Contains("Edge:Uplink:Format is 'xml'", message);
+        Assert.Contains("Edge:Uplink:BatchMaxRecords is '0'", message);
+        Assert.Contains("Edge:Uplink:ReconnectCapSeconds", message);
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task A_host_with_a_bad_gateway_id_stops_at_start_naming_Edge_GatewayId()
+    {
+        using var dir = new TempDirectory();
+        using var host = EdgeHost.Build([], new Dictionary<string, string?>
+        {
+            ["Edge:GatewayId"] = "Not Valid!",
+            ["Edge:DataDirectory"] = dir.Path,
+        });
+        var e = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync(TestContext.Current.CancellationToken));
+        Assert.Contains("Edge:GatewayId", e.Message);
+        Assert.Contains("Not Valid!", e.Message);
+    }
+}
