@@ -21,8 +21,9 @@ public sealed class LoadSourceTests
         await load.ExecuteTask!.WaitAsync(TimeSpan.FromSeconds(20), TestContext.Current.CancellationToken);
 
         var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Equal("LOAD STARTED 500", lines[0]);
         Assert.Equal("LOAD DONE 500", lines[^1]);
-        var appended = lines[..^1].Select(l => l.Split(' ')).ToArray();
+        var appended = lines[1..^1].Select(l => l.Split(' ')).ToArray();
         Assert.All(appended, p => Assert.Equal(["APPENDED", Streams.Readings], p[..2]));
         Assert.All(appended, p => Assert.Equal("load-a", p[3]));
         Assert.Equal(Enumerable.Range(1, 500).Select(i => (long)i), appended.Select(p => long.Parse(p[2])).Order());
