@@ -1,0 +1,126 @@
+using System.Globalization;
+using GridEdge.Protocol.Records;
+using GridEdge.Protocol.Wire;
+using GridEdge.Server.Broker;
+using GridEdge.Server.Ingest;
+using GridEdge.Server.Ledgers;
+using Microsoft.Extensions.Primitives;
+
+namespace GridEdge.Server.Api;
+
+/// <summary>The read-only HTTP API over the ledger and the ingest: health, gateways, gaps, readings, metrics.</summary>
+public static class ApiEndpoints
+{
+    public static IEndpointRouteBuilder MapGridEdgeApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/health", HealthAsync);
+        app.MapGet("/api/gateways", GatewaysAsync);
+        app.MapGet("/api/gateways/{id}/gaps", GapsAsync);
+        app.MapGet("/api/readings", ReadingsAsync);
+        app.MapGet("/api/ingest/metrics", (IngestMetrics metrics) => Results.Ok(metrics.Snapshot()));
+        return app;
+    }
+
+    private static async Task<IResult> HealthAsync(ILedgerStore ledger, IBrokerStatus broker, IngestMetrics metrics, CancellationToken ct)
+    {
+        string? ledgerError = null;
+        try { await ledger.PingAsync(ct); }
+        catch (Exception e) when (e is not OperationCanceledException) { ledgerError = e.Message; }
+        var healthy = ledgerError is null && broker.Running;
+        var body = new HealthResponse(
+            healthy ? "ok" : "degraded",
+            new LedgerHealth(ledgerError is null, ledgerError),
+            new BrokerHealth(broker.Mode.ToString().ToLowerInvariant(), broker.Running, broker.Describe()),
+            metrics.Snapshot());
+        return healthy ? Results.Ok(body) : Results.Json(body, statusCode: StatusCodes.Status503ServiceUnavailable);
+    }
+
+    private static async Task<IResult> GatewaysAsync(ILedgerStore ledger, CancellationToken ct)
+    {
+        var gateways = await ledger.GetGatewaysAsync(ct);
+        return Results.Ok(gateways.Select(GatewayView.From).ToList());
+    }
+
+    private static async Task<IResult> GapsAsync(string id, HttpRequest request, ILedgerStore ledger, CancellationToken ct)
+    {
+        if (!GatewayIds.IsValid(id)) return Bad("id", id, GatewayIds.Rule);
+        var stream = Single(request.Query, "stream", out var streamError) ?? Streams.Readings;
+        if (streamError is not null) return streamError;
+        if (!Streams.IsKnown(stream)) return Bad("stream", stream, "one of " + string.Join(", ", Streams.All));
+        var known = (await ledger.GetGatewaysAsync(ct)).Any(g => g.Id == id);
+        if (!known) return Results.Json(new ApiError($"gateway '{id}' is not in the ledger", "id", id, "the id of a gateway that has connected or sent data"), statusCode: StatusCodes.Status404NotFound);
+        var gaps = await ledger.GetGapsAsync(id, stream, ct);
+        return Results.Ok(new GapsView(id, stream, gaps.Select(g => new RangeView(g.From, g.To, g.Count)).ToList(), gaps.Sum(g => g.Count)));
+    }
+
+    private static async Task<IResult> ReadingsAsync(HttpRequest request, ILedgerStore ledger, CancellationToken ct)
+    {
+        var parsed = ParseReadingQuery(request.Query);
+        if (parsed.Error is not null) return parsed.Error;
+        var page = await ledger.QueryReadingsAsync(parsed.Query!, ct);
+        return Results.Ok(new ReadingPageView(page.Items.Select(ReadingView.From).ToList(), page.NextCursor));
+    }
+
+    internal static (ReadingQuery? Query, IResult? Error) ParseReadingQuery(IQueryCollection q)
+    {
+        var known = new HashSet<string>(["gateway", "quantity", "sensor", "from", "to", "limit", "cursor"], StringComparer.Ordinal);
+        foreach (var key in q.Keys)
+            if (!known.Contains(key)) return (null, Bad(key, q[key].ToString(), "one of the parameters " + string.Join(", ", known)));
+
+        IResult? error;
+        var gateway = Single(q, "gateway", out error);
+        if (error is not null) return (null, error);
+        if (gateway is not null && !GatewayIds.IsValid(gateway)) return (null, Bad("gateway", gateway, GatewayIds.Rule));
+
+        var quantity = Single(q, "quantity", out error);
+        if (error is not null) return (null, error);
+        if (quantity is not null && !Quantities.IsKnown(quantity)) return (null, Bad("quantity", quantity, "one of " + string.Join(", ", Quantities.All)));
+
+        var sensor = Single(q, "sensor", out error);
+        if (error is not null) return (null, error);
+        if (sensor is not null && sensor.Length is < 1 or > 64) return (null, Bad("sensor", sensor, "a sensor id of 1-64 characters"));
+
+        var from = Time(q, "from", out error);
+        if (error is not null) return (null, error);
+        var to = Time(q, "to", out error);
+        if (error is not null) return (null, error);
+        if (from is not null && to is not null && to <= from)
+            return (null, Bad("to", q["to"].ToString(), $"a time after from ({from:O})"));
+
+        var limit = ReadingQuery.DefaultLimit;
+        var limitText = Single(q, "limit", out error);
+        if (error is not null) return (null, error);
+        if (limitText is not null && (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > ReadingQuery.MaxLimit))
+            return (null, Bad("limit", limitText, $"an integer from 1 to {ReadingQuery.MaxLimit}"));
+
+        var cursor = Single(q, "cursor", out error);
+        if (error is not null) return (null, error);
+        if (cursor is not null && !ReadingCursor.TryDecode(cursor, out _))
+            return (null, Bad("cursor", cursor, "the nextCursor of a previous page, unchanged"));
+
+        return (new ReadingQuery(gateway, quantity, sensor, from, to, limit, cursor), null);
+    }
+
+    private static string? Single(IQueryCollection q, string name, out IResult? error)
+    {
+        error = null;
+        if (!q.TryGetValue(name, out StringValues values)) return null;
+        if (values.Count > 1) { error = Bad(name, values.ToString(), "one value"); return null; }
+        var value = values[0];
+        return string.IsNullOrEmpty(value) ? null : value;
+    }
+
+    private static DateTimeOffset? Time(IQueryCollection q, string name, out IResult? error)
+    {
+        var text = Single(q, name, out error);
+        if (error is not null || text is null) return null;
+        string[] formats = ["yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK", "yyyy-MM-dd'T'HH:mm:ssK", "yyyy-MM-dd'T'HH:mmK", "yyyy-MM-dd"];
+        if (DateTimeOffset.TryParseExact(text, formats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var value))
+            return value;
+        error = Bad(name, text, "an ISO 8601 time such as 2025-01-31T08:00:00Z");
+        return null;
+    }
+
+    private static IResult Bad(string field, string? value, string expected) =>
+        Results.BadRequest(new ApiError($"{field} '{value}' is not valid: expected {expected}", field, value, expected));
+}

@@ -1,0 +1,70 @@
+using GridEdge.Protocol.Records;
+using GridEdge.Server.Ingest;
+using GridEdge.Server.Ledgers;
+
+namespace GridEdge.Server.Api;
+
+/// <summary>A 400/404 body: what was wrong, the parameter, the value given and what was expected.</summary>
+public sealed record ApiError(string Error, string Field, string? Value, string Expected);
+
+/// <summary>The body of /health.</summary>
+public sealed record HealthResponse(string Status, LedgerHealth Ledger, BrokerHealth Broker, IngestMetricsSnapshot Ingest);
+/// <summary>Whether the ledger answered.</summary>
+public sealed record LedgerHealth(bool Reachable, string? Error);
+/// <summary>Whether the broker side is up.</summary>
+public sealed record BrokerHealth(string Mode, bool Running, string Description);
+
+/// <summary>One stream of a gateway in /api/gateways.</summary>
+public sealed record StreamView(string Stream, long LastSeq, long Stored, long Gaps, long Missing);
+
+/// <summary>A gateway as /api/gateways lists it.</summary>
+public sealed record GatewayView(
+    string Id,
+    bool Online,
+    DateTimeOffset? LastSeen,
+    string? SoftwareVersion,
+    string? ConfigVersion,
+    Guid? BootId,
+    DateTimeOffset? StatusAt,
+    IReadOnlyDictionary<string, long> LastSeq,
+    long GapCount,
+    IReadOnlyList<StreamView> Streams)
+{
+    public static GatewayView From(GatewaySummary g) => new(
+        g.Id, g.Online, g.LastSeen, g.SoftwareVersion, g.ConfigVersion, g.BootId, g.StatusAt,
+        g.Streams.ToDictionary(s => s.Stream, s => s.LastSeq),
+        g.GapCount,
+        g.Streams.Select(s => new StreamView(s.Stream, s.LastSeq, s.Stored, s.Gaps, s.Missing)).ToList());
+}
+
+/// <summary>An inclusive range of sequence numbers.</summary>
+public sealed record RangeView(long From, long To, long Count);
+/// <summary>The body of /api/gateways/{id}/gaps.</summary>
+public sealed record GapsView(string Gateway, string Stream, IReadOnlyList<RangeView> Gaps, long Missing);
+
+/// <summary>The aggregate window of a reading.</summary>
+public sealed record WindowView(double Min, double Avg, double Max, int Count, int WindowSeconds);
+
+/// <summary>A stored reading as /api/readings returns it.</summary>
+public sealed record ReadingView(
+    string Gateway,
+    string Stream,
+    long Seq,
+    string Sensor,
+    string Quantity,
+    string Unit,
+    double Value,
+    WindowView? Window,
+    DataFlag Flag,
+    DateTimeOffset Timestamp,
+    ClockQuality Clock,
+    DateTimeOffset ReceivedAt)
+{
+    public static ReadingView From(StoredReading r) => new(
+        r.Gateway, r.Stream, r.Seq, r.Sensor, r.Quantity, r.Unit, r.Value,
+        r is { Min: { } min, Avg: { } avg, Max: { } max, Count: { } count, WindowSeconds: { } seconds } ? new WindowView(min, avg, max, count, seconds) : null,
+        r.Flag, r.Timestamp, r.Clock, r.ReceivedAt);
+}
+
+/// <summary>The body of /api/readings.</summary>
+public sealed record ReadingPageView(IReadOnlyList<ReadingView> Items, string? NextCursor);

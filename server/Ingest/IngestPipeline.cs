@@ -1,0 +1,138 @@
+using GridEdge.Protocol.Codecs;
+using GridEdge.Protocol.Wire;
+using GridEdge.Server.Ledgers;
+using Microsoft.Extensions.Options;
+
+namespace GridEdge.Server.Ingest;
+
+/// <summary>What became of one payload.</summary>
+public enum IngestStatus
+{
+    /// <summary>A batch was committed to the ledger (and an ack sent, unless <see cref="IngestOutcome.AckSent"/> is false).</summary>
+    Committed,
+    /// <summary>A gateway status was recorded.</summary>
+    StatusRecorded,
+    /// <summary>The payload was refused; sending it again will not help.</summary>
+    Rejected,
+    /// <summary>The payload was valid but the ledger failed; sending it again may succeed.</summary>
+    Failed,
+}
+
+/// <summary>The result of <see cref="IngestPipeline.HandleAsync"/>: never an exception.</summary>
+public sealed record IngestOutcome(IngestStatus Status, RejectReason? Reason = null, string? Problem = null, CommitResult? Commit = null, bool AckSent = false)
+{
+    public bool Accepted => Status is IngestStatus.Committed or IngestStatus.StatusRecorded;
+}
+
+/// <summary>
+/// Turns one MQTT payload into ledger rows and an acknowledgement: topic, size, decode, topic/payload agreement, commit,
+/// then ack in the format the batch came in. Whatever a payload holds, it returns an outcome and never throws, so one bad
+/// payload cannot stop the loop that feeds it.
+/// </summary>
+public sealed class IngestPipeline(
+    ILedgerStore ledger,
+    IAckPublisher acks,
+    IngestMetrics metrics,
+    IOptions<ServerOptions> options,
+    ILogger<IngestPipeline> log)
+{
+    private readonly int _maxPayloadBytes = options.Value.Ingest.MaxPayloadBytes;
+
+    public async Task<IngestOutcome> HandleAsync(string topic, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await HandleCoreAsync(topic, payload, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            log.LogWarning("Ingest of {Topic} cancelled (host stopping); the gateway will send it again", topic);
+            metrics.Rejected(RejectReason.LedgerFailure);
+            return new IngestOutcome(IngestStatus.Failed, RejectReason.LedgerFailure, "cancelled");
+        }
+        catch (Exception e)
+        {
+            log.LogError(e, "Ingest of {Topic} failed unexpectedly; the gateway will send it again", topic);
+            metrics.Rejected(RejectReason.LedgerFailure);
+            return new IngestOutcome(IngestStatus.Failed, RejectReason.LedgerFailure, e.Message);
+        }
+    }
+
+    private async Task<IngestOutcome> HandleCoreAsync(string topic, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    {
+        if (!Topics.TryParse(topic, out var gateway, out var leaf, out var topicStream))
+            return Reject(RejectReason.BadTopic, null, topic, "topic", $"'{topic}' is not gridedge/v1/{{gatewayId}}/status or gridedge/v1/{{gatewayId}}/up/{{stream}}");
+        if (leaf != "up" && leaf != "status")
+            return Reject(RejectReason.UnknownLeaf, gateway, topic, "topic", $"leaf '{leaf}' is not one the ingest takes (status, up/{{stream}})");
+        if (payload.Length > _maxPayloadBytes)
+            return Reject(RejectReason.Oversize, gateway, topic, "payload", $"{payload.Length} bytes, over the limit of {_maxPayloadBytes} (Server:Ingest:MaxPayloadBytes)");
+
+        var decoded = WireCodec.Decode(payload.Span, _maxPayloadBytes);
+        if (!decoded.Ok)
+            return Reject(RejectReason.DecodeError, gateway, topic, decoded.Error.Field, decoded.Error.Problem);
+        var message = decoded.Value;
+        if (message.GatewayId != gateway)
+            return Reject(RejectReason.TopicMismatch, gateway, topic, "gatewayId", $"'{message.GatewayId}' differs from the topic's gateway '{gateway}'");
+
+        switch (leaf, message)
+        {
+            case ("up", Batch batch):
+                if (batch.Stream != topicStream)
+                    return Reject(RejectReason.TopicMismatch, gateway, topic, "stream", $"'{batch.Stream}' differs from the topic's stream '{topicStream}'");
+                return await CommitAsync(batch, payload.Span[2], topic, cancellationToken);
+            case ("status", GatewayStatus status):
+                await ledger.RecordStatusAsync(status, cancellationToken);
+                metrics.StatusRecorded();
+                log.LogInformation("Gateway {Gateway} is {State} (software {SoftwareVersion}, config {ConfigVersion}, boot {BootId})",
+                    gateway, status.State, status.SoftwareVersion, status.ConfigVersion, status.BootId);
+                return new IngestOutcome(IngestStatus.StatusRecorded);
+            default:
+                return Reject(RejectReason.UnexpectedMessage, gateway, topic, "type", $"a {message.GetType().Name} does not belong on a '{leaf}' topic");
+        }
+    }
+
+    private async Task<IngestOutcome> CommitAsync(Batch batch, byte formatByte, string topic, CancellationToken cancellationToken)
+    {
+        CommitResult commit;
+        try
+        {
+            commit = await ledger.CommitBatchAsync(batch, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            log.LogError(e, "Ledger failed to commit {Stream} {FirstSeq}-{LastSeq} of gateway {Gateway} from {Topic}; no ack sent, the gateway will send it again",
+                batch.Stream, batch.FirstSeq, batch.LastSeq, batch.GatewayId, topic);
+            metrics.Rejected(RejectReason.LedgerFailure);
+            return new IngestOutcome(IngestStatus.Failed, RejectReason.LedgerFailure, e.Message);
+        }
+        metrics.BatchCommitted(commit.New, commit.Duplicates);
+        log.LogDebug("Committed {Stream} {Range} of gateway {Gateway}: {New} new, {Duplicates} duplicate",
+            commit.Stream, commit.Committed, commit.GatewayId, commit.New, commit.Duplicates);
+
+        // The ack goes back in the format the batch came in: a gateway that speaks only JSON never meets binary.
+        var format = (WireFormat)formatByte;
+        var ack = new Ack(batch.GatewayId, batch.Stream, [commit.Committed]);
+        try
+        {
+            await acks.PublishAsync(ack, format, cancellationToken);
+            metrics.AckPublished();
+            return new IngestOutcome(IngestStatus.Committed, Commit: commit, AckSent: true);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Committed but not acked: the gateway sends it again, the ledger ignores the duplicates and acks then.
+            metrics.AckFailed();
+            log.LogWarning(e, "Ack of {Stream} {Range} to gateway {Gateway} failed; the gateway will resend and be acked then",
+                commit.Stream, commit.Committed, commit.GatewayId);
+            return new IngestOutcome(IngestStatus.Committed, Commit: commit, AckSent: false);
+        }
+    }
+
+    private IngestOutcome Reject(RejectReason reason, string? gateway, string topic, string field, string problem)
+    {
+        metrics.Rejected(reason);
+        log.LogWarning("Rejected payload from gateway {Gateway} on {Topic}: {Reason} at {Field}: {Problem}",
+            gateway ?? "(unknown)", topic, reason, field, problem);
+        return new IngestOutcome(IngestStatus.Rejected, reason, $"{field}: {problem}");
+    }
+}

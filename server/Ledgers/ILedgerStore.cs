@@ -1,0 +1,44 @@
+using GridEdge.Protocol.Wire;
+
+namespace GridEdge.Server.Ledgers;
+
+/// <summary>
+/// The server's durable ledger of what gateways sent: records keyed by (gateway, stream, seq) so a redelivered record is
+/// stored once and a missing range is visible, plus each gateway's last known state. SQLite now, PostgreSQL later: both
+/// must pass <c>LedgerContractTests</c>.
+/// </summary>
+public interface ILedgerStore
+{
+    /// <summary>Creates the schema if needed. Idempotent; called once at start.</summary>
+    Task InitializeAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Fails if the ledger cannot be reached (health check).</summary>
+    Task PingAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Stores every record of the batch in one transaction, durable when the task completes. Records already stored are
+    /// ignored, not overwritten. The whole batch range is then committed, whether its records were new or duplicates.
+    /// </summary>
+    Task<CommitResult> CommitBatchAsync(Batch batch, CancellationToken cancellationToken = default);
+
+    /// <summary>Applies a birth or death certificate: online state, versions and boot id. An older status than the last applied one is ignored.</summary>
+    Task RecordStatusAsync(GatewayStatus status, CancellationToken cancellationToken = default);
+
+    /// <summary>Marks the gateway connected and seen at <paramref name="seenAt"/>.</summary>
+    Task TouchGatewayAsync(string gatewayId, DateTimeOffset seenAt, CancellationToken cancellationToken = default);
+
+    /// <summary>Marks the gateway disconnected at <paramref name="at"/>.</summary>
+    Task MarkOfflineAsync(string gatewayId, DateTimeOffset at, CancellationToken cancellationToken = default);
+
+    /// <summary>Every gateway known to the ledger, by id.</summary>
+    Task<IReadOnlyList<GatewaySummary>> GetGatewaysAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Sequence ranges missing between 1 and the highest stored seq of one gateway's stream, in order.</summary>
+    Task<IReadOnlyList<SeqRange>> GetGapsAsync(string gatewayId, string stream, CancellationToken cancellationToken = default);
+
+    /// <summary>One page of readings ordered by (timestamp, gateway, stream, seq), with a cursor to the next page.</summary>
+    Task<ReadingPage> QueryReadingsAsync(ReadingQuery query, CancellationToken cancellationToken = default);
+
+    /// <summary>How many readings match the filters of <paramref name="query"/> (its limit and cursor are ignored).</summary>
+    Task<long> CountReadingsAsync(ReadingQuery query, CancellationToken cancellationToken = default);
+}

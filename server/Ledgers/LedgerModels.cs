@@ -1,0 +1,99 @@
+using System.Buffers.Text;
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+using System.Text;
+using GridEdge.Protocol.Records;
+using GridEdge.Protocol.Wire;
+
+namespace GridEdge.Server.Ledgers;
+
+/// <summary>What one batch commit did: the committed range and how many of its records were new or already stored.</summary>
+public sealed record CommitResult(string GatewayId, string Stream, SeqRange Committed, int New, int Duplicates);
+
+/// <summary>One stream of one gateway as the ledger holds it.</summary>
+/// <param name="LastSeq">The highest sequence number stored.</param>
+/// <param name="Stored">How many records are stored.</param>
+/// <param name="Gaps">How many missing ranges lie between 1 and <paramref name="LastSeq"/>.</param>
+/// <param name="Missing">How many sequence numbers those ranges hold.</param>
+public sealed record StreamSummary(string Stream, long LastSeq, long Stored, long Gaps, long Missing);
+
+/// <summary>A gateway's last known state and the extent of each of its streams.</summary>
+public sealed record GatewaySummary(
+    string Id,
+    bool Online,
+    DateTimeOffset? LastSeen,
+    string? SoftwareVersion,
+    string? ConfigVersion,
+    Guid? BootId,
+    DateTimeOffset? StatusAt,
+    IReadOnlyList<StreamSummary> Streams)
+{
+    public long GapCount => Streams.Sum(s => s.Gaps);
+}
+
+/// <summary>A reading as stored, with where it came from and when the server received it.</summary>
+public sealed record StoredReading(
+    string Gateway,
+    string Stream,
+    long Seq,
+    string Sensor,
+    string Quantity,
+    string Unit,
+    double Value,
+    double? Min,
+    double? Avg,
+    double? Max,
+    int? Count,
+    int? WindowSeconds,
+    DataFlag Flag,
+    DateTimeOffset Timestamp,
+    ClockQuality Clock,
+    DateTimeOffset ReceivedAt);
+
+/// <summary>Filters and paging of a readings query. <see cref="From"/> is inclusive, <see cref="To"/> exclusive.</summary>
+public sealed record ReadingQuery(
+    string? Gateway = null,
+    string? Quantity = null,
+    string? Sensor = null,
+    DateTimeOffset? From = null,
+    DateTimeOffset? To = null,
+    int Limit = ReadingQuery.DefaultLimit,
+    string? Cursor = null)
+{
+    public const int DefaultLimit = 100;
+    public const int MaxLimit = 1000;
+}
+
+/// <summary>One page of readings; <see cref="NextCursor"/> is null on the last page.</summary>
+public sealed record ReadingPage(IReadOnlyList<StoredReading> Items, string? NextCursor);
+
+/// <summary>The opaque keyset cursor: the sort key of the last reading of a page, base64url-encoded.</summary>
+public readonly record struct ReadingCursor(long TimestampMs, string Gateway, string Stream, long Seq)
+{
+    public string Encode()
+    {
+        var text = string.Create(CultureInfo.InvariantCulture, $"1|{TimestampMs}|{Gateway}|{Stream}|{Seq}");
+        return Base64Url.EncodeToString(Encoding.UTF8.GetBytes(text));
+    }
+
+    public static ReadingCursor From(StoredReading r) => new(r.Timestamp.ToUnixTimeMilliseconds(), r.Gateway, r.Stream, r.Seq);
+
+    public static bool TryDecode(string? cursor, [NotNullWhen(true)] out ReadingCursor? value)
+    {
+        value = null;
+        if (string.IsNullOrEmpty(cursor) || cursor.Length > 512) return false;
+        byte[] bytes;
+        try { bytes = Base64Url.DecodeFromChars(cursor); }
+        catch (FormatException) { return false; }
+        string text;
+        try { text = new UTF8Encoding(false, true).GetString(bytes); }
+        catch (ArgumentException) { return false; }
+        var parts = text.Split('|');
+        if (parts.Length != 5 || parts[0] != "1") return false;
+        if (!long.TryParse(parts[1], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var ts)) return false;
+        if (!GatewayIds.IsValid(parts[2]) || !Streams.IsKnown(parts[3])) return false;
+        if (!long.TryParse(parts[4], NumberStyles.None, CultureInfo.InvariantCulture, out var seq) || seq < 1) return false;
+        value = new ReadingCursor(ts, parts[2], parts[3], seq);
+        return true;
+    }
+}

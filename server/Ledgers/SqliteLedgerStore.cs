@@ -1,0 +1,382 @@
+using System.Data.Common;
+using System.Text;
+using GridEdge.Protocol.Records;
+using GridEdge.Protocol.Wire;
+using Microsoft.Data.Sqlite;
+
+namespace GridEdge.Server.Ledgers;
+
+/// <summary>
+/// The embedded ledger: one SQLite file in WAL mode with synchronous=FULL, so a batch commit is on disk before the
+/// ingest acknowledges it. Writes are serialised in-process; reads run beside them (WAL readers never block).
+/// </summary>
+public sealed class SqliteLedgerStore : ILedgerStore, IDisposable
+{
+    private readonly string _connectionString;
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly TimeProvider _time;
+
+    public SqliteLedgerStore(string path, TimeProvider? time = null)
+    {
+        Path = System.IO.Path.GetFullPath(path);
+        _time = time ?? TimeProvider.System;
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = Path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+            DefaultTimeout = 30,
+        }.ToString();
+    }
+
+    public string Path { get; }
+
+    private const string Schema = """
+        CREATE TABLE IF NOT EXISTS readings (
+            gateway        TEXT    NOT NULL,
+            stream         TEXT    NOT NULL,
+            seq            INTEGER NOT NULL,
+            sensor_id      TEXT    NOT NULL,
+            quantity       TEXT    NOT NULL,
+            unit           TEXT    NOT NULL,
+            value          REAL    NOT NULL,
+            min            REAL,
+            avg            REAL,
+            max            REAL,
+            count          INTEGER,
+            window_seconds INTEGER,
+            flag           INTEGER NOT NULL,
+            ts             INTEGER NOT NULL,
+            clock          INTEGER NOT NULL,
+            received_at    INTEGER NOT NULL,
+            PRIMARY KEY (gateway, stream, seq)
+        ) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS readings_by_time ON readings (ts);
+        CREATE INDEX IF NOT EXISTS readings_by_gateway_time ON readings (gateway, ts);
+        CREATE TABLE IF NOT EXISTS gateways (
+            id               TEXT    NOT NULL PRIMARY KEY,
+            online           INTEGER NOT NULL DEFAULT 0,
+            last_seen        INTEGER,
+            software_version TEXT,
+            config_version   TEXT,
+            boot_id          TEXT,
+            status_at        INTEGER
+        ) WITHOUT ROWID;
+        """;
+
+    public async Task InitializeAsync(CancellationToken cancellationToken = default)
+    {
+        var directory = System.IO.Path.GetDirectoryName(Path);
+        if (!string.IsNullOrEmpty(directory)) Directory.CreateDirectory(directory);
+        await using var connection = await OpenAsync(cancellationToken);
+        // WAL is a property of the file: set once, it stays.
+        await ExecuteAsync(connection, "PRAGMA journal_mode=WAL;", cancellationToken);
+        await ExecuteAsync(connection, Schema, cancellationToken);
+    }
+
+    public async Task PingAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM gateways;";
+        await command.ExecuteScalarAsync(cancellationToken);
+    }
+
+    public async Task<CommitResult> CommitBatchAsync(Batch batch, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        if (batch.Records.Count == 0) throw new ArgumentException("a batch needs at least one record", nameof(batch));
+        var receivedAt = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        await _writeLock.WaitAsync(cancellationToken);
+        try
+        {
+            await using var connection = await OpenAsync(cancellationToken);
+            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+            await using var insert = connection.CreateCommand();
+            insert.Transaction = transaction;
+            insert.CommandText = """
+                INSERT OR IGNORE INTO readings
+                    (gateway, stream, seq, sensor_id, quantity, unit, value, min, avg, max, count, window_seconds, flag, ts, clock, received_at)
+                VALUES ($gateway, $stream, $seq, $sensor, $quantity, $unit, $value, $min, $avg, $max, $count, $window, $flag, $ts, $clock, $received);
+                """;
+            var p = new Dictionary<string, SqliteParameter>();
+            foreach (var name in new[] { "gateway", "stream", "seq", "sensor", "quantity", "unit", "value", "min", "avg", "max", "count", "window", "flag", "ts", "clock", "received" })
+                p[name] = insert.Parameters.Add(new SqliteParameter("$" + name, null));
+            p["gateway"].Value = batch.GatewayId;
+            p["stream"].Value = batch.Stream;
+            p["received"].Value = receivedAt;
+            insert.Prepare();
+
+            var added = 0;
+            for (var i = 0; i < batch.Records.Count; i++)
+            {
+                if (batch.Records[i] is not Reading r)
+                    throw new NotSupportedException($"records[{i}]: the ledger stores readings only, not {batch.Records[i].GetType().Name}");
+                p["seq"].Value = batch.FirstSeq + i;
+                p["sensor"].Value = r.SensorId;
+                p["quantity"].Value = r.Quantity;
+                p["unit"].Value = r.Unit;
+                p["value"].Value = r.Value;
+                p["min"].Value = (object?)r.Window?.Min ?? DBNull.Value;
+                p["avg"].Value = (object?)r.Window?.Avg ?? DBNull.Value;
+                p["max"].Value = (object?)r.Window?.Max ?? DBNull.Value;
+                p["count"].Value = (object?)r.Window?.Count ?? DBNull.Value;
+                p["window"].Value = (object?)r.Window?.WindowSeconds ?? DBNull.Value;
+                p["flag"].Value = (int)r.Flag;
+                p["ts"].Value = r.Timestamp.ToUnixTimeMilliseconds();
+                p["clock"].Value = (int)r.Clock;
+                added += await insert.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            await using (var seen = connection.CreateCommand())
+            {
+                seen.Transaction = transaction;
+                seen.CommandText = """
+                    INSERT INTO gateways (id, last_seen) VALUES ($id, $at)
+                    ON CONFLICT (id) DO UPDATE SET last_seen = max(coalesce(last_seen, 0), excluded.last_seen);
+                    """;
+                seen.Parameters.AddWithValue("$id", batch.GatewayId);
+                seen.Parameters.AddWithValue("$at", receivedAt);
+                await seen.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+            return new CommitResult(batch.GatewayId, batch.Stream, new SeqRange(batch.FirstSeq, batch.LastSeq), added, batch.Records.Count - added);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    public Task RecordStatusAsync(GatewayStatus status, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(status);
+        // Statuses can arrive out of order (a will published after the next birth): the newest one wins.
+        return WriteAsync("""
+            INSERT INTO gateways (id, online, last_seen, software_version, config_version, boot_id, status_at)
+            VALUES ($id, $online, $seen, $software, $config, $boot, $at)
+            ON CONFLICT (id) DO UPDATE SET
+                online = excluded.online,
+                last_seen = max(coalesce(gateways.last_seen, 0), excluded.last_seen),
+                software_version = excluded.software_version,
+                config_version = excluded.config_version,
+                boot_id = excluded.boot_id,
+                status_at = excluded.status_at
+            WHERE gateways.status_at IS NULL OR excluded.status_at >= gateways.status_at;
+            """, cancellationToken,
+            ("$id", status.GatewayId),
+            ("$online", status.State == GatewayState.Online ? 1 : 0),
+            ("$seen", _time.GetUtcNow().ToUnixTimeMilliseconds()),
+            ("$software", status.SoftwareVersion),
+            ("$config", status.ConfigVersion),
+            ("$boot", status.BootId.ToString("D")),
+            ("$at", status.Timestamp.ToUnixTimeMilliseconds()));
+    }
+
+    public Task TouchGatewayAsync(string gatewayId, DateTimeOffset seenAt, CancellationToken cancellationToken = default) =>
+        WriteAsync("""
+            INSERT INTO gateways (id, online, last_seen) VALUES ($id, 1, $at)
+            ON CONFLICT (id) DO UPDATE SET online = 1, last_seen = max(coalesce(last_seen, 0), excluded.last_seen);
+            """, cancellationToken, ("$id", gatewayId), ("$at", seenAt.ToUnixTimeMilliseconds()));
+
+    public Task MarkOfflineAsync(string gatewayId, DateTimeOffset at, CancellationToken cancellationToken = default) =>
+        WriteAsync("""
+            INSERT INTO gateways (id, online, last_seen) VALUES ($id, 0, $at)
+            ON CONFLICT (id) DO UPDATE SET online = 0, last_seen = max(coalesce(last_seen, 0), excluded.last_seen);
+            """, cancellationToken, ("$id", gatewayId), ("$at", at.ToUnixTimeMilliseconds()));
+
+    public async Task<IReadOnlyList<GatewaySummary>> GetGatewaysAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var streams = new Dictionary<string, List<StreamSummary>>(StringComparer.Ordinal);
+        await using (var command = connection.CreateCommand())
+        {
+            // LAG with a default of 0 also counts a missing range before the first stored seq.
+            command.CommandText = """
+                SELECT gateway, stream, max(seq), count(*), sum(CASE WHEN seq > prev + 1 THEN 1 ELSE 0 END)
+                FROM (SELECT gateway, stream, seq, LAG(seq, 1, 0) OVER (PARTITION BY gateway, stream ORDER BY seq) AS prev FROM readings)
+                GROUP BY gateway, stream
+                ORDER BY gateway, stream;
+                """;
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var gateway = reader.GetString(0);
+                var last = reader.GetInt64(2);
+                var stored = reader.GetInt64(3);
+                if (!streams.TryGetValue(gateway, out var list)) streams[gateway] = list = [];
+                list.Add(new StreamSummary(reader.GetString(1), last, stored, reader.GetInt64(4), last - stored));
+            }
+        }
+
+        var result = new List<GatewaySummary>();
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = "SELECT id, online, last_seen, software_version, config_version, boot_id, status_at FROM gateways ORDER BY id;";
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var id = reader.GetString(0);
+                result.Add(new GatewaySummary(
+                    id,
+                    reader.GetInt64(1) != 0,
+                    reader.IsDBNull(2) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)),
+                    reader.IsDBNull(3) ? null : reader.GetString(3),
+                    reader.IsDBNull(4) ? null : reader.GetString(4),
+                    reader.IsDBNull(5) ? null : Guid.Parse(reader.GetString(5)),
+                    reader.IsDBNull(6) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(6)),
+                    streams.TryGetValue(id, out var list) ? list : []));
+            }
+        }
+        return result;
+    }
+
+    public async Task<IReadOnlyList<SeqRange>> GetGapsAsync(string gatewayId, string stream, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        // A virtual seq 0 in front makes a missing start (1..first-1) an ordinary gap.
+        command.CommandText = """
+            SELECT seq + 1, next_seq - 1
+            FROM (SELECT seq, LEAD(seq) OVER (ORDER BY seq) AS next_seq
+                  FROM (SELECT 0 AS seq UNION ALL SELECT seq FROM readings WHERE gateway = $gateway AND stream = $stream))
+            WHERE next_seq > seq + 1
+            ORDER BY seq;
+            """;
+        command.Parameters.AddWithValue("$gateway", gatewayId);
+        command.Parameters.AddWithValue("$stream", stream);
+        var gaps = new List<SeqRange>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken)) gaps.Add(new SeqRange(reader.GetInt64(0), reader.GetInt64(1)));
+        return gaps;
+    }
+
+    public async Task<ReadingPage> QueryReadingsAsync(ReadingQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        if (query.Limit is < 1 or > ReadingQuery.MaxLimit)
+            throw new ArgumentOutOfRangeException(nameof(query), query.Limit, $"limit must be from 1 to {ReadingQuery.MaxLimit}");
+        ReadingCursor? after = null;
+        if (query.Cursor is not null && !ReadingCursor.TryDecode(query.Cursor, out after))
+            throw new ArgumentException($"cursor '{query.Cursor}' is not a cursor this ledger issued", nameof(query));
+
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        var sql = new StringBuilder("""
+            SELECT gateway, stream, seq, sensor_id, quantity, unit, value, min, avg, max, count, window_seconds, flag, ts, clock, received_at
+            FROM readings
+            """);
+        var where = Filters(query, command);
+        if (after is { } c)
+        {
+            where.Add("(ts, gateway, stream, seq) > ($cts, $cgateway, $cstream, $cseq)");
+            command.Parameters.AddWithValue("$cts", c.TimestampMs);
+            command.Parameters.AddWithValue("$cgateway", c.Gateway);
+            command.Parameters.AddWithValue("$cstream", c.Stream);
+            command.Parameters.AddWithValue("$cseq", c.Seq);
+        }
+        if (where.Count > 0) sql.Append(" WHERE ").AppendJoin(" AND ", where);
+        sql.Append(" ORDER BY ts, gateway, stream, seq LIMIT $limit;");
+        command.Parameters.AddWithValue("$limit", query.Limit + 1);
+        command.CommandText = sql.ToString();
+
+        var items = new List<StoredReading>(Math.Min(query.Limit + 1, 1024));
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken)) items.Add(ReadReading(reader));
+        }
+        string? next = null;
+        if (items.Count > query.Limit)
+        {
+            items.RemoveAt(items.Count - 1);
+            next = ReadingCursor.From(items[^1]).Encode();
+        }
+        return new ReadingPage(items, next);
+    }
+
+    public async Task<long> CountReadingsAsync(ReadingQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        var where = Filters(query, command);
+        command.CommandText = "SELECT COUNT(*) FROM readings" + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "") + ";";
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    private static List<string> Filters(ReadingQuery query, SqliteCommand command)
+    {
+        var where = new List<string>();
+        void Add(string clause, string name, object value)
+        {
+            where.Add(clause);
+            command.Parameters.AddWithValue(name, value);
+        }
+        if (query.Gateway is not null) Add("gateway = $gateway", "$gateway", query.Gateway);
+        if (query.Quantity is not null) Add("quantity = $quantity", "$quantity", query.Quantity);
+        if (query.Sensor is not null) Add("sensor_id = $sensor", "$sensor", query.Sensor);
+        if (query.From is { } from) Add("ts >= $from", "$from", from.ToUnixTimeMilliseconds());
+        if (query.To is { } to) Add("ts < $to", "$to", to.ToUnixTimeMilliseconds());
+        return where;
+    }
+
+    private static StoredReading ReadReading(DbDataReader r) => new(
+        r.GetString(0), r.GetString(1), r.GetInt64(2), r.GetString(3), r.GetString(4), r.GetString(5), r.GetDouble(6),
+        r.IsDBNull(7) ? null : r.GetDouble(7),
+        r.IsDBNull(8) ? null : r.GetDouble(8),
+        r.IsDBNull(9) ? null : r.GetDouble(9),
+        r.IsDBNull(10) ? null : r.GetInt32(10),
+        r.IsDBNull(11) ? null : r.GetInt32(11),
+        (DataFlag)r.GetInt32(12),
+        DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(13)),
+        (ClockQuality)r.GetInt32(14),
+        DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(15)));
+
+    private async Task WriteAsync(string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
+    {
+        await _writeLock.WaitAsync(cancellationToken);
+        try
+        {
+            await using var connection = await OpenAsync(cancellationToken);
+            await using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            // synchronous is per connection: FULL syncs the WAL on every commit, so a commit survives a power cut.
+            await ExecuteAsync(connection, "PRAGMA synchronous=FULL;", cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static async Task ExecuteAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public void Dispose()
+    {
+        using (var connection = new SqliteConnection(_connectionString)) SqliteConnection.ClearPool(connection);
+        _writeLock.Dispose();
+    }
+}

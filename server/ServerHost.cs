@@ -1,0 +1,82 @@
+using GridEdge.Server.Api;
+using GridEdge.Server.Broker;
+using GridEdge.Server.Demo;
+using GridEdge.Server.Ingest;
+using GridEdge.Server.Ledgers;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Options;
+using Serilog;
+using Serilog.Events;
+
+namespace GridEdge.Server;
+
+/// <summary>Composes the server: options, logging, ledger, ingest, broker, API and (with --demo) simulated gateways.</summary>
+public static class ServerHost
+{
+    /// <summary>Builds the host. <paramref name="settings"/> override every other configuration source (tests, demo).</summary>
+    public static WebApplication Build(string[] args, IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        var demo = args.Contains(DemoGateways.Switch);
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args.Where(a => a != DemoGateways.Switch).ToArray() });
+        if (demo) builder.Configuration.AddInMemoryCollection(DemoGateways.Settings);
+        if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
+
+        builder.AddServerLogging();
+        builder.Services.AddServerOptions();
+        builder.Services.AddLedger();
+        builder.Services.AddIngest();
+        builder.Services.AddBroker(builder.Configuration);
+        builder.Services.AddApi();
+        if (demo) builder.Services.AddDemoGateways();
+
+        // --urls (or ASPNETCORE_URLS) wins over Server:Http:Url.
+        if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
+            builder.WebHost.UseUrls(builder.Configuration["Server:Http:Url"] ?? new HttpOptions().Url);
+
+        var app = builder.Build();
+        app.MapGridEdgeApi();
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+            var url = (addresses.FirstOrDefault() ?? "").TrimEnd('/');
+            var log = app.Services.GetRequiredService<ILogger<ServerOptions>>();
+            if (demo)
+            {
+                // Printed plainly too: the first thing someone trying the demo needs.
+                Console.WriteLine($"GridEdge demo running: {url}/api/gateways");
+                log.LogInformation("GridEdge demo running: {Url}/api/gateways", url);
+            }
+            else
+            {
+                log.LogInformation("GridEdge server running: {Url} ({Broker})", url, app.Services.GetRequiredService<IBrokerStatus>().Describe());
+            }
+        });
+        return app;
+    }
+
+    /// <summary>Binds Server:* to <see cref="ServerOptions"/> and validates it when the host starts.</summary>
+    public static IServiceCollection AddServerOptions(this IServiceCollection services)
+    {
+        services.AddOptions<ServerOptions>().BindConfiguration(ServerOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ServerOptions>, ServerOptionsValidator>();
+        return services;
+    }
+
+    /// <summary>Serilog to the console and to a file a day under Server:Logs:Directory (default ./data/logs).</summary>
+    public static WebApplicationBuilder AddServerLogging(this WebApplicationBuilder builder)
+    {
+        var directory = builder.Configuration["Server:Logs:Directory"] ?? new LogOptions().Directory;
+        builder.Services.AddSerilog((_, logger) => logger
+            .MinimumLevel.Information()
+            .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
+            .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
+            .ReadFrom.Configuration(builder.Configuration)
+            .Enrich.FromLogContext()
+            .WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}")
+            .WriteTo.File(Path.Combine(directory, "server-.log"), rollingInterval: RollingInterval.Day, retainedFileCountLimit: 14,
+                outputTemplate: "{Timestamp:O} [{Level:u3}] {SourceContext}: {Message:lj} {Properties:j}{NewLine}{Exception}"),
+            preserveStaticLogger: true);
+        return builder;
+    }
+}

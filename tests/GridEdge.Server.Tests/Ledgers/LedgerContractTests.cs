@@ -1,0 +1,202 @@
+using GridEdge.Protocol.Records;
+using GridEdge.Protocol.Wire;
+using GridEdge.Server.Ledgers;
+using GridEdge.Server.Tests.Support;
+
+namespace GridEdge.Server.Tests.Ledgers;
+
+/// <summary>
+/// What every <see cref="ILedgerStore"/> must do. A PostgreSQL store gets the same guarantees by subclassing this with
+/// its own <see cref="CreateStoreAsync"/>.
+/// </summary>
+public abstract class LedgerContractTests : IAsyncLifetime
+{
+    private ILedgerStore? _store;
+    protected ILedgerStore Store => _store ?? throw new InvalidOperationException("not initialised");
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    /// <summary>A fresh, empty, initialised store.</summary>
+    protected abstract Task<ILedgerStore> CreateStoreAsync();
+    protected abstract ValueTask DisposeStoreAsync(ILedgerStore store);
+
+    public async ValueTask InitializeAsync() => _store = await CreateStoreAsync();
+    public async ValueTask DisposeAsync()
+    {
+        if (_store is not null) await DisposeStoreAsync(_store);
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task Same_batch_committed_twice_is_stored_once()
+    {
+        var batch = Samples.Readings("gw-a", 1, 50);
+
+        var first = await Store.CommitBatchAsync(batch, Ct);
+        var second = await Store.CommitBatchAsync(batch, Ct);
+
+        Assert.Equal(new SeqRange(1, 50), first.Committed);
+        Assert.Equal((50, 0), (first.New, first.Duplicates));
+        Assert.Equal(new SeqRange(1, 50), second.Committed);
+        Assert.Equal((0, 50), (second.New, second.Duplicates));
+        Assert.Equal(50, await Store.CountReadingsAsync(new ReadingQuery(Gateway: "gw-a"), Ct));
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task Overlapping_batch_stores_only_its_new_records()
+    {
+        await Store.CommitBatchAsync(Samples.Readings("gw-a", 1, 10), Ct);
+
+        var result = await Store.CommitBatchAsync(Samples.Readings("gw-a", 6, 10), Ct);
+
+        Assert.Equal((5, 5), (result.New, result.Duplicates));
+        Assert.Equal(new SeqRange(6, 15), result.Committed);
+        Assert.Equal(15, await Store.CountReadingsAsync(new ReadingQuery(Gateway: "gw-a"), Ct));
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task A_reading_reads_back_as_it_was_sent()
+    {
+        var at = new DateTimeOffset(2025, 3, 1, 8, 0, 0, 123, TimeSpan.Zero);
+        var window = Reading.OfWindow("pms-9", Quantities.Pm10, new Aggregate(1.5, 2.25, 3.75, 60, 60), at, ClockQuality.Unsynchronised, DataFlag.Calibration);
+        var instant = Reading.Instant("mq2-1", Quantities.Smoke, 0.42, at.AddSeconds(1), ClockQuality.GnssDisciplined) with { Unit = "ratio" };
+        await Store.CommitBatchAsync(new Batch("gw-a", Streams.Readings, 7, [window, instant]), Ct);
+
+        var page = await Store.QueryReadingsAsync(new ReadingQuery(Gateway: "gw-a"), Ct);
+
+        Assert.Equal(2, page.Items.Count);
+        var w = page.Items[0];
+        Assert.Equal(("gw-a", "readings", 7L, "pms-9", "pm10", "µg/m³", 2.25), (w.Gateway, w.Stream, w.Seq, w.Sensor, w.Quantity, w.Unit, w.Value));
+        Assert.Equal((1.5, 2.25, 3.75, 60, 60), (w.Min!.Value, w.Avg!.Value, w.Max!.Value, w.Count!.Value, w.WindowSeconds!.Value));
+        Assert.Equal((DataFlag.Calibration, at, ClockQuality.Unsynchronised), (w.Flag, w.Timestamp, w.Clock));
+        var i = page.Items[1];
+        Assert.Equal((8L, "mq2-1", "smoke", "ratio", 0.42), (i.Seq, i.Sensor, i.Quantity, i.Unit, i.Value));
+        Assert.Null(i.Min);
+        Assert.Null(i.Count);
+        Assert.Null(page.NextCursor);
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task Gaps_between_stored_ranges_are_reported()
+    {
+        await Store.CommitBatchAsync(Samples.Readings("gw-a", 3, 5), Ct);   // 3-7
+        await Store.CommitBatchAsync(Samples.Readings("gw-a", 10, 1), Ct);  // 10
+        await Store.CommitBatchAsync(Samples.Readings("gw-a", 12, 4), Ct);  // 12-15
+        await Store.CommitBatchAsync(Samples.Readings("gw-b", 1, 4), Ct);   // another gateway, no gaps
+
+        var gaps = await Store.GetGapsAsync("gw-a", Streams.Readings, Ct);
+
+        Assert.Equal([new SeqRange(1, 2), new SeqRange(8, 9), new SeqRange(11, 11)], gaps);
+        Assert.Empty(await Store.GetGapsAsync("gw-b", Streams.Readings, Ct));
+        Assert.Empty(await Store.GetGapsAsync("gw-unknown", Streams.Readings, Ct));
+        var summary = (await Store.GetGatewaysAsync(Ct)).Single(g => g.Id == "gw-a");
+        var readings = Assert.Single(summary.Streams);
+        Assert.Equal(new StreamSummary("readings", LastSeq: 15, Stored: 10, Gaps: 3, Missing: 5), readings);
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task Paging_returns_every_reading_exactly_once_in_time_order()
+    {
+        // Two gateways with identical timestamps: the cursor must break ties, not skip or repeat.
+        await Store.CommitBatchAsync(Samples.Readings("gw-a", 1, 137), Ct);
+        await Store.CommitBatchAsync(Samples.Readings("gw-b", 1, 137), Ct);
+
+        var seen = new List<StoredReading>();
+        string? cursor = null;
+        var pages = 0;
+        do
+        {
+            var page = await Store.QueryReadingsAsync(new ReadingQuery(Limit: 25, Cursor: cursor), Ct);
+            Assert.True(page.Items.Count <= 25);
+            seen.AddRange(page.Items);
+            cursor = page.NextCursor;
+            pages++;
+        } while (cursor is not null);
+
+        Assert.Equal(274, seen.Count);
+        Assert.Equal(11, pages);
+        Assert.Equal(274, seen.Select(r => (r.Gateway, r.Seq)).Distinct().Count());
+        Assert.Equal(seen.OrderBy(r => r.Timestamp).ThenBy(r => r.Gateway).ThenBy(r => r.Seq).Select(r => (r.Gateway, r.Seq)), seen.Select(r => (r.Gateway, r.Seq)));
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task Filters_select_by_gateway_quantity_sensor_and_time()
+    {
+        await Store.CommitBatchAsync(Samples.Readings("gw-a", 1, 30, sensor: "pms-1"), Ct);
+        await Store.CommitBatchAsync(Samples.Readings("gw-b", 1, 30, sensor: "pms-2"), Ct);
+
+        Assert.Equal(30, await Store.CountReadingsAsync(new ReadingQuery(Gateway: "gw-b"), Ct));
+        Assert.Equal(20, await Store.CountReadingsAsync(new ReadingQuery(Quantity: Quantities.Pm10), Ct)); // seq 3, 6, ... 30 on each
+        Assert.Equal(30, await Store.CountReadingsAsync(new ReadingQuery(Sensor: "pms-1"), Ct));
+        // Minutes 10..19 after T0 are seq 11..20: from inclusive, to exclusive.
+        var window = new ReadingQuery(Gateway: "gw-a", From: Samples.T0.AddMinutes(10), To: Samples.T0.AddMinutes(20));
+        Assert.Equal(10, await Store.CountReadingsAsync(window, Ct));
+        var page = await Store.QueryReadingsAsync(window with { Limit = 1000 }, Ct);
+        Assert.Equal(Enumerable.Range(11, 10).Select(i => (long)i), page.Items.Select(r => r.Seq));
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task Status_and_connection_events_show_in_the_gateway_summary()
+    {
+        var at = DateTimeOffset.UtcNow;
+        await Store.RecordStatusAsync(Samples.Status("gw-a", GatewayState.Online, at), Ct);
+        await Store.CommitBatchAsync(Samples.Readings("gw-a", 1, 3), Ct);
+
+        var online = (await Store.GetGatewaysAsync(Ct)).Single(g => g.Id == "gw-a");
+        Assert.True(online.Online);
+        Assert.Equal(("0.1.0", "cfg-7"), (online.SoftwareVersion, online.ConfigVersion));
+        Assert.Equal(Guid.Parse("3f2b8c1e-0000-4000-8000-00000000abcd"), online.BootId);
+        Assert.Equal(3, online.Streams.Single().LastSeq);
+        Assert.NotNull(online.LastSeen);
+
+        // A will older than the last birth (delivered late) does not turn the gateway offline.
+        await Store.RecordStatusAsync(Samples.Status("gw-a", GatewayState.Offline, at.AddMinutes(-1)), Ct);
+        Assert.True((await Store.GetGatewaysAsync(Ct)).Single(g => g.Id == "gw-a").Online);
+
+        await Store.MarkOfflineAsync("gw-a", DateTimeOffset.UtcNow, Ct);
+        Assert.False((await Store.GetGatewaysAsync(Ct)).Single(g => g.Id == "gw-a").Online);
+        await Store.TouchGatewayAsync("gw-a", DateTimeOffset.UtcNow, Ct);
+        Assert.True((await Store.GetGatewaysAsync(Ct)).Single(g => g.Id == "gw-a").Online);
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task A_cursor_the_ledger_did_not_issue_is_refused()
+    {
+        await Assert.ThrowsAsync<ArgumentException>(() => Store.QueryReadingsAsync(new ReadingQuery(Cursor: "not-a-cursor"), Ct));
+        await Assert.ThrowsAnyAsync<ArgumentException>(() => Store.QueryReadingsAsync(new ReadingQuery(Limit: 0), Ct));
+    }
+}
+
+/// <summary>The ledger contract against a real SQLite file in a temp folder.</summary>
+public sealed class SqliteLedgerStoreTests : LedgerContractTests
+{
+    private readonly TempFolder _folder = new();
+
+    protected override async Task<ILedgerStore> CreateStoreAsync()
+    {
+        var store = new SqliteLedgerStore(_folder.File("ledger.db"));
+        await store.InitializeAsync(TestContext.Current.CancellationToken);
+        return store;
+    }
+
+    protected override ValueTask DisposeStoreAsync(ILedgerStore store)
+    {
+        ((SqliteLedgerStore)store).Dispose();
+        _folder.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task Ledger_file_is_in_wal_mode_and_survives_reopening()
+    {
+        await Store.CommitBatchAsync(Samples.Readings("gw-a", 1, 5), TestContext.Current.CancellationToken);
+        ((SqliteLedgerStore)Store).Dispose();
+
+        using var reopened = new SqliteLedgerStore(_folder.File("ledger.db"));
+        await reopened.InitializeAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(5, await reopened.CountReadingsAsync(new ReadingQuery(), TestContext.Current.CancellationToken));
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_folder.File("ledger.db")};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode;";
+        Assert.Equal("wal", (string)command.ExecuteScalar()!);
+    }
+}

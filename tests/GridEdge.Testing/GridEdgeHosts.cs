@@ -1,0 +1,126 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace GridEdge.Testing;
+
+/// <summary>A gateway's credentials as both the server (or Mosquitto) and the edge know them.</summary>
+public sealed record GatewayAccount(string Id, string Password);
+
+/// <summary>The GridEdge server as a real process on loopback, with its ledger in a folder the test owns.</summary>
+public sealed class ServerHost : IDisposable
+{
+    private readonly Action<string>? _log;
+    private HostProcess? _process;
+
+    public ServerHost(string dataDirectory, IReadOnlyList<GatewayAccount> gateways, Action<string>? log, ExternalBroker? external = null)
+    {
+        DataDirectory = dataDirectory;
+        Gateways = gateways;
+        External = external;
+        _log = log;
+        HttpPort = Loopback.FreePort();
+        MqttPort = external?.Port ?? Loopback.FreePort();
+    }
+
+    public string DataDirectory { get; }
+    public IReadOnlyList<GatewayAccount> Gateways { get; }
+    public ExternalBroker? External { get; }
+    public int HttpPort { get; }
+    public int MqttPort { get; }
+    public string LedgerPath => Path.Combine(DataDirectory, "ledger.db");
+    public Uri BaseAddress => new($"http://127.0.0.1:{HttpPort}");
+    public HostProcess Process => _process ?? throw new InvalidOperationException("not started");
+
+    public async Task StartAsync()
+    {
+        var args = new List<string>
+        {
+            $"--Server:Http:Url=http://127.0.0.1:{HttpPort}",
+            $"--Server:Ledger:Path={LedgerPath}",
+            $"--Server:Broker:Port={MqttPort}",
+            "--Server:Broker:Host=127.0.0.1",
+        };
+        if (External is { } broker)
+        {
+            args.Add("--Server:Broker:Mode=external");
+            args.Add($"--Server:Broker:Username={broker.IngestUser.Id}");
+            args.Add($"--Server:Broker:Password={broker.IngestUser.Password}");
+        }
+        for (var i = 0; i < Gateways.Count; i++)
+        {
+            args.Add($"--Server:Gateways:{i}:Id={Gateways[i].Id}");
+            args.Add($"--Server:Gateways:{i}:Password={Gateways[i].Password}");
+        }
+        _process?.Dispose();
+        _process = HostProcess.StartDotnet("server", Loopback.HostDll("server", "GridEdge.Server"), args, _log, DataDirectory);
+        using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited) throw new InvalidOperationException("the server exited during start");
+            try
+            {
+                using var response = await http.GetAsync("/health");
+                if (response.IsSuccessStatusCode) return;
+            }
+            catch (HttpRequestException) { }
+            catch (TaskCanceledException) { }
+            await Task.Delay(200);
+        }
+        throw new TimeoutException("the server did not answer /health within 60 s");
+    }
+
+    public async Task<JsonElement> GetJsonAsync(string path)
+    {
+        using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
+        return await http.GetFromJsonAsync<JsonElement>(path);
+    }
+
+    public void Kill() => _process?.Kill();
+
+    public void Dispose() => _process?.Dispose();
+}
+
+/// <summary>A GridEdge gateway as a real process: its outbox file in a folder the test owns, simulated sensors off.</summary>
+public sealed class EdgeHost(string dataDirectory, GatewayAccount account, int brokerPort, Action<string>? log) : IDisposable
+{
+    private HostProcess? _process;
+
+    public string DataDirectory { get; } = dataDirectory;
+    public HostProcess Process => _process ?? throw new InvalidOperationException("not started");
+
+    /// <summary>Starts the gateway appending <paramref name="count"/> load readings from sensor <paramref name="sensorId"/>.</summary>
+    public HostProcess Start(int count, string sensorId, params string[] extra)
+    {
+        var args = new List<string>
+        {
+            $"--Edge:GatewayId={account.Id}",
+            $"--Edge:DataDirectory={DataDirectory}",
+            "--Edge:Broker:Host=127.0.0.1",
+            $"--Edge:Broker:Port={brokerPort}",
+            $"--Edge:Broker:Username={account.Id}",
+            $"--Edge:Broker:Password={account.Password}",
+            "--Edge:Simulation:Enabled=false",
+            $"--Edge:Load:Count={count}",
+            $"--Edge:Load:SensorId={sensorId}",
+            "--Edge:Uplink:AckTimeoutSeconds=3",
+            "--Edge:Uplink:ReconnectBaseSeconds=0.2",
+            "--Edge:Uplink:ReconnectCapSeconds=2",
+        };
+        args.AddRange(extra);
+        _process?.Dispose();
+        Directory.CreateDirectory(DataDirectory);
+        _process = HostProcess.StartDotnet($"edge {account.Id}", Loopback.HostDll("edge", "GridEdge.Edge"), args, log, DataDirectory);
+        return _process;
+    }
+
+    /// <summary>(seq, sensor, value) of every append the gateway reported as returned.</summary>
+    public IEnumerable<(long Seq, string Sensor, double Value)> Appended() =>
+        Process.Lines.Where(l => l.StartsWith("APPENDED ", StringComparison.Ordinal)).Select(l =>
+        {
+            var p = l.Split(' ');
+            return (long.Parse(p[2]), p[3], double.Parse(p[4], System.Globalization.CultureInfo.InvariantCulture));
+        });
+
+    public void Dispose() => _process?.Dispose();
+}

@@ -1,0 +1,53 @@
+using Microsoft.Data.Sqlite;
+
+namespace GridEdge.Testing;
+
+/// <summary>Reads the server's SQLite ledger file directly (read-only), to check what was stored and how often.</summary>
+public sealed class LedgerReader(string path)
+{
+    private SqliteConnection Open()
+    {
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        connection.Open();
+        return connection;
+    }
+
+    public long Count(string gateway, string? sensor = null)
+    {
+        if (!File.Exists(path)) return 0;
+        using var c = Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT COUNT(*) FROM readings WHERE gateway = $g" + (sensor is null ? "" : " AND sensor_id = $s");
+        cmd.Parameters.AddWithValue("$g", gateway);
+        if (sensor is not null) cmd.Parameters.AddWithValue("$s", sensor);
+        try { return (long)cmd.ExecuteScalar()!; }
+        catch (SqliteException) { return 0; } // not created yet
+    }
+
+    /// <summary>Every stored (seq, sensor, value) of one gateway's readings stream.</summary>
+    public List<(long Seq, string Sensor, double Value)> Rows(string gateway)
+    {
+        using var c = Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT seq, sensor_id, value FROM readings WHERE gateway = $g AND stream = 'readings' ORDER BY seq";
+        cmd.Parameters.AddWithValue("$g", gateway);
+        using var r = cmd.ExecuteReader();
+        var rows = new List<(long, string, double)>();
+        while (r.Read()) rows.Add((r.GetInt64(0), r.GetString(1), r.GetDouble(2)));
+        return rows;
+    }
+
+    /// <summary>Waits until the gateway has at least <paramref name="expected"/> readings stored.</summary>
+    public async Task WaitForCountAsync(string gateway, long expected, TimeSpan timeout, string? sensor = null)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        long count = 0;
+        while (DateTime.UtcNow < deadline)
+        {
+            count = Count(gateway, sensor);
+            if (count >= expected) return;
+            await Task.Delay(100);
+        }
+        throw new TimeoutException($"{gateway} has {count} of {expected} readings in the ledger after {timeout}");
+    }
+}
