@@ -1,7 +1,10 @@
 using GridEdge.Edge.Hosting;
+using GridEdge.Edge.Tools;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+
+if (args.Length > 0 && args[0] == "decode") return DecodeCommand.Run(args, Console.Out, Console.Error);
 
 try
 {

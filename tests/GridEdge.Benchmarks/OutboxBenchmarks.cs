@@ -28,7 +28,7 @@ public class OutboxBenchmarks
     {
         var at = new DateTimeOffset(2026, 11, 26, 8, 0, 0, TimeSpan.Zero);
         _readings = Enumerable.Range(0, Records)
-            .Select(i => Reading.OfWindow($"s{i % 50:00}", Quantities.Pm2_5, new Aggregate(30 + i % 7, 35.2 + i % 11, 48.5, 60, 60), at.AddMinutes(i / 50), ClockQuality.NetworkSynced))
+            .Select(i => Reading.OfWindow($"s{i % 50:00}", Quantities.Pm2_5, new Aggregate(20 + i % 7, 35.2 + i % 11, 48.5, 60, 60), at.AddMinutes(i / 50), ClockQuality.NetworkSynced))
             .ToArray();
     }
 
