@@ -75,5 +75,7 @@ internal sealed class SequenceReservation
         }
         // rename(2) replaces the old file atomically: a reader sees either the old marks or the new ones.
         File.Move(temp, _path, overwrite: true);
+        // ...and the directory sync makes the rename itself survive a power cut.
+        FileSync.Directory(Path.GetDirectoryName(Path.GetFullPath(_path))!);
     }
 }
