@@ -41,6 +41,7 @@ public static class EdgeHost
         builder.Services.AddSerilog(CreateLogger(builder.Configuration), dispose: true);
         builder.Services
             .AddEdgeOptions(builder.Configuration)
+            .AddGatewayClock()
             .AddOutbox()
             .AddUplink()
             .AddSimulatedSensors()

@@ -1,6 +1,7 @@
 using GridEdge.Edge.Load;
 using GridEdge.Edge.Outbox;
 using GridEdge.Edge.Simulation;
+using GridEdge.Edge.Time;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -25,8 +26,17 @@ public static class EdgeServiceCollectionExtensions
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<EdgeOptions>>().Value;
-            return new Outbox.Outbox(new OutboxSettings(Path.GetFullPath(options.DataDirectory)), sp.GetRequiredService<ILogger<Outbox.Outbox>>());
+            return new Outbox.Outbox(new OutboxSettings(Path.GetFullPath(options.DataDirectory)), sp.GetRequiredService<ILogger<Outbox.Outbox>>(),
+                sp.GetRequiredService<GatewayClock>());
         });
+        return services;
+    }
+
+    /// <summary>The gateway's clock (quality, boot id, monotonic time) and the watcher that corrects early stamps once it is trustworthy.</summary>
+    public static IServiceCollection AddGatewayClock(this IServiceCollection services)
+    {
+        services.AddSingleton(_ => GatewayClock.ForThisBoot());
+        services.AddHostedService<ClockWatcher>();
         return services;
     }
 

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using GridEdge.Edge.Time;
 using GridEdge.Protocol.Codecs;
 using GridEdge.Protocol.Records;
 using GridEdge.Protocol.Wire;
@@ -20,8 +21,11 @@ public sealed class Outbox : IDisposable
 {
     private const string MetaCollection = "meta";
     private const string RecordField = "r", SizeField = "n", NextField = "next", DeliveredThroughField = "deliveredThrough";
+    // Only on records stamped while the clock was unsynchronised: the monotonic time of the stamp and the boot it belongs to.
+    private const string MonotonicField = "m", BootField = "b", UncorrectableField = "u";
 
     private readonly OutboxSettings _settings;
+    private readonly GatewayClock _clock;
     private readonly ILogger _logger;
     private readonly LiteDatabase _db;
     private readonly SequenceReservation _reservation;
@@ -40,9 +44,10 @@ public sealed class Outbox : IDisposable
 
     public string FilePath => _settings.FilePath;
 
-    public Outbox(OutboxSettings settings, ILogger<Outbox> logger)
+    public Outbox(OutboxSettings settings, ILogger<Outbox> logger, GatewayClock? clock = null)
     {
         _settings = settings;
+        _clock = clock ?? GatewayClock.ForThisBoot();
         _logger = logger;
         Directory.CreateDirectory(settings.DataDirectory);
         _reservation = SequenceReservation.Load(settings.DataDirectory, logger);
@@ -58,7 +63,11 @@ public sealed class Outbox : IDisposable
     {
         ArgumentNullException.ThrowIfNull(record);
         var bytes = RecordEncoding.Encode(stream, record);
-        var pending = new PendingAppend(stream, bytes);
+        // An unsynchronised stamp keeps its place on the monotonic clock, so it can be corrected once the time is known.
+        long? monotonic = record.Clock == ClockQuality.Unsynchronised
+            ? _clock.MonotonicMs - (long)(_clock.SystemUtcNow - record.Timestamp).TotalMilliseconds
+            : null;
+        var pending = new PendingAppend(stream, bytes, monotonic);
         if (!_appends.Writer.TryWrite(pending))
             return ValueTask.FromException<long>(new ObjectDisposedException(nameof(Outbox), "the outbox is closed"));
         // Cancelling stops the wait, not the append: a record already handed to the writer may still be committed.
@@ -163,6 +172,56 @@ public sealed class Outbox : IDisposable
     /// <summary>Size of the LiteDB log file (the part a checkpoint folds into the data file), 0 when there is none.</summary>
     public long LogFileBytes => File.Exists(_settings.LogFilePath) ? new FileInfo(_settings.LogFilePath).Length : 0;
 
+    /// <summary>
+    /// Re-stamps the records still waiting here that were stamped while the clock was unsynchronised: a record of the
+    /// same boot as <paramref name="bootId"/> gets the anchor's time moved by the monotonic distance between them and
+    /// clock quality <see cref="ClockQuality.Corrected"/>; one from an earlier boot cannot be placed (the monotonic
+    /// clock restarted), keeps its stamp and quality <see cref="ClockQuality.Unsynchronised"/>, and is counted.
+    /// Records already acknowledged are in the ledger and are not touched.
+    /// </summary>
+    public (int Corrected, int Uncorrectable) CorrectTimestamps(Guid bootId, TimeAnchor anchor)
+    {
+        var corrected = 0;
+        var uncorrectable = 0;
+        lock (_writeLock)
+        {
+            ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+            _db.BeginTrans();
+            try
+            {
+                foreach (var stream in Streams.All)
+                {
+                    var collection = _db.GetCollection(CollectionName(stream));
+                    var stamped = collection.Find(Query.And(Query.Not(MonotonicField, BsonValue.Null), Query.Not(UncorrectableField, true))).ToList();
+                    foreach (var doc in stamped)
+                    {
+                        if (doc[BootField].AsGuid != bootId)
+                        {
+                            doc[UncorrectableField] = true;
+                            collection.Update(doc);
+                            uncorrectable++;
+                            continue;
+                        }
+                        var seq = doc["_id"].AsInt64;
+                        var record = RecordEncoding.Decode(doc[RecordField].AsBinary, stream, seq);
+                        var restamped = record with { Timestamp = anchor.At(doc[MonotonicField].AsInt64), Clock = ClockQuality.Corrected };
+                        var bytes = RecordEncoding.Encode(stream, restamped);
+                        collection.Update(new BsonDocument { ["_id"] = seq, [RecordField] = bytes, [SizeField] = bytes.Length });
+                        corrected++;
+                    }
+                }
+                _db.Commit();
+                FileSync.File(_settings.LogFilePath);
+            }
+            catch
+            {
+                _db.Rollback();
+                throw;
+            }
+        }
+        return (corrected, uncorrectable);
+    }
+
     /// <summary>Folds the log into the data file now.</summary>
     public void Checkpoint()
     {
@@ -243,11 +302,20 @@ public sealed class Outbox : IDisposable
                 // One bulk insert per stream: LiteDB's per-document Insert costs several times more per record.
                 foreach (var byStream in Enumerable.Range(0, group.Count).GroupBy(i => group[i].Stream))
                 {
-                    var docs = byStream.Select(i => new BsonDocument
+                    var docs = byStream.Select(i =>
                     {
-                        ["_id"] = seqs[i],
-                        [RecordField] = group[i].Bytes,
-                        [SizeField] = group[i].Bytes.Length,
+                        var doc = new BsonDocument
+                        {
+                            ["_id"] = seqs[i],
+                            [RecordField] = group[i].Bytes,
+                            [SizeField] = group[i].Bytes.Length,
+                        };
+                        if (group[i].Monotonic is { } m)
+                        {
+                            doc[MonotonicField] = m;
+                            doc[BootField] = _clock.BootId;
+                        }
+                        return doc;
                     });
                     _db.GetCollection(CollectionName(byStream.Key)).InsertBulk(docs, batchSize: _settings.MaxRecordsPerCommit);
                 }
@@ -400,10 +468,11 @@ public sealed class Outbox : IDisposable
         public long Backlog;
     }
 
-    private sealed class PendingAppend(string stream, byte[] bytes)
+    private sealed class PendingAppend(string stream, byte[] bytes, long? monotonic)
     {
         public string Stream { get; } = stream;
         public byte[] Bytes { get; } = bytes;
+        public long? Monotonic { get; } = monotonic;
         public TaskCompletionSource<long> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

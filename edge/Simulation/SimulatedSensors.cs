@@ -1,4 +1,5 @@
 using GridEdge.Edge.Hosting;
+using GridEdge.Edge.Time;
 using GridEdge.Protocol.Records;
 using GridEdge.Protocol.Wire;
 using Microsoft.Extensions.Hosting;
@@ -8,7 +9,7 @@ using Microsoft.Extensions.Options;
 namespace GridEdge.Edge.Simulation;
 
 /// <summary>Simulated sensors (enabled by Edge:Simulation:Enabled) that sample every interval and append window aggregates to the readings stream.</summary>
-public sealed class SimulatedSensors(Outbox.Outbox outbox, IOptions<EdgeOptions> options, ILogger<SimulatedSensors> logger) : BackgroundService
+public sealed class SimulatedSensors(Outbox.Outbox outbox, GatewayClock clock, IOptions<EdgeOptions> options, ILogger<SimulatedSensors> logger) : BackgroundService
 {
     private readonly SimulationOptions _options = options.Value.Simulation;
     private long _appended, _failed;
@@ -34,12 +35,12 @@ public sealed class SimulatedSensors(Outbox.Outbox outbox, IOptions<EdgeOptions>
         {
             while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false))
             {
-                var now = DateTimeOffset.UtcNow;
+                var (now, quality) = clock.Now();
                 foreach (var point in points) point.Sample(now, interval);
                 if (++taken < samplesPerWindow) continue;
                 taken = 0;
                 var stamp = new DateTimeOffset(now.UtcTicks - now.UtcTicks % TimeSpan.TicksPerSecond, TimeSpan.Zero);
-                var readings = points.SelectMany(p => p.TakeWindow(_options.WindowSeconds, stamp)).ToList();
+                var readings = points.SelectMany(p => p.TakeWindow(_options.WindowSeconds, stamp, quality)).ToList();
                 await AppendAllAsync(readings, stop).ConfigureAwait(false);
             }
         }
@@ -82,14 +83,14 @@ public sealed class SimulatedSensors(Outbox.Outbox outbox, IOptions<EdgeOptions>
             _humidity.Add(s.Humidity);
         }
 
-        public IEnumerable<Reading> TakeWindow(int windowSeconds, DateTimeOffset at)
+        public IEnumerable<Reading> TakeWindow(int windowSeconds, DateTimeOffset at, ClockQuality quality)
         {
             foreach (var (quantity, aggregator) in new[] { (Quantities.Pm2_5, _pm25), (Quantities.Pm10, _pm10), (Quantities.Smoke, _smoke), (Quantities.Temperature, _temperature), (Quantities.Humidity, _humidity) })
             {
                 if (aggregator.Take(windowSeconds) is not { } window) continue;
                 yield return quantity == Quantities.Smoke
-                    ? Reading.OfWindow(sensorId, quantity, window, at, ClockQuality.NetworkSynced) with { Unit = "ratio" } // MQ-2: ratio to clean air
-                    : Reading.OfWindow(sensorId, quantity, window, at, ClockQuality.NetworkSynced);
+                    ? Reading.OfWindow(sensorId, quantity, window, at, quality) with { Unit = "ratio" } // MQ-2: ratio to clean air
+                    : Reading.OfWindow(sensorId, quantity, window, at, quality);
             }
         }
     }

@@ -13,6 +13,11 @@ public enum ClockQuality : byte
     NetworkSynced = 1,
     /// <summary>Disciplined by a GNSS receiver's UTC time.</summary>
     GnssDisciplined = 2,
+    /// <summary>
+    /// Stamped while unsynchronised, then corrected on the gateway from its monotonic clock once a trustworthy time
+    /// source appeared in the same boot. As good as the source, give or take the drift of the monotonic clock.
+    /// </summary>
+    Corrected = 3,
 }
 
 /// <summary>The state of the instrument when a value was taken; the HJ 212-2017 data flags.</summary>
