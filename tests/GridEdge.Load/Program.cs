@@ -29,7 +29,6 @@ switch (command)
     case "e2e": await EndToEnd(records); break;
     case "backlog": await Backlog(records); break;
     case "rss": await PeakRss(seconds); break;
-    case "hj212": return await GridEdge.Load.Hj212Load.RunAsync(Option("--monitors", 1000), seconds, Option("--interval", 5), Log);
     case "all":
         Codec();
         await EndToEnd(records);
