@@ -1,3 +1,4 @@
+using GridEdge.Edge.Monitors;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -36,13 +37,16 @@ public static class EdgeHost
         else
         {
             builder.Services.AddSystemd();
+            builder.Services.AddSystemdWatchdog();
         }
 
         builder.Services.AddSerilog(CreateLogger(builder.Configuration), dispose: true);
         builder.Services
             .AddEdgeOptions(builder.Configuration)
+            .AddGatewayHardware(builder.Configuration)
             .AddGatewayClock()
             .AddOutbox()
+            .AddGatewaySensors()
             .AddUplink()
             .AddSimulatedSensors()
             .AddLoadSource();

@@ -1,9 +1,13 @@
 using GridEdge.Edge.Load;
 using GridEdge.Edge.Outbox;
+using GridEdge.Edge.Sensors;
 using GridEdge.Edge.Simulation;
+using GridEdge.Hardware;
+using Microsoft.Extensions.Hosting.Systemd;
 using GridEdge.Edge.Time;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -29,6 +33,36 @@ public static class EdgeServiceCollectionExtensions
             return new Outbox.Outbox(new OutboxSettings(Path.GetFullPath(options.DataDirectory)), sp.GetRequiredService<ILogger<Outbox.Outbox>>(),
                 sp.GetRequiredService<GatewayClock>());
         });
+        return services;
+    }
+
+    /// <summary>
+    /// The gateway's own hardware (section Edge:Hardware), real or on simulated buses, and its alarm outputs. Register
+    /// this first: hosted services start in order, and the outputs must be driven safe before anything else starts.
+    /// </summary>
+    public static IServiceCollection AddGatewayHardware(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<HardwareOptions>().Bind(configuration.GetSection($"{EdgeOptions.Section}:{HardwareOptions.Section}")).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<HardwareOptions>, HardwareOptionsValidator>();
+        services.AddSingleton(sp => new HardwareBuses(sp.GetRequiredService<IOptions<HardwareOptions>>().Value));
+        services.AddSingleton<AlarmOutputsService>();
+        services.AddHostedService(sp => sp.GetRequiredService<AlarmOutputsService>());
+        return services;
+    }
+
+    /// <summary>The dust, smoke and GNSS drivers feeding the outbox and the clock; after the clock, so the first GNSS time is not missed.</summary>
+    public static IServiceCollection AddGatewaySensors(this IServiceCollection services)
+    {
+        services.AddSingleton<GatewaySensors>();
+        services.AddHostedService(sp => sp.GetRequiredService<GatewaySensors>());
+        return services;
+    }
+
+    /// <summary>Pets the systemd watchdog when the unit asks for one.</summary>
+    public static IServiceCollection AddSystemdWatchdog(this IServiceCollection services)
+    {
+        services.TryAddSingleton<ISystemdNotifier, SystemdNotifier>();
+        services.AddHostedService<SystemdWatchdog>();
         return services;
     }
 
@@ -62,5 +96,16 @@ public static class EdgeServiceCollectionExtensions
         services.AddSingleton<LoadSource>();
         services.AddHostedService(sp => sp.GetRequiredService<LoadSource>());
         return services;
+    }
+}
+
+/// <summary>Checks Edge:Hardware when the gateway's own hardware is enabled, naming every wrong key.</summary>
+internal sealed class HardwareOptionsValidator : IValidateOptions<HardwareOptions>
+{
+    public ValidateOptionsResult Validate(string? name, HardwareOptions options)
+    {
+        if (!options.Enabled) return ValidateOptionsResult.Success;
+        var errors = options.Validate();
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

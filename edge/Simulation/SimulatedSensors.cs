@@ -1,4 +1,5 @@
 using GridEdge.Edge.Hosting;
+using GridEdge.Edge.Sensors;
 using GridEdge.Edge.Time;
 using GridEdge.Protocol.Records;
 using GridEdge.Protocol.Wire;
@@ -70,7 +71,7 @@ public sealed class SimulatedSensors(Outbox.Outbox outbox, GatewayClock clock, I
 
     private sealed class Point(string sensorId, DustModel model, bool weather)
     {
-        private readonly WindowAggregator _pm25 = new(), _pm10 = new(), _smoke = new(), _temperature = new(), _humidity = new();
+        private readonly WindowAggregator _pm25 = new(), _pm10 = new(), _smoke = new(decimals: 2), _temperature = new(), _humidity = new();
 
         public void Sample(DateTimeOffset at, TimeSpan interval)
         {

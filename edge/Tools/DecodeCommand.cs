@@ -27,7 +27,11 @@ public interface ICaptureDecoder
 public static class DecodeCommand
 {
     /// <summary>Every decoder the gateway knows; each device protocol adds its own.</summary>
-    public static IReadOnlyList<ICaptureDecoder> Decoders { get; } = [];
+    public static IReadOnlyList<ICaptureDecoder> Decoders { get; } =
+    [
+        new Pms5003CaptureDecoder(),
+        new NmeaCaptureDecoder(),
+    ];
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {

@@ -1,3 +1,4 @@
+using GridEdge.Edge.Sensors;
 using GridEdge.Edge.Simulation;
 using GridEdge.Protocol.Codecs;
 using GridEdge.Protocol.Records;

@@ -1,9 +1,10 @@
 using GridEdge.Protocol.Records;
 
-namespace GridEdge.Edge.Simulation;
+namespace GridEdge.Edge.Sensors;
 
-/// <summary>Collects samples of one series and turns them into a window aggregate rounded to one decimal.</summary>
-public sealed class WindowAggregator
+/// <summary>Collects samples of one series and turns them into a window aggregate rounded to a fixed number of decimals.</summary>
+/// <param name="decimals">What the instrument resolves: 1 for µg/m³ and °C, 2 for a smoke ratio, 3 for volts.</param>
+public sealed class WindowAggregator(int decimals = 1)
 {
     private double _min = double.MaxValue, _max = double.MinValue, _sum;
     private int _count;
@@ -22,10 +23,10 @@ public sealed class WindowAggregator
     public Aggregate? Take(int windowSeconds)
     {
         if (_count == 0) return null;
-        // One decimal is what these instruments resolve, and exact decimals keep the binary codec compact.
-        var min = Math.Round(_min, 1);
-        var max = Math.Round(_max, 1);
-        var avg = Math.Clamp(Math.Round(_sum / _count, 1), min, max);
+        // Rounded to what the instrument resolves: exact short decimals also keep the binary codec compact.
+        var min = Math.Round(_min, decimals);
+        var max = Math.Round(_max, decimals);
+        var avg = Math.Clamp(Math.Round(_sum / _count, decimals), min, max);
         var aggregate = new Aggregate(min, avg, max, _count, windowSeconds);
         _min = double.MaxValue;
         _max = double.MinValue;

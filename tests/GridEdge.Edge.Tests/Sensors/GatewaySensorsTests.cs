@@ -1,0 +1,84 @@
+using System.Device.Gpio;
+using GridEdge.Edge.Hosting;
+using GridEdge.Edge.Sensors;
+using GridEdge.Edge.Time;
+using GridEdge.Hardware;
+using GridEdge.Protocol.Records;
+using GridEdge.Protocol.Wire;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace GridEdge.Edge.Tests;
+
+public sealed class GatewaySensorsTests
+{
+    [Fact(Timeout = 60_000)]
+    public async Task Simulated_buses_run_the_real_drivers_into_the_outbox_and_gnss_disciplines_the_clock()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var dir = new TempDirectory();
+        using var host = EdgeHost.Build([], new Dictionary<string, string?>
+        {
+            ["Edge:GatewayId"] = "gw-hw",
+            ["Edge:DataDirectory"] = dir.Path,
+            ["Edge:Broker:Port"] = "1", // no uplink: this test looks at the outbox
+            ["Edge:Hardware:Enabled"] = "true",
+            ["Edge:Hardware:Simulated"] = "true",
+            ["Edge:Hardware:WindowSeconds"] = "1",
+            ["Edge:Hardware:Smoke:WarmUpSeconds"] = "0",
+            ["Edge:Hardware:Smoke:SampleIntervalSeconds"] = "0.2",
+            ["Edge:Hardware:Smoke:CalibrationSamples"] = "3",
+            ["Edge:Hardware:Smoke:BaselineFile"] = Path.Combine(dir.Path, "mq2-baseline.json"),
+            ["Edge:Hardware:Dust:NoFrameTimeoutSeconds"] = "5",
+            ["Edge:Hardware:Dust:SettlingSeconds"] = "0",
+        });
+        await host.StartAsync(ct);
+        var outbox = host.Services.GetRequiredService<EdgeOutbox>();
+        var clock = host.Services.GetRequiredService<GatewayClock>();
+        var buses = host.Services.GetRequiredService<HardwareBuses>();
+        var hardware = host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<HardwareOptions>>().Value;
+
+        // Before any sensor ran, every output was driven to its off level.
+        var gpio = buses.RecordingGpio!;
+        Assert.Equal(PinValue.High, gpio.GetValue(hardware.Alarm.RelayPin!.Value)); // the relay is active-low
+        Assert.Equal(PinValue.Low, gpio.GetValue(hardware.Alarm.BuzzerPin!.Value));
+
+        List<Reading> readings = [];
+        var deadline = DateTime.UtcNow.AddSeconds(45);
+        while (DateTime.UtcNow < deadline)
+        {
+            readings = outbox.ReadPending(Streams.Readings, 0, 1000, int.MaxValue).Select(e => (Reading)e.Record).ToList();
+            if (readings.Any(r => r.SensorId == GatewaySensors.DustSensorId && r.Quantity == Quantities.Pm2_5)
+                && readings.Any(r => r.Unit == "ratio") && clock.Quality == ClockQuality.GnssDisciplined) break;
+            await Task.Delay(200, ct);
+        }
+        await host.StopAsync(ct);
+
+        Assert.Contains(readings, r => r.SensorId == GatewaySensors.DustSensorId && r.Quantity == Quantities.Pm10 && r.Value > 0);
+        Assert.Contains(readings, r => r.SensorId == GatewaySensors.SmokeSensorId && r.Unit == "V" && r.Value > 0);
+        Assert.Contains(readings, r => r.SensorId == GatewaySensors.SmokeSensorId && r.Unit == "ratio" && r.Value is > 0.5 and < 3);
+        Assert.Equal(ClockQuality.GnssDisciplined, clock.Quality);
+        Assert.True(File.Exists(Path.Combine(dir.Path, "mq2-baseline.json")));
+        Assert.All(readings.Where(r => r.SensorId == GatewaySensors.DustSensorId), r => Assert.True(r.Window!.Count > 0));
+        // Stopping left every output off.
+        Assert.Equal(PinValue.High, gpio.GetValue(hardware.Alarm.RelayPin!.Value));
+        Assert.Equal(PinValue.Low, gpio.GetValue(hardware.Alarm.LightPin!.Value));
+    }
+
+    [Fact]
+    public void A_wrong_hardware_setting_stops_the_gateway_naming_the_key()
+    {
+        using var dir = new TempDirectory();
+        using var host = EdgeHost.Build([], new Dictionary<string, string?>
+        {
+            ["Edge:GatewayId"] = "gw-hw",
+            ["Edge:DataDirectory"] = dir.Path,
+            ["Edge:Hardware:Enabled"] = "true",
+            ["Edge:Hardware:Smoke:I2cAddress"] = "16",
+        });
+
+        var e = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() =>
+            host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<HardwareOptions>>().Value);
+        Assert.Contains("Edge:Hardware:Smoke:I2cAddress", e.Message);
+    }
+}
