@@ -1,4 +1,3 @@
-using GridEdge.Edge.Monitors;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
