@@ -42,6 +42,9 @@ public sealed class Outbox : IDisposable
 
     public OutboxCounters Counters { get; } = new();
 
+    /// <summary>Whether the writer that commits appends is still running (the systemd watchdog pets only while it is).</summary>
+    public bool IsWriterAlive => !_writer.IsCompleted;
+
     public string FilePath => _settings.FilePath;
 
     public Outbox(OutboxSettings settings, ILogger<Outbox> logger, GatewayClock? clock = null)
