@@ -3,6 +3,7 @@ using GridEdge.Server.Broker;
 using GridEdge.Server.Demo;
 using GridEdge.Server.Ingest;
 using GridEdge.Server.Ledgers;
+using GridEdge.Server.Monitors;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
@@ -36,6 +37,7 @@ public static class ServerHost
 
         var app = builder.Build();
         app.MapGridEdgeApi();
+        app.MapMonitorApi();
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];

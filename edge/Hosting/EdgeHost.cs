@@ -1,3 +1,4 @@
+using GridEdge.Edge.Monitors;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -48,7 +49,8 @@ public static class EdgeHost
             .AddGatewaySensors()
             .AddUplink()
             .AddSimulatedSensors()
-            .AddLoadSource();
+            .AddLoadSource()
+            .AddHj212Monitors(builder.Configuration);
         return builder.Build();
     }
 

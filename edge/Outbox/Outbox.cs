@@ -376,6 +376,7 @@ public sealed class Outbox : IDisposable
         var db = new LiteDatabase(new ConnectionString { Filename = _settings.FilePath, Connection = ConnectionType.Direct });
         try
         {
+            CreateCollections(db);
             LoadStreamState(db);
             return db;
         }
@@ -413,6 +414,22 @@ public sealed class Outbox : IDisposable
         for (var i = 1; File.Exists(target); i++) target = $"{path}.corrupt-{stamp}-{i}";
         File.Move(path, target);
         return target;
+    }
+
+    /// <summary>
+    /// Creates every stream's collection up front. LiteDB creates a collection lazily inside the first write's
+    /// transaction, and a reader on another thread (the uplink) that looks at it meanwhile can fail with "page type
+    /// must be collection page".
+    /// </summary>
+    private static void CreateCollections(LiteDatabase db)
+    {
+        foreach (var name in Streams.All.Select(CollectionName).Append(MetaCollection))
+        {
+            if (db.CollectionExists(name)) continue;
+            var collection = db.GetCollection(name);
+            collection.Insert(new BsonDocument { ["_id"] = "create" });
+            collection.Delete("create");
+        }
     }
 
     private void LoadStreamState(LiteDatabase db)

@@ -29,6 +29,7 @@ public static class DecodeCommand
     /// <summary>Every decoder the gateway knows; each device protocol adds its own.</summary>
     public static IReadOnlyList<ICaptureDecoder> Decoders { get; } =
     [
+        new Hj212CaptureDecoder(),
         new Pms5003CaptureDecoder(),
         new NmeaCaptureDecoder(),
     ];

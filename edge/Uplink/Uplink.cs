@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Reflection;
 using GridEdge.Edge.Hosting;
+using GridEdge.Edge.Monitors;
 using GridEdge.Protocol.Codecs;
 using GridEdge.Protocol.Wire;
 using Microsoft.Extensions.Hosting;
@@ -41,11 +42,15 @@ public sealed class Uplink : BackgroundService
     private readonly Dictionary<string, long> _sentThrough = new(StringComparer.Ordinal);
     private readonly Random _random = new();
     private int _session;
+    // HJ 212 monitors, reported in the status; a republished status keeps the birth's timestamp so a will stays ordered as before.
+    private readonly MonitorDirectory? _monitors;
+    private DateTimeOffset _bornAt;
     private volatile bool _sessionBroken;
 
-    public Uplink(Outbox.Outbox outbox, IOptions<EdgeOptions> options, ILogger<Uplink> logger)
+    public Uplink(Outbox.Outbox outbox, IOptions<EdgeOptions> options, ILogger<Uplink> logger, MonitorDirectory? monitors = null)
     {
         _outbox = outbox;
+        _monitors = monitors;
         _options = options.Value;
         _logger = logger;
         _gatewayId = _options.GatewayId;
@@ -149,8 +154,10 @@ public sealed class Uplink : BackgroundService
             _logger.LogWarning("Broker refused the subscription to {Topic}: {ResultCode}", item.TopicFilter.Topic, item.ResultCode);
         }
 
-        var birth = StatusMessage(GatewayState.Online);
+        _bornAt = DateTimeOffset.UtcNow;
+        var birth = StatusMessage(GatewayState.Online, _bornAt, _monitors?.Snapshot());
         await _client.PublishAsync(birth, timeout.Token).ConfigureAwait(false);
+        _monitors?.MarkPublished();
 
         Status.AddConnect();
         Status.Connected = true;
@@ -168,6 +175,11 @@ public sealed class Uplink : BackgroundService
             ApplyAcks();
             ResendIfAckOverdue();
             FillWindow(stop);
+            if (_monitors?.StatusDue() == true)
+            {
+                await _client.PublishAsync(StatusMessage(GatewayState.Online, _bornAt, _monitors.Snapshot()), stop).ConfigureAwait(false);
+                _monitors.MarkPublished();
+            }
             Status.InFlightBatches = _inFlight.Count;
             var wait = IdleWait;
             if (_inFlight.Count > 0)
@@ -359,16 +371,16 @@ public sealed class Uplink : BackgroundService
         Status.Connected = false;
     }
 
-    private MqttApplicationMessage StatusMessage(GatewayState state) => new MqttApplicationMessageBuilder()
+    private MqttApplicationMessage StatusMessage(GatewayState state, DateTimeOffset? at = null, IReadOnlyList<MonitorStatus>? monitors = null) => new MqttApplicationMessageBuilder()
         .WithTopic(Topics.Status(_gatewayId))
-        .WithPayload(EncodeStatus(state))
+        .WithPayload(EncodeStatus(state, at, monitors))
         .WithRetainFlag(true)
         .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
         .WithContentType(PayloadHeader.ContentType(_format))
         .Build();
 
-    private byte[] EncodeStatus(GatewayState state) =>
-        WireCodec.Encode(new GatewayStatus(_gatewayId, state, SoftwareVersion, _options.ConfigVersion, BootId, DateTimeOffset.UtcNow), _format);
+    private byte[] EncodeStatus(GatewayState state, DateTimeOffset? at = null, IReadOnlyList<MonitorStatus>? monitors = null) =>
+        WireCodec.Encode(new GatewayStatus(_gatewayId, state, SoftwareVersion, _options.ConfigVersion, BootId, at ?? DateTimeOffset.UtcNow, monitors), _format);
 
     private static string ReadSoftwareVersion()
     {

@@ -42,6 +42,18 @@ public static class BinaryCodec
                 s.BootId.TryWriteBytes(guid);
                 w.Write(guid);
                 w.ZigZag(s.Timestamp.ToUnixTimeMilliseconds());
+                // Optional trailer: a status without monitors encodes exactly as before.
+                if (s.Monitors is { } monitors)
+                {
+                    w.VarUInt((ulong)monitors.Count);
+                    foreach (var m in monitors)
+                    {
+                        w.String(m.Mn);
+                        w.Byte((byte)((m.Station is null ? 0 : 1) | (m.LastContact is null ? 0 : 2)));
+                        if (m.Station is not null) w.String(m.Station);
+                        if (m.LastContact is { } at) w.ZigZag(at.ToUnixTimeMilliseconds());
+                    }
+                }
                 break;
             case Ack a:
                 w.Byte(TypeAck);
@@ -183,7 +195,35 @@ public static class BinaryCodec
         if (!r.Bytes(16, out var guid)) return Truncated("bootId", r);
         if (!r.ZigZag(out var ms)) return Truncated("timestamp", r);
         if (ms < MinUnixMs || ms > MaxUnixMs) return DecodeResult<IWireMessage>.Fail("timestamp", $"{ms} ms is out of range");
-        return DecodeResult<IWireMessage>.Success(new GatewayStatus(gw, (GatewayState)state, sw, cfg, new Guid(guid), DateTimeOffset.FromUnixTimeMilliseconds(ms)));
+        MonitorStatus[]? monitors = null;
+        if (r.Remaining > 0)
+        {
+            if (!r.VarUInt(out var count)) return Truncated("monitors", r);
+            // Each monitor takes at least 3 bytes: refuse a count the payload cannot hold before allocating for it.
+            if (count > (ulong)Validation.MaxMonitors || count > (ulong)r.Remaining / 3)
+                return DecodeResult<IWireMessage>.Fail("monitors", $"{count} monitors cannot fit in {r.Remaining} bytes or exceed {Validation.MaxMonitors}");
+            monitors = new MonitorStatus[count];
+            for (var i = 0; i < monitors.Length; i++)
+            {
+                if (!r.String(out var mn)) return Truncated($"monitors[{i}].mn", r);
+                if (!r.Byte(out var present) || present > 3) return DecodeResult<IWireMessage>.Fail($"monitors[{i}]", "missing or bad presence byte");
+                string? station = null;
+                DateTimeOffset? lastContact = null;
+                if ((present & 1) != 0)
+                {
+                    if (!r.String(out var s)) return Truncated($"monitors[{i}].station", r);
+                    station = s;
+                }
+                if ((present & 2) != 0)
+                {
+                    if (!r.ZigZag(out var at)) return Truncated($"monitors[{i}].lastContact", r);
+                    if (at < MinUnixMs || at > MaxUnixMs) return DecodeResult<IWireMessage>.Fail($"monitors[{i}].lastContact", $"{at} ms is out of range");
+                    lastContact = DateTimeOffset.FromUnixTimeMilliseconds(at);
+                }
+                monitors[i] = new MonitorStatus(mn, station, lastContact);
+            }
+        }
+        return DecodeResult<IWireMessage>.Success(new GatewayStatus(gw, (GatewayState)state, sw, cfg, new Guid(guid), DateTimeOffset.FromUnixTimeMilliseconds(ms), monitors));
     }
 
     private static DecodeResult<IWireMessage> DecodeAck(ref ByteReader r)

@@ -8,11 +8,13 @@ public static class Validation
 {
     public const int MaxRecordsPerBatch = 10_000;
     public const int MaxIdLength = 64;
+    /// <summary>HJ 212 monitors one gateway status may list.</summary>
+    public const int MaxMonitors = 4096;
 
     public static DecodeError? Check(IWireMessage message) => message switch
     {
         Batch b => CheckBatch(b),
-        GatewayStatus s => CheckGatewayId(s.GatewayId) ?? CheckText("softwareVersion", s.SoftwareVersion) ?? CheckText("configVersion", s.ConfigVersion),
+        GatewayStatus s => CheckGatewayId(s.GatewayId) ?? CheckText("softwareVersion", s.SoftwareVersion) ?? CheckText("configVersion", s.ConfigVersion) ?? CheckMonitors(s.Monitors),
         Ack a => CheckAck(a),
         _ => new DecodeError("type", $"unknown message type {message.GetType().Name}"),
     };
@@ -25,6 +27,22 @@ public static class Validation
 
     private static DecodeError? CheckStream(string? stream) =>
         stream is not null && Streams.IsKnown(stream) ? null : new DecodeError("stream", $"'{stream}' is not one of {string.Join(", ", Streams.All)}");
+
+    private static DecodeError? CheckMonitors(IReadOnlyList<MonitorStatus>? monitors)
+    {
+        if (monitors is null) return null;
+        if (monitors.Count > MaxMonitors) return new DecodeError("monitors", $"{monitors.Count} monitors, more than {MaxMonitors}");
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < monitors.Count; i++)
+        {
+            var m = monitors[i];
+            if (m is null) return new DecodeError($"monitors[{i}]", "null");
+            if (string.IsNullOrEmpty(m.Mn) || m.Mn.Length > MaxIdLength) return new DecodeError($"monitors[{i}].mn", $"'{m.Mn}' must be 1-{MaxIdLength} characters");
+            if (!seen.Add(m.Mn)) return new DecodeError($"monitors[{i}].mn", $"'{m.Mn}' is listed twice");
+            if (m.Station is { Length: > MaxIdLength }) return new DecodeError($"monitors[{i}].station", $"longer than {MaxIdLength} characters");
+        }
+        return null;
+    }
 
     private static DecodeError? CheckAck(Ack a)
     {
@@ -61,7 +79,7 @@ public static class Validation
     public static DecodeError? CheckReading(Reading r)
     {
         if (string.IsNullOrEmpty(r.SensorId) || r.SensorId.Length > MaxIdLength) return new DecodeError("sensorId", $"'{r.SensorId}' must be 1-{MaxIdLength} characters");
-        if (r.Quantity is null || !Quantities.IsKnown(r.Quantity)) return new DecodeError("quantity", $"'{r.Quantity}' is not one of {string.Join(", ", Quantities.All)}");
+        if (r.Quantity is null || !Quantities.IsKnown(r.Quantity)) return new DecodeError("quantity", $"'{r.Quantity}' is not one of {string.Join(", ", Quantities.All)} or {Quantities.UnmappedPrefix}{{code}}");
         if (r.Unit is null || !Quantities.IsValidUnit(r.Quantity, r.Unit))
             return new DecodeError("unit", $"'{r.Unit}' is not a unit of {r.Quantity} (expected {string.Join(" or ", Quantities.UnitsOf(r.Quantity))})");
         if (!double.IsFinite(r.Value)) return new DecodeError("value", $"{r.Value} is not a finite number");

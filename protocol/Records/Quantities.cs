@@ -17,6 +17,12 @@ public static class Quantities
 
     public const string MicrogramsPerCubicMetre = "µg/m³";
 
+    /// <summary>Prefix of quantities kept from a source that has no protocol name for them: <c>hj212:{code}</c>.</summary>
+    public const string UnmappedPrefix = "hj212:";
+    /// <summary>The unit of an unmapped quantity: the value exactly as the source sent it.</summary>
+    public const string RawUnit = "raw";
+    public const int MaxUnmappedCodeLength = 40;
+
     // Smoke comes as ppm from calibrated sensors, raw ADC counts, volts or a ratio to the clean-air baseline (MQ-2).
     private static readonly Dictionary<string, string[]> UnitsByQuantity = new(StringComparer.Ordinal)
     {
@@ -35,15 +41,32 @@ public static class Quantities
 
     public static IReadOnlyCollection<string> All => UnitsByQuantity.Keys;
 
-    public static bool IsKnown(string quantity) => UnitsByQuantity.ContainsKey(quantity);
+    /// <summary>A quantity of the vocabulary, or an unmapped one (<see cref="IsUnmapped"/>).</summary>
+    public static bool IsKnown(string quantity) => UnitsByQuantity.ContainsKey(quantity) || IsUnmapped(quantity);
+
+    /// <summary>
+    /// Whether the quantity is an unmapped source code, <c>hj212:{code}</c> with a code of 1-40 characters of A-Z, a-z, 0-9,
+    /// '_', '.' and '-': kept rather than dropped, always in unit <see cref="RawUnit"/>.
+    /// </summary>
+    public static bool IsUnmapped(string? quantity)
+    {
+        if (quantity is null || !quantity.StartsWith(UnmappedPrefix, StringComparison.Ordinal)) return false;
+        var code = quantity.AsSpan(UnmappedPrefix.Length);
+        if (code.IsEmpty || code.Length > MaxUnmappedCodeLength) return false;
+        foreach (var c in code)
+            if (!(char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-')) return false;
+        return true;
+    }
 
     /// <summary>The unit a quantity is reported in when a source does not say otherwise.</summary>
     public static string DefaultUnit(string quantity) =>
-        UnitsByQuantity.TryGetValue(quantity, out var units) ? units[0] : throw new ArgumentException($"unknown quantity '{quantity}'", nameof(quantity));
+        UnitsByQuantity.TryGetValue(quantity, out var units) ? units[0]
+        : IsUnmapped(quantity) ? RawUnit
+        : throw new ArgumentException($"unknown quantity '{quantity}'", nameof(quantity));
 
     public static bool IsValidUnit(string quantity, string unit) =>
-        UnitsByQuantity.TryGetValue(quantity, out var units) && Array.IndexOf(units, unit) >= 0;
+        UnitsByQuantity.TryGetValue(quantity, out var units) ? Array.IndexOf(units, unit) >= 0 : IsUnmapped(quantity) && unit == RawUnit;
 
     public static IReadOnlyList<string> UnitsOf(string quantity) =>
-        UnitsByQuantity.TryGetValue(quantity, out var units) ? units : [];
+        UnitsByQuantity.TryGetValue(quantity, out var units) ? units : IsUnmapped(quantity) ? [RawUnit] : [];
 }

@@ -38,14 +38,32 @@ public enum GatewayState : byte
     Online = 1,
 }
 
-/// <summary>A gateway's birth or death certificate, retained on its status topic.</summary>
+/// <summary>
+/// A gateway's birth or death certificate, retained on its status topic. <see cref="Monitors"/>, when present, is the
+/// list of HJ 212 monitors registered on the gateway with their last contact; absent (null) means "unchanged / not reported".
+/// </summary>
 public sealed record GatewayStatus(
     string GatewayId,
     GatewayState State,
     string SoftwareVersion,
     string ConfigVersion,
     Guid BootId,
-    DateTimeOffset Timestamp) : IWireMessage;
+    DateTimeOffset Timestamp,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<MonitorStatus>? Monitors = null) : IWireMessage
+{
+    public bool Equals(GatewayStatus? other) =>
+        other is not null && GatewayId == other.GatewayId && State == other.State && SoftwareVersion == other.SoftwareVersion &&
+        ConfigVersion == other.ConfigVersion && BootId == other.BootId && Timestamp == other.Timestamp &&
+        (Monitors is null ? other.Monitors is null : other.Monitors is not null && Monitors.SequenceEqual(other.Monitors));
+
+    public override int GetHashCode() => HashCode.Combine(GatewayId, State, BootId, Timestamp, Monitors?.Count);
+}
+
+/// <summary>An HJ 212 monitor registered on a gateway: its MN, the station it stands at, and when it last sent a frame the gateway accepted.</summary>
+public sealed record MonitorStatus(
+    string Mn,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Station = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? LastContact = null);
 
 /// <summary>An inclusive range of sequence numbers.</summary>
 public readonly record struct SeqRange(long From, long To)

@@ -13,6 +13,8 @@ public static class DemoGateways
     public const string Switch = "--demo";
     public static readonly IReadOnlyList<string> GatewayIds = ["gw-demo-1", "gw-demo-2"];
     public const string Directory = "./data/demo";
+    /// <summary>What a person needs to try the demo: gateways, their HJ 212 port and monitor credentials.</summary>
+    public const string DemoFile = "data/demo.json";
 
     /// <summary>Settings the demo imposes over appsettings.json and the command line.</summary>
     public static IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
@@ -36,15 +38,21 @@ internal sealed class DemoGatewayHosts(
     ILogger<DemoGatewayHosts> log) : IHostedService
 {
     private readonly List<IHost> _hosts = [];
+    private readonly List<DemoMonitor> _monitors = [];
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var broker = options.Value.Broker;
         // A broker listening on every interface is still reached on loopback from inside this process.
         var host = broker.Host is "0.0.0.0" or "::" ? "127.0.0.1" : broker.Host;
-        foreach (var id in DemoGateways.GatewayIds)
+        for (var n = 0; n < DemoGateways.GatewayIds.Count; n++)
         {
+            var id = DemoGateways.GatewayIds[n];
             var password = Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
+            // One simulated HJ 212 dust monitor per gateway, on the gateway's own loopback port.
+            var hj212Port = DemoMonitor.FreePort();
+            var monitorMn = $"DEMO{n + 1:D2}DUST0001";
+            var monitorPw = Convert.ToHexString(RandomNumberGenerator.GetBytes(4)).ToLowerInvariant();
             credentials.Add(id, password);
             var settings = new Dictionary<string, string?>
             {
@@ -55,16 +63,30 @@ internal sealed class DemoGatewayHosts(
                 ["Edge:Broker:Username"] = id,
                 ["Edge:Broker:Password"] = password,
                 ["Edge:Simulation:Enabled"] = "true",
+                ["Edge:Hj212:Host"] = "127.0.0.1",
+                ["Edge:Hj212:Port"] = hj212Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["Edge:Hj212:StatusIntervalSeconds"] = "10",
+                ["Edge:Hj212:Monitors:0:Mn"] = monitorMn,
+                ["Edge:Hj212:Monitors:0:Pw"] = monitorPw,
+                ["Edge:Hj212:Monitors:0:Station"] = $"demo construction site {n + 1}",
             };
             var edge = GridEdge.Edge.Hosting.EdgeHost.Build([], settings);
             await edge.StartAsync(cancellationToken);
             _hosts.Add(edge);
             log.LogInformation("Demo gateway {Gateway} started against {Host}:{Port}", id, host, broker.Port);
+            var monitor = new DemoMonitor(monitorMn, monitorPw, hj212Port, log);
+            monitor.Start();
+            _monitors.Add(monitor);
+            try { await DemoMonitor.WriteDemoFileAsync(DemoGateways.DemoFile, id, hj212Port, [(monitorMn, monitorPw)], cancellationToken); }
+            catch (IOException e) { log.LogWarning("Could not write {File}: {Error}", DemoGateways.DemoFile, e.Message); }
+            log.LogInformation("Demo HJ 212 monitor {Mn} sends minute data to gateway {Gateway} on 127.0.0.1:{Port}", monitorMn, id, hj212Port);
         }
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        foreach (var monitor in _monitors) await monitor.DisposeAsync();
+        _monitors.Clear();
         foreach (var edge in Enumerable.Reverse(_hosts))
         {
             try { await edge.StopAsync(cancellationToken); }

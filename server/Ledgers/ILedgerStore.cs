@@ -21,8 +21,14 @@ public interface ILedgerStore
     /// </summary>
     Task<CommitResult> CommitBatchAsync(Batch batch, CancellationToken cancellationToken = default);
 
-    /// <summary>Applies a birth or death certificate: online state, versions and boot id. An older status than the last applied one is ignored.</summary>
+    /// <summary>
+    /// Applies a birth or death certificate: online state, versions and boot id. An older status than the last applied one is ignored.
+    /// A status that lists HJ 212 monitors replaces the gateway's monitor list (last contact never moves backwards), whatever its age.
+    /// </summary>
     Task RecordStatusAsync(GatewayStatus status, CancellationToken cancellationToken = default);
+
+    /// <summary>The HJ 212 monitors a gateway last reported, by MN.</summary>
+    Task<IReadOnlyList<MonitorRecord>> GetMonitorsAsync(string gatewayId, CancellationToken cancellationToken = default);
 
     /// <summary>Marks the gateway connected and seen at <paramref name="seenAt"/>.</summary>
     Task TouchGatewayAsync(string gatewayId, DateTimeOffset seenAt, CancellationToken cancellationToken = default);

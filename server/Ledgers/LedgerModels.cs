@@ -31,6 +31,9 @@ public sealed record GatewaySummary(
     public long GapCount => Streams.Sum(s => s.Gaps);
 }
 
+/// <summary>An HJ 212 monitor registered on a gateway, as its last status reported it, and when that report arrived.</summary>
+public sealed record MonitorRecord(string Mn, string? Station, DateTimeOffset? LastContact, DateTimeOffset ReportedAt);
+
 /// <summary>A reading as stored, with where it came from and when the server received it.</summary>
 public sealed record StoredReading(
     string Gateway,

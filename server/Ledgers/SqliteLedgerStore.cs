@@ -62,6 +62,15 @@ public sealed class SqliteLedgerStore : ILedgerStore, IDisposable
             boot_id          TEXT,
             status_at        INTEGER
         ) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS monitors (
+            gateway      TEXT    NOT NULL,
+            mn           TEXT    NOT NULL,
+            station      TEXT,
+            last_contact INTEGER,
+            reported_at  INTEGER NOT NULL,
+            listed       INTEGER NOT NULL DEFAULT 1,
+            PRIMARY KEY (gateway, mn)
+        ) WITHOUT ROWID;
         """;
 
     public async Task InitializeAsync(CancellationToken cancellationToken = default)
@@ -149,11 +158,11 @@ public sealed class SqliteLedgerStore : ILedgerStore, IDisposable
         }
     }
 
-    public Task RecordStatusAsync(GatewayStatus status, CancellationToken cancellationToken = default)
+    public async Task RecordStatusAsync(GatewayStatus status, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(status);
         // Statuses can arrive out of order (a will published after the next birth): the newest one wins.
-        return WriteAsync("""
+        await WriteAsync("""
             INSERT INTO gateways (id, online, last_seen, software_version, config_version, boot_id, status_at)
             VALUES ($id, $online, $seen, $software, $config, $boot, $at)
             ON CONFLICT (id) DO UPDATE SET
@@ -172,6 +181,73 @@ public sealed class SqliteLedgerStore : ILedgerStore, IDisposable
             ("$config", status.ConfigVersion),
             ("$boot", status.BootId.ToString("D")),
             ("$at", status.Timestamp.ToUnixTimeMilliseconds()));
+        if (status.Monitors is { } monitors) await RecordMonitorsAsync(status.GatewayId, monitors, cancellationToken);
+    }
+
+    private async Task RecordMonitorsAsync(string gatewayId, IReadOnlyList<MonitorStatus> monitors, CancellationToken cancellationToken)
+    {
+        await _writeLock.WaitAsync(cancellationToken);
+        try
+        {
+            await using var connection = await OpenAsync(cancellationToken);
+            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+            await using (var unlist = connection.CreateCommand())
+            {
+                unlist.CommandText = "UPDATE monitors SET listed = 0 WHERE gateway = $gateway;";
+                unlist.Parameters.AddWithValue("$gateway", gatewayId);
+                await unlist.ExecuteNonQueryAsync(cancellationToken);
+            }
+            await using (var upsert = connection.CreateCommand())
+            {
+                // The registration list is the gateway's to replace; a last contact only moves forward (a will carries an old one).
+                upsert.CommandText = """
+                    INSERT INTO monitors (gateway, mn, station, last_contact, reported_at, listed) VALUES ($gateway, $mn, $station, $contact, $now, 1)
+                    ON CONFLICT (gateway, mn) DO UPDATE SET
+                        station = excluded.station,
+                        last_contact = CASE WHEN monitors.last_contact IS NULL OR excluded.last_contact > monitors.last_contact THEN coalesce(excluded.last_contact, monitors.last_contact) ELSE monitors.last_contact END,
+                        reported_at = excluded.reported_at,
+                        listed = 1;
+                    """;
+                var gateway = upsert.Parameters.Add("$gateway", SqliteType.Text);
+                var mn = upsert.Parameters.Add("$mn", SqliteType.Text);
+                var station = upsert.Parameters.Add("$station", SqliteType.Text);
+                var contact = upsert.Parameters.Add("$contact", SqliteType.Integer);
+                upsert.Parameters.AddWithValue("$now", _time.GetUtcNow().ToUnixTimeMilliseconds());
+                gateway.Value = gatewayId;
+                foreach (var m in monitors)
+                {
+                    mn.Value = m.Mn;
+                    station.Value = (object?)m.Station ?? DBNull.Value;
+                    contact.Value = m.LastContact is { } at ? at.ToUnixTimeMilliseconds() : DBNull.Value;
+                    await upsert.ExecuteNonQueryAsync(cancellationToken);
+                }
+            }
+            await using (var prune = connection.CreateCommand())
+            {
+                prune.CommandText = "DELETE FROM monitors WHERE gateway = $gateway AND listed = 0;";
+                prune.Parameters.AddWithValue("$gateway", gatewayId);
+                await prune.ExecuteNonQueryAsync(cancellationToken);
+            }
+            await transaction.CommitAsync(cancellationToken);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    public async Task<IReadOnlyList<MonitorRecord>> GetMonitorsAsync(string gatewayId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT mn, station, last_contact, reported_at FROM monitors WHERE gateway = $gateway ORDER BY mn;";
+        command.Parameters.AddWithValue("$gateway", gatewayId);
+        var result = new List<MonitorRecord>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+            result.Add(new MonitorRecord(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1),
+                reader.IsDBNull(2) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3))));
+        return result;
     }
 
     public Task TouchGatewayAsync(string gatewayId, DateTimeOffset seenAt, CancellationToken cancellationToken = default) =>

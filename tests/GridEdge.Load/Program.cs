@@ -29,6 +29,7 @@ switch (command)
     case "e2e": await EndToEnd(records); break;
     case "backlog": await Backlog(records); break;
     case "rss": await PeakRss(seconds); break;
+    case "hj212": return await GridEdge.Load.Hj212Load.RunAsync(Option("--monitors", 1000), seconds, Option("--interval-ms", 5000) / 1000.0, Log);
     case "all":
         Codec();
         await EndToEnd(records);

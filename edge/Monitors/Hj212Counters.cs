@@ -1,0 +1,47 @@
+namespace GridEdge.Edge.Monitors;
+
+/// <summary>What the HJ 212 listener has seen since start. Thread-safe; read with <see cref="Snapshot"/>.</summary>
+public sealed class Hj212Counters
+{
+    private long _accepted, _refused, _open, _frames, _acks, _readings, _duplicates, _lengthErrors, _crcErrors, _fieldErrors, _garbageBytes,
+        _unknownMn, _wrongPw, _idle, _frameTimeouts, _trickling, _garbageClosed, _splitCompleted, _splitRefused, _unknownFlags, _otherCommands,
+        _timeCalibrations, _appendFailures;
+
+    internal void ConnectionAccepted() { Interlocked.Increment(ref _accepted); Interlocked.Increment(ref _open); }
+    internal void ConnectionClosed() => Interlocked.Decrement(ref _open);
+    internal void ConnectionRefused() => Interlocked.Increment(ref _refused);
+    internal void FrameAccepted() => Interlocked.Increment(ref _frames);
+    internal void AckSent() => Interlocked.Increment(ref _acks);
+    internal void ReadingsStored(int n) => Interlocked.Add(ref _readings, n);
+    internal void Duplicate() => Interlocked.Increment(ref _duplicates);
+    internal void LengthError() => Interlocked.Increment(ref _lengthErrors);
+    internal void CrcError() => Interlocked.Increment(ref _crcErrors);
+    internal void FieldError() => Interlocked.Increment(ref _fieldErrors);
+    internal void Garbage(int n) => Interlocked.Add(ref _garbageBytes, n);
+    internal void UnknownMn() => Interlocked.Increment(ref _unknownMn);
+    internal void WrongPassword() => Interlocked.Increment(ref _wrongPw);
+    internal void IdleClosed() => Interlocked.Increment(ref _idle);
+    internal void FrameTimeout() => Interlocked.Increment(ref _frameTimeouts);
+    internal void Trickling() => Interlocked.Increment(ref _trickling);
+    internal void GarbageClosed() => Interlocked.Increment(ref _garbageClosed);
+    internal void SplitCompleted() => Interlocked.Increment(ref _splitCompleted);
+    internal void SplitRefused() => Interlocked.Increment(ref _splitRefused);
+    internal void UnknownFlags(int n) => Interlocked.Add(ref _unknownFlags, n);
+    internal void OtherCommand() => Interlocked.Increment(ref _otherCommands);
+    internal void TimeCalibration() => Interlocked.Increment(ref _timeCalibrations);
+    internal void AppendFailure() => Interlocked.Increment(ref _appendFailures);
+
+    public Hj212CountersSnapshot Snapshot() => new(
+        Read(_accepted), Read(_refused), Read(_open), Read(_frames), Read(_acks), Read(_readings), Read(_duplicates), Read(_lengthErrors), Read(_crcErrors),
+        Read(_fieldErrors), Read(_garbageBytes), Read(_unknownMn), Read(_wrongPw), Read(_idle), Read(_frameTimeouts), Read(_trickling), Read(_garbageClosed),
+        Read(_splitCompleted), Read(_splitRefused), Read(_unknownFlags), Read(_otherCommands), Read(_timeCalibrations), Read(_appendFailures));
+
+    private static long Read(long value) => Interlocked.Read(ref value);
+}
+
+/// <summary>The listener's counters at one moment.</summary>
+public sealed record Hj212CountersSnapshot(
+    long ConnectionsAccepted, long ConnectionsRefused, long ConnectionsOpen, long FramesAccepted, long AcksSent, long ReadingsStored, long DuplicatesIgnored,
+    long LengthErrors, long CrcErrors, long FieldErrors, long GarbageBytes, long UnknownMn, long WrongPassword, long IdleClosed, long FrameTimeouts,
+    long TricklingClosed, long GarbageClosed, long SplitCompleted, long SplitRefused, long UnknownFlags, long OtherCommands, long TimeCalibrations,
+    long AppendFailures);

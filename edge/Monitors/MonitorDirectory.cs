@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using GridEdge.Protocol.Hj212;
+using GridEdge.Protocol.Wire;
+using Microsoft.Extensions.Options;
+
+namespace GridEdge.Edge.Monitors;
+
+/// <summary>
+/// The monitors registered on this gateway (from Edge:Hj212:Monitors), how to authenticate them, and when each was last heard
+/// from. The uplink republishes <see cref="Snapshot"/> in the gateway status when <see cref="StatusDue"/> says so.
+/// </summary>
+public sealed class MonitorDirectory
+{
+    private readonly Dictionary<string, RegisteredMonitor> _byMn;
+    private readonly Dictionary<string, RegisteredMonitor>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+    private readonly RegisteredMonitor[] _ordered;
+    private readonly TimeSpan _statusInterval;
+    private long _version;
+    private long _publishedVersion = -1;
+    private long _publishedAt;
+
+    public MonitorDirectory(IOptions<Hj212Options> options)
+    {
+        var o = options.Value;
+        var offset = o.ParsedUtcOffset;
+        _ordered = o.Monitors.Select(m => new RegisteredMonitor(m.Mn, m.Pw, m.Station,
+            new Hj212MonitorProfile(m.Mn, offset, m.Clock, m.ParticulateScale, m.MinuteWindowSeconds))).ToArray();
+        _byMn = _ordered.ToDictionary(m => m.Mn, StringComparer.Ordinal);
+        _lookup = _byMn.GetAlternateLookup<ReadOnlySpan<char>>();
+        _statusInterval = TimeSpan.FromSeconds(o.StatusIntervalSeconds);
+    }
+
+    public int Count => _ordered.Length;
+
+    /// <summary>Finds a registered monitor by the MN bytes of a frame, without allocating.</summary>
+    public RegisteredMonitor? Find(ReadOnlySpan<byte> mn)
+    {
+        if (mn.Length > 64) return null;
+        Span<char> chars = stackalloc char[mn.Length];
+        for (var i = 0; i < mn.Length; i++) chars[i] = (char)mn[i];
+        return _lookup.TryGetValue(chars, out var monitor) ? monitor : null;
+    }
+
+    /// <summary>Records an accepted frame from a monitor.</summary>
+    public void Touch(RegisteredMonitor monitor, DateTimeOffset at)
+    {
+        monitor.LastContactMs = at.ToUnixTimeMilliseconds();
+        Interlocked.Increment(ref _version);
+    }
+
+    /// <summary>The registered monitors and their last contact, in configuration order; null when none are registered (the status then carries no list).</summary>
+    public IReadOnlyList<MonitorStatus>? Snapshot()
+    {
+        if (_ordered.Length == 0) return null;
+        var list = new MonitorStatus[_ordered.Length];
+        for (var i = 0; i < list.Length; i++)
+        {
+            var m = _ordered[i];
+            var ms = m.LastContactMs;
+            list[i] = new MonitorStatus(m.Mn, m.Station, ms == 0 ? null : DateTimeOffset.FromUnixTimeMilliseconds(ms));
+        }
+        return list;
+    }
+
+    /// <summary>Whether the list changed since it was last published and the status interval has passed.</summary>
+    public bool StatusDue() =>
+        _ordered.Length > 0 && Volatile.Read(ref _version) != Volatile.Read(ref _publishedVersion) &&
+        (Volatile.Read(ref _publishedAt) == 0 || Stopwatch.GetElapsedTime(Volatile.Read(ref _publishedAt)) >= _statusInterval);
+
+    /// <summary>Called by the uplink after it published a status carrying <see cref="Snapshot"/>.</summary>
+    public void MarkPublished()
+    {
+        Volatile.Write(ref _publishedVersion, Volatile.Read(ref _version));
+        Volatile.Write(ref _publishedAt, Stopwatch.GetTimestamp());
+    }
+}
+
+/// <summary>A monitor registered in configuration, with its last contact.</summary>
+public sealed class RegisteredMonitor(string mn, string pw, string? station, Hj212MonitorProfile profile)
+{
+    private readonly long[] _recentQns = new long[16];
+    private int _nextQn;
+    private long _lastContactMs;
+
+    public string Mn { get; } = mn;
+    public string? Station { get; } = station;
+    public Hj212MonitorProfile Profile { get; } = profile;
+    private readonly byte[] _pw = System.Text.Encoding.ASCII.GetBytes(pw);
+
+    public long LastContactMs { get => Volatile.Read(ref _lastContactMs); set => Volatile.Write(ref _lastContactMs, value); }
+
+    public bool PasswordMatches(ReadOnlySpan<byte> pw) => System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(pw, _pw);
+
+    /// <summary>Whether a data message with this QN (and CN) was stored recently: a monitor resends when our ack was lost.</summary>
+    public bool WasStored(long qnKey)
+    {
+        if (qnKey < 0) return false;
+        lock (_recentQns) return Array.IndexOf(_recentQns, qnKey) >= 0;
+    }
+
+    public void RememberStored(long qnKey)
+    {
+        if (qnKey < 0) return;
+        lock (_recentQns)
+        {
+            _recentQns[_nextQn] = qnKey;
+            _nextQn = (_nextQn + 1) % _recentQns.Length;
+        }
+    }
+}

@@ -1,0 +1,34 @@
+using GridEdge.Protocol.Wire;
+using GridEdge.Server.Api;
+using GridEdge.Server.Ledgers;
+
+namespace GridEdge.Server.Monitors;
+
+/// <summary>An HJ 212 monitor as /api/gateways/{id}/monitors lists it.</summary>
+public sealed record MonitorView(string Mn, string? Station, DateTimeOffset? LastContact, DateTimeOffset ReportedAt);
+
+/// <summary>The body of /api/gateways/{id}/monitors.</summary>
+public sealed record MonitorsView(string Gateway, IReadOnlyList<MonitorView> Monitors);
+
+/// <summary>
+/// The HJ 212 monitors registered on each gateway and their last contact, as the gateway reports them in its retained status
+/// (at most once a minute while they change).
+/// </summary>
+public static class MonitorEndpoints
+{
+    public static IEndpointRouteBuilder MapMonitorApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/gateways/{id}/monitors", MonitorsAsync);
+        return app;
+    }
+
+    private static async Task<IResult> MonitorsAsync(string id, ILedgerStore ledger, CancellationToken ct)
+    {
+        if (!GatewayIds.IsValid(id))
+            return Results.BadRequest(new ApiError($"id '{id}' is not valid: expected {GatewayIds.Rule}", "id", id, GatewayIds.Rule));
+        if (!(await ledger.GetGatewaysAsync(ct)).Any(g => g.Id == id))
+            return Results.Json(new ApiError($"gateway '{id}' is not in the ledger", "id", id, "the id of a gateway that has connected or sent data"), statusCode: StatusCodes.Status404NotFound);
+        var monitors = await ledger.GetMonitorsAsync(id, ct);
+        return Results.Ok(new MonitorsView(id, monitors.Select(m => new MonitorView(m.Mn, m.Station, m.LastContact, m.ReportedAt)).ToList()));
+    }
+}

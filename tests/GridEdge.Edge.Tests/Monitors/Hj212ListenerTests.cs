@@ -1,0 +1,154 @@
+using System.Net.Sockets;
+using System.Text;
+using GridEdge.Edge.Time;
+using GridEdge.Protocol.Hj212;
+using GridEdge.Protocol.Records;
+
+namespace GridEdge.Edge.Tests.Monitors;
+
+public class Hj212ListenerTests
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
+
+    [Fact(Timeout = 30_000)]
+    public async Task Minute_data_is_stored_once_and_only_then_acknowledged_even_when_the_monitor_resends()
+    {
+        await using var f = await ListenerFixture.StartAsync();
+        await using var monitor = await SimulatedMonitor.ConnectAsync(f.Endpoint);
+        var frame = SimulatedMonitor.MinuteFrame(ListenerFixture.Mn, ListenerFixture.Pw, "20250301080100123", "20250301080000");
+
+        await monitor.SendAsync(frame);
+        var ack = await monitor.ReceiveAsync(Wait);
+        Assert.NotNull(ack);
+        Assert.Contains("QN=20250301080100123;ST=91;CN=9014;", ack);
+        // The ack came after the appends returned: the readings are in the outbox now.
+        var stored = f.Stored();
+        Assert.Equal(4, stored.Count);
+        var pm = Assert.Single(stored, r => r.Quantity == Quantities.Pm2_5);
+        Assert.Equal((ListenerFixture.Mn, 35.2, 60), (pm.SensorId, pm.Value, pm.Window!.WindowSeconds));
+        Assert.Equal(new DateTimeOffset(2025, 3, 1, 8, 0, 0, TimeSpan.FromHours(8)), pm.Timestamp);
+        Assert.Equal(1013.0, Math.Round(Assert.Single(stored, r => r.Quantity == Quantities.Pressure).Value, 6));
+        Assert.Equal(DataFlag.Calibration, Assert.Single(stored, r => r.Quantity == "hj212:a05024").Flag);
+
+        // Our ack was "lost": the monitor sends the same QN again. Acknowledged again, stored once.
+        await monitor.SendAsync(frame);
+        Assert.Contains("CN=9014;", await monitor.ReceiveAsync(Wait));
+        Assert.Equal(4, f.Stored().Count);
+        var counters = f.Listener.Counters.Snapshot();
+        Assert.Equal((2L, 2L, 4L, 1L), (counters.FramesAccepted, counters.AcksSent, counters.ReadingsStored, counters.DuplicatesIgnored));
+        Assert.NotNull(Assert.Single(f.Directory.Snapshot()!, m => m.Mn == ListenerFixture.Mn).LastContact);
+    }
+
+    [Theory(Timeout = 30_000)]
+    [InlineData("GE9999", ListenerFixture.Pw)]
+    [InlineData(ListenerFixture.Mn, "wrong")]
+    public async Task An_unknown_mn_or_a_wrong_password_stores_nothing_and_is_counted(string mn, string pw)
+    {
+        await using var f = await ListenerFixture.StartAsync();
+        await using var monitor = await SimulatedMonitor.ConnectAsync(f.Endpoint);
+        await monitor.SendAsync(SimulatedMonitor.MinuteFrame(mn, pw, "20250301080100123", "20250301080000"));
+        Assert.Null(await monitor.ReceiveAsync(Wait)); // closed, no ack
+        Assert.Empty(f.Stored());
+        var c = f.Listener.Counters.Snapshot();
+        Assert.Equal(1, mn == ListenerFixture.Mn ? c.WrongPassword : c.UnknownMn);
+        Assert.Null(Assert.Single(f.Directory.Snapshot()!, m => m.Mn == ListenerFixture.Mn).LastContact);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Trickling_oversized_and_garbage_clients_do_not_stall_a_good_monitor_and_are_closed()
+    {
+        await using var f = await ListenerFixture.StartAsync(o => { o.MinBytesPerSecond = 32; o.MaxGarbageBytes = 4096; o.FrameTimeoutSeconds = 20; });
+        await using var trickle = await SimulatedMonitor.ConnectAsync(f.Endpoint);
+        await using var oversized = await SimulatedMonitor.ConnectAsync(f.Endpoint);
+        await using var garbage = await SimulatedMonitor.ConnectAsync(f.Endpoint);
+        await using var good = await SimulatedMonitor.ConnectAsync(f.Endpoint);
+
+        var trickling = Task.Run(async () =>
+        {
+            var bytes = Encoding.ASCII.GetBytes("##0462QN=2025");
+            try
+            {
+                foreach (var b in bytes) { await trickle.SendAsync([b]); await Task.Delay(1000, TestContext.Current.CancellationToken); }
+            }
+            catch (IOException) { }
+        }, TestContext.Current.CancellationToken);
+        await oversized.SendAsync(Encoding.ASCII.GetBytes("##9999" + new string('x', 3000)));
+        await garbage.SendAsync(new byte[8192]);
+
+        for (var i = 0; i < 3; i++)
+        {
+            var started = DateTime.UtcNow;
+            await good.SendAsync(SimulatedMonitor.MinuteFrame(ListenerFixture.Mn, ListenerFixture.Pw, $"2025030108010012{i}", $"2025030108{i:00}00"));
+            Assert.Contains("CN=9014;", await good.ReceiveAsync(Wait));
+            Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(2));
+            await Task.Delay(500, TestContext.Current.CancellationToken);
+        }
+        Assert.Null(await garbage.ReceiveAsync(Wait));   // closed after MaxGarbageBytes
+        Assert.Null(await trickle.ReceiveAsync(Wait));   // closed: slower than MinBytesPerSecond
+        await trickling;
+        var c = f.Listener.Counters.Snapshot();
+        Assert.True(c.LengthErrors >= 1, "the 9999 length field is counted");
+        Assert.Equal(1, c.GarbageClosed);
+        Assert.Equal(1, c.TricklingClosed);
+        Assert.Equal(12, f.Stored().Count);
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task Connections_over_the_limit_are_closed_at_once_and_counted()
+    {
+        await using var f = await ListenerFixture.StartAsync(o => o.MaxConnections = 2);
+        await using var a = await SimulatedMonitor.ConnectAsync(f.Endpoint);
+        await using var b = await SimulatedMonitor.ConnectAsync(f.Endpoint);
+        await Task.Delay(300, TestContext.Current.CancellationToken);
+        try
+        {
+            await using var c = await SimulatedMonitor.ConnectAsync(f.Endpoint);
+            Assert.Null(await c.ReceiveAsync(Wait));
+        }
+        catch (SocketException) { } // the reset can overtake the handshake
+        await Task.Delay(100, TestContext.Current.CancellationToken);
+        Assert.Equal(1, f.Listener.Counters.Snapshot().ConnectionsRefused);
+        // The two held connections still work.
+        await a.SendAsync(SimulatedMonitor.MinuteFrame(ListenerFixture.Mn, ListenerFixture.Pw, "20250301080100123", "20250301080000"));
+        Assert.Contains("CN=9014;", await a.ReceiveAsync(Wait));
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task Split_packets_are_stored_and_acknowledged_when_the_last_one_arrives()
+    {
+        await using var f = await ListenerFixture.StartAsync();
+        await using var monitor = await SimulatedMonitor.ConnectAsync(f.Endpoint);
+        byte[] Part(int no, string cp) => Hj212Encoder.Frame(Hj212Encoder.Segment("20250301090000456", "22", Hj212Commands.HourData, ListenerFixture.Pw, ListenerFixture.Mn,
+            7, $"DataTime=20250301080000;{cp}", packetCount: 2, packetNumber: no));
+        await monitor.SendAsync(Part(2, "a34002-Avg=58.0,a34002-Min=41.0,a34002-Max=77.0,a34002-Flag=N"));
+        await Task.Delay(300, TestContext.Current.CancellationToken);
+        Assert.Empty(f.Stored());
+        await monitor.SendAsync(Part(1, "a34004-Avg=33.0,a34004-Min=20.0,a34004-Max=48.0,a34004-Flag=N"));
+        Assert.Contains("QN=20250301090000456;ST=91;CN=9014;", await monitor.ReceiveAsync(Wait));
+        var stored = f.Stored();
+        Assert.Equal([Quantities.Pm2_5, Quantities.Pm10], stored.Select(r => r.Quantity));
+        Assert.All(stored, r => Assert.Equal(3600, r.Window!.WindowSeconds));
+        Assert.Equal(1, f.Listener.Counters.Snapshot().SplitCompleted);
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task A_time_calibration_request_is_answered_with_the_gateway_clock_only_when_it_is_trusted()
+    {
+        var clock = new GatewayClock(TimeProvider.System, Guid.NewGuid());
+        await using var f = await ListenerFixture.StartAsync(clock: clock);
+        await using var monitor = await SimulatedMonitor.ConnectAsync(f.Endpoint);
+        var request = Hj212Encoder.Frame(Hj212Encoder.Segment("20250301080000001", "22", Hj212Commands.TimeCalibrationRequest, ListenerFixture.Pw, ListenerFixture.Mn, 5, ""));
+
+        if (clock.Quality == ClockQuality.Unsynchronised)
+        {
+            await monitor.SendAsync(request);
+            Assert.Contains("CN=9011;", await monitor.ReceiveAsync(Wait));
+        }
+        var gnss = new DateTimeOffset(2025, 3, 1, 0, 0, 5, TimeSpan.Zero);
+        clock.ReportGnssTime(gnss);
+        await monitor.SendAsync(request);
+        var reply = await monitor.ReceiveAsync(Wait);
+        Assert.Contains("CN=1012;", reply);
+        Assert.Contains("SystemTime=20250301080005", reply); // GNSS time in the monitor's local time (+08:00)
+    }
+}

@@ -1,0 +1,45 @@
+using GridEdge.Protocol.Hj212;
+
+namespace GridEdge.Edge.Tests.Monitors;
+
+/// <summary>Runs alone: it measures the process's managed heap, which other tests running beside it would disturb.</summary>
+[CollectionDefinition(nameof(Hj212MemoryTests), DisableParallelization = true)]
+public sealed class Hj212MemoryCollection;
+
+[Collection(nameof(Hj212MemoryTests))]
+public class Hj212MemoryTests
+{
+    [Fact(Timeout = 120_000)]
+    public async Task Holding_a_thousand_connections_costs_little_managed_memory_per_connection()
+    {
+        const int count = 1000;
+        await using var f = await ListenerFixture.StartAsync(o =>
+        {
+            o.MaxConnections = count + 10;
+            o.Monitors = [.. Enumerable.Range(0, count).Select(i => new Edge.Monitors.MonitorRegistration { Mn = $"M{i:D5}", Pw = "pw" })];
+        });
+        var before = GC.GetTotalMemory(forceFullCollection: true);
+        var monitors = new List<SimulatedMonitor>();
+        try
+        {
+            for (var i = 0; i < count; i++)
+            {
+                var m = await SimulatedMonitor.ConnectAsync(f.Endpoint);
+                monitors.Add(m);
+                // A heartbeat asking for an ack: authenticated, contact recorded, nothing stored.
+                await m.SendAsync(Hj212Encoder.Frame(Hj212Encoder.Segment($"20250301080000{i % 1000:D3}", "22", 8013, "pw", $"M{i:D5}", 5, "HeartbeatTime=60")));
+            }
+            foreach (var m in monitors) Assert.NotNull(await m.ReceiveAsync(TimeSpan.FromSeconds(30)));
+            Assert.Equal(count, f.Listener.Counters.Snapshot().ConnectionsOpen);
+            var after = GC.GetTotalMemory(forceFullCollection: true);
+            // Includes the test's own client sockets (the other end of each connection).
+            var perConnection = (after - before) / count;
+            TestContext.Current.TestOutputHelper?.WriteLine($"managed memory per held connection, both ends: {perConnection:N0} B");
+            Assert.True(perConnection < 16 * 1024, $"{perConnection:N0} B per connection");
+        }
+        finally
+        {
+            foreach (var m in monitors) await m.DisposeAsync();
+        }
+    }
+}

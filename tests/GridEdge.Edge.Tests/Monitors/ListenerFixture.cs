@@ -1,0 +1,63 @@
+using System.Net;
+using GridEdge.Edge.Monitors;
+using GridEdge.Edge.Time;
+using GridEdge.Protocol.Records;
+using GridEdge.Protocol.Wire;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace GridEdge.Edge.Tests.Monitors;
+
+/// <summary>The real listener on a free loopback port with a real outbox in a temp folder.</summary>
+internal sealed class ListenerFixture : IAsyncDisposable
+{
+    public const string Mn = "GE0001DUST00000000000001";
+    public const string Pw = "s3cret";
+
+    private readonly TempDirectory _folder = new();
+    private readonly CancellationTokenSource _stop = new();
+
+    private ListenerFixture(Hj212Options options, GatewayClock clock)
+    {
+        Options = options;
+        Clock = clock;
+        Outbox = TestData.Open(_folder.Path);
+        Directory = new MonitorDirectory(Microsoft.Extensions.Options.Options.Create(options));
+        Listener = new Hj212Listener(Microsoft.Extensions.Options.Options.Create(options), Directory, Outbox, clock, NullLogger<Hj212Listener>.Instance);
+    }
+
+    public Hj212Options Options { get; }
+    public GatewayClock Clock { get; }
+    public EdgeOutbox Outbox { get; }
+    public MonitorDirectory Directory { get; }
+    public Hj212Listener Listener { get; }
+    public IPEndPoint Endpoint { get; private set; } = null!;
+
+    public static async Task<ListenerFixture> StartAsync(Action<Hj212Options>? tune = null, GatewayClock? clock = null)
+    {
+        var options = new Hj212Options
+        {
+            Host = "127.0.0.1",
+            Port = 0,
+            Monitors = [new MonitorRegistration { Mn = Mn, Pw = Pw, Station = "site 3" }, new MonitorRegistration { Mn = "GE0002", Pw = "other" }],
+        };
+        tune?.Invoke(options);
+        var fixture = new ListenerFixture(options, clock ?? new GatewayClock(TimeProvider.System, Guid.NewGuid()));
+        await fixture.Listener.StartAsync(fixture._stop.Token);
+        fixture.Endpoint = await fixture.Listener.Listening.WaitAsync(TimeSpan.FromSeconds(10));
+        return fixture;
+    }
+
+    public IReadOnlyList<Reading> Stored() =>
+        Outbox.ReadPending(Streams.Readings, 0, 10_000, 64 * 1024 * 1024).Select(e => (Reading)e.Record).ToList();
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        await Listener.StopAsync(CancellationToken.None);
+        Listener.Dispose();
+        Outbox.Dispose();
+        _folder.Dispose();
+        _stop.Dispose();
+    }
+}

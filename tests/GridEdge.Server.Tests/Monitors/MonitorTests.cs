@@ -1,0 +1,57 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using GridEdge.Protocol.Wire;
+using GridEdge.Server.Ledgers;
+using GridEdge.Server.Tests.Support;
+
+namespace GridEdge.Server.Tests.Monitors;
+
+/// <summary>HJ 212 monitors reported in gateway statuses: stored in the ledger and served at /api/gateways/{id}/monitors.</summary>
+public sealed class MonitorTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+    private static readonly DateTimeOffset T0 = Samples.T0;
+
+    private static GatewayStatus Status(DateTimeOffset at, params MonitorStatus[]? monitors) => Samples.Status("gw-a", GatewayState.Online, at) with { Monitors = monitors };
+
+    [Fact(Timeout = 30_000)]
+    public async Task A_status_listing_monitors_replaces_the_list_and_last_contact_never_goes_back()
+    {
+        using var folder = new TempFolder();
+        using var ledger = new SqliteLedgerStore(folder.File("ledger.db"));
+        await ledger.InitializeAsync(Ct);
+
+        await ledger.RecordStatusAsync(Status(T0, new MonitorStatus("M1", "site 1", T0.AddMinutes(5)), new MonitorStatus("M2")), Ct);
+        Assert.Equal(["M1", "M2"], (await ledger.GetMonitorsAsync("gw-a", Ct)).Select(m => m.Mn));
+
+        // A will (or any late status) with an older last contact does not move it back; M2 is no longer registered.
+        await ledger.RecordStatusAsync(Status(T0, new MonitorStatus("M1", "site 1b", T0.AddMinutes(1)), new MonitorStatus("M3", null, T0)), Ct);
+        var monitors = await ledger.GetMonitorsAsync("gw-a", Ct);
+        Assert.Equal(["M1", "M3"], monitors.Select(m => m.Mn));
+        Assert.Equal(("site 1b", T0.AddMinutes(5)), (monitors[0].Station, monitors[0].LastContact!.Value));
+
+        // A status without a list (a will, an older gateway) leaves the list alone.
+        await ledger.RecordStatusAsync(Status(T0.AddMinutes(9), null), Ct);
+        Assert.Equal(2, (await ledger.GetMonitorsAsync("gw-a", Ct)).Count);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task The_api_lists_a_gateways_monitors_and_refuses_unknown_gateways()
+    {
+        await using var server = await RunningServer.StartAsync();
+        using var http = server.Http();
+        await server.Ledger.RecordStatusAsync(Status(T0, new MonitorStatus("GE0001", "site 3", T0.AddMinutes(2))), Ct);
+
+        var body = await http.GetFromJsonAsync<JsonElement>("/api/gateways/gw-a/monitors", Ct);
+        var monitor = body.GetProperty("monitors")[0];
+        Assert.Equal("GE0001", monitor.GetProperty("mn").GetString());
+        Assert.Equal("site 3", monitor.GetProperty("station").GetString());
+        Assert.Equal(T0.AddMinutes(2), monitor.GetProperty("lastContact").GetDateTimeOffset());
+
+        using var unknown = await http.GetAsync("/api/gateways/gw-nobody/monitors", Ct);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        using var bad = await http.GetAsync("/api/gateways/GW%20A/monitors", Ct);
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+    }
+}
