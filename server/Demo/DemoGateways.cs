@@ -62,7 +62,15 @@ internal sealed class DemoGatewayHosts(
                 ["Edge:Broker:Port"] = broker.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["Edge:Broker:Username"] = id,
                 ["Edge:Broker:Password"] = password,
-                ["Edge:Simulation:Enabled"] = "true",
+                // The gateway's own sensors through the real drivers on simulated buses (PMS5003 frames, ADS1115
+                // registers, NMEA sentences, recorded GPIO), with short windows and warm-up so data shows quickly.
+                ["Edge:Hardware:Enabled"] = "true",
+                ["Edge:Hardware:Simulated"] = "true",
+                ["Edge:Hardware:WindowSeconds"] = "15",
+                ["Edge:Hardware:Dust:SettlingSeconds"] = "5",
+                ["Edge:Hardware:Smoke:WarmUpSeconds"] = "20",
+                ["Edge:Hardware:Smoke:CalibrationSamples"] = "10",
+                ["Edge:Hardware:Smoke:BaselineFile"] = Path.GetFullPath(Path.Combine(DemoGateways.Directory, $"edge-{id}", "mq2-baseline.json")),
                 ["Edge:Hj212:Host"] = "127.0.0.1",
                 ["Edge:Hj212:Port"] = hj212Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["Edge:Hj212:StatusIntervalSeconds"] = "10",
