@@ -37,6 +37,20 @@ public sealed class LedgerReader(string path)
         return rows;
     }
 
+    /// <summary>Every stored reading of one sensor: quantity, unit, value (the window's average for an aggregate) and time (Unix ms).</summary>
+    public List<(string Quantity, string Unit, double Value, long UnixMs)> Readings(string gateway, string sensor)
+    {
+        using var c = Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT quantity, unit, value, ts FROM readings WHERE gateway = $g AND sensor_id = $s ORDER BY seq";
+        cmd.Parameters.AddWithValue("$g", gateway);
+        cmd.Parameters.AddWithValue("$s", sensor);
+        using var r = cmd.ExecuteReader();
+        var rows = new List<(string, string, double, long)>();
+        while (r.Read()) rows.Add((r.GetString(0), r.GetString(1), r.GetDouble(2), r.GetInt64(3)));
+        return rows;
+    }
+
     /// <summary>Waits until the gateway has at least <paramref name="expected"/> readings stored.</summary>
     public async Task WaitForCountAsync(string gateway, long expected, TimeSpan timeout, string? sensor = null)
     {
