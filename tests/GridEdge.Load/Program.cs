@@ -102,11 +102,14 @@ async Task EndToEnd(int count)
     edge.Start(count, "load-e2e", "--Edge:Load:Print=false", $"--Edge:Load:Concurrency={concurrency}");
     await edge.Process.WaitForLineAsync(l => l.StartsWith("LOAD STARTED"), TimeSpan.FromSeconds(60));
     var sw = Stopwatch.StartNew();
+    var (edgeCpu0, serverCpu0) = (CpuSeconds(edge.Process.Id), CpuSeconds(server.Process.Id));
     await ledger.WaitForCountAsync(gw.Id, count, TimeSpan.FromMinutes(5));
     var e2e = count / sw.Elapsed.TotalSeconds;
+    var (edgeCpu, serverCpu) = (CpuSeconds(edge.Process.Id) - edgeCpu0, CpuSeconds(server.Process.Id) - serverCpu0);
     Console.WriteLine($"e2e: {count:N0} records appended at the edge ({concurrency} appends in flight) -> embedded broker -> SQLite ledger");
     Console.WriteLine($"  LiteDB InsertBulk of the same records (baseline) {bulk,10:N0} records/s");
     Console.WriteLine($"  edge -> broker -> ledger, live                  {e2e,10:N0} records/s = {e2e / bulk:F2} x InsertBulk (target >= 0.33)");
+    Console.WriteLine($"  CPU over {sw.Elapsed.TotalSeconds:F1} s on {Environment.ProcessorCount} cores: edge {edgeCpu:F1} s, server {serverCpu:F1} s");
 }
 
 async Task Backlog(int count)
@@ -161,6 +164,14 @@ static (long WriteBytes, long WriteChars) ProcIo(int pid)
     var lines = File.ReadAllLines($"/proc/{pid}/io");
     long Field(string name) => long.Parse(lines.First(l => l.StartsWith(name)).Split(':')[1].Trim(), CultureInfo.InvariantCulture);
     return (Field("write_bytes"), Field("wchar"));
+}
+
+// utime + stime of a process, from /proc/{pid}/stat (clock ticks of 1/100 s on Linux).
+static double CpuSeconds(int pid)
+{
+    var stat = File.ReadAllText($"/proc/{pid}/stat");
+    var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+    return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
 }
 
 static long Status(int pid, string field) =>
