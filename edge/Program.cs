@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 if (args.Length > 0 && args[0] == "decode") return DecodeCommand.Run(args, Console.Out, Console.Error);
+if (args.Length > 0 && args[0] == "replay") return ReplayCommand.Run(args, Console.Out, Console.Error);
 
 try
 {

@@ -1,3 +1,4 @@
+using GridEdge.Edge.Alerts;
 using GridEdge.Edge.Monitors;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -45,6 +46,7 @@ public static class EdgeHost
             .AddEdgeOptions(builder.Configuration)
             .AddGatewayHardware(builder.Configuration)
             .AddGatewayClock()
+            .AddAlerts(builder.Configuration)
             .AddOutbox()
             .AddGatewaySensors()
             .AddUplink()

@@ -216,6 +216,8 @@ internal sealed class Hj212Connection : IDisposable
         var pending = new ValueTask<long>[_readings.Count];
         try
         {
+            // The alert engine sees them first, in memory, so a local alarm never waits for the disk.
+            if (_listener.Alerts is { } alerts) foreach (var reading in _readings) alerts.Observe(reading);
             // All handed to the outbox first: its group commit then stores them in one transaction.
             for (var i = 0; i < pending.Length; i++) pending[i] = _listener.Outbox.AppendAsync(Streams.Readings, _readings[i], stop);
             foreach (var append in pending) await append.ConfigureAwait(false);

@@ -1,3 +1,4 @@
+using GridEdge.Edge.Alerts;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
@@ -22,10 +23,15 @@ public sealed class Hj212Listener : BackgroundService
     private readonly GatewayClock _clock;
     private readonly ILogger<Hj212Listener> _logger;
     private readonly ConcurrentDictionary<Hj212Connection, Task> _connections = new();
+    /// <summary>The local alert engine, which sees every reading before the outbox does.</summary>
+    internal AlertEngine? Alerts { get; }
+
     private readonly TaskCompletionSource<IPEndPoint> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public Hj212Listener(IOptions<Hj212Options> options, MonitorDirectory monitors, Outbox.Outbox outbox, GatewayClock clock, ILogger<Hj212Listener> logger)
+    public Hj212Listener(IOptions<Hj212Options> options, MonitorDirectory monitors, Outbox.Outbox outbox, GatewayClock clock, ILogger<Hj212Listener> logger,
+        AlertEngine? alerts = null)
     {
+        Alerts = alerts;
         _options = options.Value;
         _monitors = monitors;
         _outbox = outbox;

@@ -1,3 +1,4 @@
+using GridEdge.Edge.Alerts;
 using GridEdge.Edge.Hosting;
 using GridEdge.Edge.Simulation;
 using GridEdge.Edge.Time;
@@ -26,7 +27,8 @@ public sealed class GatewaySensors(
     HardwareBuses buses,
     IOptions<HardwareOptions> hardware,
     IOptions<EdgeOptions> edge,
-    ILogger<GatewaySensors> logger) : BackgroundService
+    ILogger<GatewaySensors> logger,
+    AlertEngine? alerts = null) : BackgroundService
 {
     public const string DustSensorId = "pms5003", SmokeSensorId = "mq2", GnssSensorId = "gnss";
 
@@ -187,6 +189,8 @@ public sealed class GatewaySensors(
             Add(SmokeSensorId, Quantities.Smoke, "V", _smokeVolts, smokeFlag);
         }
         if (readings.Count == 0) return;
+        // The alert engine sees the readings first, in memory, so a local alarm never waits for the disk.
+        if (alerts is not null) foreach (var reading in readings) alerts.Observe(reading);
         var appends = readings.Select(r => outbox.AppendAsync(Streams.Readings, r, stop).AsTask()).ToArray();
         try
         {

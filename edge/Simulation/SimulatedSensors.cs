@@ -1,3 +1,4 @@
+using GridEdge.Edge.Alerts;
 using GridEdge.Edge.Hosting;
 using GridEdge.Edge.Sensors;
 using GridEdge.Edge.Time;
@@ -10,7 +11,7 @@ using Microsoft.Extensions.Options;
 namespace GridEdge.Edge.Simulation;
 
 /// <summary>Simulated sensors (enabled by Edge:Simulation:Enabled) that sample every interval and append window aggregates to the readings stream.</summary>
-public sealed class SimulatedSensors(Outbox.Outbox outbox, GatewayClock clock, IOptions<EdgeOptions> options, ILogger<SimulatedSensors> logger) : BackgroundService
+public sealed class SimulatedSensors(Outbox.Outbox outbox, GatewayClock clock, IOptions<EdgeOptions> options, ILogger<SimulatedSensors> logger, AlertEngine? alerts = null) : BackgroundService
 {
     private readonly SimulationOptions _options = options.Value.Simulation;
     private long _appended, _failed;
@@ -52,6 +53,8 @@ public sealed class SimulatedSensors(Outbox.Outbox outbox, GatewayClock clock, I
 
     private async Task AppendAllAsync(List<Reading> readings, CancellationToken stop)
     {
+        // The alert engine sees the readings first, in memory, so a local alarm never waits for the disk.
+        if (alerts is not null) foreach (var reading in readings) alerts.Observe(reading);
         // Appending together lets the outbox put the whole window in one commit.
         var appends = readings.Select(r => outbox.AppendAsync(Streams.Readings, r, stop).AsTask()).ToArray();
         try

@@ -1,4 +1,5 @@
 using System.Device.Gpio;
+using GridEdge.Edge.Alerts;
 using GridEdge.Edge.Hosting;
 using GridEdge.Edge.Sensors;
 using GridEdge.Edge.Time;
@@ -63,6 +64,49 @@ public sealed class GatewaySensorsTests
         // Stopping left every output off.
         Assert.Equal(PinValue.High, gpio.GetValue(hardware.Alarm.RelayPin!.Value));
         Assert.Equal(PinValue.Low, gpio.GetValue(hardware.Alarm.LightPin!.Value));
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task A_dust_reading_over_the_threshold_raises_a_local_alarm_with_no_uplink()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var dir = new TempDirectory();
+        // One low PM2.5 level, so the simulated dust (always above 1 µg/m³) crosses it in the first window.
+        var rules = AlertRules.Defaults();
+        rules.Dust.Clear();
+        rules.Dust.Add(new LevelRule
+        {
+            Id = "test_pm2_5", Quantity = Quantities.Pm2_5, WindowSeconds = 1, SustainSeconds = 0, HoldSeconds = 60, Clear = 0.5,
+            Levels = [new AlertLevel { Severity = AlertSeverity.Critical, Raise = 1 }],
+        });
+        var rulesFile = Path.Combine(dir.Path, "rules.json");
+        File.WriteAllText(rulesFile, rules.ToJson());
+        using var host = EdgeHost.Build([], new Dictionary<string, string?>
+        {
+            ["Edge:GatewayId"] = "gw-alarm",
+            ["Edge:DataDirectory"] = dir.Path,
+            ["Edge:Broker:Port"] = "1", // the uplink is down: the alarm must not need it
+            ["Edge:Alerts:RulesFile"] = rulesFile,
+            ["Edge:Hardware:Enabled"] = "true",
+            ["Edge:Hardware:Simulated"] = "true",
+            ["Edge:Hardware:WindowSeconds"] = "1",
+            ["Edge:Hardware:Dust:SettlingSeconds"] = "0",
+            ["Edge:Hardware:Smoke:Enabled"] = "false",
+            ["Edge:Hardware:Gnss:Enabled"] = "false",
+        });
+        await host.StartAsync(ct);
+        var engine = host.Services.GetRequiredService<AlertEngine>();
+        var buses = host.Services.GetRequiredService<HardwareBuses>();
+        var hardware = host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<HardwareOptions>>().Value;
+
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (engine.Active.Count == 0 && DateTime.UtcNow < deadline) await Task.Delay(100, ct);
+        var lightOn = buses.RecordingGpio!.GetValue(hardware.Alarm.LightPin!.Value);
+        await host.StopAsync(ct);
+
+        var alert = Assert.Single(engine.Active);
+        Assert.Equal("test_pm2_5", alert.RuleId);
+        Assert.Equal(PinValue.High, lightOn);
     }
 
     [Fact]

@@ -1,0 +1,547 @@
+using GridEdge.Protocol.Records;
+
+namespace GridEdge.Edge.Alerts;
+
+/// <summary>An alert that is raised and not yet cleared.</summary>
+public sealed record ActiveAlert(string AlertId, string RuleId, AlertKind Kind, AlertSeverity Severity, string Sensor, string Quantity, DateTimeOffset RaisedAt, bool Acknowledged);
+
+/// <summary>
+/// The gateway's alert engine: applies <see cref="AlertRules"/> to readings as they are taken, before they reach the
+/// outbox, and emits an <see cref="AlertTransition"/> for every raise, escalation, acknowledgement and clear. Time is
+/// the readings' own timestamps, never the wall clock, so replaying a series gives the same transitions every time.
+/// Thread-safe; <see cref="Transition"/> handlers run on the observing thread, in order, and must be quick (the
+/// actuator only writes GPIO pins).
+/// </summary>
+public sealed class AlertEngine
+{
+    private static readonly AlertTransition[] None = [];
+    private readonly object _gate = new();
+    private readonly AlertRules _rules;
+    private readonly Dictionary<SeriesKey, Series> _series = [];
+    private readonly List<Series> _seriesList = [];
+    private readonly Dictionary<string, ActiveAlert> _active = new(StringComparer.Ordinal);
+    private readonly List<GroupState>[] _explicitGroups;
+    private readonly Dictionary<(int Rule, string Sensor), GroupState> _implicitGroups = [];
+    private readonly List<AlertTransition> _pending = [];
+    private readonly int[] _noDataRules;
+    private long _nowTicks = long.MinValue;
+    private TimeSpan _offset;
+    private long _observed, _ignored;
+
+    /// <summary>Starts with no history and no alerts. Throws <see cref="ArgumentException"/> listing every problem when the rules are invalid.</summary>
+    public AlertEngine(AlertRules rules)
+    {
+        ArgumentNullException.ThrowIfNull(rules);
+        var errors = rules.Validate();
+        if (errors.Count > 0) throw new ArgumentException("Invalid alert rules: " + string.Join("; ", errors), nameof(rules));
+        _rules = rules;
+        _explicitGroups = new List<GroupState>[rules.StrawBurning.Count];
+        for (var r = 0; r < rules.StrawBurning.Count; r++)
+        {
+            var rule = rules.StrawBurning[r];
+            _explicitGroups[r] = rule.SensorGroups.Select(g => new GroupState(r, string.Join('+', g), [.. g], rule.Conditions.Count)).ToList();
+        }
+        _noDataRules = Enumerable.Range(0, rules.SensorFault.Count).Where(i => rules.SensorFault[i].Check == HealthCheck.NoData).ToArray();
+    }
+
+    /// <summary>Every transition, as it happens (also returned by the call that caused it).</summary>
+    public event Action<AlertTransition>? Transition;
+
+    /// <summary>The rules this engine runs.</summary>
+    public AlertRules Rules => _rules;
+
+    /// <summary>Readings observed so far.</summary>
+    public long Observed => Interlocked.Read(ref _observed);
+
+    /// <summary>Readings ignored because they were older than the last reading of their series.</summary>
+    public long Ignored => Interlocked.Read(ref _ignored);
+
+    /// <summary>The alerts raised and not cleared, oldest first.</summary>
+    public IReadOnlyList<ActiveAlert> Active
+    {
+        get { lock (_gate) return [.. _active.Values.OrderBy(a => a.RaisedAt)]; }
+    }
+
+    /// <summary>
+    /// Applies the rules to one reading and returns the transitions it caused (an empty, shared array when none, which
+    /// is nearly always). Synchronous and free of I/O so a local alarm never waits for the disk or the network.
+    /// </summary>
+    public IReadOnlyList<AlertTransition> Observe(Reading reading)
+    {
+        ArgumentNullException.ThrowIfNull(reading);
+        lock (_gate)
+        {
+            var at = reading.Timestamp.UtcTicks;
+            var series = GetSeries(reading.SensorId, reading.Quantity, reading.Unit);
+            if (series.LastSeen != long.MinValue && at < series.LastSeen)
+            {
+                _ignored++;
+                return None;
+            }
+            _observed++;
+            if (at >= _nowTicks)
+            {
+                _nowTicks = at;
+                _offset = reading.Timestamp.Offset;
+            }
+            CheckReturnFromSilence(series, at);
+            series.LastSeen = at;
+
+            var value = reading.Value;
+            var normal = reading.Flag == DataFlag.Normal && double.IsFinite(value);
+            var rangeChecked = reading.Flag is DataFlag.Normal or DataFlag.OverRange;
+            var plausible = true;
+            if (rangeChecked) plausible = CheckRange(series, value, at);
+            if (normal) CheckStuck(series, value, at);
+            if (normal && plausible) series.Append(at, value);
+
+            for (var r = 0; r < series.Level.Length; r++)
+                if (series.Level[r] is { } state) EvaluateLevel(_rules.Dust[r], state, series, at);
+            foreach (var group in series.Groups) EvaluateComposite(group, at);
+            ScanForSilence(_nowTicks);
+            return Flush();
+        }
+    }
+
+    /// <summary>
+    /// Moves the engine's time on without a reading (the gateway's clock, on a timer), so a sensor that went silent is
+    /// noticed even when no other sensor reports.
+    /// </summary>
+    public IReadOnlyList<AlertTransition> Advance(DateTimeOffset now)
+    {
+        lock (_gate)
+        {
+            if (now.UtcTicks > _nowTicks)
+            {
+                _nowTicks = now.UtcTicks;
+                _offset = now.Offset;
+            }
+            ScanForSilence(_nowTicks);
+            return Flush();
+        }
+    }
+
+    /// <summary>
+    /// Acknowledges one active alert (by id) or, with <paramref name="alertId"/> null, every unacknowledged one. An
+    /// acknowledged alert stays active; an escalation makes it unacknowledged again.
+    /// </summary>
+    public IReadOnlyList<AlertTransition> Acknowledge(DateTimeOffset at, string by, string? alertId = null)
+    {
+        ArgumentNullException.ThrowIfNull(by);
+        lock (_gate)
+        {
+            foreach (var alert in _active.Values.OrderBy(a => a.RaisedAt).ToList())
+            {
+                if (alert.Acknowledged || (alertId is not null && alert.AlertId != alertId)) continue;
+                var acknowledged = alert with { Acknowledged = true };
+                _active[alert.AlertId] = acknowledged;
+                _pending.Add(new AlertTransition(at, alert.AlertId, alert.RuleId, alert.Kind, AlertState.Acknowledged, alert.Severity,
+                    alert.Sensor, alert.Quantity, [], AcknowledgedBy: by));
+            }
+            return Flush();
+        }
+    }
+
+    private AlertTransition[] Flush()
+    {
+        if (_pending.Count == 0) return None;
+        var transitions = _pending.ToArray();
+        _pending.Clear();
+        foreach (var t in transitions) Transition?.Invoke(t);
+        return transitions;
+    }
+
+    private DateTimeOffset Time(long utcTicks) => new DateTimeOffset(utcTicks, TimeSpan.Zero).ToOffset(_offset);
+
+    private string Raise(long at, string ruleId, AlertKind kind, AlertSeverity severity, string sensor, string quantity, AlertValue[] values)
+    {
+        var time = Time(at);
+        var id = $"{ruleId}|{sensor}|{quantity}|{time.ToUnixTimeMilliseconds()}";
+        _active[id] = new ActiveAlert(id, ruleId, kind, severity, sensor, quantity, time, Acknowledged: false);
+        _pending.Add(new AlertTransition(time, id, ruleId, kind, AlertState.Raised, severity, sensor, quantity, values));
+        return id;
+    }
+
+    private void Escalate(long at, string alertId, AlertSeverity severity, AlertValue[] values)
+    {
+        var alert = _active[alertId];
+        _active[alertId] = alert with { Severity = severity, Acknowledged = false };
+        _pending.Add(new AlertTransition(Time(at), alertId, alert.RuleId, alert.Kind, AlertState.Raised, severity, alert.Sensor, alert.Quantity, values,
+            PreviousSeverity: alert.Severity));
+    }
+
+    private void Clear(long at, string alertId, AlertValue[] values)
+    {
+        if (!_active.Remove(alertId, out var alert)) return;
+        _pending.Add(new AlertTransition(Time(at), alertId, alert.RuleId, alert.Kind, AlertState.Cleared, alert.Severity, alert.Sensor, alert.Quantity, values));
+    }
+
+    private static long Ticks(double seconds) => (long)(seconds * TimeSpan.TicksPerSecond);
+
+    private static string MeasureName(AlertMeasure measure) => measure == AlertMeasure.Mean ? "mean" : "rise_per_minute";
+
+    // ---- dust: level rules ----
+
+    private void EvaluateLevel(LevelRule rule, LevelState state, Series series, long at)
+    {
+        if (series.Measure(rule.Measure, Ticks(rule.WindowSeconds), at) is not { } m) return;
+        var reached = -1;
+        for (var i = 0; i < rule.Levels.Count; i++)
+        {
+            if (m >= rule.Levels[i].Raise) state.AboveSince[i] ??= at;
+            else state.AboveSince[i] = null;
+            if (state.AboveSince[i] is { } since && at - since >= Ticks(rule.SustainSeconds)) reached = i;
+        }
+        var name = MeasureName(rule.Measure);
+        if (state.AlertId is null)
+        {
+            if (reached < 0) return;
+            state.Level = reached;
+            state.BelowSince = null;
+            state.AlertId = Raise(at, rule.Id, AlertKind.Dust, rule.Levels[reached].Severity, series.Key.Sensor, series.Key.Quantity,
+                [new(name, m), new("threshold", rule.Levels[reached].Raise), new("window_seconds", rule.WindowSeconds)]);
+            return;
+        }
+        if (reached > state.Level)
+        {
+            state.Level = reached;
+            Escalate(at, state.AlertId, rule.Levels[reached].Severity,
+                [new(name, m), new("threshold", rule.Levels[reached].Raise), new("window_seconds", rule.WindowSeconds)]);
+        }
+        if (m < rule.Clear)
+        {
+            state.BelowSince ??= at;
+            if (at - state.BelowSince.Value >= Ticks(rule.HoldSeconds))
+            {
+                Clear(at, state.AlertId, [new(name, m), new("clear", rule.Clear), new("hold_seconds", rule.HoldSeconds)]);
+                state.AlertId = null;
+                state.Level = -1;
+                state.BelowSince = null;
+            }
+        }
+        else state.BelowSince = null;
+    }
+
+    // ---- straw burning: composite rules ----
+
+    private void EvaluateComposite(GroupState group, long at)
+    {
+        var rule = _rules.StrawBurning[group.Rule];
+        var allHold = true;
+        var anyClearLevel = false;
+        var allBelowClear = true;
+        var measures = group.LastMeasures;
+        for (var c = 0; c < rule.Conditions.Count; c++)
+        {
+            var condition = rule.Conditions[c];
+            var m = group.Slots[c]?.Measure(condition.Measure, Ticks(condition.WindowSeconds), at);
+            measures[c] = m ?? double.NaN;
+            if (!(m >= condition.Raise)) allHold = false;
+            if (condition.Clear is { } clear)
+            {
+                anyClearLevel = true;
+                // Without data the condition cannot show the fire is out: an alert is not cleared by a silent sensor.
+                if (!(m < clear)) allBelowClear = false;
+            }
+        }
+        if (group.AlertId is null)
+        {
+            if (allHold) group.HoldingSince ??= at;
+            else group.HoldingSince = null;
+            if (group.HoldingSince is { } since && at - since >= Ticks(rule.SustainSeconds))
+            {
+                group.HoldingSince = null;
+                group.ClearingSince = null;
+                group.AlertId = Raise(at, rule.Id, AlertKind.StrawBurning, rule.Severity, group.Name, group.QuantityName(rule), Values(rule, measures));
+            }
+            return;
+        }
+        var clearing = anyClearLevel ? allBelowClear : !allHold;
+        if (!clearing)
+        {
+            group.ClearingSince = null;
+            return;
+        }
+        group.ClearingSince ??= at;
+        if (at - group.ClearingSince.Value < Ticks(rule.HoldSeconds)) return;
+        Clear(at, group.AlertId, Values(rule, measures));
+        group.AlertId = null;
+        group.ClearingSince = null;
+    }
+
+    private static AlertValue[] Values(CompositeRule rule, double[] measures)
+    {
+        var values = new AlertValue[rule.Conditions.Count];
+        for (var c = 0; c < values.Length; c++)
+            values[c] = new AlertValue($"{rule.Conditions[c].Quantity}_{MeasureName(rule.Conditions[c].Measure)}", measures[c]);
+        return values;
+    }
+
+    // ---- sensor health ----
+
+    private bool CheckRange(Series series, double value, long at)
+    {
+        var plausible = true;
+        for (var r = 0; r < series.Health.Length; r++)
+        {
+            if (series.Health[r] is not { } state) continue;
+            var rule = _rules.SensorFault[r];
+            if (rule.Check != HealthCheck.OutOfRange) continue;
+            var bad = !double.IsFinite(value) || (rule.Min is { } min && value < min) || (rule.Max is { } max && value > max);
+            if (bad) plausible = false;
+            AlertValue[] Values() => [new("value", value), new("min", rule.Min ?? double.NaN), new("max", rule.Max ?? double.NaN)];
+            if (bad)
+            {
+                state.GoodSince = null;
+                state.BadSince ??= at;
+                if (state.AlertId is null && at - state.BadSince.Value >= Ticks(rule.SustainSeconds))
+                    state.AlertId = Raise(at, rule.Id, AlertKind.SensorFault, rule.Severity, series.Key.Sensor, series.Key.Quantity, Values());
+            }
+            else
+            {
+                state.BadSince = null;
+                if (state.AlertId is null) continue;
+                state.GoodSince ??= at;
+                if (at - state.GoodSince.Value >= Ticks(rule.HoldSeconds))
+                {
+                    Clear(at, state.AlertId, Values());
+                    state.AlertId = null;
+                    state.GoodSince = null;
+                }
+            }
+        }
+        return plausible;
+    }
+
+    private void CheckStuck(Series series, double value, long at)
+    {
+        // Exact equality on purpose: a live sensor's window mean differs in the last decimal; a frozen one does not.
+        if (series.RunCount > 0 && value.Equals(series.RunValue)) series.RunCount++;
+        else
+        {
+            series.RunValue = value;
+            series.RunStart = at;
+            series.RunCount = 1;
+        }
+        for (var r = 0; r < series.Health.Length; r++)
+        {
+            if (series.Health[r] is not { } state) continue;
+            var rule = _rules.SensorFault[r];
+            if (rule.Check != HealthCheck.Stuck) continue;
+            var stuckFor = at - series.RunStart;
+            var stuck = series.RunCount >= rule.MinReadings && stuckFor >= Ticks(rule.Seconds);
+            if (stuck)
+            {
+                state.GoodSince = null;
+                if (state.AlertId is null)
+                    state.AlertId = Raise(at, rule.Id, AlertKind.SensorFault, rule.Severity, series.Key.Sensor, series.Key.Quantity,
+                        [new("value", value), new("stuck_seconds", (double)stuckFor / TimeSpan.TicksPerSecond), new("readings", series.RunCount)]);
+            }
+            else if (state.AlertId is not null && series.RunCount == 1)
+            {
+                state.GoodSince ??= at;
+                if (at - state.GoodSince.Value >= Ticks(rule.HoldSeconds))
+                {
+                    Clear(at, state.AlertId, [new("value", value)]);
+                    state.AlertId = null;
+                    state.GoodSince = null;
+                }
+            }
+        }
+    }
+
+    private void CheckReturnFromSilence(Series series, long at)
+    {
+        foreach (var r in _noDataRules)
+        {
+            if (series.Health[r] is not { } state) continue;
+            var rule = _rules.SensorFault[r];
+            if (series.LastSeen == long.MinValue) continue;
+            var silent = (double)(at - series.LastSeen) / TimeSpan.TicksPerSecond;
+            // Nothing else reported during the gap (a replay of one sensor): the silence is noticed only now, and over.
+            if (state.AlertId is null && silent >= rule.Seconds)
+                state.AlertId = Raise(at, rule.Id, AlertKind.SensorFault, rule.Severity, series.Key.Sensor, series.Key.Quantity, [new("silent_seconds", silent)]);
+            if (state.AlertId is null) continue;
+            Clear(at, state.AlertId, [new("silent_seconds", silent)]);
+            state.AlertId = null;
+        }
+    }
+
+    private void ScanForSilence(long now)
+    {
+        if (_noDataRules.Length == 0) return;
+        foreach (var series in _seriesList)
+        {
+            if (series.LastSeen == long.MinValue) continue;
+            foreach (var r in _noDataRules)
+            {
+                if (series.Health[r] is not { AlertId: null } state) continue;
+                var rule = _rules.SensorFault[r];
+                var silent = now - series.LastSeen;
+                if (silent < Ticks(rule.Seconds)) continue;
+                state.AlertId = Raise(now, rule.Id, AlertKind.SensorFault, rule.Severity, series.Key.Sensor, series.Key.Quantity,
+                    [new("silent_seconds", (double)silent / TimeSpan.TicksPerSecond)]);
+            }
+        }
+    }
+
+    // ---- series ----
+
+    private Series GetSeries(string sensor, string quantity, string unit)
+    {
+        var key = new SeriesKey(sensor, quantity, unit);
+        if (_series.TryGetValue(key, out var series)) return series;
+
+        var level = new LevelState?[_rules.Dust.Count];
+        var retain = 0.0;
+        for (var r = 0; r < level.Length; r++)
+        {
+            var rule = _rules.Dust[r];
+            if (rule.Quantity != quantity || (rule.Unit is not null && rule.Unit != unit) || (rule.Sensor is not null && rule.Sensor != sensor)) continue;
+            level[r] = new LevelState(rule.Levels.Count);
+            retain = Math.Max(retain, rule.WindowSeconds);
+        }
+        var health = new HealthState?[_rules.SensorFault.Count];
+        for (var r = 0; r < health.Length; r++)
+        {
+            var rule = _rules.SensorFault[r];
+            if ((rule.Quantities.Count > 0 && !rule.Quantities.Contains(quantity)) || (rule.Unit is not null && rule.Unit != unit) || (rule.Sensor is not null && rule.Sensor != sensor)) continue;
+            health[r] = new HealthState();
+        }
+        var groups = new List<GroupState>();
+        for (var r = 0; r < _rules.StrawBurning.Count; r++)
+        {
+            var rule = _rules.StrawBurning[r];
+            for (var c = 0; c < rule.Conditions.Count; c++)
+            {
+                var condition = rule.Conditions[c];
+                if (condition.Quantity != quantity || (condition.Unit is not null && condition.Unit != unit)) continue;
+                retain = Math.Max(retain, condition.WindowSeconds);
+                if (!_implicitGroups.ContainsKey((r, sensor)))
+                    _implicitGroups[(r, sensor)] = new GroupState(r, sensor, [sensor], rule.Conditions.Count);
+            }
+        }
+        series = new Series(key, Ticks(retain), level, health, groups);
+        // Fill the composite slots now that the series exists.
+        for (var r = 0; r < _rules.StrawBurning.Count; r++)
+        {
+            var rule = _rules.StrawBurning[r];
+            for (var c = 0; c < rule.Conditions.Count; c++)
+            {
+                var condition = rule.Conditions[c];
+                if (condition.Quantity != quantity || (condition.Unit is not null && condition.Unit != unit)) continue;
+                foreach (var group in _explicitGroups[r].Where(g => g.Sensors.Contains(sensor)).Prepend(_implicitGroups[(r, sensor)]))
+                {
+                    if (group.Slots[c] is not null) continue;
+                    group.Slots[c] = series;
+                    foreach (var member in group.Slots)
+                        if (member is not null && !member.Groups.Contains(group)) member.Groups.Add(group);
+                }
+            }
+        }
+        _series[key] = series;
+        _seriesList.Add(series);
+        return series;
+    }
+
+    private readonly record struct SeriesKey(string Sensor, string Quantity, string Unit);
+
+    /// <summary>One (sensor, quantity, unit): a ring of recent values and the per-rule state over it.</summary>
+    private sealed class Series(SeriesKey key, long retainTicks, LevelState?[] level, HealthState?[] health, List<GroupState> groups)
+    {
+        private long[] _ticks = retainTicks > 0 ? new long[16] : [];
+        private double[] _values = retainTicks > 0 ? new double[16] : [];
+        private int _start, _count;
+
+        public SeriesKey Key { get; } = key;
+        public LevelState?[] Level { get; } = level;
+        public HealthState?[] Health { get; } = health;
+        public List<GroupState> Groups { get; } = groups;
+        public long LastSeen { get; set; } = long.MinValue;
+        public double RunValue { get; set; }
+        public long RunStart { get; set; }
+        public int RunCount { get; set; }
+
+        public void Append(long at, double value)
+        {
+            if (retainTicks <= 0) return;
+            while (_count > 0 && _ticks[_start] <= at - retainTicks)
+            {
+                _start = (_start + 1) % _ticks.Length;
+                _count--;
+            }
+            if (_count == _ticks.Length) Grow();
+            var i = (_start + _count) % _ticks.Length;
+            _ticks[i] = at;
+            _values[i] = value;
+            _count++;
+        }
+
+        private void Grow()
+        {
+            var ticks = new long[_ticks.Length * 2];
+            var values = new double[_ticks.Length * 2];
+            for (var k = 0; k < _count; k++)
+            {
+                ticks[k] = _ticks[(_start + k) % _ticks.Length];
+                values[k] = _values[(_start + k) % _ticks.Length];
+            }
+            _ticks = ticks;
+            _values = values;
+            _start = 0;
+        }
+
+        /// <summary>The measure over the window (at − window, at]; null when the window holds too little.</summary>
+        public double? Measure(AlertMeasure measure, long window, long at)
+        {
+            double sum = 0, min = double.MaxValue, latest = double.NaN;
+            var n = 0;
+            var latestTicks = long.MinValue;
+            for (var k = _count - 1; k >= 0; k--)
+            {
+                var i = (_start + k) % _ticks.Length;
+                var t = _ticks[i];
+                if (t > at) continue;
+                if (t <= at - window) break;
+                var v = _values[i];
+                if (t > latestTicks) { latestTicks = t; latest = v; }
+                sum += v;
+                if (v < min) min = v;
+                n++;
+            }
+            if (n == 0) return null;
+            if (measure == AlertMeasure.Mean) return sum / n;
+            if (n < 2) return null;
+            return (latest - min) / ((double)window / TimeSpan.TicksPerMinute);
+        }
+    }
+
+    private sealed class LevelState(int levels)
+    {
+        public long?[] AboveSince { get; } = new long?[levels];
+        public long? BelowSince { get; set; }
+        public string? AlertId { get; set; }
+        public int Level { get; set; } = -1;
+    }
+
+    private sealed class HealthState
+    {
+        public long? BadSince { get; set; }
+        public long? GoodSince { get; set; }
+        public string? AlertId { get; set; }
+    }
+
+    private sealed class GroupState(int rule, string name, string[] sensors, int conditions)
+    {
+        public int Rule { get; } = rule;
+        public string Name { get; } = name;
+        public string[] Sensors { get; } = sensors;
+        public Series?[] Slots { get; } = new Series?[conditions];
+        public double[] LastMeasures { get; } = new double[conditions];
+        public long? HoldingSince { get; set; }
+        public long? ClearingSince { get; set; }
+        public string? AlertId { get; set; }
+
+        public string QuantityName(CompositeRule rule) => string.Join('+', rule.Conditions.Select(c => c.Quantity).Distinct());
+    }
+}

@@ -1,0 +1,124 @@
+using GridEdge.Edge.Hosting;
+using GridEdge.Edge.Sensors;
+using GridEdge.Edge.Time;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace GridEdge.Edge.Alerts;
+
+/// <summary>Edge:Alerts: where the alert rules come from.</summary>
+public sealed class AlertOptions
+{
+    public const string Section = $"{EdgeOptions.Section}:Alerts";
+
+    /// <summary>A rules file (JSON, see <see cref="AlertRules"/>); null or empty for <see cref="AlertRules.Defaults"/>.</summary>
+    public string? RulesFile { get; set; }
+
+    /// <summary>How often the engine's time is moved on by the gateway clock, so a sensor gone silent is noticed.</summary>
+    public int TickSeconds { get; set; } = 10;
+
+    /// <summary>The rules this configuration names, or null with every problem found.</summary>
+    public AlertRules? LoadRules(out IReadOnlyList<string> errors)
+    {
+        if (string.IsNullOrWhiteSpace(RulesFile))
+        {
+            errors = [];
+            return AlertRules.Defaults();
+        }
+        return AlertRules.Load(Path.GetFullPath(RulesFile), out errors);
+    }
+}
+
+/// <summary>Rejects Edge:Alerts at start when the rules file is unreadable or invalid, naming every problem.</summary>
+internal sealed class AlertOptionsValidator : IValidateOptions<AlertOptions>
+{
+    public ValidateOptionsResult Validate(string? name, AlertOptions options)
+    {
+        var errors = new List<string>();
+        if (options.TickSeconds is < 1 or > 3600) errors.Add($"{AlertOptions.Section}:TickSeconds: {options.TickSeconds}; expected 1-3600");
+        if (options.LoadRules(out var ruleErrors) is null) errors.AddRange(ruleErrors.Select(e => $"{AlertOptions.Section}:RulesFile ({options.RulesFile}): {e}"));
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}
+
+/// <summary>Registers the alert engine and the service that wires it to the alarm outputs.</summary>
+public static class AlertServiceCollectionExtensions
+{
+    /// <summary>
+    /// Binds Edge:Alerts (validated at start), the <see cref="AlertEngine"/> singleton (rules from Edge:Alerts:RulesFile,
+    /// or the defaults) and <see cref="AlertService"/>. Register after AddGatewayHardware and AddGatewayClock: the
+    /// outputs must exist when the service starts.
+    /// </summary>
+    public static IServiceCollection AddAlerts(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<AlertOptions>().Bind(configuration.GetSection(AlertOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AlertOptions>, AlertOptionsValidator>();
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<AlertOptions>>().Value;
+            var rules = options.LoadRules(out var errors) ?? throw new OptionsValidationException(AlertOptions.Section, typeof(AlertOptions), errors);
+            return new AlertEngine(rules);
+        });
+        services.AddSingleton<AlertService>();
+        services.AddHostedService(sp => sp.GetRequiredService<AlertService>());
+        return services;
+    }
+}
+
+/// <summary>
+/// Runs the alert engine for the gateway: attaches the <see cref="AlertActuator"/> to the alarm outputs (when hardware
+/// is enabled), logs every transition and actuation, and moves the engine's time on with the gateway clock so silent
+/// sensors are noticed. Readings reach the engine through <see cref="AlertEngine.Observe"/>, called by each source
+/// before it appends to the outbox.
+/// </summary>
+public sealed class AlertService(AlertEngine engine, AlarmOutputsService outputs, GatewayClock clock, IOptions<AlertOptions> options, ILogger<AlertService> logger)
+    : BackgroundService
+{
+    private AlertActuator? _actuator;
+
+    /// <summary>The actuator once started; null when the gateway has no alarm outputs.</summary>
+    public AlertActuator? Actuator => _actuator;
+
+    protected override async Task ExecuteAsync(CancellationToken stop)
+    {
+        engine.Transition += LogTransition;
+        try
+        {
+            if (outputs.Outputs is { } alarm)
+            {
+                _actuator = new AlertActuator(alarm, engine, () => clock.Now().At);
+                _actuator.Actuated += LogActuation;
+            }
+            else logger.LogInformation("No alarm outputs (hardware disabled): alerts are raised and logged, nothing is switched");
+            logger.LogInformation("Alert engine running {Dust} dust, {Straw} straw-burning and {Health} sensor-health rules",
+                engine.Rules.Dust.Count, engine.Rules.StrawBurning.Count, engine.Rules.SensorFault.Count);
+
+            using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.TickSeconds));
+            while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false)) engine.Advance(clock.Now().At);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            engine.Transition -= LogTransition;
+            _actuator?.Dispose();
+        }
+    }
+
+    private void LogTransition(AlertTransition t) =>
+        logger.Log(t.State == AlertState.Raised ? LogLevel.Warning : LogLevel.Information,
+            "Alert {AlertState} {Rule} ({AlertKind}, {Severity}) on {Sensor} {Quantity} at {Time}: {Values}",
+            t.State, t.RuleId, t.Kind, t.Severity, t.Sensor, t.Quantity, t.Time, t.Values);
+
+    private void LogActuation(Actuation a)
+    {
+        if (a.Relay is { } relay)
+            logger.Log(relay.Outcome == Hardware.Outputs.RelayActivation.CoolingDown ? LogLevel.Warning : LogLevel.Information,
+                "Relay for alert {AlertId}: {Outcome} (on for {OnFor}, cool-down left {CooldownRemaining})", a.Transition.AlertId, relay.Outcome, relay.OnFor, relay.CooldownRemaining);
+        logger.LogDebug("Outputs for alert {AlertId}: buzzer {Buzzer}, light {Light}", a.Transition.AlertId, a.Buzzer, a.Light);
+    }
+}
