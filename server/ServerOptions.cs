@@ -14,6 +14,7 @@ public sealed class ServerOptions
     public BrokerOptions Broker { get; set; } = new();
     public HttpOptions Http { get; set; } = new();
     public LogOptions Logs { get; set; } = new();
+    public Alerts.AlertResponseOptions Alerts { get; set; } = new();
 
     /// <summary>Gateways allowed to connect to the embedded broker: client id = username = <see cref="GatewayAccountOptions.Id"/>.</summary>
     public List<GatewayAccountOptions> Gateways { get; set; } = [];
@@ -120,6 +121,9 @@ internal sealed class ServerOptionsValidator : IValidateOptions<ServerOptions>
         }
         if (!Uri.TryCreate(o.Http.Url, UriKind.Absolute, out var url) || (url.Scheme != "http" && url.Scheme != "https"))
             Fail("Http:Url", o.Http.Url, "an absolute http(s) URL such as http://127.0.0.1:5080");
+
+        o.Alerts.TryParse(out var alertErrors);
+        errors.AddRange(alertErrors);
 
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < o.Gateways.Count; i++)

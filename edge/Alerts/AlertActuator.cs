@@ -1,4 +1,5 @@
 using GridEdge.Hardware.Outputs;
+using GridEdge.Protocol.Records;
 
 namespace GridEdge.Edge.Alerts;
 

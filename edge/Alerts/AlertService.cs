@@ -1,6 +1,9 @@
+using System.Threading.Channels;
 using GridEdge.Edge.Hosting;
 using GridEdge.Edge.Sensors;
 using GridEdge.Edge.Time;
+using GridEdge.Protocol.Records;
+using GridEdge.Protocol.Wire;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -70,21 +73,38 @@ public static class AlertServiceCollectionExtensions
 
 /// <summary>
 /// Runs the alert engine for the gateway: attaches the <see cref="AlertActuator"/> to the alarm outputs (when hardware
-/// is enabled), logs every transition and actuation, and moves the engine's time on with the gateway clock so silent
-/// sensors are noticed. Readings reach the engine through <see cref="AlertEngine.Observe"/>, called by each source
-/// before it appends to the outbox.
+/// is enabled), logs every transition and actuation, appends every transition as an <see cref="Alert"/> record to the
+/// outbox's <see cref="Streams.Alerts"/> stream (drained before any readings backlog), and moves the engine's time on
+/// with the gateway clock so silent sensors are noticed. Readings reach the engine through <see cref="AlertEngine.Observe"/>,
+/// called by each source before it appends to the outbox.
 /// </summary>
-public sealed class AlertService(AlertEngine engine, AlarmOutputsService outputs, GatewayClock clock, IOptions<AlertOptions> options, ILogger<AlertService> logger)
+/// <remarks>
+/// Transition handlers run on the observing thread, so the handler only stamps the record and hands it to a channel;
+/// a loop of this service appends from there, in order, and an append never holds up a reading or the outputs.
+/// </remarks>
+public sealed class AlertService(AlertEngine engine, AlarmOutputsService outputs, GatewayClock clock, Outbox.Outbox outbox, IOptions<AlertOptions> options, ILogger<AlertService> logger)
     : BackgroundService
 {
+    private readonly Channel<Alert> _records = Channel.CreateUnbounded<Alert>(new UnboundedChannelOptions { SingleReader = true });
     private AlertActuator? _actuator;
+    private long _appended;
 
     /// <summary>The actuator once started; null when the gateway has no alarm outputs.</summary>
     public AlertActuator? Actuator => _actuator;
 
+    /// <summary>Alert records appended to the outbox so far.</summary>
+    public long Appended => Interlocked.Read(ref _appended);
+
+    /// <summary>The record a transition is sent as: its time with the gateway clock's current quality.</summary>
+    public static Alert ToRecord(AlertTransition t, ClockQuality clock) => new(
+        t.AlertId, t.RuleId, t.Kind, t.State, t.Severity, t.Sensor, t.Quantity, t.Values, t.Time, clock,
+        t.State == AlertState.Acknowledged ? t.AcknowledgedBy ?? "unknown" : null);
+
     protected override async Task ExecuteAsync(CancellationToken stop)
     {
         engine.Transition += LogTransition;
+        engine.Transition += QueueTransition;
+        var appender = AppendLoopAsync(stop);
         try
         {
             if (outputs.Outputs is { } alarm)
@@ -104,8 +124,41 @@ public sealed class AlertService(AlertEngine engine, AlarmOutputsService outputs
         }
         finally
         {
+            engine.Transition -= QueueTransition;
             engine.Transition -= LogTransition;
+            _records.Writer.TryComplete();
             _actuator?.Dispose();
+            await appender.ConfigureAwait(false);
+        }
+    }
+
+    private void QueueTransition(AlertTransition t) => _records.Writer.TryWrite(ToRecord(t, clock.Quality));
+
+    private async Task AppendLoopAsync(CancellationToken stop)
+    {
+        await Task.Yield();
+        try
+        {
+            // On stop, what is already queued is still appended: the outbox outlives this service.
+            await foreach (var record in _records.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
+            {
+                try
+                {
+                    var seq = await outbox.AppendAsync(Streams.Alerts, record, CancellationToken.None).ConfigureAwait(false);
+                    Interlocked.Increment(ref _appended);
+                    logger.LogInformation("Alert {AlertId} {AlertState} stored as {Stream} {Seq}", record.AlertId, record.State, Streams.Alerts, seq);
+                }
+                catch (Exception e) when (e is ArgumentException or ObjectDisposedException)
+                {
+                    logger.LogError(e, "Alert {AlertId} {AlertState} could not be stored in the outbox", record.AlertId, record.State);
+                    if (e is ObjectDisposedException) return;
+                }
+            }
+        }
+        finally
+        {
+            if (stop.IsCancellationRequested && _records.Reader.Count > 0)
+                logger.LogWarning("{Count} alert transitions were not stored: the outbox closed", _records.Reader.Count);
         }
     }
 

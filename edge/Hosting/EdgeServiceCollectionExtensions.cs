@@ -1,3 +1,4 @@
+using GridEdge.Edge.Alerts;
 using GridEdge.Edge.Load;
 using GridEdge.Edge.Outbox;
 using GridEdge.Edge.Sensors;
@@ -93,7 +94,8 @@ public static class EdgeServiceCollectionExtensions
     /// <summary>The load source; it does nothing unless Edge:Load:Count is above 0.</summary>
     public static IServiceCollection AddLoadSource(this IServiceCollection services)
     {
-        services.AddSingleton<LoadSource>();
+        services.AddSingleton(sp => new LoadSource(sp.GetRequiredService<Outbox.Outbox>(), sp.GetRequiredService<IOptions<EdgeOptions>>(),
+            sp.GetRequiredService<ILogger<LoadSource>>(), sp.GetService<AlertEngine>()));
         services.AddHostedService(sp => sp.GetRequiredService<LoadSource>());
         return services;
     }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using GridEdge.Edge.Alerts;
 using GridEdge.Edge.Hosting;
 using GridEdge.Protocol.Records;
 using GridEdge.Protocol.Wire;
@@ -20,12 +21,16 @@ public sealed class LoadSource : BackgroundService
     private readonly LoadOptions _options;
     private readonly ILogger<LoadSource> _logger;
     private readonly TextWriter _output;
+    private readonly AlertEngine? _alerts;
     private readonly Lock _outputLock = new();
 
-    public LoadSource(Outbox.Outbox outbox, IOptions<EdgeOptions> options, ILogger<LoadSource> logger) : this(outbox, options, logger, Console.Out) { }
+    public LoadSource(Outbox.Outbox outbox, IOptions<EdgeOptions> options, ILogger<LoadSource> logger, AlertEngine? alerts = null)
+        : this(outbox, options, logger, Console.Out, alerts) { }
 
-    public LoadSource(Outbox.Outbox outbox, IOptions<EdgeOptions> options, ILogger<LoadSource> logger, TextWriter output)
+    /// <param name="alerts">When given, every reading is observed by the alert engine before it is appended, as the sensors do.</param>
+    public LoadSource(Outbox.Outbox outbox, IOptions<EdgeOptions> options, ILogger<LoadSource> logger, TextWriter output, AlertEngine? alerts = null)
     {
+        _alerts = alerts;
         _outbox = outbox;
         _options = options.Value.Load;
         _logger = logger;
@@ -54,6 +59,7 @@ public sealed class LoadSource : BackgroundService
                 var value = Interlocked.Increment(ref next);
                 if (value > last) return;
                 var reading = Reading.Instant(_options.SensorId, Quantities.Pm2_5, value, DateTimeOffset.UtcNow, ClockQuality.NetworkSynced);
+                _alerts?.Observe(reading);
                 var seq = await _outbox.AppendAsync(Streams.Readings, reading, CancellationToken.None).ConfigureAwait(false);
                 Interlocked.Increment(ref _appended);
                 if (_options.Print) WriteLine(string.Create(CultureInfo.InvariantCulture, $"APPENDED {Streams.Readings} {seq} {_options.SensorId} {value}"));

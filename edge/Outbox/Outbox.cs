@@ -497,7 +497,7 @@ public sealed class Outbox : IDisposable
     }
 }
 
-/// <summary>How one record is stored: the binary codec's encoding of a one-record batch, which round-trips a reading exactly (to the millisecond).</summary>
+/// <summary>How one record is stored: the binary codec's encoding of a one-record batch, which round-trips a reading or an alert exactly (to the millisecond).</summary>
 internal static class RecordEncoding
 {
     public static byte[] Encode(string stream, Record record)
@@ -508,8 +508,13 @@ internal static class RecordEncoding
         if (record.GetType() != expected)
             throw new ArgumentException($"a {record.GetType().Name} does not belong on stream '{stream}' (expected {expected.Name})", nameof(record));
         // A record the server would refuse would block its stream forever: refuse it here, while its source can still hear about it.
-        if (record is Reading reading && Validation.CheckReading(reading) is { } error)
-            throw new ArgumentException($"reading.{error.Field}: {error.Problem}", nameof(record));
+        var error = record switch
+        {
+            Reading reading => Validation.CheckReading(reading) is { } e ? e with { Field = $"reading.{e.Field}" } : null,
+            Alert alert => Validation.CheckAlert(alert) is { } e ? e with { Field = $"alert.{e.Field}" } : null,
+            _ => null,
+        };
+        if (error is not null) throw new ArgumentException($"{error.Field}: {error.Problem}", nameof(record));
         return BinaryCodec.Encode(new Batch("", "", 1, [record]));
     }
 

@@ -14,7 +14,7 @@ namespace GridEdge.Protocol.Codecs;
 public static class BinaryCodec
 {
     private const byte TypeBatch = 1, TypeStatus = 2, TypeAck = 3;
-    private const byte KindReading = 1;
+    private const byte KindReading = 1, KindAlert = 2;
     private const byte TimeInMilliseconds = 0, TimeInSeconds = 1;
     private const byte RawDoubles = 255;
     private const int MaxDecimals = 6;
@@ -74,7 +74,13 @@ public static class BinaryCodec
         w.VarUInt((ulong)b.FirstSeq);
         w.VarUInt((ulong)b.Records.Count);
         if (b.Records.Count == 0) { w.Byte(KindReading); return; }
-        if (!b.Records.All(r => r is Reading)) throw new ArgumentException($"stream '{b.Stream}': only readings have a binary layout yet", nameof(b));
+        if (b.Records.All(r => r is Alert))
+        {
+            w.Byte(KindAlert);
+            EncodeAlerts(ref w, b.Records);
+            return;
+        }
+        if (!b.Records.All(r => r is Reading)) throw new ArgumentException($"stream '{b.Stream}': a batch holds readings only or alerts only", nameof(b));
         w.Byte(KindReading);
 
         var readings = b.Records.Cast<Reading>().ToArray();
@@ -135,6 +141,66 @@ public static class BinaryCodec
             w.VarUInt((ulong)win.Count);
             w.VarUInt((ulong)win.WindowSeconds);
         }
+    }
+
+    // Alerts are few and small: each record is written in full, with no series table or time deltas.
+    private static void EncodeAlerts(ref ByteWriter w, IReadOnlyList<Record> records)
+    {
+        foreach (var record in records)
+        {
+            var a = (Alert)record;
+            w.String(a.AlertId);
+            w.String(a.RuleId);
+            w.Byte((byte)a.AlertKind);
+            w.Byte((byte)a.State);
+            w.Byte((byte)a.Severity);
+            w.String(a.SensorId);
+            w.String(a.Quantity);
+            w.ZigZag(a.Timestamp.ToUnixTimeMilliseconds());
+            w.Byte((byte)((byte)a.Clock | (a.AcknowledgedBy is null ? 0 : 0b100)));
+            if (a.AcknowledgedBy is not null) w.String(a.AcknowledgedBy);
+            w.VarUInt((ulong)a.Values.Count);
+            foreach (var v in a.Values) { w.String(v.Name); w.Double(v.Value); }
+        }
+    }
+
+    private static DecodeResult<IWireMessage> DecodeAlerts(ref ByteReader r, string gw, string stream, long firstSeq, ulong count)
+    {
+        // Each alert takes at least 10 bytes: refuse a count the payload cannot hold before allocating for it.
+        if (count > (ulong)r.Remaining / 10) return DecodeResult<IWireMessage>.Fail("records", $"{count} alerts cannot fit in {r.Remaining} bytes");
+        var records = new Record[count];
+        for (var i = 0; i < records.Length; i++)
+        {
+            if (!r.String(out var alertId)) return Truncated($"records[{i}].alertId", r);
+            if (!r.String(out var ruleId)) return Truncated($"records[{i}].ruleId", r);
+            if (!r.Byte(out var kind)) return Truncated($"records[{i}].alertKind", r);
+            if (!r.Byte(out var state)) return Truncated($"records[{i}].state", r);
+            if (!r.Byte(out var severity)) return Truncated($"records[{i}].severity", r);
+            if (!r.String(out var sensor)) return Truncated($"records[{i}].sensorId", r);
+            if (!r.String(out var quantity)) return Truncated($"records[{i}].quantity", r);
+            if (!r.ZigZag(out var ms)) return Truncated($"records[{i}].timestamp", r);
+            if (ms < MinUnixMs || ms > MaxUnixMs) return DecodeResult<IWireMessage>.Fail($"records[{i}].timestamp", $"{ms} ms is out of range");
+            if (!r.Byte(out var flags)) return Truncated($"records[{i}].flags", r);
+            if (flags > 0b111) return DecodeResult<IWireMessage>.Fail($"records[{i}].flags", $"{flags} has bits set above bit 2");
+            string? acknowledgedBy = null;
+            if ((flags & 0b100) != 0)
+            {
+                if (!r.String(out var by)) return Truncated($"records[{i}].acknowledgedBy", r);
+                acknowledgedBy = by;
+            }
+            if (!r.VarUInt(out var valueCount)) return Truncated($"records[{i}].values", r);
+            if (valueCount > (ulong)Validation.MaxAlertValues) return DecodeResult<IWireMessage>.Fail($"records[{i}].values", $"{valueCount} values, more than {Validation.MaxAlertValues}");
+            var values = new AlertValue[valueCount];
+            for (var v = 0; v < values.Length; v++)
+            {
+                if (!r.String(out var name)) return Truncated($"records[{i}].values[{v}].name", r);
+                if (!r.Double(out var value)) return Truncated($"records[{i}].values[{v}].value", r);
+                values[v] = new AlertValue(name, value);
+            }
+            records[i] = new Alert(alertId, ruleId, (AlertKind)kind, (AlertState)state, (AlertSeverity)severity, sensor, quantity, values,
+                DateTimeOffset.FromUnixTimeMilliseconds(ms), (ClockQuality)(flags & 0b11), acknowledgedBy);
+        }
+        return DecodeResult<IWireMessage>.Success(new Batch(gw, stream, firstSeq, records));
     }
 
     private static void WriteValue(ref ByteWriter w, double v, byte decimals)
@@ -251,8 +317,9 @@ public static class BinaryCodec
         if (!r.VarUInt(out var count)) return Truncated("records", r);
         if (count > Validation.MaxRecordsPerBatch) return DecodeResult<IWireMessage>.Fail("records", $"{count} records, more than {Validation.MaxRecordsPerBatch}");
         if (!r.Byte(out var kind)) return Truncated("kind", r);
-        if (kind != KindReading) return DecodeResult<IWireMessage>.Fail("kind", $"record kind {kind} has no binary layout (1 = reading)");
+        if (kind != KindReading && kind != KindAlert) return DecodeResult<IWireMessage>.Fail("kind", $"record kind {kind} has no binary layout (1 = reading, 2 = alert)");
         if (count == 0) return DecodeResult<IWireMessage>.Success(new Batch(gw, stream, (long)firstSeq, []));
+        if (kind == KindAlert) return DecodeAlerts(ref r, gw, stream, (long)firstSeq, count);
         // Each reading takes at least 3 bytes: refuse a count the payload cannot hold before allocating for it.
         if (count > (ulong)r.Remaining / 3) return DecodeResult<IWireMessage>.Fail("records", $"{count} records cannot fit in {r.Remaining} bytes");
 

@@ -10,6 +10,10 @@ public static class Validation
     public const int MaxIdLength = 64;
     /// <summary>HJ 212 monitors one gateway status may list.</summary>
     public const int MaxMonitors = 4096;
+    /// <summary>Alert ids, sensor groups ("a+b") and composite quantities may be longer than an id.</summary>
+    public const int MaxAlertTextLength = 256;
+    /// <summary>Named values one alert record may carry.</summary>
+    public const int MaxAlertValues = 16;
 
     public static DecodeError? Check(IWireMessage message) => message switch
     {
@@ -72,6 +76,7 @@ public static class Validation
             if (expected is null || record.GetType() != expected)
                 return new DecodeError($"records[{i}].kind", $"a {record.GetType().Name} does not belong on stream '{b.Stream}'");
             if (record is Reading reading && CheckReading(reading) is { } e) return e with { Field = $"records[{i}].{e.Field}" };
+            if (record is Alert alert && CheckAlert(alert) is { } ae) return ae with { Field = $"records[{i}].{ae.Field}" };
         }
         return null;
     }
@@ -93,6 +98,34 @@ public static class Validation
             if (w.Count < 1) return new DecodeError("window.count", $"{w.Count} is below 1");
             if (w.WindowSeconds < 1) return new DecodeError("window.windowSeconds", $"{w.WindowSeconds} is below 1");
         }
+        return null;
+    }
+
+    public static DecodeError? CheckAlert(Alert a)
+    {
+        static bool Text(string? s, int max) => !string.IsNullOrEmpty(s) && s.Length <= max;
+        if (!Text(a.AlertId, MaxAlertTextLength)) return new DecodeError("alertId", $"'{a.AlertId}' must be 1-{MaxAlertTextLength} characters");
+        if (!Text(a.RuleId, MaxIdLength)) return new DecodeError("ruleId", $"'{a.RuleId}' must be 1-{MaxIdLength} characters");
+        if (!Enum.IsDefined(a.AlertKind)) return new DecodeError("alertKind", $"{(int)a.AlertKind} is not an alert kind (dust, straw_burning, sensor_fault)");
+        if (!Enum.IsDefined(a.State)) return new DecodeError("state", $"{(int)a.State} is not an alert state (raised, acknowledged, cleared)");
+        if (!Enum.IsDefined(a.Severity)) return new DecodeError("severity", $"{(int)a.Severity} is not a severity (info, warning, critical)");
+        if (!Text(a.SensorId, MaxAlertTextLength)) return new DecodeError("sensorId", $"'{a.SensorId}' must be 1-{MaxAlertTextLength} characters");
+        // A composite rule watches several quantities: "smoke+pm2_5".
+        if (!Text(a.Quantity, MaxAlertTextLength) || a.Quantity.Split('+').Any(q => !Quantities.IsKnown(q)))
+            return new DecodeError("quantity", $"'{a.Quantity}' is not one of {string.Join(", ", Quantities.All)}, or several joined by '+'");
+        if (a.Values is null) return new DecodeError("values", "missing");
+        if (a.Values.Count > MaxAlertValues) return new DecodeError("values", $"{a.Values.Count} values, more than {MaxAlertValues}");
+        for (var i = 0; i < a.Values.Count; i++)
+        {
+            var v = a.Values[i];
+            if (!Text(v.Name, MaxIdLength)) return new DecodeError($"values[{i}].name", $"'{v.Name}' must be 1-{MaxIdLength} characters");
+            if (!double.IsFinite(v.Value)) return new DecodeError($"values[{i}].value", $"{v.Value} is not a finite number");
+        }
+        if (a.State == AlertState.Acknowledged && !Text(a.AcknowledgedBy, MaxIdLength))
+            return new DecodeError("acknowledgedBy", $"'{a.AcknowledgedBy}' must be 1-{MaxIdLength} characters on an acknowledged alert");
+        if (a.State != AlertState.Acknowledged && a.AcknowledgedBy is not null)
+            return new DecodeError("acknowledgedBy", $"set on a {a.State.ToString().ToLowerInvariant()} alert; only acknowledged alerts name who acknowledged");
+        if (!Enum.IsDefined(a.Clock)) return new DecodeError("clock", $"{(int)a.Clock} is not a clock quality");
         return null;
     }
 }

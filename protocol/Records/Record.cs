@@ -47,13 +47,15 @@ public enum DataFlag : byte
 /// <summary>A record that travels from a gateway to the ledgers. Every kind carries its time and the clock quality at that moment.</summary>
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "kind")]
 [JsonDerivedType(typeof(Reading), RecordKinds.Reading)]
+[JsonDerivedType(typeof(Alert), RecordKinds.Alert)]
 public abstract record Record(DateTimeOffset Timestamp, ClockQuality Clock);
 
 /// <summary>Names of the record kinds, as they appear on the wire.</summary>
 public static class RecordKinds
 {
     public const string Reading = "reading";
-    // Reserved for the kinds that follow: "checkin", "patrol", "problem", "alert", "attachment", "cmdres".
+    public const string Alert = "alert";
+    // Reserved for the kinds that follow: "checkin", "patrol", "problem", "attachment", "cmdres".
 }
 
 /// <summary>A window aggregate (e.g. one minute of one-second samples).</summary>

@@ -28,6 +28,7 @@ public static class Streams
     public static Type? RecordType(string stream) => stream switch
     {
         Readings => typeof(Records.Reading),
+        Alerts => typeof(Records.Alert),
         _ => null,
     };
 }

@@ -1,14 +1,16 @@
 using System.Globalization;
 using GridEdge.Protocol.Records;
 using GridEdge.Protocol.Wire;
+using GridEdge.Server.Alerts;
 using GridEdge.Server.Broker;
 using GridEdge.Server.Ingest;
 using GridEdge.Server.Ledgers;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 
 namespace GridEdge.Server.Api;
 
-/// <summary>The read-only HTTP API over the ledger and the ingest: health, gateways, gaps, readings, metrics.</summary>
+/// <summary>The read-only HTTP API over the ledger and the ingest: health, gateways, gaps, readings, alerts, response times, metrics.</summary>
 public static class ApiEndpoints
 {
     public static IEndpointRouteBuilder MapGridEdgeApi(this IEndpointRouteBuilder app)
@@ -17,6 +19,8 @@ public static class ApiEndpoints
         app.MapGet("/api/gateways", GatewaysAsync);
         app.MapGet("/api/gateways/{id}/gaps", GapsAsync);
         app.MapGet("/api/readings", ReadingsAsync);
+        app.MapGet("/api/alerts", AlertsAsync);
+        app.MapGet("/api/alerts/response-times", ResponseTimesAsync);
         app.MapGet("/api/ingest/metrics", (IngestMetrics metrics) => Results.Ok(metrics.Snapshot()));
         return app;
     }
@@ -99,6 +103,98 @@ public static class ApiEndpoints
             return (null, Bad("cursor", cursor, "the nextCursor of a previous page, unchanged"));
 
         return (new ReadingQuery(gateway, quantity, sensor, from, to, limit, cursor), null);
+    }
+
+    private static async Task<IResult> AlertsAsync(HttpRequest request, ILedgerStore ledger, CancellationToken ct)
+    {
+        var parsed = ParseAlertQuery(request.Query);
+        if (parsed.Error is not null) return parsed.Error;
+        var page = await ledger.QueryAlertsAsync(parsed.Query!, ct);
+        return Results.Ok(new AlertPageView(page.Items.Select(AlertView.From).ToList(), page.NextCursor));
+    }
+
+    internal static (AlertQuery? Query, IResult? Error) ParseAlertQuery(IQueryCollection q)
+    {
+        var known = new HashSet<string>(["gateway", "state", "severity", "kind", "from", "to", "limit", "cursor"], StringComparer.Ordinal);
+        foreach (var key in q.Keys)
+            if (!known.Contains(key)) return (null, Bad(key, q[key].ToString(), "one of the parameters " + string.Join(", ", known)));
+
+        IResult? error;
+        var gateway = Single(q, "gateway", out error);
+        if (error is not null) return (null, error);
+        if (gateway is not null && !GatewayIds.IsValid(gateway)) return (null, Bad("gateway", gateway, GatewayIds.Rule));
+
+        var stateText = Single(q, "state", out error);
+        if (error is not null) return (null, error);
+        var state = stateText switch
+        {
+            null or "all" => AlertStateFilter.All,
+            "open" => AlertStateFilter.Open,
+            "closed" => AlertStateFilter.Closed,
+            _ => (AlertStateFilter?)null,
+        };
+        if (state is null) return (null, Bad("state", stateText, "open, closed or all"));
+
+        var severity = SnakeEnum<AlertSeverity>(q, "severity", out error);
+        if (error is not null) return (null, error);
+        var kind = SnakeEnum<AlertKind>(q, "kind", out error);
+        if (error is not null) return (null, error);
+
+        var from = Time(q, "from", out error);
+        if (error is not null) return (null, error);
+        var to = Time(q, "to", out error);
+        if (error is not null) return (null, error);
+        if (from is not null && to is not null && to <= from)
+            return (null, Bad("to", q["to"].ToString(), $"a time after from ({from:O})"));
+
+        var limit = AlertQuery.DefaultLimit;
+        var limitText = Single(q, "limit", out error);
+        if (error is not null) return (null, error);
+        if (limitText is not null && (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > AlertQuery.MaxLimit))
+            return (null, Bad("limit", limitText, $"an integer from 1 to {AlertQuery.MaxLimit}"));
+
+        var cursor = Single(q, "cursor", out error);
+        if (error is not null) return (null, error);
+        if (cursor is not null && !AlertCursor.TryDecode(cursor, out _))
+            return (null, Bad("cursor", cursor, "the nextCursor of a previous page, unchanged"));
+
+        return (new AlertQuery(gateway, state.Value, severity, kind, from, to, limit, cursor), null);
+    }
+
+    private static async Task<IResult> ResponseTimesAsync(HttpRequest request, ILedgerStore ledger, IOptions<ServerOptions> options, TimeProvider time, CancellationToken ct)
+    {
+        var q = request.Query;
+        var known = new HashSet<string>(["gateway", "week"], StringComparer.Ordinal);
+        foreach (var key in q.Keys)
+            if (!known.Contains(key)) return Bad(key, q[key].ToString(), "one of the parameters " + string.Join(", ", known));
+        var gateway = Single(q, "gateway", out var error);
+        if (error is not null) return error;
+        if (gateway is not null && !GatewayIds.IsValid(gateway)) return Bad("gateway", gateway, GatewayIds.Rule);
+        var rule = options.Value.Alerts.TryParse(out _) ?? throw new InvalidOperationException("Server:Alerts is validated at start");
+        var week = Single(q, "week", out error);
+        if (error is not null) return error;
+        DateTimeOffset? from = null, to = null;
+        if (week is not null)
+        {
+            if (!ResponseTimes.TryParseWeek(week, rule, out var f, out var t)) return Bad("week", week, "an ISO week such as 2026-W48");
+            (from, to) = (f, t);
+        }
+        var alerts = await ledger.GetRaisedAlertsAsync(gateway, from, to, ct);
+        var figures = ResponseTimes.Compute(alerts, rule, time.GetUtcNow());
+        return Results.Ok(new ResponseTimesView(
+            new ResponseRuleView(options.Value.Alerts.WorkingHours, options.Value.Alerts.WorkingDays, options.Value.Alerts.UtcOffset,
+                options.Value.Alerts.WorkingHoursLimitMinutes, options.Value.Alerts.OtherLimitMinutes),
+            figures));
+    }
+
+    private static TEnum? SnakeEnum<TEnum>(IQueryCollection q, string name, out IResult? error) where TEnum : struct, Enum
+    {
+        var text = Single(q, name, out error);
+        if (error is not null || text is null) return null;
+        var names = Enum.GetValues<TEnum>().ToDictionary(v => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(v.ToString()), v => v, StringComparer.Ordinal);
+        if (names.TryGetValue(text, out var value)) return value;
+        error = Bad(name, text, string.Join(", ", names.Keys));
+        return null;
     }
 
     private static string? Single(IQueryCollection q, string name, out IResult? error)

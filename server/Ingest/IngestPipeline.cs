@@ -96,7 +96,10 @@ public sealed class IngestPipeline(
         CommitResult commit;
         try
         {
-            commit = await ledger.CommitBatchAsync(batch, cancellationToken);
+            // Alerts have their own ledger; the acknowledgement is the same.
+            commit = batch.Stream == Streams.Alerts
+                ? await ledger.CommitAlertsAsync(batch, cancellationToken)
+                : await ledger.CommitBatchAsync(batch, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Text;
+using System.Text.Json;
 using GridEdge.Protocol.Records;
 using GridEdge.Protocol.Wire;
 using Microsoft.Data.Sqlite;
@@ -71,6 +72,43 @@ public sealed class SqliteLedgerStore : ILedgerStore, IDisposable
             listed       INTEGER NOT NULL DEFAULT 1,
             PRIMARY KEY (gateway, mn)
         ) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS alerts (
+            gateway         TEXT    NOT NULL,
+            seq             INTEGER NOT NULL,
+            alert_id        TEXT    NOT NULL,
+            rule_id         TEXT    NOT NULL,
+            kind            INTEGER NOT NULL,
+            state           INTEGER NOT NULL,
+            severity        INTEGER NOT NULL,
+            sensor_id       TEXT    NOT NULL,
+            quantity        TEXT    NOT NULL,
+            alert_values    TEXT    NOT NULL,
+            acknowledged_by TEXT,
+            ts              INTEGER NOT NULL,
+            clock           INTEGER NOT NULL,
+            received_at     INTEGER NOT NULL,
+            PRIMARY KEY (gateway, seq)
+        ) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS alert_ledger (
+            gateway         TEXT    NOT NULL,
+            alert_id        TEXT    NOT NULL,
+            rule_id         TEXT    NOT NULL,
+            kind            INTEGER NOT NULL,
+            severity        INTEGER NOT NULL,
+            sensor_id       TEXT    NOT NULL,
+            quantity        TEXT    NOT NULL,
+            alert_values    TEXT    NOT NULL,
+            opened_at       INTEGER NOT NULL,
+            raised_at       INTEGER,
+            acknowledged_at INTEGER,
+            acknowledged_by TEXT,
+            cleared_at      INTEGER,
+            last_seq        INTEGER NOT NULL,
+            received_at     INTEGER NOT NULL,
+            PRIMARY KEY (gateway, alert_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS alert_ledger_by_order ON alert_ledger ((cleared_at IS NOT NULL), opened_at DESC, gateway, alert_id);
+        CREATE INDEX IF NOT EXISTS alert_ledger_by_raise ON alert_ledger (raised_at);
         """;
 
     public async Task InitializeAsync(CancellationToken cancellationToken = default)
@@ -271,7 +309,8 @@ public sealed class SqliteLedgerStore : ILedgerStore, IDisposable
             // LAG with a default of 0 also counts a missing range before the first stored seq.
             command.CommandText = """
                 SELECT gateway, stream, max(seq), count(*), sum(CASE WHEN seq > prev + 1 THEN 1 ELSE 0 END)
-                FROM (SELECT gateway, stream, seq, LAG(seq, 1, 0) OVER (PARTITION BY gateway, stream ORDER BY seq) AS prev FROM readings)
+                FROM (SELECT gateway, stream, seq, LAG(seq, 1, 0) OVER (PARTITION BY gateway, stream ORDER BY seq) AS prev
+                      FROM (SELECT gateway, stream, seq FROM readings UNION ALL SELECT gateway, 'alerts', seq FROM alerts))
                 GROUP BY gateway, stream
                 ORDER BY gateway, stream;
                 """;
@@ -316,7 +355,8 @@ public sealed class SqliteLedgerStore : ILedgerStore, IDisposable
         command.CommandText = """
             SELECT seq + 1, next_seq - 1
             FROM (SELECT seq, LEAD(seq) OVER (ORDER BY seq) AS next_seq
-                  FROM (SELECT 0 AS seq UNION ALL SELECT seq FROM readings WHERE gateway = $gateway AND stream = $stream))
+                  FROM (SELECT 0 AS seq UNION ALL SELECT seq FROM readings WHERE gateway = $gateway AND stream = $stream
+                        UNION ALL SELECT seq FROM alerts WHERE gateway = $gateway AND $stream = 'alerts'))
             WHERE next_seq > seq + 1
             ORDER BY seq;
             """;
@@ -408,6 +448,215 @@ public sealed class SqliteLedgerStore : ILedgerStore, IDisposable
         DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(13)),
         (ClockQuality)r.GetInt32(14),
         DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(15)));
+
+    public async Task<CommitResult> CommitAlertsAsync(Batch batch, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        if (batch.Records.Count == 0) throw new ArgumentException("a batch needs at least one record", nameof(batch));
+        if (batch.Stream != Streams.Alerts) throw new ArgumentException($"stream '{batch.Stream}' is not '{Streams.Alerts}'", nameof(batch));
+        var receivedAt = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        await _writeLock.WaitAsync(cancellationToken);
+        try
+        {
+            await using var connection = await OpenAsync(cancellationToken);
+            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+            await using var insert = connection.CreateCommand();
+            insert.Transaction = transaction;
+            insert.CommandText = """
+                INSERT OR IGNORE INTO alerts
+                    (gateway, seq, alert_id, rule_id, kind, state, severity, sensor_id, quantity, alert_values, acknowledged_by, ts, clock, received_at)
+                VALUES ($gateway, $seq, $alert, $rule, $kind, $state, $severity, $sensor, $quantity, $values, $by, $ts, $clock, $received);
+                """;
+            await using var fold = connection.CreateCommand();
+            fold.Transaction = transaction;
+            // In an UPDATE every alert_ledger.* is the row before the update: severity only rises, and the figures kept are
+            // those of the raise that reached the highest severity; raised and acknowledged keep the earliest time, cleared the latest.
+            fold.CommandText = """
+                INSERT INTO alert_ledger
+                    (gateway, alert_id, rule_id, kind, severity, sensor_id, quantity, alert_values, opened_at, raised_at, acknowledged_at, acknowledged_by, cleared_at, last_seq, received_at)
+                VALUES ($gateway, $alert, $rule, $kind, $severity, $sensor, $quantity, $values, $ts, $raised, $acked, $by, $cleared, $seq, $received)
+                ON CONFLICT (gateway, alert_id) DO UPDATE SET
+                    alert_values = CASE WHEN excluded.raised_at IS NOT NULL AND (alert_ledger.raised_at IS NULL OR excluded.severity > alert_ledger.severity)
+                                        THEN excluded.alert_values ELSE alert_ledger.alert_values END,
+                    severity = max(alert_ledger.severity, excluded.severity),
+                    opened_at = min(alert_ledger.opened_at, excluded.opened_at),
+                    raised_at = min(coalesce(alert_ledger.raised_at, excluded.raised_at), coalesce(excluded.raised_at, alert_ledger.raised_at)),
+                    acknowledged_by = CASE WHEN excluded.acknowledged_at IS NOT NULL AND (alert_ledger.acknowledged_at IS NULL OR excluded.acknowledged_at < alert_ledger.acknowledged_at)
+                                           THEN excluded.acknowledged_by ELSE alert_ledger.acknowledged_by END,
+                    acknowledged_at = min(coalesce(alert_ledger.acknowledged_at, excluded.acknowledged_at), coalesce(excluded.acknowledged_at, alert_ledger.acknowledged_at)),
+                    cleared_at = max(coalesce(alert_ledger.cleared_at, excluded.cleared_at), coalesce(excluded.cleared_at, alert_ledger.cleared_at)),
+                    last_seq = max(alert_ledger.last_seq, excluded.last_seq);
+                """;
+            var names = new[] { "gateway", "seq", "alert", "rule", "kind", "state", "severity", "sensor", "quantity", "values", "by", "ts", "clock", "received" };
+            var p = names.ToDictionary(n => n, n => insert.Parameters.Add(new SqliteParameter("$" + n, null)));
+            var f = new[] { "gateway", "alert", "rule", "kind", "severity", "sensor", "quantity", "values", "ts", "raised", "acked", "by", "cleared", "seq", "received" }
+                .ToDictionary(n => n, n => fold.Parameters.Add(new SqliteParameter("$" + n, null)));
+            p["gateway"].Value = f["gateway"].Value = batch.GatewayId;
+            p["received"].Value = f["received"].Value = receivedAt;
+
+            var added = 0;
+            for (var i = 0; i < batch.Records.Count; i++)
+            {
+                if (batch.Records[i] is not Alert a)
+                    throw new NotSupportedException($"records[{i}]: the alert ledger stores alerts only, not {batch.Records[i].GetType().Name}");
+                var ts = a.Timestamp.ToUnixTimeMilliseconds();
+                var values = ValuesToJson(a.Values);
+                p["seq"].Value = f["seq"].Value = batch.FirstSeq + i;
+                p["alert"].Value = f["alert"].Value = a.AlertId;
+                p["rule"].Value = f["rule"].Value = a.RuleId;
+                p["kind"].Value = f["kind"].Value = (int)a.AlertKind;
+                p["state"].Value = (int)a.State;
+                p["severity"].Value = f["severity"].Value = (int)a.Severity;
+                p["sensor"].Value = f["sensor"].Value = a.SensorId;
+                p["quantity"].Value = f["quantity"].Value = a.Quantity;
+                p["values"].Value = f["values"].Value = values;
+                p["by"].Value = f["by"].Value = (object?)a.AcknowledgedBy ?? DBNull.Value;
+                p["ts"].Value = f["ts"].Value = ts;
+                p["clock"].Value = (int)a.Clock;
+                f["raised"].Value = a.State == AlertState.Raised ? ts : DBNull.Value;
+                f["acked"].Value = a.State == AlertState.Acknowledged ? ts : DBNull.Value;
+                f["cleared"].Value = a.State == AlertState.Cleared ? ts : DBNull.Value;
+                var isNew = await insert.ExecuteNonQueryAsync(cancellationToken);
+                // Only a transition stored for the first time changes its alert: a redelivery folds nothing twice.
+                if (isNew == 0) continue;
+                added++;
+                await fold.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            await using (var seen = connection.CreateCommand())
+            {
+                seen.Transaction = transaction;
+                seen.CommandText = """
+                    INSERT INTO gateways (id, last_seen) VALUES ($id, $at)
+                    ON CONFLICT (id) DO UPDATE SET last_seen = max(coalesce(last_seen, 0), excluded.last_seen);
+                    """;
+                seen.Parameters.AddWithValue("$id", batch.GatewayId);
+                seen.Parameters.AddWithValue("$at", receivedAt);
+                await seen.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+            return new CommitResult(batch.GatewayId, batch.Stream, new SeqRange(batch.FirstSeq, batch.LastSeq), added, batch.Records.Count - added);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    private const string AlertColumns =
+        "gateway, alert_id, rule_id, kind, severity, sensor_id, quantity, alert_values, opened_at, raised_at, acknowledged_at, acknowledged_by, cleared_at, last_seq, received_at";
+
+    public async Task<AlertPage> QueryAlertsAsync(AlertQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        if (query.Limit is < 1 or > AlertQuery.MaxLimit)
+            throw new ArgumentOutOfRangeException(nameof(query), query.Limit, $"limit must be from 1 to {AlertQuery.MaxLimit}");
+        AlertCursor? after = null;
+        if (query.Cursor is not null && !AlertCursor.TryDecode(query.Cursor, out after))
+            throw new ArgumentException($"cursor '{query.Cursor}' is not a cursor this ledger issued", nameof(query));
+
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        var where = new List<string>();
+        void Add(string clause, string name, object value)
+        {
+            where.Add(clause);
+            command.Parameters.AddWithValue(name, value);
+        }
+        if (query.Gateway is not null) Add("gateway = $gateway", "$gateway", query.Gateway);
+        if (query.State == AlertStateFilter.Open) where.Add("cleared_at IS NULL");
+        if (query.State == AlertStateFilter.Closed) where.Add("cleared_at IS NOT NULL");
+        if (query.Severity is { } severity) Add("severity = $severity", "$severity", (int)severity);
+        if (query.Kind is { } kind) Add("kind = $kind", "$kind", (int)kind);
+        if (query.From is { } from) Add("opened_at >= $from", "$from", from.ToUnixTimeMilliseconds());
+        if (query.To is { } to) Add("opened_at < $to", "$to", to.ToUnixTimeMilliseconds());
+        if (after is { } c)
+        {
+            // Order: open (0) before closed (1), then opened_at descending, then gateway and alert id ascending.
+            where.Add("""
+                ((cleared_at IS NOT NULL) > $cclosed
+                 OR ((cleared_at IS NOT NULL) = $cclosed AND (opened_at < $cat OR (opened_at = $cat AND (gateway, alert_id) > ($cgateway, $calert)))))
+                """);
+            command.Parameters.AddWithValue("$cclosed", c.Closed ? 1 : 0);
+            command.Parameters.AddWithValue("$cat", c.OpenedAtMs);
+            command.Parameters.AddWithValue("$cgateway", c.Gateway);
+            command.Parameters.AddWithValue("$calert", c.AlertId);
+        }
+        command.CommandText = $"SELECT {AlertColumns} FROM alert_ledger" + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "") +
+            " ORDER BY (cleared_at IS NOT NULL), opened_at DESC, gateway, alert_id LIMIT $limit;";
+        command.Parameters.AddWithValue("$limit", query.Limit + 1);
+
+        var items = new List<StoredAlert>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken)) items.Add(ReadAlert(reader));
+        }
+        string? next = null;
+        if (items.Count > query.Limit)
+        {
+            items.RemoveAt(items.Count - 1);
+            next = AlertCursor.From(items[^1]).Encode();
+        }
+        return new AlertPage(items, next);
+    }
+
+    public async Task<IReadOnlyList<StoredAlert>> GetRaisedAlertsAsync(string? gatewayId, DateTimeOffset? from, DateTimeOffset? to, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        var where = new List<string> { "raised_at IS NOT NULL" };
+        if (gatewayId is not null) { where.Add("gateway = $gateway"); command.Parameters.AddWithValue("$gateway", gatewayId); }
+        if (from is { } f) { where.Add("raised_at >= $from"); command.Parameters.AddWithValue("$from", f.ToUnixTimeMilliseconds()); }
+        if (to is { } t) { where.Add("raised_at < $to"); command.Parameters.AddWithValue("$to", t.ToUnixTimeMilliseconds()); }
+        command.CommandText = $"SELECT {AlertColumns} FROM alert_ledger WHERE {string.Join(" AND ", where)} ORDER BY gateway, raised_at, alert_id;";
+        var items = new List<StoredAlert>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken)) items.Add(ReadAlert(reader));
+        return items;
+    }
+
+    public async Task<long> CountAlertTransitionsAsync(string gatewayId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM alerts WHERE gateway = $gateway;";
+        command.Parameters.AddWithValue("$gateway", gatewayId);
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    private static string ValuesToJson(IReadOnlyList<AlertValue> values)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartArray();
+            foreach (var v in values)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("name", v.Name);
+                writer.WriteNumber("value", v.Value);
+                writer.WriteEndObject();
+            }
+            writer.WriteEndArray();
+        }
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    private static AlertValue[] ValuesFromJson(string json)
+    {
+        using var doc = JsonDocument.Parse(json);
+        return doc.RootElement.EnumerateArray().Select(e => new AlertValue(e.GetProperty("name").GetString()!, e.GetProperty("value").GetDouble())).ToArray();
+    }
+
+    private static DateTimeOffset? Time(DbDataReader r, int i) => r.IsDBNull(i) ? null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(i));
+
+    private static StoredAlert ReadAlert(DbDataReader r) => new(
+        r.GetString(0), r.GetString(1), r.GetString(2), (AlertKind)r.GetInt32(3), (AlertSeverity)r.GetInt32(4), r.GetString(5), r.GetString(6),
+        ValuesFromJson(r.GetString(7)),
+        DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(8)),
+        Time(r, 9), Time(r, 10), r.IsDBNull(11) ? null : r.GetString(11), Time(r, 12),
+        r.GetInt64(13), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(14)));
 
     private async Task WriteAsync(string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
     {

@@ -21,6 +21,22 @@ internal static class Samples
         Reading.OfWindow("pms-1", Quantities.Pm2_5, new Aggregate(30.0, 33.9, 38.0, 59, 60), T0.AddMinutes(1), ClockQuality.GnssDisciplined, DataFlag.Fault),
     ]);
 
+    public static Batch AlertBatch()
+    {
+        const string id = "dust-pm10-grade2|pms-1|pm10|1795593600000";
+        var raised = new Alert(id, "dust-pm10-grade2", AlertKind.Dust, AlertState.Raised, AlertSeverity.Warning, "pms-1", Quantities.Pm10,
+            [new AlertValue("mean", 182.4), new AlertValue("threshold", 150)], T0, ClockQuality.GnssDisciplined);
+        return new Batch("gw-370102-001", Streams.Alerts, 17,
+        [
+            raised,
+            raised with { Severity = AlertSeverity.Critical, Values = [new AlertValue("mean", 262.75), new AlertValue("threshold", 250)], Timestamp = T0.AddSeconds(90.5) },
+            raised with { State = AlertState.Acknowledged, Severity = AlertSeverity.Critical, Values = [], AcknowledgedBy = "button", Timestamp = T0.AddMinutes(12), Clock = ClockQuality.NetworkSynced },
+            new Alert("straw|mq2-1+pms-1|smoke+pm2_5|1795595400000", "straw", AlertKind.StrawBurning, AlertState.Raised, AlertSeverity.Critical, "mq2-1+pms-1", "smoke+pm2_5",
+                [new AlertValue("smoke_ratio", 2.4), new AlertValue("pm2_5_rise", 80)], T0.AddMinutes(30), ClockQuality.Unsynchronised),
+            raised with { State = AlertState.Cleared, Severity = AlertSeverity.Critical, Values = [new AlertValue("mean", 88)], Timestamp = T0.AddHours(1), Clock = ClockQuality.Corrected },
+        ]);
+    }
+
     public static GatewayStatus Birth() =>
         new("gw-370102-001", GatewayState.Online, "0.1.0", "cfg-2026-11-20", Guid.Parse("6f1c2a4e-8a1b-4c53-9d7e-2f0b1a3c4d5e"), T0);
 
@@ -31,6 +47,7 @@ internal static class Samples
     public static IEnumerable<(string Name, IWireMessage Message)> All()
     {
         yield return ("batch-readings", ReadingBatch());
+        yield return ("batch-alerts", AlertBatch());
         yield return ("status-birth", Birth());
         yield return ("status-death", Death());
         yield return ("ack", Ack());

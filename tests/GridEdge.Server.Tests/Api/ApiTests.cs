@@ -117,4 +117,65 @@ public sealed class ApiTests
         Assert.Equal(0, health.GetProperty("ingest").GetProperty("batches").GetInt64());
         Assert.Equal(0, metrics.GetProperty("rejected").GetProperty("decodeError").GetInt64());
     }
+
+    [Theory(Timeout = 60_000)]
+    [InlineData("/api/alerts?state=pending", "state", "open, closed or all")]
+    [InlineData("/api/alerts?severity=high", "severity", "critical")]
+    [InlineData("/api/alerts?kind=fire", "kind", "straw_burning")]
+    [InlineData("/api/alerts?limit=0", "limit", "from 1 to 1000")]
+    [InlineData("/api/alerts?cursor=abc", "cursor", "nextCursor")]
+    [InlineData("/api/alerts?from=2025-03-02T00:00:00Z&to=2025-03-01T00:00:00Z", "to", "after from")]
+    [InlineData("/api/alerts?gateway=GW%20ONE", "gateway", "a-z")]
+    [InlineData("/api/alerts?sate=open", "sate", "state")]
+    [InlineData("/api/alerts/response-times?week=2026-48", "week", "ISO week")]
+    [InlineData("/api/alerts/response-times?weeks=2026-W48", "weeks", "week")]
+    public async Task Bad_alerts_parameter_is_a_400_naming_the_field(string url, string field, string expected)
+    {
+        await using var server = await RunningServer.StartAsync();
+        using var http = server.Http();
+
+        using var response = await http.GetAsync(url, Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        Assert.Equal(field, body.GetProperty("field").GetString());
+        Assert.Contains(expected, body.GetProperty("error").GetString()!);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Alerts_list_open_first_and_response_times_are_reported_per_gateway_and_week()
+    {
+        await using var server = await RunningServer.StartAsync(new Dictionary<string, string?> { ["Server:Alerts:UtcOffset"] = "+08:00" });
+        var raised = new DateTimeOffset(2026, 11, 26, 10, 0, 0, TimeSpan.FromHours(8));
+        Alert T(string id, AlertState state, DateTimeOffset at, string? by = null) =>
+            new(id, "dust-pm10", AlertKind.Dust, state, AlertSeverity.Warning, "pms-1", Quantities.Pm10, [new AlertValue("mean", 180)], at, ClockQuality.NetworkSynced, by);
+        await server.Ledger.CommitAlertsAsync(new Batch("gw-alpha", Streams.Alerts, 1,
+        [
+            T("old", AlertState.Raised, raised),
+            T("old", AlertState.Acknowledged, raised.AddMinutes(20), "button"),
+            T("old", AlertState.Cleared, raised.AddMinutes(50)),
+            T("new", AlertState.Raised, raised.AddHours(1)),
+        ]), Ct);
+        using var http = server.Http();
+
+        var page = await http.GetFromJsonAsync<JsonElement>("/api/alerts?gateway=gw-alpha", Ct);
+        var items = page.GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal(["new", "old"], items.Select(i => i.GetProperty("alertId").GetString()));
+        Assert.Equal("raised", items[0].GetProperty("state").GetString());
+        Assert.Equal("cleared", items[1].GetProperty("state").GetString());
+        Assert.Equal("dust", items[1].GetProperty("kind").GetString());
+        Assert.Equal(20, items[1].GetProperty("responseMinutes").GetDouble());
+        Assert.Equal("button", items[1].GetProperty("acknowledgedBy").GetString());
+        var closed = await http.GetFromJsonAsync<JsonElement>("/api/alerts?state=closed&severity=warning&kind=dust", Ct);
+        Assert.Equal("old", Assert.Single(closed.GetProperty("items").EnumerateArray().ToList()).GetProperty("alertId").GetString());
+
+        var times = await http.GetFromJsonAsync<JsonElement>("/api/alerts/response-times?gateway=gw-alpha&week=2026-W48", Ct);
+        var week = Assert.Single(times.GetProperty("items").EnumerateArray().ToList());
+        Assert.Equal(("gw-alpha", "2026-W48", 2, 1), (week.GetProperty("gateway").GetString(), week.GetProperty("week").GetString(),
+            week.GetProperty("count").GetInt32(), week.GetProperty("acknowledged").GetInt32()));
+        Assert.Equal((20.0, 1, 1), (week.GetProperty("medianMinutes").GetDouble(), week.GetProperty("met").GetInt32(), week.GetProperty("missed").GetInt32()));
+        Assert.Equal("08:30-17:30", times.GetProperty("rule").GetProperty("workingHours").GetString());
+        var empty = await http.GetFromJsonAsync<JsonElement>("/api/alerts/response-times?week=2026-W47", Ct);
+        Assert.Empty(empty.GetProperty("items").EnumerateArray());
+    }
 }

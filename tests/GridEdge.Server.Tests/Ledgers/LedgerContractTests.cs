@@ -163,6 +163,85 @@ public abstract class LedgerContractTests : IAsyncLifetime
         await Assert.ThrowsAsync<ArgumentException>(() => Store.QueryReadingsAsync(new ReadingQuery(Cursor: "not-a-cursor"), Ct));
         await Assert.ThrowsAnyAsync<ArgumentException>(() => Store.QueryReadingsAsync(new ReadingQuery(Limit: 0), Ct));
     }
+
+    private static Alert Transition(string id, AlertState state, AlertSeverity severity, DateTimeOffset at, string? by = null, double mean = 180) =>
+        new(id, "dust-pm10", AlertKind.Dust, state, severity, "pms-1", Quantities.Pm10, [new AlertValue("mean", mean), new AlertValue("threshold", 150)],
+            at, ClockQuality.NetworkSynced, by);
+
+    [Fact(Timeout = 30_000)]
+    public async Task Alert_transitions_are_stored_once_and_folded_into_one_row_per_alert()
+    {
+        var t0 = Samples.T0;
+        var batch = new Batch("gw-a", Streams.Alerts, 1,
+        [
+            Transition("a1", AlertState.Raised, AlertSeverity.Warning, t0, mean: 160),
+            Transition("a1", AlertState.Raised, AlertSeverity.Critical, t0.AddMinutes(2), mean: 260),
+            Transition("a1", AlertState.Acknowledged, AlertSeverity.Critical, t0.AddMinutes(25), by: "button"),
+            Transition("a2", AlertState.Raised, AlertSeverity.Info, t0.AddMinutes(30)),
+        ]);
+
+        var first = await Store.CommitAlertsAsync(batch, Ct);
+        var again = await Store.CommitAlertsAsync(batch, Ct);
+        var cleared = await Store.CommitAlertsAsync(new Batch("gw-a", Streams.Alerts, 5, [Transition("a1", AlertState.Cleared, AlertSeverity.Critical, t0.AddHours(1), mean: 90)]), Ct);
+
+        Assert.Equal((new SeqRange(1, 4), 4, 0), (first.Committed, first.New, first.Duplicates));
+        Assert.Equal((new SeqRange(1, 4), 0, 4), (again.Committed, again.New, again.Duplicates));
+        Assert.Equal(1, cleared.New);
+        Assert.Equal(5, await Store.CountAlertTransitionsAsync("gw-a", Ct));
+        Assert.Equal(0, await Store.CountReadingsAsync(new ReadingQuery(Gateway: "gw-a"), Ct));
+
+        var page = await Store.QueryAlertsAsync(new AlertQuery(Gateway: "gw-a"), Ct);
+        Assert.Equal(["a2", "a1"], page.Items.Select(a => a.AlertId)); // open first
+        var a1 = page.Items[1];
+        Assert.Equal((AlertSeverity.Critical, t0, t0.AddMinutes(25), "button", t0.AddHours(1)), (a1.Severity, a1.RaisedAt, a1.AcknowledgedAt, a1.AcknowledgedBy, a1.ClearedAt));
+        Assert.Equal(TimeSpan.FromMinutes(25), a1.ResponseTime);
+        Assert.Equal([new AlertValue("mean", 260), new AlertValue("threshold", 150)], a1.Values); // the figures of the highest raise
+        Assert.Equal(5, a1.LastSeq);
+        Assert.False(a1.Open);
+        Assert.True(page.Items[0].Open);
+        Assert.Null(page.Items[0].ResponseTime);
+
+        var gateway = (await Store.GetGatewaysAsync(Ct)).Single(g => g.Id == "gw-a");
+        Assert.Equal(new StreamSummary("alerts", LastSeq: 5, Stored: 5, Gaps: 0, Missing: 0), Assert.Single(gateway.Streams));
+        Assert.Empty(await Store.GetGapsAsync("gw-a", Streams.Alerts, Ct));
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task Alerts_filter_by_state_severity_kind_and_time_and_page_open_first_then_newest()
+    {
+        var t0 = Samples.T0;
+        var records = new List<GridEdge.Protocol.Records.Record>();
+        for (var i = 0; i < 25; i++)
+        {
+            records.Add(Transition($"a{i:00}", AlertState.Raised, i % 2 == 0 ? AlertSeverity.Warning : AlertSeverity.Critical, t0.AddMinutes(i)));
+            if (i % 3 == 0) records.Add(Transition($"a{i:00}", AlertState.Cleared, AlertSeverity.Warning, t0.AddMinutes(i + 10)));
+        }
+        await Store.CommitAlertsAsync(new Batch("gw-a", Streams.Alerts, 1, records), Ct);
+        await Store.CommitAlertsAsync(new Batch("gw-b", Streams.Alerts, 1, [Transition("b1", AlertState.Raised, AlertSeverity.Info, t0) with { AlertKind = AlertKind.SensorFault }]), Ct);
+
+        var all = new List<StoredAlert>();
+        string? cursor = null;
+        do
+        {
+            var page = await Store.QueryAlertsAsync(new AlertQuery(Gateway: "gw-a", Limit: 7, Cursor: cursor), Ct);
+            all.AddRange(page.Items);
+            cursor = page.NextCursor;
+        } while (cursor is not null);
+
+        Assert.Equal(25, all.Select(a => a.AlertId).Distinct().Count());
+        Assert.Equal(25, all.Count);
+        var open = all.TakeWhile(a => a.Open).ToList();
+        Assert.Equal(16, open.Count);
+        Assert.All(all.Skip(16), a => Assert.False(a.Open));
+        Assert.Equal(open.OrderByDescending(a => a.OpenedAt).Select(a => a.AlertId), open.Select(a => a.AlertId));
+        Assert.Equal("a23", open[0].AlertId);
+
+        Assert.Equal(9, (await Store.QueryAlertsAsync(new AlertQuery(Gateway: "gw-a", State: AlertStateFilter.Closed), Ct)).Items.Count);
+        Assert.Equal(12, (await Store.QueryAlertsAsync(new AlertQuery(Gateway: "gw-a", Severity: AlertSeverity.Critical), Ct)).Items.Count);
+        Assert.Equal(["b1"], (await Store.QueryAlertsAsync(new AlertQuery(Kind: AlertKind.SensorFault), Ct)).Items.Select(a => a.AlertId));
+        Assert.Equal(5, (await Store.QueryAlertsAsync(new AlertQuery(Gateway: "gw-a", From: t0.AddMinutes(10), To: t0.AddMinutes(15)), Ct)).Items.Count);
+        Assert.Equal(5, (await Store.GetRaisedAlertsAsync("gw-a", t0.AddMinutes(20), null, Ct)).Count);
+    }
 }
 
 /// <summary>The ledger contract against a real SQLite file in a temp folder.</summary>

@@ -1,0 +1,73 @@
+using GridEdge.Testing;
+
+namespace GridEdge.Integration.Tests;
+
+/// <summary>
+/// An alert raised at the edge while the uplink is down reaches the server's alert ledger ahead of the reading backlog
+/// queued before it, and every record arrives exactly once (issue 4).
+/// </summary>
+public class AlertPathTests(ITestOutputHelper output)
+{
+    private static readonly TimeSpan Long = TimeSpan.FromSeconds(90);
+
+    private void Log(string line)
+    {
+        try { output.WriteLine(line); } catch (InvalidOperationException) { }
+    }
+
+    [Fact(Timeout = 180_000)]
+    public async Task An_alert_raised_during_an_outage_overtakes_the_reading_backlog()
+    {
+        using var dir = new TempDirectory("alert-path");
+        var gw = new GatewayAccount("gw-alert-1", "pw-" + Guid.NewGuid().ToString("N")[..10]);
+        using var server = new ServerHost(dir.File("server"), [gw], Log);
+        Directory.CreateDirectory(server.DataDirectory);
+        // A level rule on the load sensor's pm2_5 with no sustain: the load values climb 1, 2, 3, … and cross 100 early.
+        var rules = dir.File("rules.json");
+        File.WriteAllText(rules, """
+            {
+              "dust": [ { "id": "load-dust", "quantity": "pm2_5", "sensor": "load-x", "measure": "mean", "window_seconds": 1,
+                          "sustain_seconds": 0, "hold_seconds": 0, "clear": 50, "levels": [ { "severity": "warning", "raise": 100 } ] } ],
+              "straw_burning": [],
+              "sensor_fault": []
+            }
+            """);
+        const int total = 5000;
+        using var edge = new EdgeHost(dir.File("edge"), gw, server.MqttPort, Log);
+
+        // The server is not running yet: everything queues in the gateway's outbox.
+        edge.Start(total, "load-x", $"--Edge:Alerts:RulesFile={rules}", "--Edge:Alerts:TickSeconds=3600");
+        await edge.Process.WaitForLineAsync(l => l.StartsWith("LOAD DONE", StringComparison.Ordinal), Long);
+        await edge.Process.WaitForLineAsync(l => l.Contains("stored as", StringComparison.Ordinal) && l.Contains("alerts", StringComparison.Ordinal), Long);
+        var ledger = new LedgerReader(server.LedgerPath);
+
+        await server.StartAsync();
+        await ledger.WaitForCountAsync(gw.Id, total, Long);
+        var deadline = DateTime.UtcNow + Long;
+        while (ledger.AlertTransitions(gw.Id).Count == 0 && DateTime.UtcNow < deadline) await Task.Delay(100, TestContext.Current.CancellationToken);
+
+        var transitions = ledger.AlertTransitions(gw.Id);
+        var raise = Assert.Single(transitions);
+        Assert.Equal((1L, 0), (raise.Seq, raise.State));
+        Assert.StartsWith("load-dust|load-x|pm2_5|", raise.AlertId);
+        var (firstReading, lastReading) = ledger.ReadingsReceived(gw.Id);
+        Log($"alert received at {raise.ReceivedAt}, readings from {firstReading} to {lastReading}");
+        Assert.True(raise.ReceivedAt <= firstReading, $"the alert arrived at {raise.ReceivedAt}, after the first reading ({firstReading})");
+        Assert.True(raise.ReceivedAt < lastReading, $"the alert arrived at {raise.ReceivedAt}, not before the backlog was complete ({lastReading})");
+        var alert = Assert.Single(ledger.Alerts(gw.Id));
+        Assert.Equal((raise.AlertId, "load-dust"), (alert.AlertId, alert.Rule));
+        Assert.NotNull(alert.RaisedAt);
+        Assert.Null(alert.ClearedAt);
+
+        // Every reading once: seqs 1..total, each value once.
+        var rows = ledger.Rows(gw.Id);
+        Assert.Equal(total, rows.Count);
+        Assert.Equal(Enumerable.Range(1, total).Select(i => (long)i), rows.Select(r => r.Seq));
+        Assert.Equal(total, rows.Select(r => r.Value).Distinct().Count());
+
+        await Task.Delay(1500, TestContext.Current.CancellationToken);
+        await edge.Process.StopAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(0, OutboxProbe.Backlog(edge.DataDirectory));
+        Assert.Single(ledger.AlertTransitions(gw.Id));
+    }
+}
