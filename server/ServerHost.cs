@@ -1,5 +1,6 @@
 using GridEdge.Server.Api;
 using GridEdge.Server.Broker;
+using GridEdge.Server.Commands;
 using GridEdge.Server.Demo;
 using GridEdge.Server.Ingest;
 using GridEdge.Server.Ledgers;
@@ -38,6 +39,7 @@ public static class ServerHost
         var app = builder.Build();
         app.MapGridEdgeApi();
         app.MapMonitorApi();
+        app.MapCommandApi();
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];

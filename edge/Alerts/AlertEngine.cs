@@ -16,14 +16,14 @@ public sealed class AlertEngine
 {
     private static readonly AlertTransition[] None = [];
     private readonly object _gate = new();
-    private readonly AlertRules _rules;
+    private volatile AlertRules _rules;
     private readonly Dictionary<SeriesKey, Series> _series = [];
     private readonly List<Series> _seriesList = [];
     private readonly Dictionary<string, ActiveAlert> _active = new(StringComparer.Ordinal);
-    private readonly List<GroupState>[] _explicitGroups;
+    private List<GroupState>[] _explicitGroups;
     private readonly Dictionary<(int Rule, string Sensor), GroupState> _implicitGroups = [];
     private readonly List<AlertTransition> _pending = [];
-    private readonly int[] _noDataRules;
+    private int[] _noDataRules;
     private long _nowTicks = long.MinValue;
     private TimeSpan _offset;
     private long _observed, _ignored;
@@ -35,13 +35,55 @@ public sealed class AlertEngine
         var errors = rules.Validate();
         if (errors.Count > 0) throw new ArgumentException("Invalid alert rules: " + string.Join("; ", errors), nameof(rules));
         _rules = rules;
-        _explicitGroups = new List<GroupState>[rules.StrawBurning.Count];
+        (_explicitGroups, _noDataRules) = Prepare(rules);
+    }
+
+    /// <summary><see cref="ReplaceRules(AlertRules, DateTimeOffset)"/> at the engine's current time (the wall clock before any reading).</summary>
+    public IReadOnlyList<AlertTransition> ReplaceRules(AlertRules rules)
+    {
+        DateTimeOffset at;
+        lock (_gate) at = _nowTicks == long.MinValue ? DateTimeOffset.UtcNow : Time(_nowTicks);
+        return ReplaceRules(rules, at);
+    }
+
+    private static (List<GroupState>[] Groups, int[] NoData) Prepare(AlertRules rules)
+    {
+        var groups = new List<GroupState>[rules.StrawBurning.Count];
         for (var r = 0; r < rules.StrawBurning.Count; r++)
         {
             var rule = rules.StrawBurning[r];
-            _explicitGroups[r] = rule.SensorGroups.Select(g => new GroupState(r, string.Join('+', g), [.. g], rule.Conditions.Count)).ToList();
+            groups[r] = rule.SensorGroups.Select(g => new GroupState(r, string.Join('+', g), [.. g], rule.Conditions.Count)).ToList();
         }
-        _noDataRules = Enumerable.Range(0, rules.SensorFault.Count).Where(i => rules.SensorFault[i].Check == HealthCheck.NoData).ToArray();
+        return (groups, Enumerable.Range(0, rules.SensorFault.Count).Where(i => rules.SensorFault[i].Check == HealthCheck.NoData).ToArray());
+    }
+
+    /// <summary>
+    /// Swaps the rules (from the server's config topic) while the gateway runs. Throws <see cref="ArgumentException"/>
+    /// listing every problem when they are invalid, and then changes nothing. The per-series history is rebuilt for the
+    /// new rules, so every active alert is cleared at <paramref name="at"/> (values: <c>rules_replaced</c> = 1): an
+    /// alert whose rule vanished could never clear otherwise, and one whose rule remains is raised again, under a new id,
+    /// as soon as the new rules see the condition. Returns the cleared transitions (also raised on <see cref="Transition"/>).
+    /// </summary>
+    public IReadOnlyList<AlertTransition> ReplaceRules(AlertRules rules, DateTimeOffset at)
+    {
+        ArgumentNullException.ThrowIfNull(rules);
+        var errors = rules.Validate();
+        if (errors.Count > 0) throw new ArgumentException("Invalid alert rules: " + string.Join("; ", errors), nameof(rules));
+        lock (_gate)
+        {
+            var (groups, noData) = Prepare(rules);
+            var atTicks = Math.Max(at.UtcTicks, _nowTicks == long.MinValue ? at.UtcTicks : _nowTicks);
+            if (_nowTicks == long.MinValue) _offset = at.Offset;
+            foreach (var alert in _active.Values.OrderBy(a => a.RaisedAt).ToList())
+                Clear(atTicks, alert.AlertId, [new("rules_replaced", 1)]);
+            _rules = rules;
+            _explicitGroups = groups;
+            _noDataRules = noData;
+            _series.Clear();
+            _seriesList.Clear();
+            _implicitGroups.Clear();
+            return Flush();
+        }
     }
 
     /// <summary>Every transition, as it happens (also returned by the call that caused it).</summary>

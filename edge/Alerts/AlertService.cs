@@ -62,6 +62,10 @@ public static class AlertServiceCollectionExtensions
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<AlertOptions>>().Value;
+            // Rules accepted from the server's config topic survive a restart and win over the configured ones.
+            var dataDirectory = sp.GetService<IOptions<EdgeOptions>>()?.Value.DataDirectory;
+            if (dataDirectory is not null && Commands.CommandService.LoadPersistedRules(Path.GetFullPath(dataDirectory), out _) is { } persisted)
+                return new AlertEngine(persisted);
             var rules = options.LoadRules(out var errors) ?? throw new OptionsValidationException(AlertOptions.Section, typeof(AlertOptions), errors);
             return new AlertEngine(rules);
         });

@@ -1,3 +1,4 @@
+using GridEdge.Edge.Commands;
 using GridEdge.Edge.Alerts;
 using GridEdge.Edge.Monitors;
 using Microsoft.Extensions.Configuration;
@@ -48,6 +49,7 @@ public static class EdgeHost
             .AddGatewayClock()
             .AddAlerts(builder.Configuration)
             .AddOutbox()
+            .AddCommands()
             .AddGatewaySensors()
             .AddUplink()
             .AddSimulatedSensors()

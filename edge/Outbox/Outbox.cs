@@ -512,6 +512,7 @@ internal static class RecordEncoding
         {
             Reading reading => Validation.CheckReading(reading) is { } e ? e with { Field = $"reading.{e.Field}" } : null,
             Alert alert => Validation.CheckAlert(alert) is { } e ? e with { Field = $"alert.{e.Field}" } : null,
+            CommandResult result => Validation.CheckCommandResult(result) is { } e ? e with { Field = $"cmdres.{e.Field}" } : null,
             _ => null,
         };
         if (error is not null) throw new ArgumentException($"{error.Field}: {error.Problem}", nameof(record));

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Reflection;
+using GridEdge.Edge.Commands;
 using GridEdge.Edge.Hosting;
 using GridEdge.Edge.Monitors;
 using GridEdge.Protocol.Codecs;
@@ -47,9 +48,14 @@ public sealed class Uplink : BackgroundService
     private DateTimeOffset _bornAt;
     private volatile bool _sessionBroken;
 
-    public Uplink(Outbox.Outbox outbox, IOptions<EdgeOptions> options, ILogger<Uplink> logger, MonitorDirectory? monitors = null)
+    private readonly CommandService? _commands;
+    private volatile bool _statusDue;
+
+    public Uplink(Outbox.Outbox outbox, IOptions<EdgeOptions> options, ILogger<Uplink> logger, MonitorDirectory? monitors = null, CommandService? commands = null)
     {
         _outbox = outbox;
+        _commands = commands;
+        if (commands is not null) commands.ConfigApplied += OnConfigApplied;
         _monitors = monitors;
         _options = options.Value;
         _logger = logger;
@@ -175,10 +181,11 @@ public sealed class Uplink : BackgroundService
             ApplyAcks();
             ResendIfAckOverdue();
             FillWindow(stop);
-            if (_monitors?.StatusDue() == true)
+            if (_monitors?.StatusDue() == true || _statusDue)
             {
-                await _client.PublishAsync(StatusMessage(GatewayState.Online, _bornAt, _monitors.Snapshot()), stop).ConfigureAwait(false);
-                _monitors.MarkPublished();
+                _statusDue = false;
+                await _client.PublishAsync(StatusMessage(GatewayState.Online, _bornAt, _monitors?.Snapshot()), stop).ConfigureAwait(false);
+                _monitors?.MarkPublished();
             }
             Status.InFlightBatches = _inFlight.Count;
             var wait = IdleWait;
@@ -345,13 +352,28 @@ public sealed class Uplink : BackgroundService
         }
         else if (topic == _configTopic || topic == _commandTopic)
         {
-            if (message.Payload.Length > 0)
-                _logger.LogInformation("Received {Bytes} bytes on {Topic}; remote configuration and commands are not handled by this build yet", message.Payload.Length, topic);
+            if (_commands is null)
+            {
+                if (message.Payload.Length > 0)
+                    _logger.LogInformation("Received {Bytes} bytes on {Topic}; no command handler in this host", message.Payload.Length, topic);
+            }
+            else if (message.Payload.Length > 0)
+            {
+                // Queued: the handler answers on the cmdres stream; carrying out a command never holds up this receive loop.
+                _commands.Submit(topic == _configTopic ? "config" : "cmd", message.Payload.ToArray());
+            }
         }
         return Task.CompletedTask;
     }
 
     private void OnRecordsCommitted(string stream) => _wake.Set();
+
+    /// <summary>A new configuration took effect: its version goes out in a republished status.</summary>
+    private void OnConfigApplied(string version)
+    {
+        _statusDue = true;
+        _wake.Set();
+    }
 
     private async Task GoOfflineAsync()
     {
@@ -380,7 +402,7 @@ public sealed class Uplink : BackgroundService
         .Build();
 
     private byte[] EncodeStatus(GatewayState state, DateTimeOffset? at = null, IReadOnlyList<MonitorStatus>? monitors = null) =>
-        WireCodec.Encode(new GatewayStatus(_gatewayId, state, SoftwareVersion, _options.ConfigVersion, BootId, at ?? DateTimeOffset.UtcNow, monitors), _format);
+        WireCodec.Encode(new GatewayStatus(_gatewayId, state, SoftwareVersion, _commands?.ConfigVersion ?? _options.ConfigVersion, BootId, at ?? DateTimeOffset.UtcNow, monitors), _format);
 
     private static string ReadSoftwareVersion()
     {
@@ -395,6 +417,7 @@ public sealed class Uplink : BackgroundService
     public override void Dispose()
     {
         _outbox.RecordsCommitted -= OnRecordsCommitted;
+        if (_commands is not null) _commands.ConfigApplied -= OnConfigApplied;
         _client.Dispose();
         base.Dispose();
     }

@@ -13,8 +13,10 @@ namespace GridEdge.Protocol.Codecs;
 /// </summary>
 public static class BinaryCodec
 {
-    private const byte TypeBatch = 1, TypeStatus = 2, TypeAck = 3;
-    private const byte KindReading = 1, KindAlert = 2;
+    private const byte TypeBatch = 1, TypeStatus = 2, TypeAck = 3, TypeCommand = 4, TypeConfig = 5;
+    private const byte KindReading = 1, KindAlert = 2, KindCommandResult = 3;
+    /// <summary>The longest string a command result's detail or a configuration's rules may take, in UTF-8 bytes.</summary>
+    internal const int MaxLongStringBytes = 1024 * 1024;
     private const byte TimeInMilliseconds = 0, TimeInSeconds = 1;
     private const byte RawDoubles = 255;
     private const int MaxDecimals = 6;
@@ -62,6 +64,22 @@ public static class BinaryCodec
                 w.VarUInt((ulong)a.Ranges.Count);
                 foreach (var r in a.Ranges) { w.VarUInt((ulong)r.From); w.VarUInt((ulong)(r.To - r.From)); }
                 break;
+            case Command c:
+                w.Byte(TypeCommand);
+                w.String(c.Id);
+                w.String(c.GatewayId);
+                w.String(c.Name);
+                w.ZigZag(c.IssuedAt.ToUnixTimeMilliseconds());
+                w.Byte((byte)((c.AlertId is null ? 0 : 1) | (c.By is null ? 0 : 2)));
+                if (c.AlertId is not null) w.String(c.AlertId);
+                if (c.By is not null) w.String(c.By);
+                break;
+            case GatewayConfig g:
+                w.Byte(TypeConfig);
+                w.String(g.GatewayId);
+                w.String(g.Version);
+                w.String(g.AlertRules);
+                break;
             default: throw new ArgumentException($"cannot encode {message.GetType().Name}", nameof(message));
         }
         return w.ToArray();
@@ -80,7 +98,22 @@ public static class BinaryCodec
             EncodeAlerts(ref w, b.Records);
             return;
         }
-        if (!b.Records.All(r => r is Reading)) throw new ArgumentException($"stream '{b.Stream}': a batch holds readings only or alerts only", nameof(b));
+        if (b.Records.All(r => r is CommandResult))
+        {
+            w.Byte(KindCommandResult);
+            foreach (var record in b.Records)
+            {
+                var c = (CommandResult)record;
+                w.String(c.CommandId);
+                w.String(c.Name);
+                w.Byte((byte)c.Outcome);
+                w.String(c.Detail);
+                w.ZigZag(c.Timestamp.ToUnixTimeMilliseconds());
+                w.Byte((byte)c.Clock);
+            }
+            return;
+        }
+        if (!b.Records.All(r => r is Reading)) throw new ArgumentException($"stream '{b.Stream}': a batch holds records of one kind only", nameof(b));
         w.Byte(KindReading);
 
         var readings = b.Records.Cast<Reading>().ToArray();
@@ -203,6 +236,55 @@ public static class BinaryCodec
         return DecodeResult<IWireMessage>.Success(new Batch(gw, stream, firstSeq, records));
     }
 
+    private static DecodeResult<IWireMessage> DecodeCommandResults(ref ByteReader r, string gw, string stream, long firstSeq, ulong count)
+    {
+        // Each result takes at least 6 bytes: refuse a count the payload cannot hold before allocating for it.
+        if (count > (ulong)r.Remaining / 6) return DecodeResult<IWireMessage>.Fail("records", $"{count} command results cannot fit in {r.Remaining} bytes");
+        var records = new Record[count];
+        for (var i = 0; i < records.Length; i++)
+        {
+            if (!r.String(out var id)) return Truncated($"records[{i}].commandId", r);
+            if (!r.String(out var name)) return Truncated($"records[{i}].name", r);
+            if (!r.Byte(out var outcome)) return Truncated($"records[{i}].outcome", r);
+            if (!r.String(out var detail, MaxLongStringBytes)) return Truncated($"records[{i}].detail", r);
+            if (!r.ZigZag(out var ms)) return Truncated($"records[{i}].timestamp", r);
+            if (ms < MinUnixMs || ms > MaxUnixMs) return DecodeResult<IWireMessage>.Fail($"records[{i}].timestamp", $"{ms} ms is out of range");
+            if (!r.Byte(out var clock)) return Truncated($"records[{i}].clock", r);
+            records[i] = new CommandResult(id, name, (CommandOutcome)outcome, detail, DateTimeOffset.FromUnixTimeMilliseconds(ms), (ClockQuality)clock);
+        }
+        return DecodeResult<IWireMessage>.Success(new Batch(gw, stream, firstSeq, records));
+    }
+
+    private static DecodeResult<IWireMessage> DecodeCommand(ref ByteReader r)
+    {
+        if (!r.String(out var id)) return Truncated("id", r);
+        if (!r.String(out var gw)) return Truncated("gatewayId", r);
+        if (!r.String(out var name)) return Truncated("name", r);
+        if (!r.ZigZag(out var ms)) return Truncated("issuedAt", r);
+        if (ms < MinUnixMs || ms > MaxUnixMs) return DecodeResult<IWireMessage>.Fail("issuedAt", $"{ms} ms is out of range");
+        if (!r.Byte(out var present) || present > 3) return DecodeResult<IWireMessage>.Fail("flags", "missing or bad presence byte");
+        string? alertId = null, by = null;
+        if ((present & 1) != 0)
+        {
+            if (!r.String(out var a)) return Truncated("alertId", r);
+            alertId = a;
+        }
+        if ((present & 2) != 0)
+        {
+            if (!r.String(out var b)) return Truncated("by", r);
+            by = b;
+        }
+        return DecodeResult<IWireMessage>.Success(new Command(id, gw, name, DateTimeOffset.FromUnixTimeMilliseconds(ms), alertId, by));
+    }
+
+    private static DecodeResult<IWireMessage> DecodeConfig(ref ByteReader r)
+    {
+        if (!r.String(out var gw)) return Truncated("gatewayId", r);
+        if (!r.String(out var version)) return Truncated("version", r);
+        if (!r.String(out var rules, MaxLongStringBytes)) return Truncated("alertRules", r);
+        return DecodeResult<IWireMessage>.Success(new GatewayConfig(gw, version, rules));
+    }
+
     private static void WriteValue(ref ByteWriter w, double v, byte decimals)
     {
         if (decimals == RawDoubles) w.Double(v);
@@ -242,7 +324,9 @@ public static class BinaryCodec
             TypeBatch => DecodeBatch(ref r),
             TypeStatus => DecodeStatus(ref r),
             TypeAck => DecodeAck(ref r),
-            _ => DecodeResult<IWireMessage>.Fail("type", $"message type {type} is not batch (1), status (2) or ack (3)"),
+            TypeCommand => DecodeCommand(ref r),
+            TypeConfig => DecodeConfig(ref r),
+            _ => DecodeResult<IWireMessage>.Fail("type", $"message type {type} is not batch (1), status (2), ack (3), command (4) or config (5)"),
         };
         if (result.Ok && r.Remaining > 0) return DecodeResult<IWireMessage>.Fail("$", $"{r.Remaining} bytes left over after the message");
         return result;
@@ -317,9 +401,11 @@ public static class BinaryCodec
         if (!r.VarUInt(out var count)) return Truncated("records", r);
         if (count > Validation.MaxRecordsPerBatch) return DecodeResult<IWireMessage>.Fail("records", $"{count} records, more than {Validation.MaxRecordsPerBatch}");
         if (!r.Byte(out var kind)) return Truncated("kind", r);
-        if (kind != KindReading && kind != KindAlert) return DecodeResult<IWireMessage>.Fail("kind", $"record kind {kind} has no binary layout (1 = reading, 2 = alert)");
+        if (kind != KindReading && kind != KindAlert && kind != KindCommandResult)
+            return DecodeResult<IWireMessage>.Fail("kind", $"record kind {kind} has no binary layout (1 = reading, 2 = alert, 3 = cmdres)");
         if (count == 0) return DecodeResult<IWireMessage>.Success(new Batch(gw, stream, (long)firstSeq, []));
         if (kind == KindAlert) return DecodeAlerts(ref r, gw, stream, (long)firstSeq, count);
+        if (kind == KindCommandResult) return DecodeCommandResults(ref r, gw, stream, (long)firstSeq, count);
         // Each reading takes at least 3 bytes: refuse a count the payload cannot hold before allocating for it.
         if (count > (ulong)r.Remaining / 3) return DecodeResult<IWireMessage>.Fail("records", $"{count} records cannot fit in {r.Remaining} bytes");
 
@@ -468,10 +554,10 @@ public static class BinaryCodec
             return true;
         }
 
-        public bool String(out string s)
+        public bool String(out string s, int maxBytes = MaxString)
         {
             s = "";
-            if (!VarUInt(out var n) || n > MaxString || !Bytes((int)n, out var bytes)) return false;
+            if (!VarUInt(out var n) || n > (ulong)maxBytes || !Bytes((int)n, out var bytes)) return false;
             try { s = new UTF8Encoding(false, true).GetString(bytes); }
             catch (DecoderFallbackException) { return false; }
             return true;

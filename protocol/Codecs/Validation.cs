@@ -20,6 +20,10 @@ public static class Validation
         Batch b => CheckBatch(b),
         GatewayStatus s => CheckGatewayId(s.GatewayId) ?? CheckText("softwareVersion", s.SoftwareVersion) ?? CheckText("configVersion", s.ConfigVersion) ?? CheckMonitors(s.Monitors),
         Ack a => CheckAck(a),
+        Command c => CheckCommand(c),
+        GatewayConfig g => CheckGatewayId(g.GatewayId)
+            ?? (string.IsNullOrEmpty(g.Version) || g.Version.Length > MaxIdLength ? new DecodeError("version", $"'{g.Version}' must be 1-{MaxIdLength} characters") : null)
+            ?? CheckRules(g.AlertRules),
         _ => new DecodeError("type", $"unknown message type {message.GetType().Name}"),
     };
 
@@ -77,7 +81,40 @@ public static class Validation
                 return new DecodeError($"records[{i}].kind", $"a {record.GetType().Name} does not belong on stream '{b.Stream}'");
             if (record is Reading reading && CheckReading(reading) is { } e) return e with { Field = $"records[{i}].{e.Field}" };
             if (record is Alert alert && CheckAlert(alert) is { } ae) return ae with { Field = $"records[{i}].{ae.Field}" };
+            if (record is CommandResult result && CheckCommandResult(result) is { } ce) return ce with { Field = $"records[{i}].{ce.Field}" };
         }
+        return null;
+    }
+
+    /// <summary>The longest detail a command result may carry (validation errors of a rejected configuration), in characters.</summary>
+    public const int MaxDetailLength = 8192;
+    /// <summary>The largest alert rules document a configuration may carry, in characters.</summary>
+    public const int MaxRulesLength = 256 * 1024;
+
+    private static DecodeError? CheckCommand(Command c)
+    {
+        // The name is not checked against the known commands: a gateway answers an unknown one with a rejection.
+        if (string.IsNullOrEmpty(c.Id) || c.Id.Length > MaxIdLength) return new DecodeError("id", $"'{c.Id}' must be 1-{MaxIdLength} characters");
+        var error = CheckGatewayId(c.GatewayId);
+        if (error is not null) return error;
+        if (string.IsNullOrEmpty(c.Name) || c.Name.Length > MaxIdLength) return new DecodeError("name", $"'{c.Name}' must be 1-{MaxIdLength} characters");
+        if (c.AlertId is { } a && (a.Length == 0 || a.Length > MaxAlertTextLength)) return new DecodeError("alertId", $"'{a}' must be 1-{MaxAlertTextLength} characters");
+        if (c.By is { } by && (by.Length == 0 || by.Length > MaxIdLength)) return new DecodeError("by", $"'{by}' must be 1-{MaxIdLength} characters");
+        return null;
+    }
+
+    private static DecodeError? CheckRules(string? rules) =>
+        rules is null ? new DecodeError("alertRules", "missing")
+        : rules.Length > MaxRulesLength ? new DecodeError("alertRules", $"{rules.Length} characters, more than {MaxRulesLength}") : null;
+
+    public static DecodeError? CheckCommandResult(CommandResult c)
+    {
+        if (string.IsNullOrEmpty(c.CommandId) || c.CommandId.Length > MaxIdLength) return new DecodeError("commandId", $"'{c.CommandId}' must be 1-{MaxIdLength} characters");
+        if (string.IsNullOrEmpty(c.Name) || c.Name.Length > MaxIdLength) return new DecodeError("name", $"'{c.Name}' must be 1-{MaxIdLength} characters");
+        if (!Enum.IsDefined(c.Outcome)) return new DecodeError("outcome", $"{(int)c.Outcome} is not an outcome (ok, rejected, failed)");
+        if (c.Detail is null) return new DecodeError("detail", "missing");
+        if (c.Detail.Length > MaxDetailLength) return new DecodeError("detail", $"{c.Detail.Length} characters, more than {MaxDetailLength}");
+        if (!Enum.IsDefined(c.Clock)) return new DecodeError("clock", $"{(int)c.Clock} is not a clock quality");
         return null;
     }
 

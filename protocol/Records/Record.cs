@@ -48,6 +48,7 @@ public enum DataFlag : byte
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "kind")]
 [JsonDerivedType(typeof(Reading), RecordKinds.Reading)]
 [JsonDerivedType(typeof(Alert), RecordKinds.Alert)]
+[JsonDerivedType(typeof(CommandResult), RecordKinds.CommandResult)]
 public abstract record Record(DateTimeOffset Timestamp, ClockQuality Clock);
 
 /// <summary>Names of the record kinds, as they appear on the wire.</summary>
@@ -55,7 +56,8 @@ public static class RecordKinds
 {
     public const string Reading = "reading";
     public const string Alert = "alert";
-    // Reserved for the kinds that follow: "checkin", "patrol", "problem", "attachment", "cmdres".
+    public const string CommandResult = "cmdres";
+    // Reserved for the kinds that follow: "checkin", "patrol", "problem", "attachment".
 }
 
 /// <summary>A window aggregate (e.g. one minute of one-second samples).</summary>

@@ -9,6 +9,8 @@ namespace GridEdge.Protocol.Wire;
 [JsonDerivedType(typeof(Batch), "batch")]
 [JsonDerivedType(typeof(GatewayStatus), "status")]
 [JsonDerivedType(typeof(Ack), "ack")]
+[JsonDerivedType(typeof(Command), "command")]
+[JsonDerivedType(typeof(GatewayConfig), "config")]
 public interface IWireMessage
 {
     string GatewayId { get; }
@@ -81,3 +83,41 @@ public sealed record Ack(string GatewayId, string Stream, IReadOnlyList<SeqRange
 
     public override int GetHashCode() => HashCode.Combine(GatewayId, Stream, Ranges.Count);
 }
+
+/// <summary>The names of the commands a gateway carries out.</summary>
+public static class CommandNames
+{
+    /// <summary>Acknowledge one active alert (<see cref="Command.AlertId"/>), or every one when no alert id is given; <see cref="Command.By"/> says who.</summary>
+    public const string Acknowledge = "acknowledge";
+    /// <summary>Silence the buzzer (the light stays).</summary>
+    public const string Silence = "silence";
+    /// <summary>Run the buzzer, light and relay briefly, then switch everything off.</summary>
+    public const string TestOutputs = "test_outputs";
+    /// <summary>The name of the result a gateway sends for a <see cref="GatewayConfig"/> (never a command's name).</summary>
+    public const string Config = "config";
+
+    public static readonly IReadOnlyList<string> All = [Acknowledge, Silence, TestOutputs];
+}
+
+/// <summary>
+/// A command from the server to one gateway, on <c>gridedge/v1/{gatewayId}/cmd</c> (QoS 1, not retained). The gateway
+/// answers with a <see cref="Records.CommandResult"/> on stream <c>cmdres</c> and carries out an id at most once.
+/// </summary>
+/// <param name="Id">Unique per command (the server uses a GUID); 1-64 characters.</param>
+/// <param name="Name">acknowledge, silence or test_outputs; a string, so a gateway can answer an unknown name with a rejection.</param>
+/// <param name="AlertId">acknowledge: the alert (null for every active alert).</param>
+/// <param name="By">acknowledge: who acknowledged (1-64 characters).</param>
+/// <param name="IssuedAt">When the server issued it.</param>
+public sealed record Command(
+    string Id,
+    string GatewayId,
+    string Name,
+    DateTimeOffset IssuedAt,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? AlertId = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? By = null) : IWireMessage;
+
+/// <summary>
+/// A gateway's configuration from the server, retained on <c>gridedge/v1/{gatewayId}/config</c>: the alert rules (the
+/// JSON document <c>AlertRules</c> reads, as a string) with a version the gateway reports in its status once applied.
+/// </summary>
+public sealed record GatewayConfig(string GatewayId, string Version, string AlertRules) : IWireMessage;

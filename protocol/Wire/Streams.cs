@@ -29,6 +29,7 @@ public static class Streams
     {
         Readings => typeof(Records.Reading),
         Alerts => typeof(Records.Alert),
+        CommandResults => typeof(Records.CommandResult),
         _ => null,
     };
 }

@@ -20,6 +20,7 @@ public static class BrokerServiceCollectionExtensions
             services.AddSingleton<ExternalBrokerIngest>();
             services.AddSingleton<IBrokerStatus>(sp => sp.GetRequiredService<ExternalBrokerIngest>());
             services.AddSingleton<IAckPublisher, ExternalAckPublisher>();
+            services.AddSingleton<Commands.IDownlinkPublisher, Commands.ExternalDownlinkPublisher>();
             services.AddHostedService(sp => sp.GetRequiredService<ExternalBrokerIngest>());
         }
         else
@@ -28,6 +29,7 @@ public static class BrokerServiceCollectionExtensions
             services.AddSingleton<EmbeddedBroker>();
             services.AddSingleton<IBrokerStatus>(sp => sp.GetRequiredService<EmbeddedBroker>());
             services.AddSingleton<IAckPublisher, EmbeddedAckPublisher>();
+            services.AddSingleton<Commands.IDownlinkPublisher, Commands.EmbeddedDownlinkPublisher>();
             services.AddHostedService(sp => sp.GetRequiredService<EmbeddedBroker>());
         }
         return services;

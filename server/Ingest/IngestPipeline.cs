@@ -96,10 +96,13 @@ public sealed class IngestPipeline(
         CommitResult commit;
         try
         {
-            // Alerts have their own ledger; the acknowledgement is the same.
-            commit = batch.Stream == Streams.Alerts
-                ? await ledger.CommitAlertsAsync(batch, cancellationToken)
-                : await ledger.CommitBatchAsync(batch, cancellationToken);
+            // Alerts and command results have their own tables; the acknowledgement is the same.
+            commit = batch.Stream switch
+            {
+                Streams.Alerts => await ledger.CommitAlertsAsync(batch, cancellationToken),
+                Streams.CommandResults => await ledger.CommitCommandResultsAsync(batch, cancellationToken),
+                _ => await ledger.CommitBatchAsync(batch, cancellationToken),
+            };
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

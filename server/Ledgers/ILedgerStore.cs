@@ -63,4 +63,22 @@ public interface ILedgerStore
 
     /// <summary>How many alert transitions (records of the alerts stream) the ledger holds for a gateway.</summary>
     Task<long> CountAlertTransitionsAsync(string gatewayId, CancellationToken cancellationToken = default);
+
+    /// <summary>The aggregated alert <paramref name="alertId"/> of a gateway, or null when the ledger has none.</summary>
+    Task<StoredAlert?> GetAlertAsync(string gatewayId, string alertId, CancellationToken cancellationToken = default);
+
+    /// <summary>Records a command sent to a gateway (before it is published, so a fast answer always finds it).</summary>
+    Task RecordCommandAsync(IssuedCommand command, CancellationToken cancellationToken = default);
+
+    /// <summary>Stores the command results of a batch of the <c>cmdres</c> stream, keyed by (gateway, seq); duplicates are ignored, the whole range is committed.</summary>
+    Task<CommitResult> CommitCommandResultsAsync(Batch batch, CancellationToken cancellationToken = default);
+
+    /// <summary>The latest commands sent to a gateway, newest first, each with the gateway's latest answer.</summary>
+    Task<IReadOnlyList<CommandWithResult>> GetCommandsAsync(string gatewayId, int limit = 100, CancellationToken cancellationToken = default);
+
+    /// <summary>Reserves the next configuration serial of a gateway (1, 2, …) and records the configuration as sent.</summary>
+    Task<SentConfig> RecordConfigAsync(string gatewayId, Func<long, string> version, string alertRules, DateTimeOffset sentAt, CancellationToken cancellationToken = default);
+
+    /// <summary>The last configuration sent to a gateway with the answer to its version, or null when none was sent.</summary>
+    Task<SentConfig?> GetConfigAsync(string gatewayId, CancellationToken cancellationToken = default);
 }

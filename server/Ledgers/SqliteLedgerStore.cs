@@ -109,6 +109,36 @@ public sealed class SqliteLedgerStore : ILedgerStore, IDisposable
         ) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS alert_ledger_by_order ON alert_ledger ((cleared_at IS NOT NULL), opened_at DESC, gateway, alert_id);
         CREATE INDEX IF NOT EXISTS alert_ledger_by_raise ON alert_ledger (raised_at);
+        CREATE TABLE IF NOT EXISTS commands (
+            gateway    TEXT    NOT NULL,
+            command_id TEXT    NOT NULL,
+            name       TEXT    NOT NULL,
+            alert_id   TEXT,
+            issued_by  TEXT,
+            issued_at  INTEGER NOT NULL,
+            PRIMARY KEY (gateway, command_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS commands_by_time ON commands (gateway, issued_at DESC);
+        CREATE TABLE IF NOT EXISTS command_results (
+            gateway     TEXT    NOT NULL,
+            seq         INTEGER NOT NULL,
+            command_id  TEXT    NOT NULL,
+            name        TEXT    NOT NULL,
+            outcome     INTEGER NOT NULL,
+            detail      TEXT    NOT NULL,
+            ts          INTEGER NOT NULL,
+            clock       INTEGER NOT NULL,
+            received_at INTEGER NOT NULL,
+            PRIMARY KEY (gateway, seq)
+        ) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS command_results_by_command ON command_results (gateway, command_id, seq);
+        CREATE TABLE IF NOT EXISTS gateway_configs (
+            gateway     TEXT    NOT NULL PRIMARY KEY,
+            serial      INTEGER NOT NULL,
+            version     TEXT    NOT NULL,
+            alert_rules TEXT    NOT NULL,
+            sent_at     INTEGER NOT NULL
+        ) WITHOUT ROWID;
         """;
 
     public async Task InitializeAsync(CancellationToken cancellationToken = default)
@@ -623,6 +653,174 @@ public sealed class SqliteLedgerStore : ILedgerStore, IDisposable
         command.CommandText = "SELECT COUNT(*) FROM alerts WHERE gateway = $gateway;";
         command.Parameters.AddWithValue("$gateway", gatewayId);
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    public async Task<StoredAlert?> GetAlertAsync(string gatewayId, string alertId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {AlertColumns} FROM alert_ledger WHERE gateway = $gateway AND alert_id = $alert;";
+        command.Parameters.AddWithValue("$gateway", gatewayId);
+        command.Parameters.AddWithValue("$alert", alertId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? ReadAlert(reader) : null;
+    }
+
+    public Task RecordCommandAsync(IssuedCommand command, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        return WriteAsync("""
+            INSERT OR IGNORE INTO commands (gateway, command_id, name, alert_id, issued_by, issued_at)
+            VALUES ($gateway, $id, $name, $alert, $by, $at);
+            """, cancellationToken,
+            ("$gateway", command.Gateway), ("$id", command.CommandId), ("$name", command.Name),
+            ("$alert", (object?)command.AlertId ?? DBNull.Value), ("$by", (object?)command.By ?? DBNull.Value), ("$at", command.IssuedAt.ToUnixTimeMilliseconds()));
+    }
+
+    public async Task<CommitResult> CommitCommandResultsAsync(Batch batch, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        if (batch.Records.Count == 0) throw new ArgumentException("a batch needs at least one record", nameof(batch));
+        if (batch.Stream != Streams.CommandResults) throw new ArgumentException($"stream '{batch.Stream}' is not '{Streams.CommandResults}'", nameof(batch));
+        var receivedAt = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        await _writeLock.WaitAsync(cancellationToken);
+        try
+        {
+            await using var connection = await OpenAsync(cancellationToken);
+            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+            await using var insert = connection.CreateCommand();
+            insert.Transaction = transaction;
+            insert.CommandText = """
+                INSERT OR IGNORE INTO command_results (gateway, seq, command_id, name, outcome, detail, ts, clock, received_at)
+                VALUES ($gateway, $seq, $id, $name, $outcome, $detail, $ts, $clock, $received);
+                """;
+            var p = new[] { "gateway", "seq", "id", "name", "outcome", "detail", "ts", "clock", "received" }
+                .ToDictionary(n => n, n => insert.Parameters.Add(new SqliteParameter("$" + n, null)));
+            p["gateway"].Value = batch.GatewayId;
+            p["received"].Value = receivedAt;
+            var added = 0;
+            for (var i = 0; i < batch.Records.Count; i++)
+            {
+                if (batch.Records[i] is not CommandResult c)
+                    throw new NotSupportedException($"records[{i}]: the command ledger stores command results only, not {batch.Records[i].GetType().Name}");
+                p["seq"].Value = batch.FirstSeq + i;
+                p["id"].Value = c.CommandId;
+                p["name"].Value = c.Name;
+                p["outcome"].Value = (int)c.Outcome;
+                p["detail"].Value = c.Detail;
+                p["ts"].Value = c.Timestamp.ToUnixTimeMilliseconds();
+                p["clock"].Value = (int)c.Clock;
+                added += await insert.ExecuteNonQueryAsync(cancellationToken);
+            }
+            await using (var seen = connection.CreateCommand())
+            {
+                seen.Transaction = transaction;
+                seen.CommandText = """
+                    INSERT INTO gateways (id, last_seen) VALUES ($id, $at)
+                    ON CONFLICT (id) DO UPDATE SET last_seen = max(coalesce(last_seen, 0), excluded.last_seen);
+                    """;
+                seen.Parameters.AddWithValue("$id", batch.GatewayId);
+                seen.Parameters.AddWithValue("$at", receivedAt);
+                await seen.ExecuteNonQueryAsync(cancellationToken);
+            }
+            await transaction.CommitAsync(cancellationToken);
+            return new CommitResult(batch.GatewayId, batch.Stream, new SeqRange(batch.FirstSeq, batch.LastSeq), added, batch.Records.Count - added);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    private const string ResultColumns = "r.command_id, r.name, r.outcome, r.detail, r.ts, r.received_at";
+
+    private static StoredCommandResult? ReadResult(DbDataReader r, int i) => r.IsDBNull(i) ? null : new(
+        r.GetString(i), r.GetString(i + 1), (CommandOutcome)r.GetInt32(i + 2), r.GetString(i + 3),
+        DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(i + 4)), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(i + 5)));
+
+    public async Task<IReadOnlyList<CommandWithResult>> GetCommandsAsync(string gatewayId, int limit = 100, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        // The latest answer to each command (a gateway answers once; a redelivered duplicate is ignored there).
+        command.CommandText = $"""
+            SELECT c.gateway, c.command_id, c.name, c.alert_id, c.issued_by, c.issued_at, {ResultColumns}
+            FROM commands c
+            LEFT JOIN command_results r ON r.gateway = c.gateway AND r.seq =
+                (SELECT max(seq) FROM command_results x WHERE x.gateway = c.gateway AND x.command_id = c.command_id AND x.name = c.name)
+            WHERE c.gateway = $gateway
+            ORDER BY c.issued_at DESC, c.command_id
+            LIMIT $limit;
+            """;
+        command.Parameters.AddWithValue("$gateway", gatewayId);
+        command.Parameters.AddWithValue("$limit", limit);
+        var items = new List<CommandWithResult>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var issued = new IssuedCommand(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3),
+                reader.IsDBNull(4) ? null : reader.GetString(4), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(5)));
+            items.Add(new CommandWithResult(issued, ReadResult(reader, 6)));
+        }
+        return items;
+    }
+
+    public async Task<SentConfig> RecordConfigAsync(string gatewayId, Func<long, string> version, string alertRules, DateTimeOffset sentAt, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(version);
+        await _writeLock.WaitAsync(cancellationToken);
+        try
+        {
+            await using var connection = await OpenAsync(cancellationToken);
+            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+            long serial;
+            await using (var read = connection.CreateCommand())
+            {
+                read.Transaction = transaction;
+                read.CommandText = "SELECT serial FROM gateway_configs WHERE gateway = $gateway;";
+                read.Parameters.AddWithValue("$gateway", gatewayId);
+                serial = (await read.ExecuteScalarAsync(cancellationToken)) is long last ? last + 1 : 1;
+            }
+            var name = version(serial);
+            await using (var write = connection.CreateCommand())
+            {
+                write.Transaction = transaction;
+                write.CommandText = """
+                    INSERT INTO gateway_configs (gateway, serial, version, alert_rules, sent_at) VALUES ($gateway, $serial, $version, $rules, $at)
+                    ON CONFLICT (gateway) DO UPDATE SET serial = excluded.serial, version = excluded.version, alert_rules = excluded.alert_rules, sent_at = excluded.sent_at;
+                    """;
+                write.Parameters.AddWithValue("$gateway", gatewayId);
+                write.Parameters.AddWithValue("$serial", serial);
+                write.Parameters.AddWithValue("$version", name);
+                write.Parameters.AddWithValue("$rules", alertRules);
+                write.Parameters.AddWithValue("$at", sentAt.ToUnixTimeMilliseconds());
+                await write.ExecuteNonQueryAsync(cancellationToken);
+            }
+            await transaction.CommitAsync(cancellationToken);
+            return new SentConfig(gatewayId, serial, name, alertRules, DateTimeOffset.FromUnixTimeMilliseconds(sentAt.ToUnixTimeMilliseconds()), null);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    public async Task<SentConfig?> GetConfigAsync(string gatewayId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"""
+            SELECT g.gateway, g.serial, g.version, g.alert_rules, g.sent_at, {ResultColumns}
+            FROM gateway_configs g
+            LEFT JOIN command_results r ON r.gateway = g.gateway AND r.seq =
+                (SELECT max(seq) FROM command_results x WHERE x.gateway = g.gateway AND x.command_id = g.version AND x.name = 'config')
+            WHERE g.gateway = $gateway;
+            """;
+        command.Parameters.AddWithValue("$gateway", gatewayId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken)) return null;
+        return new SentConfig(reader.GetString(0), reader.GetInt64(1), reader.GetString(2), reader.GetString(3),
+            DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4)), ReadResult(reader, 5));
     }
 
     private static string ValuesToJson(IReadOnlyList<AlertValue> values)

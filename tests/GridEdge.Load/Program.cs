@@ -9,7 +9,7 @@ using LiteDB;
 
 // The load command: whole-path figures with real processes on loopback, each against a baseline measured in the
 // same run. Build Release first: dotnet build -c Release GridEdge.sln
-//   dotnet tests/GridEdge.Load/bin/Release/net10.0/GridEdge.Load.dll [codec|e2e|backlog|rss|all] [--records N] [--seconds S]
+//   dotnet tests/GridEdge.Load/bin/Release/net10.0/GridEdge.Load.dll [codec|e2e|backlog|rss|hj212|alert-latency|all] [--records N] [--seconds S] [--concurrency N]
 var command = args.FirstOrDefault(a => !a.StartsWith("--")) ?? "all";
 int Option(string name, int fallback)
 {
@@ -30,6 +30,7 @@ switch (command)
     case "backlog": await Backlog(records); break;
     case "rss": await PeakRss(seconds); break;
     case "hj212": return await GridEdge.Load.Hj212Load.RunAsync(Option("--monitors", 1000), seconds, Option("--interval-ms", 5000) / 1000.0, Log);
+    case "alert-latency": return await GridEdge.Load.AlertLatency.RunAsync(Option("--samples", 100), Option("--backlog", 10_000));
     case "all":
         Codec();
         await EndToEnd(records);
@@ -37,7 +38,7 @@ switch (command)
         await PeakRss(seconds);
         break;
     default:
-        Console.Error.WriteLine($"unknown command '{command}': expected codec, e2e, backlog, rss or all");
+        Console.Error.WriteLine($"unknown command '{command}': expected codec, e2e, backlog, rss, hj212, alert-latency or all");
         return 2;
 }
 return 0;

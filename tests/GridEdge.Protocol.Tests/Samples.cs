@@ -44,6 +44,22 @@ internal static class Samples
 
     public static Ack Ack() => new("gw-370102-001", Streams.Readings, [new SeqRange(4201, 4208), new SeqRange(4300, 4300)]);
 
+    public static Batch CommandResultBatch() => new("gw-370102-001", Streams.CommandResults, 3,
+    [
+        new CommandResult("5b0e7c1e9a2f4d3c8e6b1a0f2d4c6e8a", CommandNames.Acknowledge, CommandOutcome.Ok, "acknowledged 1 alert", T0.AddMinutes(14), ClockQuality.GnssDisciplined),
+        new CommandResult("9c3d2b1a0f8e4d7c6b5a4f3e2d1c0b9a", CommandNames.TestOutputs, CommandOutcome.Rejected, "this gateway has no alarm outputs", T0.AddMinutes(15), ClockQuality.NetworkSynced),
+        new CommandResult("cfg-7", CommandNames.Config, CommandOutcome.Rejected, "dust[0].levels: [] (expected at least one level)", T0.AddMinutes(16), ClockQuality.Unsynchronised),
+    ]);
+
+    public static Command AcknowledgeCommand() =>
+        new("5b0e7c1e9a2f4d3c8e6b1a0f2d4c6e8a", "gw-370102-001", CommandNames.Acknowledge, T0.AddMinutes(13.5),
+            "dust-pm10-grade2|pms-1|pm10|1795593600000", "zhang.wei");
+
+    public static Command SilenceCommand() => new("0d1c2b3a49584766a5b4c3d2e1f00112", "gw-370102-001", CommandNames.Silence, T0.AddMinutes(20));
+
+    public static GatewayConfig Config() => new("gw-370102-001", "cfg-7",
+        """{"dust":[{"id":"pm10","quantity":"pm10","levels":[{"severity":"warning","raise":150}],"clear":120}],"straw_burning":[],"sensor_fault":[]}""");
+
     public static IEnumerable<(string Name, IWireMessage Message)> All()
     {
         yield return ("batch-readings", ReadingBatch());
@@ -51,6 +67,10 @@ internal static class Samples
         yield return ("status-birth", Birth());
         yield return ("status-death", Death());
         yield return ("ack", Ack());
+        yield return ("batch-cmdres", CommandResultBatch());
+        yield return ("command-acknowledge", AcknowledgeCommand());
+        yield return ("command-silence", SilenceCommand());
+        yield return ("config", Config());
     }
 
     /// <summary>A day-like batch of minute aggregates from a 50-sensor gateway, rounded to 0.1 like the simulator.</summary>

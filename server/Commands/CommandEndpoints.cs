@@ -1,0 +1,173 @@
+using System.Text;
+using System.Text.Json;
+using GridEdge.Edge.Alerts;
+using GridEdge.Protocol.Codecs;
+using GridEdge.Protocol.Records;
+using GridEdge.Protocol.Wire;
+using GridEdge.Server.Api;
+using GridEdge.Server.Ledgers;
+
+namespace GridEdge.Server.Commands;
+
+/// <summary>The body of POST /api/alerts/{gateway}/{alertId}/acknowledge.</summary>
+public sealed record AcknowledgeRequest(string? By);
+/// <summary>The body of POST /api/gateways/{id}/commands.</summary>
+public sealed record CommandRequest(string? Name);
+/// <summary>The 202 answer to a command: the id to look for in GET /api/gateways/{id}/commands.</summary>
+public sealed record CommandAccepted(string CommandId, string Gateway, string Name, DateTimeOffset IssuedAt);
+/// <summary>A gateway's answer in the API.</summary>
+public sealed record CommandResultView(CommandOutcome Outcome, string Detail, DateTimeOffset At, DateTimeOffset ReceivedAt)
+{
+    public static CommandResultView? From(StoredCommandResult? r) => r is null ? null : new(r.Outcome, r.Detail, r.Timestamp, r.ReceivedAt);
+}
+/// <summary>A command in GET /api/gateways/{id}/commands.</summary>
+public sealed record CommandView(string CommandId, string Name, string? AlertId, string? By, DateTimeOffset IssuedAt, CommandResultView? Result);
+/// <summary>GET /api/gateways/{id}/config: the last configuration sent, what the gateway answered, and the version its status reports.</summary>
+public sealed record ConfigView(string Gateway, string? Version, DateTimeOffset? SentAt, JsonElement? AlertRules, CommandResultView? Result, string? ReportedVersion);
+/// <summary>The 202 answer to PUT /api/gateways/{id}/config/alert-rules.</summary>
+public sealed record ConfigAccepted(string Gateway, string Version, DateTimeOffset SentAt);
+/// <summary>A 400 answer listing every problem of a rules document.</summary>
+public sealed record RulesRejected(string Error, string Field, IReadOnlyList<string> Errors);
+
+/// <summary>
+/// Commands and configuration from the server to gateways: acknowledge an alert, silence, test the outputs, replace the
+/// alert rules. Each is recorded in the ledger, then published (cmd topic, or the config topic retained); the gateway's
+/// answers come back on its cmdres stream and show in GET /api/gateways/{id}/commands and /config.
+/// </summary>
+public static class CommandEndpoints
+{
+    public static IEndpointRouteBuilder MapCommandApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/alerts/{gateway}/{alertId}/acknowledge", AcknowledgeAsync);
+        app.MapPost("/api/gateways/{id}/commands", CommandAsync);
+        app.MapGet("/api/gateways/{id}/commands", CommandsAsync);
+        app.MapPut("/api/gateways/{id}/config/alert-rules", PutRulesAsync);
+        app.MapGet("/api/gateways/{id}/config", ConfigAsync);
+        return app;
+    }
+
+    private static async Task<IResult> AcknowledgeAsync(string gateway, string alertId, HttpRequest request, ILedgerStore ledger, IDownlinkPublisher downlink,
+        TimeProvider time, ILoggerFactory logs, CancellationToken ct)
+    {
+        if (!GatewayIds.IsValid(gateway)) return Bad("gateway", gateway, GatewayIds.Rule);
+        if (alertId.Length is < 1 or > Validation.MaxAlertTextLength) return Bad("alertId", alertId, $"an alert id of 1-{Validation.MaxAlertTextLength} characters");
+        var (body, error) = await ReadBodyAsync<AcknowledgeRequest>(request, ct);
+        if (error is not null) return error;
+        var by = body?.By;
+        if (string.IsNullOrWhiteSpace(by) || by.Length > Validation.MaxIdLength) return Bad("by", by, $"who acknowledges: 1-{Validation.MaxIdLength} characters");
+        if (await UnknownGatewayAsync(ledger, gateway, "gateway", ct) is { } notFound) return notFound;
+        if (await ledger.GetAlertAsync(gateway, alertId, ct) is null)
+            return Results.Json(new ApiError($"alert '{alertId}' of gateway '{gateway}' is not in the alert ledger", "alertId", alertId, "the id of an alert the gateway raised"),
+                statusCode: StatusCodes.Status404NotFound);
+        return await IssueAsync(new Command(NewId(), gateway, CommandNames.Acknowledge, time.GetUtcNow(), alertId, by), ledger, downlink, logs, ct);
+    }
+
+    private static async Task<IResult> CommandAsync(string id, HttpRequest request, ILedgerStore ledger, IDownlinkPublisher downlink, TimeProvider time,
+        ILoggerFactory logs, CancellationToken ct)
+    {
+        if (!GatewayIds.IsValid(id)) return Bad("id", id, GatewayIds.Rule);
+        var (body, error) = await ReadBodyAsync<CommandRequest>(request, ct);
+        if (error is not null) return error;
+        var name = body?.Name;
+        if (name is not (CommandNames.Silence or CommandNames.TestOutputs))
+            return Bad("name", name, $"{CommandNames.Silence} or {CommandNames.TestOutputs} (acknowledge through POST /api/alerts/{{gateway}}/{{alertId}}/acknowledge)");
+        if (await UnknownGatewayAsync(ledger, id, "id", ct) is { } notFound) return notFound;
+        return await IssueAsync(new Command(NewId(), id, name, time.GetUtcNow()), ledger, downlink, logs, ct);
+    }
+
+    private static async Task<IResult> IssueAsync(Command command, ILedgerStore ledger, IDownlinkPublisher downlink, ILoggerFactory logs, CancellationToken ct)
+    {
+        var issuedAt = DateTimeOffset.FromUnixTimeMilliseconds(command.IssuedAt.ToUnixTimeMilliseconds());
+        command = command with { IssuedAt = issuedAt };
+        // Recorded first: the gateway's answer may come back before the publish returns.
+        await ledger.RecordCommandAsync(new IssuedCommand(command.GatewayId, command.Id, command.Name, command.AlertId, command.By, issuedAt), ct);
+        try
+        {
+            await downlink.PublishAsync(command, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logs.CreateLogger(typeof(CommandEndpoints)).LogWarning(e, "Command {CommandId} ({Name}) to gateway {Gateway} could not be published", command.Id, command.Name, command.GatewayId);
+            return Results.Json(new ApiError($"the command could not be published: {e.Message}", "broker", null, "a running broker"), statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+        logs.CreateLogger(typeof(CommandEndpoints)).LogInformation("Command {CommandId} ({Name}) published to gateway {Gateway}", command.Id, command.Name, command.GatewayId);
+        return Results.Json(new CommandAccepted(command.Id, command.GatewayId, command.Name, issuedAt), statusCode: StatusCodes.Status202Accepted);
+    }
+
+    private static async Task<IResult> CommandsAsync(string id, ILedgerStore ledger, CancellationToken ct)
+    {
+        if (!GatewayIds.IsValid(id)) return Bad("id", id, GatewayIds.Rule);
+        if (await UnknownGatewayAsync(ledger, id, "id", ct) is { } notFound) return notFound;
+        var commands = await ledger.GetCommandsAsync(id, 100, ct);
+        return Results.Ok(commands.Select(c => new CommandView(c.Command.CommandId, c.Command.Name, c.Command.AlertId, c.Command.By, c.Command.IssuedAt,
+            CommandResultView.From(c.Result))).ToList());
+    }
+
+    private static async Task<IResult> PutRulesAsync(string id, HttpRequest request, ILedgerStore ledger, IDownlinkPublisher downlink, TimeProvider time,
+        ILoggerFactory logs, CancellationToken ct)
+    {
+        if (!GatewayIds.IsValid(id)) return Bad("id", id, GatewayIds.Rule);
+        var validate = request.Query["validate"].ToString();
+        if (validate is not ("" or "true" or "false")) return Bad("validate", validate, "true (the default) or false");
+        string rules;
+        using (var reader = new StreamReader(request.Body, Encoding.UTF8))
+            rules = await reader.ReadToEndAsync(ct);
+        if (string.IsNullOrWhiteSpace(rules)) return Bad("body", "", "the alert rules as a JSON document");
+        if (rules.Length > Validation.MaxRulesLength) return Bad("body", $"{rules.Length} characters", $"at most {Validation.MaxRulesLength} characters");
+        // validate=false leaves validation to the gateway alone (one running a newer rules schema than this server); it still refuses what it cannot use.
+        if (validate != "false" && AlertRules.Parse(rules, out var errors) is null)
+            return Results.BadRequest(new RulesRejected($"the alert rules are not valid: {errors.Count} problem(s)", "body", errors));
+        if (await UnknownGatewayAsync(ledger, id, "id", ct) is { } notFound) return notFound;
+        var sent = await ledger.RecordConfigAsync(id, serial => $"rules-{serial}", rules, time.GetUtcNow(), ct);
+        try
+        {
+            await downlink.PublishAsync(new GatewayConfig(id, sent.Version, rules), ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logs.CreateLogger(typeof(CommandEndpoints)).LogWarning(e, "Config {Version} for gateway {Gateway} could not be published", sent.Version, id);
+            return Results.Json(new ApiError($"the configuration could not be published: {e.Message}", "broker", null, "a running broker"), statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+        logs.CreateLogger(typeof(CommandEndpoints)).LogInformation("Config {Version} (alert rules) published retained to gateway {Gateway}", sent.Version, id);
+        return Results.Json(new ConfigAccepted(id, sent.Version, sent.SentAt), statusCode: StatusCodes.Status202Accepted);
+    }
+
+    private static async Task<IResult> ConfigAsync(string id, ILedgerStore ledger, CancellationToken ct)
+    {
+        if (!GatewayIds.IsValid(id)) return Bad("id", id, GatewayIds.Rule);
+        var gateway = (await ledger.GetGatewaysAsync(ct)).FirstOrDefault(g => g.Id == id);
+        if (gateway is null) return NotFound(id, "id");
+        var sent = await ledger.GetConfigAsync(id, ct);
+        JsonElement? rules = null;
+        if (sent is not null)
+        {
+            try { using var doc = JsonDocument.Parse(sent.AlertRules); rules = doc.RootElement.Clone(); }
+            catch (JsonException) { rules = JsonSerializer.SerializeToElement(sent.AlertRules); }
+        }
+        return Results.Ok(new ConfigView(id, sent?.Version, sent?.SentAt, rules, CommandResultView.From(sent?.Result), gateway.ConfigVersion));
+    }
+
+    private static async Task<(T? Body, IResult? Error)> ReadBodyAsync<T>(HttpRequest request, CancellationToken ct) where T : class
+    {
+        try
+        {
+            var body = await JsonSerializer.DeserializeAsync<T>(request.Body, new JsonSerializerOptions(JsonSerializerDefaults.Web), ct);
+            return (body, null);
+        }
+        catch (JsonException e)
+        {
+            return (null, Bad("body", e.Path ?? "$", $"a JSON object ({e.Message.Split('.')[0]})"));
+        }
+    }
+
+    private static async Task<IResult?> UnknownGatewayAsync(ILedgerStore ledger, string id, string field, CancellationToken ct) =>
+        (await ledger.GetGatewaysAsync(ct)).Any(g => g.Id == id) ? null : NotFound(id, field);
+
+    private static IResult NotFound(string id, string field) =>
+        Results.Json(new ApiError($"gateway '{id}' is not in the ledger", field, id, "the id of a gateway that has connected or sent data"), statusCode: StatusCodes.Status404NotFound);
+
+    private static string NewId() => Guid.NewGuid().ToString("N");
+
+    private static IResult Bad(string field, string? value, string expected) =>
+        Results.BadRequest(new ApiError($"{field} '{value}' is not valid: expected {expected}", field, value, expected));
+}
