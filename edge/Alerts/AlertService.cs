@@ -89,7 +89,7 @@ public static class AlertServiceCollectionExtensions
 public sealed class AlertService(AlertEngine engine, AlarmOutputsService outputs, GatewayClock clock, Outbox.Outbox outbox, IOptions<AlertOptions> options, ILogger<AlertService> logger)
     : BackgroundService
 {
-    private readonly Channel<Alert> _records = Channel.CreateUnbounded<Alert>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<Alert> _records = Channel.CreateUnbounded<Alert>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
     private AlertActuator? _actuator;
     private long _appended;
 
@@ -161,8 +161,10 @@ public sealed class AlertService(AlertEngine engine, AlarmOutputsService outputs
         }
         finally
         {
-            if (stop.IsCancellationRequested && _records.Reader.Count > 0)
-                logger.LogWarning("{Count} alert transitions were not stored: the outbox closed", _records.Reader.Count);
+            // A single-reader channel cannot count: drain what is left to say how many were lost.
+            var lost = 0;
+            while (_records.Reader.TryRead(out _)) lost++;
+            if (lost > 0) logger.LogWarning("{Count} alert transitions were not stored: the outbox closed", lost);
         }
     }
 
