@@ -205,17 +205,7 @@ public sealed class SqliteLedgerStore : ILedgerStore, IDisposable
                 added += await insert.ExecuteNonQueryAsync(cancellationToken);
             }
 
-            await using (var seen = connection.CreateCommand())
-            {
-                seen.Transaction = transaction;
-                seen.CommandText = """
-                    INSERT INTO gateways (id, last_seen) VALUES ($id, $at)
-                    ON CONFLICT (id) DO UPDATE SET last_seen = max(coalesce(last_seen, 0), excluded.last_seen);
-                    """;
-                seen.Parameters.AddWithValue("$id", batch.GatewayId);
-                seen.Parameters.AddWithValue("$at", receivedAt);
-                await seen.ExecuteNonQueryAsync(cancellationToken);
-            }
+            await TouchInTransactionAsync(connection, transaction, batch.GatewayId, receivedAt, cancellationToken);
 
             await transaction.CommitAsync(cancellationToken);
             return new CommitResult(batch.GatewayId, batch.Stream, new SeqRange(batch.FirstSeq, batch.LastSeq), added, batch.Records.Count - added);
@@ -553,17 +543,7 @@ public sealed class SqliteLedgerStore : ILedgerStore, IDisposable
                 await fold.ExecuteNonQueryAsync(cancellationToken);
             }
 
-            await using (var seen = connection.CreateCommand())
-            {
-                seen.Transaction = transaction;
-                seen.CommandText = """
-                    INSERT INTO gateways (id, last_seen) VALUES ($id, $at)
-                    ON CONFLICT (id) DO UPDATE SET last_seen = max(coalesce(last_seen, 0), excluded.last_seen);
-                    """;
-                seen.Parameters.AddWithValue("$id", batch.GatewayId);
-                seen.Parameters.AddWithValue("$at", receivedAt);
-                await seen.ExecuteNonQueryAsync(cancellationToken);
-            }
+            await TouchInTransactionAsync(connection, transaction, batch.GatewayId, receivedAt, cancellationToken);
 
             await transaction.CommitAsync(cancellationToken);
             return new CommitResult(batch.GatewayId, batch.Stream, new SeqRange(batch.FirstSeq, batch.LastSeq), added, batch.Records.Count - added);
@@ -712,17 +692,7 @@ public sealed class SqliteLedgerStore : ILedgerStore, IDisposable
                 p["clock"].Value = (int)c.Clock;
                 added += await insert.ExecuteNonQueryAsync(cancellationToken);
             }
-            await using (var seen = connection.CreateCommand())
-            {
-                seen.Transaction = transaction;
-                seen.CommandText = """
-                    INSERT INTO gateways (id, last_seen) VALUES ($id, $at)
-                    ON CONFLICT (id) DO UPDATE SET last_seen = max(coalesce(last_seen, 0), excluded.last_seen);
-                    """;
-                seen.Parameters.AddWithValue("$id", batch.GatewayId);
-                seen.Parameters.AddWithValue("$at", receivedAt);
-                await seen.ExecuteNonQueryAsync(cancellationToken);
-            }
+            await TouchInTransactionAsync(connection, transaction, batch.GatewayId, receivedAt, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             return new CommitResult(batch.GatewayId, batch.Stream, new SeqRange(batch.FirstSeq, batch.LastSeq), added, batch.Records.Count - added);
         }
@@ -730,6 +700,20 @@ public sealed class SqliteLedgerStore : ILedgerStore, IDisposable
         {
             _writeLock.Release();
         }
+    }
+
+    /// <summary>Moves a gateway's last-seen time forward (never back) inside a commit's transaction.</summary>
+    private static async Task TouchInTransactionAsync(SqliteConnection connection, SqliteTransaction transaction, string gatewayId, long receivedAt, CancellationToken cancellationToken)
+    {
+        await using var seen = connection.CreateCommand();
+        seen.Transaction = transaction;
+        seen.CommandText = """
+            INSERT INTO gateways (id, last_seen) VALUES ($id, $at)
+            ON CONFLICT (id) DO UPDATE SET last_seen = max(coalesce(last_seen, 0), excluded.last_seen);
+            """;
+        seen.Parameters.AddWithValue("$id", gatewayId);
+        seen.Parameters.AddWithValue("$at", receivedAt);
+        await seen.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private const string ResultColumns = "r.command_id, r.name, r.outcome, r.detail, r.ts, r.received_at";
