@@ -84,18 +84,11 @@ public static class ApiEndpoints
         if (error is not null) return (null, error);
         if (sensor is not null && sensor.Length is < 1 or > 64) return (null, Bad("sensor", sensor, "a sensor id of 1-64 characters"));
 
-        var from = Time(q, "from", out error);
+        var (from, to) = TimeRange(q, out error);
         if (error is not null) return (null, error);
-        var to = Time(q, "to", out error);
-        if (error is not null) return (null, error);
-        if (from is not null && to is not null && to <= from)
-            return (null, Bad("to", q["to"].ToString(), $"a time after from ({from:O})"));
 
-        var limit = ReadingQuery.DefaultLimit;
-        var limitText = Single(q, "limit", out error);
+        var limit = Limit(q, ReadingQuery.DefaultLimit, ReadingQuery.MaxLimit, out error);
         if (error is not null) return (null, error);
-        if (limitText is not null && (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > ReadingQuery.MaxLimit))
-            return (null, Bad("limit", limitText, $"an integer from 1 to {ReadingQuery.MaxLimit}"));
 
         var cursor = Single(q, "cursor", out error);
         if (error is not null) return (null, error);
@@ -140,18 +133,11 @@ public static class ApiEndpoints
         var kind = SnakeEnum<AlertKind>(q, "kind", out error);
         if (error is not null) return (null, error);
 
-        var from = Time(q, "from", out error);
+        var (from, to) = TimeRange(q, out error);
         if (error is not null) return (null, error);
-        var to = Time(q, "to", out error);
-        if (error is not null) return (null, error);
-        if (from is not null && to is not null && to <= from)
-            return (null, Bad("to", q["to"].ToString(), $"a time after from ({from:O})"));
 
-        var limit = AlertQuery.DefaultLimit;
-        var limitText = Single(q, "limit", out error);
+        var limit = Limit(q, AlertQuery.DefaultLimit, AlertQuery.MaxLimit, out error);
         if (error is not null) return (null, error);
-        if (limitText is not null && (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > AlertQuery.MaxLimit))
-            return (null, Bad("limit", limitText, $"an integer from 1 to {AlertQuery.MaxLimit}"));
 
         var cursor = Single(q, "cursor", out error);
         if (error is not null) return (null, error);
@@ -195,6 +181,27 @@ public static class ApiEndpoints
         if (names.TryGetValue(text, out var value)) return value;
         error = Bad(name, text, string.Join(", ", names.Keys));
         return null;
+    }
+
+    /// <summary>The optional from/to pair: each an ISO 8601 time, and to after from.</summary>
+    private static (DateTimeOffset? From, DateTimeOffset? To) TimeRange(IQueryCollection q, out IResult? error)
+    {
+        var from = Time(q, "from", out error);
+        if (error is not null) return (null, null);
+        var to = Time(q, "to", out error);
+        if (error is not null) return (null, null);
+        if (from is not null && to is not null && to <= from) error = Bad("to", q["to"].ToString(), $"a time after from ({from:O})");
+        return (from, to);
+    }
+
+    /// <summary>The optional page size, 1 to <paramref name="max"/>.</summary>
+    private static int Limit(IQueryCollection q, int fallback, int max, out IResult? error)
+    {
+        var text = Single(q, "limit", out error);
+        if (error is not null || text is null) return fallback;
+        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var limit) || limit is < 1 || limit > max)
+            error = Bad("limit", text, $"an integer from 1 to {max}");
+        return limit;
     }
 
     private static string? Single(IQueryCollection q, string name, out IResult? error)
