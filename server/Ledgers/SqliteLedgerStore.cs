@@ -159,16 +159,12 @@ public sealed class SqliteLedgerStore : ILedgerStore, IDisposable
         await command.ExecuteScalarAsync(cancellationToken);
     }
 
-    public async Task<CommitResult> CommitBatchAsync(Batch batch, CancellationToken cancellationToken = default)
+    public Task<CommitResult> CommitBatchAsync(Batch batch, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(batch);
         if (batch.Records.Count == 0) throw new ArgumentException("a batch needs at least one record", nameof(batch));
-        var receivedAt = _time.GetUtcNow().ToUnixTimeMilliseconds();
-        await _writeLock.WaitAsync(cancellationToken);
-        try
+        return CommitInTransactionAsync(batch, async (connection, transaction, receivedAt) =>
         {
-            await using var connection = await OpenAsync(cancellationToken);
-            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
             await using var insert = connection.CreateCommand();
             insert.Transaction = transaction;
             insert.CommandText = """
@@ -204,16 +200,8 @@ public sealed class SqliteLedgerStore : ILedgerStore, IDisposable
                 p["clock"].Value = (int)r.Clock;
                 added += await insert.ExecuteNonQueryAsync(cancellationToken);
             }
-
-            await TouchInTransactionAsync(connection, transaction, batch.GatewayId, receivedAt, cancellationToken);
-
-            await transaction.CommitAsync(cancellationToken);
-            return new CommitResult(batch.GatewayId, batch.Stream, new SeqRange(batch.FirstSeq, batch.LastSeq), added, batch.Records.Count - added);
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
+            return added;
+        }, cancellationToken);
     }
 
     public async Task RecordStatusAsync(GatewayStatus status, CancellationToken cancellationToken = default)
@@ -469,17 +457,13 @@ public sealed class SqliteLedgerStore : ILedgerStore, IDisposable
         (ClockQuality)r.GetInt32(14),
         DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(15)));
 
-    public async Task<CommitResult> CommitAlertsAsync(Batch batch, CancellationToken cancellationToken = default)
+    public Task<CommitResult> CommitAlertsAsync(Batch batch, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(batch);
         if (batch.Records.Count == 0) throw new ArgumentException("a batch needs at least one record", nameof(batch));
         if (batch.Stream != Streams.Alerts) throw new ArgumentException($"stream '{batch.Stream}' is not '{Streams.Alerts}'", nameof(batch));
-        var receivedAt = _time.GetUtcNow().ToUnixTimeMilliseconds();
-        await _writeLock.WaitAsync(cancellationToken);
-        try
+        return CommitInTransactionAsync(batch, async (connection, transaction, receivedAt) =>
         {
-            await using var connection = await OpenAsync(cancellationToken);
-            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
             await using var insert = connection.CreateCommand();
             insert.Transaction = transaction;
             insert.CommandText = """
@@ -542,16 +526,8 @@ public sealed class SqliteLedgerStore : ILedgerStore, IDisposable
                 added++;
                 await fold.ExecuteNonQueryAsync(cancellationToken);
             }
-
-            await TouchInTransactionAsync(connection, transaction, batch.GatewayId, receivedAt, cancellationToken);
-
-            await transaction.CommitAsync(cancellationToken);
-            return new CommitResult(batch.GatewayId, batch.Stream, new SeqRange(batch.FirstSeq, batch.LastSeq), added, batch.Records.Count - added);
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
+            return added;
+        }, cancellationToken);
     }
 
     private const string AlertColumns =
@@ -657,17 +633,13 @@ public sealed class SqliteLedgerStore : ILedgerStore, IDisposable
             ("$alert", (object?)command.AlertId ?? DBNull.Value), ("$by", (object?)command.By ?? DBNull.Value), ("$at", command.IssuedAt.ToUnixTimeMilliseconds()));
     }
 
-    public async Task<CommitResult> CommitCommandResultsAsync(Batch batch, CancellationToken cancellationToken = default)
+    public Task<CommitResult> CommitCommandResultsAsync(Batch batch, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(batch);
         if (batch.Records.Count == 0) throw new ArgumentException("a batch needs at least one record", nameof(batch));
         if (batch.Stream != Streams.CommandResults) throw new ArgumentException($"stream '{batch.Stream}' is not '{Streams.CommandResults}'", nameof(batch));
-        var receivedAt = _time.GetUtcNow().ToUnixTimeMilliseconds();
-        await _writeLock.WaitAsync(cancellationToken);
-        try
+        return CommitInTransactionAsync(batch, async (connection, transaction, receivedAt) =>
         {
-            await using var connection = await OpenAsync(cancellationToken);
-            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
             await using var insert = connection.CreateCommand();
             insert.Transaction = transaction;
             insert.CommandText = """
@@ -692,6 +664,24 @@ public sealed class SqliteLedgerStore : ILedgerStore, IDisposable
                 p["clock"].Value = (int)c.Clock;
                 added += await insert.ExecuteNonQueryAsync(cancellationToken);
             }
+            return added;
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// The frame every batch commit shares: one writer at a time, one transaction holding the batch's records (stored
+    /// by <paramref name="store"/>, which returns how many were new) and the gateway's last-seen time, then the result.
+    /// </summary>
+    private async Task<CommitResult> CommitInTransactionAsync(Batch batch,
+        Func<SqliteConnection, SqliteTransaction, long, Task<int>> store, CancellationToken cancellationToken)
+    {
+        var receivedAt = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        await _writeLock.WaitAsync(cancellationToken);
+        try
+        {
+            await using var connection = await OpenAsync(cancellationToken);
+            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
+            var added = await store(connection, transaction, receivedAt);
             await TouchInTransactionAsync(connection, transaction, batch.GatewayId, receivedAt, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             return new CommitResult(batch.GatewayId, batch.Stream, new SeqRange(batch.FirstSeq, batch.LastSeq), added, batch.Records.Count - added);
