@@ -8,15 +8,33 @@ namespace GridEdge.Edge.Hosting;
 /// is alive: if the data path dies or the process hangs, systemd restarts the gateway. AddSystemd() only reports
 /// READY and STOPPING, so this is ours.
 /// </summary>
-public sealed class SystemdWatchdog(ISystemdNotifier notifier, Outbox.Outbox outbox) : BackgroundService
+public sealed class SystemdWatchdog : BackgroundService
 {
+    private readonly ISystemdNotifier _notifier;
+    private readonly Outbox.Outbox _outbox;
+    private readonly TimeSpan? _interval;
+
+    public SystemdWatchdog(ISystemdNotifier notifier, Outbox.Outbox outbox) : this(notifier, outbox, IntervalFromEnvironment()) { }
+
+    /// <param name="interval">How often to pet; null when systemd asked for no watchdog.</param>
+    internal SystemdWatchdog(ISystemdNotifier notifier, Outbox.Outbox outbox, TimeSpan? interval)
+    {
+        _notifier = notifier;
+        _outbox = outbox;
+        _interval = interval;
+    }
+
+    /// <summary>Half of WATCHDOG_USEC, the interval systemd sets for a unit with WatchdogSec=.</summary>
+    internal static TimeSpan? IntervalFromEnvironment() =>
+        long.TryParse(Environment.GetEnvironmentVariable("WATCHDOG_USEC"), out var usec) && usec > 0 ? TimeSpan.FromMicroseconds(usec / 2.0) : null;
+
     protected override async Task ExecuteAsync(CancellationToken stop)
     {
-        if (!notifier.IsEnabled || !long.TryParse(Environment.GetEnvironmentVariable("WATCHDOG_USEC"), out var usec) || usec <= 0) return;
-        using var timer = new PeriodicTimer(TimeSpan.FromMicroseconds(usec / 2.0));
+        if (!_notifier.IsEnabled || _interval is not { } interval) return;
+        using var timer = new PeriodicTimer(interval);
         do
         {
-            if (outbox.IsWriterAlive) notifier.Notify(new ServiceState("WATCHDOG=1"));
+            if (_outbox.IsWriterAlive) _notifier.Notify(new ServiceState("WATCHDOG=1"));
         }
         while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false));
     }
