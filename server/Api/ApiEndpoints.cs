@@ -67,14 +67,9 @@ public static class ApiEndpoints
 
     internal static (ReadingQuery? Query, IResult? Error) ParseReadingQuery(IQueryCollection q)
     {
-        var known = new HashSet<string>(["gateway", "quantity", "sensor", "from", "to", "limit", "cursor"], StringComparer.Ordinal);
-        foreach (var key in q.Keys)
-            if (!known.Contains(key)) return (null, Bad(key, q[key].ToString(), "one of the parameters " + string.Join(", ", known)));
-
-        IResult? error;
-        var gateway = Single(q, "gateway", out error);
+        if (UnknownParameter(q, "gateway", "quantity", "sensor", "from", "to", "limit", "cursor") is { } unknown) return (null, unknown);
+        var gateway = GatewayFilter(q, out var error);
         if (error is not null) return (null, error);
-        if (gateway is not null && !GatewayIds.IsValid(gateway)) return (null, Bad("gateway", gateway, GatewayIds.Rule));
 
         var quantity = Single(q, "quantity", out error);
         if (error is not null) return (null, error);
@@ -108,14 +103,9 @@ public static class ApiEndpoints
 
     internal static (AlertQuery? Query, IResult? Error) ParseAlertQuery(IQueryCollection q)
     {
-        var known = new HashSet<string>(["gateway", "state", "severity", "kind", "from", "to", "limit", "cursor"], StringComparer.Ordinal);
-        foreach (var key in q.Keys)
-            if (!known.Contains(key)) return (null, Bad(key, q[key].ToString(), "one of the parameters " + string.Join(", ", known)));
-
-        IResult? error;
-        var gateway = Single(q, "gateway", out error);
+        if (UnknownParameter(q, "gateway", "state", "severity", "kind", "from", "to", "limit", "cursor") is { } unknown) return (null, unknown);
+        var gateway = GatewayFilter(q, out var error);
         if (error is not null) return (null, error);
-        if (gateway is not null && !GatewayIds.IsValid(gateway)) return (null, Bad("gateway", gateway, GatewayIds.Rule));
 
         var stateText = Single(q, "state", out error);
         if (error is not null) return (null, error);
@@ -150,12 +140,9 @@ public static class ApiEndpoints
     private static async Task<IResult> ResponseTimesAsync(HttpRequest request, ILedgerStore ledger, IOptions<ServerOptions> options, TimeProvider time, CancellationToken ct)
     {
         var q = request.Query;
-        var known = new HashSet<string>(["gateway", "week"], StringComparer.Ordinal);
-        foreach (var key in q.Keys)
-            if (!known.Contains(key)) return Bad(key, q[key].ToString(), "one of the parameters " + string.Join(", ", known));
-        var gateway = Single(q, "gateway", out var error);
+        if (UnknownParameter(q, "gateway", "week") is { } unknown) return unknown;
+        var gateway = GatewayFilter(q, out var error);
         if (error is not null) return error;
-        if (gateway is not null && !GatewayIds.IsValid(gateway)) return Bad("gateway", gateway, GatewayIds.Rule);
         var rule = options.Value.Alerts.TryParse(out _) ?? throw new InvalidOperationException("Server:Alerts is validated at start");
         var week = Single(q, "week", out error);
         if (error is not null) return error;
@@ -181,6 +168,22 @@ public static class ApiEndpoints
         if (names.TryGetValue(text, out var value)) return value;
         error = Bad(name, text, string.Join(", ", names.Keys));
         return null;
+    }
+
+    /// <summary>A 400 naming the first query parameter that is not one of <paramref name="known"/>, or null.</summary>
+    private static IResult? UnknownParameter(IQueryCollection q, params string[] known)
+    {
+        foreach (var key in q.Keys)
+            if (Array.IndexOf(known, key) < 0) return Bad(key, q[key].ToString(), "one of the parameters " + string.Join(", ", known));
+        return null;
+    }
+
+    /// <summary>The optional gateway filter, which must be a valid gateway id.</summary>
+    private static string? GatewayFilter(IQueryCollection q, out IResult? error)
+    {
+        var gateway = Single(q, "gateway", out error);
+        if (error is null && gateway is not null && !GatewayIds.IsValid(gateway)) error = Bad("gateway", gateway, GatewayIds.Rule);
+        return gateway;
     }
 
     /// <summary>The optional from/to pair: each an ISO 8601 time, and to after from.</summary>
