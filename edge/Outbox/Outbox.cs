@@ -503,19 +503,14 @@ internal static class RecordEncoding
     public static byte[] Encode(string stream, Record record)
     {
         if (!Streams.IsKnown(stream)) throw new ArgumentException($"stream '{stream}' is not one of {string.Join(", ", Streams.All)}", nameof(stream));
-        var expected = Streams.RecordType(stream)
-            ?? throw new ArgumentException($"stream '{stream}' has no record kind defined yet", nameof(stream));
-        if (record.GetType() != expected)
-            throw new ArgumentException($"a {record.GetType().Name} does not belong on stream '{stream}' (expected {expected.Name})", nameof(record));
+        if (!Streams.Accepts(stream, record))
+            throw new ArgumentException($"a {record.GetType().Name} does not belong on stream '{stream}' (it carries {Streams.Carries(stream)})", nameof(record));
         // A record the server would refuse would block its stream forever: refuse it here, while its source can still hear about it.
-        var error = record switch
+        if (Validation.CheckRecord(record) is { } error)
         {
-            Reading reading => Validation.CheckReading(reading) is { } e ? e with { Field = $"reading.{e.Field}" } : null,
-            Alert alert => Validation.CheckAlert(alert) is { } e ? e with { Field = $"alert.{e.Field}" } : null,
-            CommandResult result => Validation.CheckCommandResult(result) is { } e ? e with { Field = $"cmdres.{e.Field}" } : null,
-            _ => null,
-        };
-        if (error is not null) throw new ArgumentException($"{error.Field}: {error.Problem}", nameof(record));
+            var kind = record switch { Reading => "reading", Alert => "alert", CommandResult => "cmdres", _ => "record" };
+            throw new ArgumentException($"{kind}.{error.Field}: {error.Problem}", nameof(record));
+        }
         return BinaryCodec.Encode(new Batch("", "", 1, [record]));
     }
 

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
+using System.Text.Json;
 using GridEdge.Protocol.Records;
 using GridEdge.Protocol.Wire;
 
@@ -14,7 +15,7 @@ namespace GridEdge.Protocol.Codecs;
 public static class BinaryCodec
 {
     private const byte TypeBatch = 1, TypeStatus = 2, TypeAck = 3, TypeCommand = 4, TypeConfig = 5;
-    private const byte KindReading = 1, KindAlert = 2, KindCommandResult = 3;
+    private const byte KindReading = 1, KindAlert = 2, KindCommandResult = 3, KindJson = 4, KindAttachmentChunk = 5;
     /// <summary>The longest string a command result's detail or a configuration's rules may take, in UTF-8 bytes.</summary>
     internal const int MaxLongStringBytes = 1024 * 1024;
     private const byte TimeInMilliseconds = 0, TimeInSeconds = 1;
@@ -79,6 +80,8 @@ public static class BinaryCodec
                 w.String(g.GatewayId);
                 w.String(g.Version);
                 w.String(g.AlertRules);
+                // Optional trailer: a configuration without a terminal directory encodes exactly as before.
+                if (g.Terminals is not null) w.String(g.Terminals);
                 break;
             default: throw new ArgumentException($"cannot encode {message.GetType().Name}", nameof(message));
         }
@@ -110,6 +113,31 @@ public static class BinaryCodec
                 w.String(c.Detail);
                 w.ZigZag(c.Timestamp.ToUnixTimeMilliseconds());
                 w.Byte((byte)c.Clock);
+            }
+            return;
+        }
+        if (b.Records.All(r => r is CheckIn or PatrolRecord or ProblemReport))
+        {
+            // Terminal records are few and nested: each is its JSON form, length-prefixed.
+            w.Byte(KindJson);
+            foreach (var record in b.Records) w.String(JsonSerializer.Serialize(record, WireJsonContext.Default.Record));
+            return;
+        }
+        if (b.Records.All(r => r is AttachmentChunk))
+        {
+            w.Byte(KindAttachmentChunk);
+            foreach (var record in b.Records)
+            {
+                var a = (AttachmentChunk)record;
+                w.String(a.Sha256);
+                w.String(a.ContentType);
+                w.VarUInt((ulong)a.TotalSize);
+                w.VarUInt((ulong)a.Offset);
+                w.VarUInt((ulong)a.Data.Length);
+                w.Write(a.Data);
+                w.String(a.TerminalId);
+                w.ZigZag(a.Timestamp.ToUnixTimeMilliseconds());
+                w.Byte((byte)a.Clock);
             }
             return;
         }
@@ -255,6 +283,51 @@ public static class BinaryCodec
         return DecodeResult<IWireMessage>.Success(new Batch(gw, stream, firstSeq, records));
     }
 
+    private static DecodeResult<IWireMessage> DecodeJsonRecords(ref ByteReader r, string gw, string stream, long firstSeq, ulong count)
+    {
+        // Each record takes at least 3 bytes ("{}" and its length): refuse a count the payload cannot hold before allocating for it.
+        if (count > (ulong)r.Remaining / 3) return DecodeResult<IWireMessage>.Fail("records", $"{count} records cannot fit in {r.Remaining} bytes");
+        var records = new Record[count];
+        for (var i = 0; i < records.Length; i++)
+        {
+            if (!r.String(out var json, MaxLongStringBytes)) return Truncated($"records[{i}]", r);
+            try
+            {
+                records[i] = JsonSerializer.Deserialize(json, WireJsonContext.Default.Record)
+                    ?? throw new JsonException("null");
+            }
+            catch (Exception e) when (e is JsonException or NotSupportedException or InvalidOperationException or ArgumentException or FormatException)
+            {
+                return DecodeResult<IWireMessage>.Fail($"records[{i}]{(e is JsonException { Path: { Length: > 1 } p } ? p[1..] : "")}", e.Message.Split(" Path:")[0]);
+            }
+            if (records[i] is not (CheckIn or PatrolRecord or ProblemReport))
+                return DecodeResult<IWireMessage>.Fail($"records[{i}].kind", $"a {records[i].GetType().Name} has its own binary layout, not JSON");
+        }
+        return DecodeResult<IWireMessage>.Success(new Batch(gw, stream, firstSeq, records));
+    }
+
+    private static DecodeResult<IWireMessage> DecodeAttachmentChunks(ref ByteReader r, string gw, string stream, long firstSeq, ulong count)
+    {
+        // Each chunk takes at least 8 bytes: refuse a count the payload cannot hold before allocating for it.
+        if (count > (ulong)r.Remaining / 8) return DecodeResult<IWireMessage>.Fail("records", $"{count} chunks cannot fit in {r.Remaining} bytes");
+        var records = new Record[count];
+        for (var i = 0; i < records.Length; i++)
+        {
+            if (!r.String(out var sha)) return Truncated($"records[{i}].sha256", r);
+            if (!r.String(out var type)) return Truncated($"records[{i}].contentType", r);
+            if (!r.VarUInt(out var total) || total > (ulong)Validation.MaxAttachmentBytes) return DecodeResult<IWireMessage>.Fail($"records[{i}].totalSize", "missing or too large");
+            if (!r.VarUInt(out var offset) || offset > total) return DecodeResult<IWireMessage>.Fail($"records[{i}].offset", "missing or beyond the file");
+            if (!r.VarUInt(out var length) || length > (ulong)Validation.MaxAttachmentChunkBytes) return DecodeResult<IWireMessage>.Fail($"records[{i}].data", "missing or too long");
+            if (!r.Bytes((int)length, out var data)) return Truncated($"records[{i}].data", r);
+            if (!r.String(out var terminal)) return Truncated($"records[{i}].terminalId", r);
+            if (!r.ZigZag(out var ms)) return Truncated($"records[{i}].timestamp", r);
+            if (ms < MinUnixMs || ms > MaxUnixMs) return DecodeResult<IWireMessage>.Fail($"records[{i}].timestamp", $"{ms} ms is out of range");
+            if (!r.Byte(out var clock)) return Truncated($"records[{i}].clock", r);
+            records[i] = new AttachmentChunk(sha, type, (long)total, (long)offset, data.ToArray(), terminal, DateTimeOffset.FromUnixTimeMilliseconds(ms), (ClockQuality)clock);
+        }
+        return DecodeResult<IWireMessage>.Success(new Batch(gw, stream, firstSeq, records));
+    }
+
     private static DecodeResult<IWireMessage> DecodeCommand(ref ByteReader r)
     {
         if (!r.String(out var id)) return Truncated("id", r);
@@ -282,7 +355,13 @@ public static class BinaryCodec
         if (!r.String(out var gw)) return Truncated("gatewayId", r);
         if (!r.String(out var version)) return Truncated("version", r);
         if (!r.String(out var rules, MaxLongStringBytes)) return Truncated("alertRules", r);
-        return DecodeResult<IWireMessage>.Success(new GatewayConfig(gw, version, rules));
+        string? terminals = null;
+        if (r.Remaining > 0)
+        {
+            if (!r.String(out var t, Validation.MaxTerminalsLength * 3)) return Truncated("terminals", r);
+            terminals = t;
+        }
+        return DecodeResult<IWireMessage>.Success(new GatewayConfig(gw, version, rules, terminals));
     }
 
     private static void WriteValue(ref ByteWriter w, double v, byte decimals)
@@ -401,11 +480,13 @@ public static class BinaryCodec
         if (!r.VarUInt(out var count)) return Truncated("records", r);
         if (count > Validation.MaxRecordsPerBatch) return DecodeResult<IWireMessage>.Fail("records", $"{count} records, more than {Validation.MaxRecordsPerBatch}");
         if (!r.Byte(out var kind)) return Truncated("kind", r);
-        if (kind != KindReading && kind != KindAlert && kind != KindCommandResult)
-            return DecodeResult<IWireMessage>.Fail("kind", $"record kind {kind} has no binary layout (1 = reading, 2 = alert, 3 = cmdres)");
+        if (kind is < KindReading or > KindAttachmentChunk)
+            return DecodeResult<IWireMessage>.Fail("kind", $"record kind {kind} has no binary layout (1 = reading, 2 = alert, 3 = cmdres, 4 = JSON, 5 = attachment chunk)");
         if (count == 0) return DecodeResult<IWireMessage>.Success(new Batch(gw, stream, (long)firstSeq, []));
         if (kind == KindAlert) return DecodeAlerts(ref r, gw, stream, (long)firstSeq, count);
         if (kind == KindCommandResult) return DecodeCommandResults(ref r, gw, stream, (long)firstSeq, count);
+        if (kind == KindJson) return DecodeJsonRecords(ref r, gw, stream, (long)firstSeq, count);
+        if (kind == KindAttachmentChunk) return DecodeAttachmentChunks(ref r, gw, stream, (long)firstSeq, count);
         // Each reading takes at least 3 bytes: refuse a count the payload cannot hold before allocating for it.
         if (count > (ulong)r.Remaining / 3) return DecodeResult<IWireMessage>.Fail("records", $"{count} records cannot fit in {r.Remaining} bytes");
 

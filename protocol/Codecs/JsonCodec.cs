@@ -12,6 +12,8 @@ namespace GridEdge.Protocol.Codecs;
     RespectRequiredConstructorParameters = true,
     AllowOutOfOrderMetadataProperties = true)]
 [JsonSerializable(typeof(IWireMessage))]
+[JsonSerializable(typeof(Records.Record))]
+[JsonSerializable(typeof(TerminalDirectory))]
 internal sealed partial class WireJsonContext : JsonSerializerContext;
 
 /// <summary>Enum values on the wire in snake_case ("gnss_disciplined"), like the quantity names.</summary>

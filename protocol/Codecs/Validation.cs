@@ -4,7 +4,7 @@ using GridEdge.Protocol.Wire;
 namespace GridEdge.Protocol.Codecs;
 
 /// <summary>Checks a decoded message against the protocol's rules, naming the first field that breaks one.</summary>
-public static class Validation
+public static partial class Validation
 {
     public const int MaxRecordsPerBatch = 10_000;
     public const int MaxIdLength = 64;
@@ -23,7 +23,8 @@ public static class Validation
         Command c => CheckCommand(c),
         GatewayConfig g => CheckGatewayId(g.GatewayId)
             ?? (string.IsNullOrEmpty(g.Version) || g.Version.Length > MaxIdLength ? new DecodeError("version", $"'{g.Version}' must be 1-{MaxIdLength} characters") : null)
-            ?? CheckRules(g.AlertRules),
+            ?? CheckRules(g.AlertRules)
+            ?? (g.Terminals is { Length: > MaxTerminalsLength } t ? new DecodeError("terminals", $"{t.Length} characters, more than {MaxTerminalsLength}") : null),
         _ => new DecodeError("type", $"unknown message type {message.GetType().Name}"),
     };
 
@@ -72,16 +73,13 @@ public static class Validation
         if (b.FirstSeq < 1) return new DecodeError("firstSeq", $"{b.FirstSeq} is below 1");
         if (b.Records is null || b.Records.Count == 0) return new DecodeError("records", "a batch needs at least one record");
         if (b.Records.Count > MaxRecordsPerBatch) return new DecodeError("records", $"{b.Records.Count} records, more than {MaxRecordsPerBatch}");
-        var expected = Streams.RecordType(b.Stream);
         for (var i = 0; i < b.Records.Count; i++)
         {
             var record = b.Records[i];
             if (record is null) return new DecodeError($"records[{i}]", "null");
-            if (expected is null || record.GetType() != expected)
-                return new DecodeError($"records[{i}].kind", $"a {record.GetType().Name} does not belong on stream '{b.Stream}'");
-            if (record is Reading reading && CheckReading(reading) is { } e) return e with { Field = $"records[{i}].{e.Field}" };
-            if (record is Alert alert && CheckAlert(alert) is { } ae) return ae with { Field = $"records[{i}].{ae.Field}" };
-            if (record is CommandResult result && CheckCommandResult(result) is { } ce) return ce with { Field = $"records[{i}].{ce.Field}" };
+            if (!Streams.Accepts(b.Stream, record))
+                return new DecodeError($"records[{i}].kind", $"a {record.GetType().Name} does not belong on stream '{b.Stream}' (it carries {Streams.Carries(b.Stream)})");
+            if (CheckRecord(record) is { } e) return e with { Field = $"records[{i}].{e.Field}" };
         }
         return null;
     }

@@ -49,6 +49,10 @@ public enum DataFlag : byte
 [JsonDerivedType(typeof(Reading), RecordKinds.Reading)]
 [JsonDerivedType(typeof(Alert), RecordKinds.Alert)]
 [JsonDerivedType(typeof(CommandResult), RecordKinds.CommandResult)]
+[JsonDerivedType(typeof(CheckIn), RecordKinds.CheckIn)]
+[JsonDerivedType(typeof(PatrolRecord), RecordKinds.Patrol)]
+[JsonDerivedType(typeof(ProblemReport), RecordKinds.Problem)]
+[JsonDerivedType(typeof(AttachmentChunk), RecordKinds.AttachmentChunk)]
 public abstract record Record(DateTimeOffset Timestamp, ClockQuality Clock);
 
 /// <summary>Names of the record kinds, as they appear on the wire.</summary>
@@ -57,7 +61,10 @@ public static class RecordKinds
     public const string Reading = "reading";
     public const string Alert = "alert";
     public const string CommandResult = "cmdres";
-    // Reserved for the kinds that follow: "checkin", "patrol", "problem", "attachment".
+    public const string CheckIn = "checkin";
+    public const string Patrol = "patrol";
+    public const string Problem = "problem";
+    public const string AttachmentChunk = "attachment";
 }
 
 /// <summary>A window aggregate (e.g. one minute of one-second samples).</summary>

@@ -120,4 +120,12 @@ public sealed record Command(
 /// A gateway's configuration from the server, retained on <c>gridedge/v1/{gatewayId}/config</c>: the alert rules (the
 /// JSON document <c>AlertRules</c> reads, as a string) with a version the gateway reports in its status once applied.
 /// </summary>
-public sealed record GatewayConfig(string GatewayId, string Version, string AlertRules) : IWireMessage;
+/// <param name="Terminals">
+/// The <see cref="TerminalDirectory"/> as JSON (terminals with their token hashes, grid boundaries); null leaves the
+/// gateway's directory as it is (a server that only changes rules), an empty directory refuses every terminal.
+/// </param>
+public sealed record GatewayConfig(
+    string GatewayId,
+    string Version,
+    string AlertRules,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Terminals = null) : IWireMessage;

@@ -24,12 +24,27 @@ public static class Streams
 
     public static bool IsKnown(string stream) => All.Contains(stream);
 
-    /// <summary>The record kind a stream carries; null where that kind is not defined yet.</summary>
-    public static Type? RecordType(string stream) => stream switch
+    /// <summary>Whether a record of this kind belongs on the stream: uploads carries patrol records and problem reports, every other stream one kind.</summary>
+    public static bool Accepts(string stream, Records.Record record) => (stream, record) switch
     {
-        Readings => typeof(Records.Reading),
-        Alerts => typeof(Records.Alert),
-        CommandResults => typeof(Records.CommandResult),
-        _ => null,
+        (Readings, Records.Reading) => true,
+        (Alerts, Records.Alert) => true,
+        (CommandResults, Records.CommandResult) => true,
+        (CheckIns, Records.CheckIn) => true,
+        (Uploads, Records.PatrolRecord or Records.ProblemReport) => true,
+        (Attachments, Records.AttachmentChunk) => true,
+        _ => false,
+    };
+
+    /// <summary>The record kinds a stream carries, for messages.</summary>
+    public static string Carries(string stream) => stream switch
+    {
+        Readings => "readings",
+        Alerts => "alerts",
+        CommandResults => "command results",
+        CheckIns => "check-ins",
+        Uploads => "patrol records and problem reports",
+        Attachments => "attachment chunks",
+        _ => "nothing",
     };
 }
