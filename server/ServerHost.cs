@@ -1,10 +1,13 @@
 using GridEdge.Server.Api;
 using GridEdge.Server.Broker;
 using GridEdge.Server.Commands;
+using GridEdge.Server.Compliance;
 using GridEdge.Server.Demo;
+using GridEdge.Server.Grid;
 using GridEdge.Server.Ingest;
 using GridEdge.Server.Ledgers;
 using GridEdge.Server.Monitors;
+using GridEdge.Server.Problems;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
@@ -30,6 +33,9 @@ public static class ServerHost
         builder.Services.AddIngest();
         builder.Services.AddBroker(builder.Configuration);
         builder.Services.AddApi();
+        builder.Services.AddGrid();
+        builder.Services.AddProblems();
+        builder.Services.AddCompliance();
         if (demo) builder.Services.AddDemoGateways();
 
         // --urls (or ASPNETCORE_URLS) wins over Server:Http:Url.
@@ -40,6 +46,9 @@ public static class ServerHost
         app.MapGridEdgeApi();
         app.MapMonitorApi();
         app.MapCommandApi();
+        app.MapGridApi();
+        app.MapProblemApi();
+        app.MapComplianceApi();
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
