@@ -63,7 +63,7 @@ public readonly record struct TrackPoint(double Latitude, double Longitude, Date
 /// <param name="At">When the member was there.</param>
 public sealed record PlaceVisit(
     PlaceKind Kind,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Id,
+    string? Id,
     string Name,
     DateTimeOffset At);
 
@@ -80,7 +80,7 @@ public sealed record CheckIn(
     double Longitude,
     double AccuracyMeters,
     DateTimeOffset FixTime,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Note,
+    string? Note,
     GeofenceResult Geofence,
     DateTimeOffset Timestamp,
     ClockQuality Clock) : Record(Timestamp, Clock);
@@ -121,7 +121,7 @@ public sealed record ProblemReport(
     string GridCode,
     double Latitude,
     double Longitude,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Address,
+    string? Address,
     ProblemCategory Category,
     string Description,
     IReadOnlyList<string> Attachments,

@@ -60,8 +60,47 @@ internal static class Samples
     public static GatewayConfig Config() => new("gw-370102-001", "cfg-7",
         """{"dust":[{"id":"pm10","quantity":"pm10","levels":[{"severity":"warning","raise":150}],"clear":120}],"straw_burning":[],"sensor_fault":[]}""");
 
+    public static Batch CheckInBatch() => new("gw-370102-001", Streams.CheckIns, 88,
+    [
+        new CheckIn("ci-20261126-0001", "m-wang-li", "t-0042", "370102001001", 36.6512, 117.1201, 8.5, T0.AddMinutes(-2),
+            "东侧工地围挡完好", GeofenceResult.Inside, T0, ClockQuality.GnssDisciplined),
+        new CheckIn("ci-20261126-0002", "m-wang-li", "t-0042", "370102001001", 36.6611, 117.1392, 150, T0.AddMinutes(9), null,
+            GeofenceResult.Inaccurate, T0.AddMinutes(10), ClockQuality.Unsynchronised),
+    ]);
+
+    public static Batch UploadBatch() => new("gw-370102-001", Streams.Uploads, 12,
+    [
+        new PatrolRecord("pt-20261126-01", "m-wang-li", "t-0042", "370102001001", T0.AddHours(-2), T0.AddMinutes(-5),
+            [new TrackPoint(36.6501, 117.1188, T0.AddHours(-2)), new TrackPoint(36.6512, 117.1201, T0.AddMinutes(-30))],
+            [new PlaceVisit(PlaceKind.KeyPoint, "kp-001", "村东秸秆堆放点", T0.AddHours(-1)),
+             new PlaceVisit(PlaceKind.Enterprise, "ent-37010200017", "济南某建材有限公司", T0.AddMinutes(-40)),
+             new PlaceVisit(PlaceKind.Other, null, "west road", T0.AddMinutes(-20))],
+            "no burning seen; site fence intact",
+            ["9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"], T0, ClockQuality.NetworkSynced),
+        new ProblemReport("pb-20261126-01", "m-wang-li", "t-0042", "370102001001", 36.6533, 117.1250, "north field by the canal",
+            ProblemCategory.StrawBurning, "smoke from a burning straw pile, about 20 m2",
+            ["9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"], T0.AddMinutes(1), ClockQuality.NetworkSynced),
+    ]);
+
+    public static Batch AttachmentBatch() => new("gw-370102-001", Streams.Attachments, 301,
+    [
+        new AttachmentChunk("9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", "image/jpeg", 10, 0, [0xFF, 0xD8, 0xFF, 0xE0, 0, 16], "t-0042", T0, ClockQuality.NetworkSynced),
+        new AttachmentChunk("9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", "image/jpeg", 10, 6, [0x4A, 0x46, 0xFF, 0xD9], "t-0042", T0, ClockQuality.NetworkSynced),
+    ]);
+
+    public static GatewayConfig ConfigWithTerminals() => Config() with
+    {
+        Version = "cfg-8",
+        AlertRules = "",
+        Terminals = """{"terminals":[{"terminalId":"t-0042","memberId":"m-wang-li","gridCode":"370102001001","tokenSha256":"5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8"}],"grids":[{"gridCode":"370102001001","name":"东村","boundary":{"type":"Polygon","coordinates":[[[117.11,36.64],[117.13,36.64],[117.13,36.66],[117.11,36.66],[117.11,36.64]]]}}]}""",
+    };
+
     public static IEnumerable<(string Name, IWireMessage Message)> All()
     {
+        yield return ("batch-checkins", CheckInBatch());
+        yield return ("batch-uploads", UploadBatch());
+        yield return ("batch-attachments", AttachmentBatch());
+        yield return ("config-terminals", ConfigWithTerminals());
         yield return ("batch-readings", ReadingBatch());
         yield return ("batch-alerts", AlertBatch());
         yield return ("status-birth", Birth());
