@@ -1,10 +1,12 @@
 using System.Threading.Channels;
 using GridEdge.Edge.Alerts;
+using GridEdge.Edge.Terminals;
 using GridEdge.Hardware.Outputs;
 using GridEdge.Protocol.Codecs;
 using GridEdge.Protocol.Records;
 using GridEdge.Protocol.Wire;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Logging;
@@ -13,7 +15,7 @@ namespace GridEdge.Edge.Commands;
 
 /// <summary>
 /// Carries out what the server sends down: commands (<c>cmd</c> topic: acknowledge, silence, test_outputs) and the
-/// retained configuration (<c>config</c> topic: alert rules). Every command, and every configuration that changes
+/// retained configuration (<c>config</c> topic: alert rules and the terminal directory). Every command, and every configuration that changes
 /// something, is answered with a <see cref="CommandResult"/> appended to the outbox's <see cref="Streams.CommandResults"/>
 /// stream. A command id seen before is not carried out again; a payload that does not decode is answered with a rejection
 /// naming the problem. Never throws on bad input.
@@ -41,6 +43,7 @@ public sealed class CommandService : BackgroundService
     private readonly Queue<string> _seenOrder = new();
     private string? _lastRejectedVersion;
     private volatile string _configVersion;
+    private TerminalDirectoryStore? _terminalDirectory;
 
     /// <param name="outputs">The alarm outputs, or null when the gateway has none (asked each time: they exist once started).</param>
     /// <param name="now">The gateway clock: time and quality for results and acknowledgements.</param>
@@ -63,6 +66,13 @@ public sealed class CommandService : BackgroundService
 
     /// <summary>The gateway's own id: commands and configurations addressed to another are rejected. Null accepts any.</summary>
     public string? GatewayId { get; init; }
+
+    /// <summary>Where a terminal directory from the server is put in force and stored (one over the data directory when not given).</summary>
+    public TerminalDirectoryStore TerminalDirectoryStore
+    {
+        get => _terminalDirectory ??= new TerminalDirectoryStore(_dataDirectory, _logger);
+        init => _terminalDirectory = value;
+    }
 
     /// <summary>The version of the configuration in effect: reported in the gateway's status.</summary>
     public string ConfigVersion => _configVersion;
@@ -214,7 +224,12 @@ public sealed class CommandService : BackgroundService
         }
     }
 
-    /// <summary>Validates and applies a configuration; the same version twice (a retained config after a reconnect) does nothing the second time.</summary>
+    /// <summary>
+    /// Validates and applies a configuration; the same version twice (a retained config after a reconnect) does nothing the
+    /// second time. Empty <see cref="GatewayConfig.AlertRules"/> keeps the rules in effect (the server sends a terminal
+    /// directory before any rules were set); null <see cref="GatewayConfig.Terminals"/> keeps the terminal directory. Either
+    /// part invalid rejects the whole configuration, naming every problem of both.
+    /// </summary>
     public async Task<CommandResult?> ApplyAsync(GatewayConfig config, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(config);
@@ -225,32 +240,65 @@ public sealed class CommandService : BackgroundService
         }
         if (GatewayId is not null && config.GatewayId != GatewayId)
             return await ReportAsync(config.Version, CommandNames.Config, CommandOutcome.Rejected, $"addressed to gateway '{config.GatewayId}', not this one", cancellationToken).ConfigureAwait(false);
-        var rules = AlertRules.Parse(config.AlertRules, out var errors);
-        if (rules is null)
+        var problems = new List<string>();
+        AlertRules? rules = null;
+        if (config.AlertRules is { Length: > 0 })
+        {
+            rules = AlertRules.Parse(config.AlertRules, out var errors);
+            if (rules is null) problems.AddRange(errors);
+        }
+        PreparedDirectory? directory = null;
+        if (config.Terminals is not null)
+        {
+            directory = TerminalDirectoryStore.Prepare(config.Terminals, out var errors);
+            if (directory is null) problems.AddRange(errors.Select(e => "terminals: " + e));
+        }
+        if (problems.Count > 0)
         {
             _lastRejectedVersion = config.Version;
-            var detail = string.Join("; ", errors);
-            _logger.LogWarning("Config {Version} rejected; the rules in effect stay ({Current}): {Errors}", config.Version, _configVersion, detail);
+            var detail = string.Join("; ", problems);
+            _logger.LogWarning("Config {Version} rejected; the rules and terminal directory in effect stay ({Current}): {Errors}", config.Version, _configVersion, detail);
             return await ReportAsync(config.Version, CommandNames.Config, CommandOutcome.Rejected, detail, cancellationToken).ConfigureAwait(false);
         }
         try
         {
-            Persist(config.Version, rules);
+            if (directory is not null) TerminalDirectoryStore.Apply(directory);
+            if (rules is not null) Persist(config.Version, rules);
+            else PersistVersion(config.Version);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             _lastRejectedVersion = config.Version;
-            return await ReportAsync(config.Version, CommandNames.Config, CommandOutcome.Failed, $"cannot store the rules: {e.Message}", cancellationToken).ConfigureAwait(false);
+            return await ReportAsync(config.Version, CommandNames.Config, CommandOutcome.Failed, $"cannot store the configuration: {e.Message}", cancellationToken).ConfigureAwait(false);
         }
-        var cleared = _engine.ReplaceRules(rules, _now().At);
+        var parts = new List<string>();
+        if (rules is not null)
+        {
+            var cleared = _engine.ReplaceRules(rules, _now().At);
+            _logger.LogInformation("Config {Version}: {Dust} dust, {Straw} straw-burning, {Health} sensor-health rules; {Cleared} active alerts cleared",
+                config.Version, rules.Dust.Count, rules.StrawBurning.Count, rules.SensorFault.Count, cleared.Count);
+            parts.Add($"applied {rules.Dust.Count} dust, {rules.StrawBurning.Count} straw-burning and {rules.SensorFault.Count} sensor-health rules; {cleared.Count} active alerts cleared");
+        }
+        else
+        {
+            parts.Add("kept the alert rules in effect");
+        }
+        if (directory is not null)
+            parts.Add($"terminal directory of {directory.Directory.Terminals.Count} terminals and {directory.Directory.Grids.Count} grids in force");
         _configVersion = config.Version;
         _lastRejectedVersion = null;
-        _logger.LogInformation("Config {Version} applied: {Dust} dust, {Straw} straw-burning, {Health} sensor-health rules; {Cleared} active alerts cleared",
-            config.Version, rules.Dust.Count, rules.StrawBurning.Count, rules.SensorFault.Count, cleared.Count);
+        _logger.LogInformation("Config {Version} applied: {Detail}", config.Version, string.Join("; ", parts));
         ConfigApplied?.Invoke(config.Version);
-        return await ReportAsync(config.Version, CommandNames.Config, CommandOutcome.Ok,
-            $"applied {rules.Dust.Count} dust, {rules.StrawBurning.Count} straw-burning and {rules.SensorFault.Count} sensor-health rules; {cleared.Count} active alerts cleared",
-            cancellationToken).ConfigureAwait(false);
+        return await ReportAsync(config.Version, CommandNames.Config, CommandOutcome.Ok, string.Join("; ", parts), cancellationToken).ConfigureAwait(false);
+    }
+
+    // Rules kept: the version still moves on, but only beside persisted rules (without them the shipped rules apply at start).
+    private void PersistVersion(string version)
+    {
+        var versionPath = Path.Combine(_dataDirectory, VersionFileName);
+        if (!File.Exists(Path.Combine(_dataDirectory, RulesFileName))) return;
+        File.WriteAllText(versionPath + ".tmp", version);
+        File.Move(versionPath + ".tmp", versionPath, overwrite: true);
     }
 
     private void Persist(string version, AlertRules rules)
@@ -304,8 +352,12 @@ public static class CommandServiceCollectionExtensions
                 sp.GetRequiredService<ILogger<CommandService>>())
             {
                 GatewayId = options.GatewayId,
+                TerminalDirectoryStore = sp.GetRequiredService<TerminalDirectoryStore>(),
             };
         });
+        services.TryAddSingleton(sp => new TerminalDirectoryStore(
+            Path.GetFullPath(sp.GetRequiredService<IOptions<Hosting.EdgeOptions>>().Value.DataDirectory),
+            sp.GetRequiredService<ILogger<TerminalDirectoryStore>>()));
         services.AddHostedService(sp => sp.GetRequiredService<CommandService>());
         return services;
     }

@@ -1,6 +1,7 @@
 using GridEdge.Edge.Commands;
 using GridEdge.Edge.Alerts;
 using GridEdge.Edge.Monitors;
+using GridEdge.Edge.Terminals;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -54,7 +55,8 @@ public static class EdgeHost
             .AddUplink()
             .AddSimulatedSensors()
             .AddLoadSource()
-            .AddHj212Monitors(builder.Configuration);
+            .AddHj212Monitors(builder.Configuration)
+            .AddTerminals();
         return builder.Build();
     }
 

@@ -15,6 +15,24 @@ public sealed class EdgeOptions
     public UplinkOptions Uplink { get; set; } = new();
     public SimulationOptions Simulation { get; set; } = new();
     public LoadOptions Load { get; set; } = new();
+    public TerminalOptions Terminals { get; set; } = new();
+}
+
+/// <summary>The terminal API (edge/Terminals): where grid members' enforcement terminals upload check-ins, patrols, problems and photos.</summary>
+public sealed class TerminalOptions
+{
+    /// <summary>Off in code; the shipped appsettings turn it on.</summary>
+    public bool Enabled { get; set; }
+    /// <summary>Where Kestrel listens, e.g. http://0.0.0.0:8080 on the township LAN (port 0: any free port).</summary>
+    public string Url { get; set; } = "http://127.0.0.1:5081";
+    /// <summary>A check-in whose fix is coarser than this is judged inaccurate, whatever the boundary.</summary>
+    public double MaxAccuracyMeters { get; set; } = 100;
+    /// <summary>Staged uploads plus attachment chunks still waiting in the outbox may hold at most this many bytes.</summary>
+    public long AttachmentQuotaBytes { get; set; } = 1L << 30;
+    /// <summary>The size of the pieces a verified attachment is cut into on the attachments stream.</summary>
+    public int AttachmentChunkBytes { get; set; } = 64 * 1024;
+    /// <summary>The largest JSON body of a check-in, patrol or problem request.</summary>
+    public int MaxJsonBytes { get; set; } = 2 * 1024 * 1024;
 }
 
 /// <summary>Where the MQTT broker is and how to log in.</summary>

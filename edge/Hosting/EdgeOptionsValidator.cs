@@ -46,6 +46,17 @@ public sealed class EdgeOptionsValidator : IValidateOptions<EdgeOptions>
         Expect(o.Load.SensorId is { Length: > 0 and <= Validation.MaxIdLength }, "Load:SensorId", o.Load.SensorId, $"1-{Validation.MaxIdLength} characters");
         Expect(o.Load.Concurrency is >= 1 and <= 100_000, "Load:Concurrency", o.Load.Concurrency, "1-100000");
 
+        var t = o.Terminals;
+        Expect(Uri.TryCreate(t.Url, UriKind.Absolute, out var url) && url.Scheme is "http" or "https" && url.AbsolutePath == "/" && string.IsNullOrEmpty(url.Query),
+            "Terminals:Url", t.Url, "an http:// or https:// address with a port and no path, e.g. http://0.0.0.0:8080");
+        Expect(double.IsFinite(t.MaxAccuracyMeters) && t.MaxAccuracyMeters is > 0 and <= 100_000, "Terminals:MaxAccuracyMeters", t.MaxAccuracyMeters,
+            "more than 0 and at most 100000 metres");
+        Expect(t.AttachmentQuotaBytes >= Validation.MaxAttachmentBytes, "Terminals:AttachmentQuotaBytes", t.AttachmentQuotaBytes,
+            $"at least {Validation.MaxAttachmentBytes} bytes (one largest attachment)");
+        Expect(t.AttachmentChunkBytes is >= 1024 and <= Validation.MaxAttachmentChunkBytes, "Terminals:AttachmentChunkBytes", t.AttachmentChunkBytes,
+            $"1024-{Validation.MaxAttachmentChunkBytes} bytes");
+        Expect(t.MaxJsonBytes is >= 4096 and <= 64 * 1024 * 1024, "Terminals:MaxJsonBytes", t.MaxJsonBytes, "4096-67108864 bytes");
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

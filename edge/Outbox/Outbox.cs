@@ -158,6 +158,16 @@ public sealed class Outbox : IDisposable
         lock (_writeLock) return _streams.ToDictionary(s => s.Key, s => s.Value.Backlog, StringComparer.Ordinal);
     }
 
+    /// <summary>Bytes of a stream's records not yet acknowledged, as stored (the terminal API's attachment quota counts them).</summary>
+    public long PendingBytes(string stream)
+    {
+        CheckStream(stream);
+        var total = 0L;
+        foreach (var doc in _db.GetCollection(CollectionName(stream)).Query().Select(BsonExpression.Create("{ n: $." + SizeField + " }")).ToEnumerable())
+            total += doc[SizeField].AsInt32;
+        return total;
+    }
+
     /// <summary>The sequence number the next record of a stream will get.</summary>
     public long NextSeq(string stream)
     {

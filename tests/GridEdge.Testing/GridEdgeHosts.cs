@@ -81,12 +81,22 @@ public sealed class ServerHost : IDisposable
     public void Dispose() => _process?.Dispose();
 }
 
-/// <summary>A GridEdge gateway as a real process: its outbox file in a folder the test owns, simulated sensors off.</summary>
+/// <summary>
+/// A GridEdge gateway as a real process: its outbox file in a folder the test owns, simulated sensors off, and its
+/// terminal API on a free loopback port of its own (so several gateways in one test never clash).
+/// </summary>
 public sealed class EdgeHost(string dataDirectory, GatewayAccount account, int brokerPort, Action<string>? log) : IDisposable
 {
     private HostProcess? _process;
 
     public string DataDirectory { get; } = dataDirectory;
+
+    /// <summary>The loopback port of this gateway's terminal API (Edge:Terminals:Url), the same across restarts.</summary>
+    public int TerminalPort { get; } = Loopback.FreePort();
+
+    /// <summary>The base address of this gateway's terminal API (enabled by the shipped appsettings.json; add --Edge:Terminals:Enabled=false to turn it off).</summary>
+    public Uri TerminalApi => new($"http://127.0.0.1:{TerminalPort}");
+
     public HostProcess Process => _process ?? throw new InvalidOperationException("not started");
 
     /// <summary>Starts the gateway appending <paramref name="count"/> load readings from sensor <paramref name="sensorId"/>.</summary>
@@ -106,6 +116,7 @@ public sealed class EdgeHost(string dataDirectory, GatewayAccount account, int b
             "--Edge:Uplink:AckTimeoutSeconds=3",
             "--Edge:Uplink:ReconnectBaseSeconds=0.2",
             "--Edge:Uplink:ReconnectCapSeconds=2",
+            $"--Edge:Terminals:Url=http://127.0.0.1:{TerminalPort}",
         };
         args.AddRange(extra);
         _process?.Dispose();
