@@ -15,6 +15,7 @@ public sealed class ServerOptions
     public HttpOptions Http { get; set; } = new();
     public LogOptions Logs { get; set; } = new();
     public Alerts.AlertResponseOptions Alerts { get; set; } = new();
+    public GridOptions Grid { get; set; } = new();
 
     /// <summary>Gateways allowed to connect to the embedded broker: client id = username = <see cref="GatewayAccountOptions.Id"/>.</summary>
     public List<GatewayAccountOptions> Gateways { get; set; } = [];
@@ -80,6 +81,16 @@ public sealed class GatewayAccountOptions
     public string Password { get; set; } = "";
 }
 
+/// <summary>Server:Grid: the grid registry's seed and the terminal directory's publishing.</summary>
+public sealed class GridOptions
+{
+    /// <summary>A JSON file of grids, members, key points and enterprises (the body of PUT /api/grids) applied at every start; none by default.</summary>
+    public string? SeedFile { get; set; }
+
+    /// <summary>How often a terminal directory the broker did not take is published again.</summary>
+    public int RetrySeconds { get; set; } = 30;
+}
+
 /// <summary>Server:Http: where the HTTP API listens.</summary>
 public sealed class HttpOptions
 {
@@ -121,6 +132,9 @@ internal sealed class ServerOptionsValidator : IValidateOptions<ServerOptions>
         }
         if (!Uri.TryCreate(o.Http.Url, UriKind.Absolute, out var url) || (url.Scheme != "http" && url.Scheme != "https"))
             Fail("Http:Url", o.Http.Url, "an absolute http(s) URL such as http://127.0.0.1:5080");
+
+        if (o.Grid.RetrySeconds is < 1 or > 3600) Fail("Grid:RetrySeconds", o.Grid.RetrySeconds, "seconds from 1 to 3600");
+        if (o.Grid.SeedFile is { Length: > 0 } seed && !File.Exists(seed)) Fail("Grid:SeedFile", seed, "an existing JSON file (grids, members, keyPoints, enterprises)");
 
         o.Alerts.TryParse(out var alertErrors);
         errors.AddRange(alertErrors);

@@ -5,6 +5,7 @@ using GridEdge.Protocol.Codecs;
 using GridEdge.Protocol.Records;
 using GridEdge.Protocol.Wire;
 using GridEdge.Server.Api;
+using GridEdge.Server.Grid;
 using GridEdge.Server.Ledgers;
 
 namespace GridEdge.Server.Commands;
@@ -103,7 +104,7 @@ public static class CommandEndpoints
             CommandResultView.From(c.Result))).ToList());
     }
 
-    private static async Task<IResult> PutRulesAsync(string id, HttpRequest request, ILedgerStore ledger, IDownlinkPublisher downlink, TimeProvider time,
+    private static async Task<IResult> PutRulesAsync(string id, HttpRequest request, ILedgerStore ledger, TerminalDirectoryPublisher configs,
         ILoggerFactory logs, CancellationToken ct)
     {
         if (!GatewayIds.IsValid(id)) return Bad("id", id, GatewayIds.Rule);
@@ -118,14 +119,16 @@ public static class CommandEndpoints
         if (validate != "false" && AlertRules.Parse(rules, out var errors) is null)
             return Results.BadRequest(new RulesRejected($"the alert rules are not valid: {errors.Count} problem(s)", "body", errors));
         if (await UnknownGatewayAsync(ledger, id, "id", ct) is { } notFound) return notFound;
-        var sent = await ledger.RecordConfigAsync(id, serial => $"rules-{serial}", rules, time.GetUtcNow(), ct);
+        // Recorded, then published retained with the gateway's current terminal directory (if it serves a township), so a
+        // gateway connecting for the first time gets rules and directory from the one message.
+        SentConfig sent;
         try
         {
-            await downlink.PublishAsync(new GatewayConfig(id, sent.Version, rules), ct);
+            sent = await configs.PublishRulesAsync(id, rules, ct);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            logs.CreateLogger(typeof(CommandEndpoints)).LogWarning(e, "Config {Version} for gateway {Gateway} could not be published", sent.Version, id);
+            logs.CreateLogger(typeof(CommandEndpoints)).LogWarning(e, "Config (alert rules) for gateway {Gateway} could not be published", id);
             return Results.Json(new ApiError($"the configuration could not be published: {e.Message}", "broker", null, "a running broker"), statusCode: StatusCodes.Status503ServiceUnavailable);
         }
         logs.CreateLogger(typeof(CommandEndpoints)).LogInformation("Config {Version} (alert rules) published retained to gateway {Gateway}", sent.Version, id);

@@ -1,9 +1,71 @@
+using System.Text.Json;
+using GridEdge.Server.Ledgers;
+using Microsoft.Extensions.Options;
+
 namespace GridEdge.Server.Grid;
 
 /// <summary>Registers the grid: its registry, members and terminals, the patrol ledger and the terminal records' ingest.</summary>
 public static class GridServiceCollectionExtensions
 {
-    public static IServiceCollection AddGrid(this IServiceCollection services) => services;
+    public static IServiceCollection AddGrid(this IServiceCollection services)
+    {
+        services.AddSingleton(sp => new GridStore(sp.GetRequiredService<IOptions<ServerOptions>>().Value.Ledger.Path, sp.GetService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<GridStore>>()));
+        services.AddSingleton<TerminalDirectoryPublisher>();
+        services.AddSingleton<GridRegistry>();
 
-    public static WebApplication MapGridApi(this WebApplication app) => app;
+        // The grid tables must exist before the broker lets a gateway's check-ins in: start right after the ledger's schema.
+        var initializer = ServiceDescriptor.Singleton<IHostedService, GridInitializer>();
+        var ledger = services.Select((d, i) => (d, i)).FirstOrDefault(x => x.d.ServiceType == typeof(IHostedService) && x.d.ImplementationType == typeof(LedgerInitializer));
+        if (ledger.d is not null) services.Insert(ledger.i + 1, initializer);
+        else services.Add(initializer);
+
+        // After the broker: publishes the directories (a seed's, or those a restarted embedded broker lost) and retries failures.
+        services.AddHostedService<DirectorySync>();
+        return services;
+    }
+
+    public static WebApplication MapGridApi(this WebApplication app)
+    {
+        app.MapGridRegistryApi();
+        app.MapPatrolLedgerApi();
+        return app;
+    }
+}
+
+/// <summary>Creates the grid tables and applies the seed file (Server:Grid:SeedFile) when the host starts; a bad seed stops the host naming every wrong field.</summary>
+internal sealed class GridInitializer(GridStore store, IOptions<ServerOptions> options, ILogger<GridInitializer> log) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await store.InitializeAsync(cancellationToken);
+        var seed = options.Value.Grid.SeedFile;
+        if (string.IsNullOrWhiteSpace(seed)) return;
+        var document = await ReadSeedAsync(seed, cancellationToken);
+        var outcome = await store.ImportAsync(document, create: false, cancellationToken);
+        if (outcome.Result is null)
+            throw new InvalidOperationException($"Server:Grid:SeedFile '{seed}' is not valid: " +
+                string.Join("; ", outcome.Errors.Select(e => $"{e.Field} is '{e.Value}': expected {e.Expected}")));
+        var r = outcome.Result;
+        log.LogInformation("Grid seed {SeedFile} applied: {Grids} grids, {Members} members, {KeyPoints} key points, {Enterprises} enterprises",
+            Path.GetFullPath(seed), r.Grids, r.Members, r.KeyPoints, r.Enterprises);
+    }
+
+    /// <summary>Reads a seed file (the JSON of PUT /api/grids); throws naming the file and the JSON path on a bad one.</summary>
+    public static async Task<GridDocument> ReadSeedAsync(string path, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(path)) throw new InvalidOperationException($"Server:Grid:SeedFile is '{path}': expected an existing JSON file (grids, members, keyPoints, enterprises)");
+        await using var stream = File.OpenRead(path);
+        try
+        {
+            return await JsonSerializer.DeserializeAsync<GridDocument>(stream, QueryParameters.BodyOptions, cancellationToken)
+                ?? throw new InvalidOperationException($"Server:Grid:SeedFile '{path}' holds null: expected a JSON object");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidOperationException($"Server:Grid:SeedFile '{path}' is not valid at {e.Path}: {e.Message.Split(" Path:")[0]}", e);
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -1,5 +1,6 @@
 using GridEdge.Protocol.Codecs;
 using GridEdge.Protocol.Wire;
+using GridEdge.Server.Grid;
 using GridEdge.Server.Ledgers;
 using Microsoft.Extensions.Options;
 
@@ -27,14 +28,16 @@ public sealed record IngestOutcome(IngestStatus Status, RejectReason? Reason = n
 /// <summary>
 /// Turns one MQTT payload into ledger rows and an acknowledgement: topic, size, decode, topic/payload agreement, commit,
 /// then ack in the format the batch came in. Whatever a payload holds, it returns an outcome and never throws, so one bad
-/// payload cannot stop the loop that feeds it.
+/// payload cannot stop the loop that feeds it. The terminal streams (check-ins, uploads, attachments) go to the
+/// <see cref="GridStore"/>'s patrol and problem ledgers; without one they are refused as a ledger failure (not acked).
 /// </summary>
 public sealed class IngestPipeline(
     ILedgerStore ledger,
     IAckPublisher acks,
     IngestMetrics metrics,
     IOptions<ServerOptions> options,
-    ILogger<IngestPipeline> log)
+    ILogger<IngestPipeline> log,
+    GridStore? grid = null)
 {
     private readonly int _maxPayloadBytes = options.Value.Ingest.MaxPayloadBytes;
 
@@ -96,11 +99,13 @@ public sealed class IngestPipeline(
         CommitResult commit;
         try
         {
-            // Alerts and command results have their own tables; the acknowledgement is the same.
+            // Alerts, command results and the terminal streams have their own tables; the acknowledgement is the same.
             commit = batch.Stream switch
             {
                 Streams.Alerts => await ledger.CommitAlertsAsync(batch, cancellationToken),
                 Streams.CommandResults => await ledger.CommitCommandResultsAsync(batch, cancellationToken),
+                Streams.CheckIns or Streams.Uploads or Streams.Attachments =>
+                    await (grid ?? throw new InvalidOperationException($"no grid store to take the {batch.Stream} stream")).CommitAsync(batch, cancellationToken),
                 _ => await ledger.CommitBatchAsync(batch, cancellationToken),
             };
         }

@@ -153,7 +153,8 @@ public static class GridLedgerSchema
             gateway      TEXT    NOT NULL,
             received     INTEGER NOT NULL DEFAULT 0, -- bytes received so far
             complete_at  INTEGER,                    -- set once every byte is in and the SHA-256 verified
-            first_at     INTEGER NOT NULL
+            first_at     INTEGER NOT NULL,
+            mismatches   INTEGER NOT NULL DEFAULT 0  -- times the assembled file failed verification (kept aside, never served)
         ) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS attachment_chunks (
             gateway TEXT    NOT NULL,
@@ -161,8 +162,17 @@ public static class GridLedgerSchema
             sha256  TEXT    NOT NULL,
             offset  INTEGER NOT NULL,
             length  INTEGER NOT NULL,
+            attempt INTEGER NOT NULL DEFAULT 0,      -- attachments.mismatches when it arrived: chunks of a failed assembly no longer count
             PRIMARY KEY (gateway, seq)
         ) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS attachment_chunks_by_file ON attachment_chunks (sha256, offset);
+        CREATE TABLE IF NOT EXISTS gateway_directories (  -- the last configuration published to a gateway with its terminal directory
+            gateway          TEXT    NOT NULL PRIMARY KEY,
+            version          TEXT    NOT NULL,
+            alert_rules      TEXT    NOT NULL,
+            terminals        TEXT    NOT NULL,       -- the TerminalDirectory JSON as published
+            terminals_sha256 TEXT    NOT NULL,
+            published_at     INTEGER NOT NULL
+        ) WITHOUT ROWID;
         """;
 }
