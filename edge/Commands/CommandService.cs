@@ -272,7 +272,13 @@ public sealed class CommandService : BackgroundService
             return await ReportAsync(config.Version, CommandNames.Config, CommandOutcome.Failed, $"cannot store the configuration: {e.Message}", cancellationToken).ConfigureAwait(false);
         }
         var parts = new List<string>();
-        if (rules is not null)
+        if (rules is not null && rules.ToJson() == _engine.Rules.ToJson())
+        {
+            // The server sends the rules in force with every directory change (a retained config is complete): the
+            // same rules again must not clear active alerts.
+            parts.Add("the alert rules are unchanged");
+        }
+        else if (rules is not null)
         {
             var cleared = _engine.ReplaceRules(rules, _now().At);
             _logger.LogInformation("Config {Version}: {Dust} dust, {Straw} straw-burning, {Health} sensor-health rules; {Cleared} active alerts cleared",

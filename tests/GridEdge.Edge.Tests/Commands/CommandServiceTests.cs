@@ -216,6 +216,22 @@ public sealed class CommandServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task A_config_repeating_the_rules_in_force_keeps_the_active_alerts()
+    {
+        // The server repeats the rules with every terminal-directory change; that must not clear a raised alarm.
+        var raised = Assert.Single(_engine.Observe(Pm10("pms-1", 1, 150)));
+        var service = Service();
+
+        var result = await service.ApplyAsync(new GatewayConfig(Gateway, "terminals-5", _engine.Rules.ToJson()), TestContext.Current.CancellationToken);
+
+        Assert.Equal(CommandOutcome.Ok, result!.Outcome);
+        Assert.Contains("unchanged", result.Detail);
+        Assert.Equal("terminals-5", service.ConfigVersion);
+        Assert.Contains(_engine.Active, a => a.AlertId == raised.AlertId);
+        Assert.DoesNotContain(_transitions, t => t.AlertId == raised.AlertId && t.State == AlertState.Cleared);
+    }
+
+    [Fact]
     public async Task An_invalid_config_keeps_the_old_rules_and_reports_every_reason()
     {
         var service = Service();

@@ -1,0 +1,172 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using GridEdge.Testing;
+
+namespace GridEdge.Integration.Tests;
+
+/// <summary>
+/// Enforcement terminals through a real gateway process into the real server's patrol and problem ledgers (issue 5):
+/// the grid and a terminal are registered on the server, whose directory reaches the gateway; with the uplink down a
+/// check-in (posted twice, as a terminal retrying) and a problem report with a photo are accepted by the gateway; after
+/// the server returns, the check-in is in the patrol ledger once with every field, the problem in the problem ledger,
+/// and the photo on the server byte for byte.
+/// </summary>
+public class TerminalPathTests(ITestOutputHelper output)
+{
+    private const string Township = "370102001000", Village = "370102001001";
+    private static readonly TimeSpan Long = TimeSpan.FromSeconds(60);
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private void Log(string line)
+    {
+        try { output.WriteLine(line); } catch (InvalidOperationException) { }
+    }
+
+    private static async Task<JsonElement> WaitForAsync(ServerHost server, string path, Func<JsonElement, bool> done, string what)
+    {
+        var deadline = DateTime.UtcNow + Long;
+        JsonElement last = default;
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                last = await server.GetJsonAsync(path);
+                if (done(last)) return last;
+            }
+            catch (HttpRequestException) { }
+            await Task.Delay(200, Ct);
+        }
+        throw new TimeoutException($"{what}: not within {Long.TotalSeconds} s; last {path}: {last}");
+    }
+
+    private static HttpRequestMessage Post(string path, string token, string key, object body)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        request.Headers.Add("Idempotency-Key", key);
+        return request;
+    }
+
+    [Fact(Timeout = 240_000)]
+    public async Task A_check_in_accepted_while_the_uplink_is_down_is_in_the_patrol_ledger_once_after_reconnect()
+    {
+        using var dir = new TempDirectory("terminal-path");
+        var gw = new GatewayAccount("gw-term-1", "pw-" + Guid.NewGuid().ToString("N")[..10]);
+        using var server = new ServerHost(dir.File("server"), [gw], Log);
+        Directory.CreateDirectory(server.DataDirectory);
+        await server.StartAsync();
+        using var http = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
+
+        // 1. The grid, a member and the member's terminal on the server.
+        var grid = new
+        {
+            grids = new object[]
+            {
+                new { code = "370100000000", name = "济南市", level = 1 },
+                new { code = "370102000000", name = "历下区", level = 2, parent = "370100000000" },
+                new { code = Township, name = "示范街道", level = 3, parent = "370102000000", gateway = gw.Id },
+                new
+                {
+                    code = Village, name = "东村", level = 4, parent = Township,
+                    boundary = JsonDocument.Parse("""{"type":"Polygon","coordinates":[[[117.11,36.64],[117.13,36.64],[117.13,36.66],[117.11,36.66],[117.11,36.64]]]}""").RootElement,
+                },
+            },
+            members = new object[] { new { id = "m-wang-li", name = "王丽", grid = Village } },
+        };
+        using (var put = await http.PutAsJsonAsync("/api/grids", grid, Ct))
+            Assert.True(put.IsSuccessStatusCode, await put.Content.ReadAsStringAsync(Ct));
+        string token;
+        using (var issue = await http.PostAsJsonAsync("/api/terminals", new { id = "t-0042", member = "m-wang-li" }, Ct))
+        {
+            Assert.Equal(HttpStatusCode.Created, issue.StatusCode);
+            token = (await issue.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("token").GetString()!;
+        }
+
+        // 2. The gateway starts and receives its directory (the server reports it applied).
+        using var edge = new EdgeHost(dir.File("edge"), gw, server.MqttPort, Log);
+        edge.Start(0, "none");
+        await WaitForAsync(server, $"/api/gateways/{gw.Id}/terminal-directory", d => d.GetProperty("upToDate").GetBoolean(), "the directory applied on the gateway");
+
+        // 3. The uplink goes down: the server is killed.
+        server.Kill();
+        using var terminal = new HttpClient { BaseAddress = edge.TerminalApi, Timeout = TimeSpan.FromSeconds(10) };
+        var fixTime = new DateTimeOffset(2026, 11, 26, 9, 30, 0, TimeSpan.FromHours(8));
+        var checkIn = new
+        {
+            memberId = "m-wang-li", terminalId = "t-0042", gridCode = Village, latitude = 36.65, longitude = 117.12,
+            accuracyMeters = 6.5, fixTime, note = "东侧工地围挡完好",
+        };
+        JsonElement first, retry;
+        using (var response = await terminal.SendAsync(Post("/api/v1/checkins", token, "ci-0001", checkIn), Ct))
+        {
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+            first = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        }
+        // The terminal did not hear the answer and sends it again.
+        using (var response = await terminal.SendAsync(Post("/api/v1/checkins", token, "ci-0001", checkIn), Ct))
+        {
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+            retry = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        }
+        Assert.Equal(first.GetProperty("seq").GetInt64(), retry.GetProperty("seq").GetInt64());
+        Assert.Equal("inside", first.GetProperty("geofence").GetString());
+
+        // A problem report with a photo, uploaded in two pieces.
+        var photo = RandomNumberGenerator.GetBytes(300_000);
+        var sha = Convert.ToHexString(SHA256.HashData(photo)).ToLowerInvariant();
+        using (var open = await terminal.SendAsync(Post("/api/v1/attachments", token, "att-" + sha[..16], new { sha256 = sha, size = photo.Length, contentType = "image/jpeg" }), Ct))
+            Assert.True(open.IsSuccessStatusCode, await open.Content.ReadAsStringAsync(Ct));
+        for (var offset = 0; offset < photo.Length; offset += 200_000)
+        {
+            var length = Math.Min(200_000, photo.Length - offset);
+            using var put = new HttpRequestMessage(HttpMethod.Put, $"/api/v1/attachments/{sha}") { Content = new ByteArrayContent(photo, offset, length) };
+            put.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            put.Content.Headers.ContentRange = new ContentRangeHeaderValue(offset, offset + length - 1, photo.Length);
+            using var answer = await terminal.SendAsync(put, Ct);
+            Assert.True(answer.IsSuccessStatusCode, await answer.Content.ReadAsStringAsync(Ct));
+        }
+        var problem = new
+        {
+            memberId = "m-wang-li", terminalId = "t-0042", gridCode = Village, latitude = 36.651, longitude = 117.121,
+            address = "north field by the canal", category = "straw_burning", description = "a burning straw pile", attachments = new[] { sha },
+        };
+        using (var response = await terminal.SendAsync(Post("/api/v1/problems", token, "pb-0001", problem), Ct))
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+
+        // 4. The server comes back: everything arrives, the check-in once.
+        await server.StartAsync();
+        var checkIns = await WaitForAsync(server, $"/api/checkins?gateway={gw.Id}", c => c.GetProperty("items").GetArrayLength() > 0, "the check-in in the patrol ledger");
+        var problems = await WaitForAsync(server, $"/api/problems?grid={Township}", p => p.GetProperty("items").GetArrayLength() > 0, "the problem in the problem ledger");
+        using (var stored = await http.GetAsync($"/api/attachments/{sha}", Ct))
+        {
+            var deadline = DateTime.UtcNow + Long;
+            var response = stored;
+            while (response.StatusCode != HttpStatusCode.OK && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(200, Ct);
+                response = await http.GetAsync($"/api/attachments/{sha}", Ct);
+            }
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal(photo, await response.Content.ReadAsByteArrayAsync(Ct));
+        }
+        // Whatever the gateway resends after the restart, the ledger holds the check-in once.
+        await Task.Delay(TimeSpan.FromSeconds(4), Ct);
+        checkIns = await server.GetJsonAsync($"/api/checkins?gateway={gw.Id}");
+        var item = Assert.Single(checkIns.GetProperty("items").EnumerateArray());
+        Assert.Equal("ci-0001", item.GetProperty("recordId").GetString());
+        Assert.Equal("m-wang-li", item.GetProperty("memberId").GetString());
+        Assert.Equal("t-0042", item.GetProperty("terminalId").GetString());
+        Assert.Equal(Village, item.GetProperty("gridCode").GetString());
+        Assert.Equal(6.5, item.GetProperty("accuracyMeters").GetDouble());
+        Assert.Equal(fixTime, item.GetProperty("fixTime").GetDateTimeOffset());
+        Assert.Equal("东侧工地围挡完好", item.GetProperty("note").GetString());
+        Assert.Equal("inside", item.GetProperty("geofence").GetString());
+        var reported = Assert.Single(problems.GetProperty("items").EnumerateArray());
+        Assert.Equal("straw_burning", reported.GetProperty("category").GetString());
+        Assert.Equal("reported", reported.GetProperty("state").GetString());
+    }
+}
