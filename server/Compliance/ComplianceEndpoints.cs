@@ -1,0 +1,79 @@
+using GridEdge.Server.Api;
+
+namespace GridEdge.Server.Compliance;
+
+/// <summary>The compliance figures as JSON and the weekly report as an XLSX or CSV download.</summary>
+public static class ComplianceEndpoints
+{
+    public static IEndpointRouteBuilder MapComplianceEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/compliance", ComplianceAsync);
+        app.MapGet("/api/reports/weekly", WeeklyAsync);
+        return app;
+    }
+
+    private static async Task<IResult> ComplianceAsync(HttpRequest request, ComplianceLedger ledger, TimeProvider time, CancellationToken ct)
+    {
+        var (scope, week, error) = await ParseAsync(request.Query, ledger, time, ["grid", "week"], ct);
+        if (error is not null) return error;
+        return Results.Ok(await ledger.ComputeAsync(scope!, week!, ct));
+    }
+
+    private static async Task<IResult> WeeklyAsync(HttpRequest request, ComplianceLedger ledger, TimeProvider time, CancellationToken ct)
+    {
+        var (scope, week, error) = await ParseAsync(request.Query, ledger, time, ["grid", "week", "format"], ct);
+        if (error is not null) return error;
+        var format = request.Query.TryGetValue("format", out var f) ? f.ToString() : "xlsx";
+        if (format is not ("xlsx" or "csv")) return Bad("format", format, "xlsx or csv");
+
+        var report = await ledger.ComputeAsync(scope!, week!, ct);
+        if (format == "csv")
+            return Results.Stream(stream => WeeklyReport.WriteCsvAsync(stream, report, ct), "text/csv; charset=utf-8",
+                WeeklyReport.FileName(scope!, week!.Name, "csv"));
+
+        var overdue = await ledger.GetOverdueAtCutOffAsync(scope!, week!, ct);
+        // The zip is written synchronously (ZipArchive): into a temp file that vanishes when the response has sent it.
+        var file = new FileStream(Path.Combine(Path.GetTempPath(), $"gridedge-report-{Guid.NewGuid():N}.xlsx"), FileMode.CreateNew, FileAccess.ReadWrite,
+            FileShare.None, 1 << 16, FileOptions.DeleteOnClose);
+        try
+        {
+            WeeklyReport.WriteXlsx(file, report, overdue);
+            file.Position = 0;
+        }
+        catch
+        {
+            await file.DisposeAsync();
+            throw;
+        }
+        return Results.File(file, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", WeeklyReport.FileName(scope!, week!.Name, "xlsx"));
+    }
+
+    private static async Task<(GridScope? Scope, ReportWeek? Week, IResult? Error)> ParseAsync(IQueryCollection q, ComplianceLedger ledger, TimeProvider time,
+        string[] known, CancellationToken ct)
+    {
+        foreach (var key in q.Keys)
+        {
+            if (Array.IndexOf(known, key) < 0) return (null, null, Bad(key, q[key].ToString(), "one of the parameters " + string.Join(", ", known)));
+            if (q[key].Count > 1) return (null, null, Bad(key, q[key].ToString(), "one value"));
+        }
+        if (!q.TryGetValue("grid", out var gridText) || string.IsNullOrEmpty(gridText))
+            return (null, null, Bad("grid", null, ComplianceLedger.GridRule + " (required)"));
+
+        ReportWeek week;
+        if (q.TryGetValue("week", out var weekText) && !string.IsNullOrEmpty(weekText))
+        {
+            if (!ReportWeek.TryParse(weekText, out week)) return (null, null, Bad("week", weekText, ReportWeek.Rule));
+        }
+        else
+        {
+            // Without a week: the week being reported now, the one whose cut-off is next.
+            week = ReportWeek.Containing(time.GetUtcNow());
+        }
+        var (scope, error) = await ledger.ResolveGridAsync(gridText, ct);
+        if (error is not null) return (null, null, Bad("grid", gridText, error));
+        return (scope, week, null);
+    }
+
+    private static IResult Bad(string field, string? value, string expected) =>
+        Results.BadRequest(new ApiError($"{field} '{value}' is not valid: expected {expected}", field, value, expected));
+}
