@@ -26,7 +26,10 @@ public static class DemoGateways
 
     public static IServiceCollection AddDemoGateways(this IServiceCollection services)
     {
+        services.AddSingleton<DemoTerminalApis>();
         services.AddHostedService<DemoGatewayHosts>();
+        // After the gateways: the members need their terminal APIs.
+        services.AddHostedService<DemoMembers>();
         return services;
     }
 }
@@ -34,6 +37,7 @@ public static class DemoGateways
 /// <summary>Starts the demo gateways after the broker (hosted services start in order) and stops them first.</summary>
 internal sealed class DemoGatewayHosts(
     GatewayCredentials credentials,
+    DemoTerminalApis terminalApis,
     IOptions<ServerOptions> options,
     ILogger<DemoGatewayHosts> log) : IHostedService
 {
@@ -53,6 +57,7 @@ internal sealed class DemoGatewayHosts(
             var hj212Port = DemoMonitor.FreePort();
             var monitorMn = $"DEMO{n + 1:D2}DUST0001";
             var monitorPw = Convert.ToHexString(RandomNumberGenerator.GetBytes(4)).ToLowerInvariant();
+            var terminalPort = DemoMonitor.FreePort();
             credentials.Add(id, password);
             var settings = new Dictionary<string, string?>
             {
@@ -77,10 +82,14 @@ internal sealed class DemoGatewayHosts(
                 ["Edge:Hj212:Monitors:0:Mn"] = monitorMn,
                 ["Edge:Hj212:Monitors:0:Pw"] = monitorPw,
                 ["Edge:Hj212:Monitors:0:Station"] = $"demo construction site {n + 1}",
+                // The terminal API the demo's grid members post to (loopback only; a township gateway listens on its LAN).
+                ["Edge:Terminals:Enabled"] = "true",
+                ["Edge:Terminals:Url"] = $"http://127.0.0.1:{terminalPort}",
             };
             var edge = GridEdge.Edge.Hosting.EdgeHost.Build([], settings);
             await edge.StartAsync(cancellationToken);
             _hosts.Add(edge);
+            terminalApis.ByGateway[id] = new Uri($"http://127.0.0.1:{terminalPort}");
             log.LogInformation("Demo gateway {Gateway} started against {Host}:{Port}", id, host, broker.Port);
             var monitor = new DemoMonitor(monitorMn, monitorPw, hj212Port, log);
             monitor.Start();

@@ -91,15 +91,9 @@ internal sealed class DemoMonitor(string mn, string pw, int port, ILogger log) :
     /// Puts <c>"hj212": {"port": N, "monitors": [{"mn": ..., "pw": ...}]}</c> into the gateway's entry of data/demo.json
     /// (creating the file, the gateways list or the entry if missing; every other key is kept).
     /// </summary>
-    public static async Task WriteDemoFileAsync(string path, string gatewayId, int port, IEnumerable<(string Mn, string Pw)> monitors, CancellationToken ct)
-    {
-        await DemoFileLock.WaitAsync(ct);
-        try
+    public static Task WriteDemoFileAsync(string path, string gatewayId, int port, IEnumerable<(string Mn, string Pw)> monitors, CancellationToken ct) =>
+        UpdateDemoFileAsync(path, root =>
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-            JsonObject root;
-            try { root = File.Exists(path) ? JsonNode.Parse(await File.ReadAllTextAsync(path, ct)) as JsonObject ?? [] : []; }
-            catch (JsonException) { root = []; }
             if (root["gateways"] is not JsonArray gateways) root["gateways"] = gateways = [];
             var entry = gateways.OfType<JsonObject>().FirstOrDefault(g => g["id"]?.GetValue<string>() == gatewayId);
             if (entry is null) gateways.Add(entry = new JsonObject { ["id"] = gatewayId });
@@ -108,6 +102,19 @@ internal sealed class DemoMonitor(string mn, string pw, int port, ILogger log) :
                 ["port"] = port,
                 ["monitors"] = new JsonArray(monitors.Select(m => (JsonNode)new JsonObject { ["mn"] = m.Mn, ["pw"] = m.Pw }).ToArray()),
             };
+        }, ct);
+
+    /// <summary>Reads data/demo.json (or starts an empty one), lets <paramref name="update"/> change it, and replaces the file whole.</summary>
+    public static async Task UpdateDemoFileAsync(string path, Action<JsonObject> update, CancellationToken ct)
+    {
+        await DemoFileLock.WaitAsync(ct);
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+            JsonObject root;
+            try { root = File.Exists(path) ? JsonNode.Parse(await File.ReadAllTextAsync(path, ct)) as JsonObject ?? [] : []; }
+            catch (JsonException) { root = []; }
+            update(root);
             var temp = path + ".tmp";
             await File.WriteAllTextAsync(temp, root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }), ct);
             File.Move(temp, path, overwrite: true);

@@ -9,7 +9,7 @@ using LiteDB;
 
 // The load command: whole-path figures with real processes on loopback, each against a baseline measured in the
 // same run. Build Release first: dotnet build -c Release GridEdge.sln
-//   dotnet tests/GridEdge.Load/bin/Release/net10.0/GridEdge.Load.dll [codec|e2e|backlog|rss|hj212|alert-latency|all] [--records N] [--seconds S] [--concurrency N]
+//   dotnet tests/GridEdge.Load/bin/Release/net10.0/GridEdge.Load.dll [codec|e2e|backlog|rss|hj212|alert-latency|checkins|all] [--records N] [--seconds S] [--concurrency N]
 var command = args.FirstOrDefault(a => !a.StartsWith("--")) ?? "all";
 int Option(string name, int fallback)
 {
@@ -31,6 +31,8 @@ switch (command)
     case "rss": await PeakRss(seconds); break;
     case "hj212": return await GridEdge.Load.Hj212Load.RunAsync(Option("--monitors", 1000), seconds, Option("--interval-ms", 5000) / 1000.0, Log);
     case "alert-latency": return await GridEdge.Load.AlertLatency.RunAsync(Option("--samples", 100), Option("--backlog", 10_000));
+    case "checkins": return await GridEdge.Load.CheckInLoad.RunAsync(Option("--terminals", 50), Option("--seconds", 20), Log);
+    case "report": return await GridEdge.Load.CityReport.RunAsync(Option("--checkins", 1_000_000), args);
     case "all":
         Codec();
         await EndToEnd(records);
@@ -38,7 +40,7 @@ switch (command)
         await PeakRss(seconds);
         break;
     default:
-        Console.Error.WriteLine($"unknown command '{command}': expected codec, e2e, backlog, rss, hj212, alert-latency or all");
+        Console.Error.WriteLine($"unknown command '{command}': expected codec, e2e, backlog, rss, hj212, alert-latency, checkins or all");
         return 2;
 }
 return 0;

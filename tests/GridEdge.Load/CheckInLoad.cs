@@ -1,0 +1,152 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using GridEdge.Edge.Outbox;
+using GridEdge.Protocol.Records;
+using GridEdge.Protocol.Wire;
+using GridEdge.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace GridEdge.Load;
+
+/// <summary>
+/// Check-ins accepted durably by one gateway process with many terminals posting at once over loopback HTTP (the replay
+/// after a dead zone). The terminals are registered on a real server, whose directory reaches the gateway; the server is
+/// then stopped, so the gateway's CPU goes to accepting (its uplink retries in the background). Baseline in the same
+/// run: the same number of check-ins appended straight to an outbox in this process with the same concurrency, i.e.
+/// what the gateway's store alone can do. Afterwards the gateway's outbox is opened and must hold exactly the accepted
+/// check-ins.
+/// </summary>
+internal static class CheckInLoad
+{
+    private const string Village = "370102001001";
+
+    public static async Task<int> RunAsync(int terminals, int seconds, Action<string> log)
+    {
+        using var dir = new TempDirectory("load-checkins");
+        var gw = new GatewayAccount("gw-load-ci", "pw-" + Guid.NewGuid().ToString("N")[..12]);
+        using var server = new ServerHost(dir.File("server"), [gw], log);
+        Directory.CreateDirectory(server.DataDirectory);
+        await server.StartAsync();
+        using var api = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        var members = Enumerable.Range(1, terminals).Select(i => new { id = $"m-{i:D3}", name = $"member {i}", grid = Village }).ToArray();
+        var grid = new
+        {
+            grids = new object[]
+            {
+                new { code = "370100000000", name = "city", level = 1 },
+                new { code = "370102000000", name = "district", level = 2, parent = "370100000000" },
+                new { code = "370102001000", name = "township", level = 3, parent = "370102000000", gateway = gw.Id },
+                new
+                {
+                    code = Village, name = "village", level = 4, parent = "370102001000",
+                    boundary = JsonDocument.Parse("""{"type":"Polygon","coordinates":[[[117.11,36.64],[117.13,36.64],[117.13,36.66],[117.11,36.66],[117.11,36.64]]]}""").RootElement,
+                },
+            },
+            members,
+        };
+        (await api.PutAsJsonAsync("/api/grids", grid)).EnsureSuccessStatusCode();
+        var tokens = new string[terminals];
+        for (var i = 0; i < terminals; i++)
+        {
+            using var issued = await api.PostAsJsonAsync("/api/terminals", new { id = $"t-{i + 1:D3}", member = $"m-{i + 1:D3}" });
+            issued.EnsureSuccessStatusCode();
+            tokens[i] = (await issued.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
+        }
+
+        using var edge = new EdgeHost(dir.File("edge"), gw, server.MqttPort, log);
+        edge.Start(0, "none", "--Serilog:MinimumLevel:Default=Warning");
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!(await server.GetJsonAsync($"/api/gateways/{gw.Id}/terminal-directory")).GetProperty("upToDate").GetBoolean())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("the gateway did not apply its terminal directory within 60 s");
+            await Task.Delay(200);
+        }
+        server.Kill();
+
+        // Each terminal is one client with one connection, posting as fast as it is answered.
+        var latencies = new List<double>[terminals];
+        var refused = 0L;
+        var stop = Stopwatch.StartNew();
+        var until = TimeSpan.FromSeconds(seconds);
+        var workers = Enumerable.Range(0, terminals).Select(t => Task.Run(async () =>
+        {
+            using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 1 }) { BaseAddress = edge.TerminalApi, Timeout = TimeSpan.FromSeconds(30) };
+            var mine = latencies[t] = new List<double>(4096);
+            var n = 0;
+            while (stop.Elapsed < until)
+            {
+                n++;
+                using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/checkins")
+                {
+                    Content = JsonContent.Create(new
+                    {
+                        memberId = $"m-{t + 1:D3}", terminalId = $"t-{t + 1:D3}", gridCode = Village,
+                        latitude = 36.641 + (n % 100) * 0.0002, longitude = 117.111 + (t % 50) * 0.0003,
+                        accuracyMeters = 5.0, fixTime = DateTimeOffset.UtcNow.AddSeconds(-5),
+                    }),
+                };
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", tokens[t]);
+                request.Headers.Add("Idempotency-Key", $"ci-{t + 1:D3}-{n:D7}");
+                var started = Stopwatch.GetTimestamp();
+                using var response = await client.SendAsync(request);
+                if (response.StatusCode == HttpStatusCode.Created) mine.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                else Interlocked.Increment(ref refused);
+            }
+        })).ToArray();
+        await Task.WhenAll(workers);
+        var elapsed = stop.Elapsed.TotalSeconds;
+        var all = latencies.SelectMany(l => l).Order().ToArray();
+        var accepted = all.Length;
+        var rate = accepted / elapsed;
+        double P(double q) => all.Length == 0 ? double.NaN : all[Math.Min(all.Length - 1, (int)(q * all.Length))];
+        var (edgeCpu, edgeRss) = (CpuSeconds(edge.Process.Id), PeakRssMb(edge.Process.Id));
+
+        // Stop the gateway and count what its outbox holds.
+        await edge.Process.StopAsync(TimeSpan.FromSeconds(30));
+        long stored;
+        using (var outbox = new Outbox(new OutboxSettings(edge.DataDirectory), NullLogger<Outbox>.Instance))
+            stored = outbox.Backlog(Streams.CheckIns);
+
+        // Baseline: the same check-ins appended straight to an outbox in this process with the same concurrency.
+        var baseline = await OutboxBaselineAsync(dir.File("baseline"), terminals, accepted);
+
+        Console.WriteLine($"check-ins: {terminals} terminals posting for {elapsed:F1} s to one gateway (uplink down)");
+        Console.WriteLine($"  accepted (201)     {accepted,10:N0}  {rate,10:N0}/s  latency p50 {P(0.50):F1} ms  p99 {P(0.99):F1} ms  max {P(1):F1} ms  refused {refused}");
+        Console.WriteLine($"  in the outbox      {stored,10:N0}  ({(stored == accepted ? "exactly the accepted ones" : "MISMATCH")})");
+        Console.WriteLine($"  baseline: Outbox.AppendAsync in-process, {terminals} in flight: {baseline,10:N0}/s  -> HTTP path {rate / baseline:F2}x the store alone");
+        Console.WriteLine($"  gateway process: {edgeCpu:F1} s CPU, peak RSS {edgeRss:F0} MB; target >= 2,000/s");
+        return stored == accepted ? 0 : 1;
+    }
+
+    private static double CpuSeconds(int pid)
+    {
+        // utime and stime, fields 14 and 15 of /proc/pid/stat, in clock ticks (100 a second on Linux).
+        var fields = File.ReadAllText($"/proc/{pid}/stat").Split(')')[1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return (long.Parse(fields[11]) + long.Parse(fields[12])) / 100.0;
+    }
+
+    private static double PeakRssMb(int pid) =>
+        File.ReadLines($"/proc/{pid}/status").Where(l => l.StartsWith("VmHWM:", StringComparison.Ordinal))
+            .Select(l => long.Parse(l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024.0).FirstOrDefault();
+
+    private static async Task<double> OutboxBaselineAsync(string directory, int concurrency, int count)
+    {
+        using var outbox = new Outbox(new OutboxSettings(directory), NullLogger<Outbox>.Instance);
+        var next = 0;
+        var stop = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(t => Task.Run(async () =>
+        {
+            int n;
+            while ((n = Interlocked.Increment(ref next)) <= count)
+            {
+                var at = DateTimeOffset.UtcNow;
+                await outbox.AppendAsync(Streams.CheckIns, new CheckIn($"ci-{n:D8}", $"m-{t + 1:D3}", $"t-{t + 1:D3}", Village, 36.65, 117.12, 5,
+                    at.AddSeconds(-5), null, GeofenceResult.Inside, at, ClockQuality.NetworkSynced));
+            }
+        })));
+        return count / stop.Elapsed.TotalSeconds;
+    }
+}
