@@ -161,7 +161,7 @@ internal sealed class TerminalApi
             {
                 // Remembered only after the append returned. A power cut between the two lets a retry append the record a
                 // second time, but never into the ledger twice: the server's ledger is unique on (terminal, record_id).
-                _state.SaveResponse(terminal.TerminalId, key, new StoredResponse(fingerprint, 201, response));
+                await _state.SaveResponseAsync(terminal.TerminalId, key, new StoredResponse(fingerprint, 201, response)).ConfigureAwait(false);
             }
             catch (Exception e) when (e is IOException or LiteDB.LiteException)
             {
