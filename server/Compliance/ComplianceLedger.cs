@@ -57,7 +57,7 @@ public sealed class ComplianceLedger : IDisposable
 
     public async Task<ComplianceReport> ComputeAsync(GridScope scope, ReportWeek week, CancellationToken cancellationToken = default)
     {
-        var windows = new ComplianceWindows(week.PeriodFrom, week.CutOff, week.MonthFrom,
+        var windows = new ComplianceWindows(week.PeriodFrom, week.CutOff, week.KeyPointWindowFrom,
             week.VisitWindowFrom(EnterpriseClasses.Province), week.VisitWindowFrom(EnterpriseClasses.CityCounty), week.VisitWindowFrom(EnterpriseClasses.Other));
         await using var connection = await OpenAsync(cancellationToken);
         var builders = new Dictionary<string, RowBuilder>(StringComparer.Ordinal);
@@ -139,7 +139,7 @@ public sealed class ComplianceLedger : IDisposable
     /// <summary>The problems overdue at the week's cut-off in the scope, most overdue first.</summary>
     public async Task<IReadOnlyList<OverdueProblem>> GetOverdueAtCutOffAsync(GridScope scope, ReportWeek week, CancellationToken cancellationToken = default)
     {
-        var windows = new ComplianceWindows(week.PeriodFrom, week.CutOff, week.MonthFrom, week.CutOff, week.CutOff, week.CutOff);
+        var windows = new ComplianceWindows(week.PeriodFrom, week.CutOff, week.KeyPointWindowFrom, week.CutOff, week.CutOff, week.CutOff);
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = Command(connection, scope, windows, $"""
             {ProblemsAtCutOff}

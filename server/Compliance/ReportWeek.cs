@@ -22,8 +22,12 @@ public sealed record ReportWeek(int Year, int Week)
     /// <summary>The first instant of the period (inclusive); the period ends at <see cref="CutOff"/> (exclusive).</summary>
     public DateTimeOffset PeriodFrom => CutOff.AddDays(-7);
 
-    /// <summary>The start of the calendar month (China time) holding the cut-off: key points must be covered twice from here to the cut-off.</summary>
-    public DateTimeOffset MonthFrom => new(CutOff.Year, CutOff.Month, 1, 0, 0, 0, ChinaStandardTime);
+    /// <summary>
+    /// Where the key points' window begins: one month before the cut-off. Key points must be covered at least twice a month
+    /// (001); a rolling month, like the enterprises' windows, so a report whose cut-off falls on the 2nd of a month does not
+    /// judge coverage on two days.
+    /// </summary>
+    public DateTimeOffset KeyPointWindowFrom => CutOff.AddMonths(-1);
 
     /// <summary>
     /// Where the visit window of an enterprise class begins (domain.md, 004): province-controlled >= 1 visit in the last

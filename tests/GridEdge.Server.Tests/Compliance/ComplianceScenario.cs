@@ -36,12 +36,12 @@ public static class ComplianceScenario
         //    In the period [Nov 18 12:00, Nov 25 12:00): Nov 23 and Nov 25 11:59 -> patrols 2.
         // Key points of A: A1 visited by the Nov 2 and Nov 9 patrols -> covered (2);
         //    A2 visited twice within the Nov 16 patrol -> one distinct patrol -> once;
-        //    A3 visited Oct 28 (last month, not counted) and Nov 25 11:59 -> once.   A: key points 3, covered 1, once 2.
+        //    A3 visited Oct 25 11:00 (before the window, which opens a month before the cut-off: Oct 25 12:00) and Nov 25 11:59 -> once.   A: key points 3, covered 1, once 2.
         rows.KeyPoint("A1", A); rows.KeyPoint("A2", A); rows.KeyPoint("A3", A);
         foreach (var day in new[] { 2, 9, 16, 23 })
             rows.Patrol(A, "a1", Cn(2026, 11, day), day switch { 2 or 9 => [(0, "A1")], 16 => [(0, "A2"), (0, "A2")], _ => [] });
         rows.Patrol(A, "a1", Cn(2026, 11, 25, 11, 59), (0, "A3"));
-        rows.Patrol(A, "a1", Cn(2026, 10, 28), (0, "A3"));
+        rows.Patrol(A, "a1", Cn(2026, 10, 25, 11), (0, "A3"));
         // Check-ins of a1 every day of November at 10:00: in the period Nov 19..25 (Nov 18 10:00 is before the period start) -> 7.
         for (var day = 1; day <= 30; day++) rows.CheckIn(A, "a1", Cn(2026, 11, day, 10));
         // A's active members: a1 only (a2 did nothing) -> 1.

@@ -23,14 +23,14 @@ public sealed class ComplianceTests
         Assert.Equal(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.FromHours(8)), w48.CutOff);
         Assert.Equal(new DateTimeOffset(2026, 11, 25, 4, 0, 0, TimeSpan.Zero), w48.CutOff.ToUniversalTime());
         Assert.Equal(new DateTimeOffset(2026, 11, 18, 12, 0, 0, TimeSpan.FromHours(8)), w48.PeriodFrom);
-        Assert.Equal(new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.FromHours(8)), w48.MonthFrom);
+        Assert.Equal(new DateTimeOffset(2026, 10, 25, 12, 0, 0, TimeSpan.FromHours(8)), w48.KeyPointWindowFrom);
         Assert.Equal(new DateTimeOffset(2026, 10, 25, 12, 0, 0, TimeSpan.FromHours(8)), w48.VisitWindowFrom("province"));
         Assert.Equal(new DateTimeOffset(2026, 9, 25, 12, 0, 0, TimeSpan.FromHours(8)), w48.VisitWindowFrom("city_county"));
         Assert.Equal(new DateTimeOffset(2026, 8, 25, 12, 0, 0, TimeSpan.FromHours(8)), w48.VisitWindowFrom("other"));
         // ISO week 1 of 2026 begins Monday 2025-12-29: its cut-off falls in the previous calendar year.
         Assert.True(ReportWeek.TryParse("2026-W01", out var w01));
         Assert.Equal(new DateTimeOffset(2025, 12, 31, 12, 0, 0, TimeSpan.FromHours(8)), w01.CutOff);
-        Assert.Equal(new DateTimeOffset(2025, 12, 1, 0, 0, 0, TimeSpan.FromHours(8)), w01.MonthFrom);
+        Assert.Equal(new DateTimeOffset(2025, 11, 30, 12, 0, 0, TimeSpan.FromHours(8)), w01.KeyPointWindowFrom);
         Assert.True(ReportWeek.TryParse("2026-W53", out _)); // 2026 begins on a Thursday: 53 ISO weeks
 
         Assert.Equal("2026-W48", ReportWeek.Containing(GridRows.Cn(2026, 11, 25, 11, 59)).Name);
@@ -203,7 +203,7 @@ public sealed class ComplianceTests
         Assert.True(ReportWeek.TryParse(Week, out var week));
         var row = new GridCompliance(A, "甲村\u0001", null, 1, 1, 1, 1, true, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
         var report = new ComplianceReport(A, 4, "甲村", week.Name,
-            new ComplianceWindows(week.PeriodFrom, week.CutOff, week.MonthFrom, week.CutOff, week.CutOff, week.CutOff), ComplianceTotals.Of([row]), [row]);
+            new ComplianceWindows(week.PeriodFrom, week.CutOff, week.KeyPointWindowFrom, week.CutOff, week.CutOff, week.CutOff), ComplianceTotals.Of([row]), [row]);
         using var stream = new MemoryStream();
         WeeklyReport.WriteXlsx(stream, report, []);
         stream.Position = 0;
