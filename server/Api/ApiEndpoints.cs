@@ -21,7 +21,8 @@ public static class ApiEndpoints
         app.MapGet("/api/readings", ReadingsAsync);
         app.MapGet("/api/alerts", AlertsAsync);
         app.MapGet("/api/alerts/response-times", ResponseTimesAsync);
-        app.MapGet("/api/ingest/metrics", (IngestMetrics metrics) => Results.Ok(metrics.Snapshot()));
+        app.MapGet("/api/ingest/metrics", (IngestMetrics metrics, Grid.GridStore grid) =>
+            Results.Ok(metrics.Snapshot() with { Attachments = new AttachmentMetrics(grid.Attachments.Completed, grid.Attachments.Mismatches) }));
         return app;
     }
 

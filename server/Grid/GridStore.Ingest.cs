@@ -220,6 +220,26 @@ public sealed partial class GridStore
     /// <summary>Where a complete, verified attachment is kept.</summary>
     public string FilePath(string sha) => System.IO.Path.Combine(AttachmentDirectory, sha);
 
+    /// <summary>
+    /// The file of an attachment the ledger marks complete, or null when it is missing. The rename of a verified
+    /// <c>.part</c> file is not synced to the folder (.NET cannot fsync a directory), so after a power cut the ledger may
+    /// say complete while only the <c>.part</c> file (whose bytes were synced) is there: verified again, it is renamed now.
+    /// </summary>
+    public async Task<string?> ServableFileAsync(string sha, long size, CancellationToken cancellationToken = default)
+    {
+        var path = FilePath(sha);
+        if (File.Exists(path)) return path;
+        var part = PartPath(sha);
+        if (!File.Exists(part) || new FileInfo(part).Length != size) return null;
+        string actual;
+        await using (var stream = new FileStream(part, FileMode.Open, FileAccess.Read, FileShare.Read))
+            actual = Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken));
+        if (actual != sha) return null;
+        File.Move(part, path, overwrite: true);
+        _log.LogWarning("Attachment {Sha256} was complete in the ledger but only its .part file was on disk (a power cut after the commit); verified and restored", sha);
+        return path;
+    }
+
     /// <summary>The frame of every terminal-stream commit: one writer, one transaction with the records and the gateway's last-seen time.</summary>
     private async Task<CommitResult> CommitInTransactionAsync(Batch batch, string stream, Func<SqliteConnection, SqliteTransaction, long, Task<int>> store,
         CancellationToken cancellationToken)

@@ -95,8 +95,8 @@ public static class PatrolLedgerEndpoints
                 : $"a complete attachment: {a.Received} of {a.Size} bytes received so far";
             return NotFound("sha256", sha256, state);
         }
-        var path = store.FilePath(sha256);
-        if (!File.Exists(path)) return NotFound("sha256", sha256, "an attachment whose file is present (the ledger marks it complete but the file is missing)");
+        var path = await store.ServableFileAsync(sha256, a.Size, ct);
+        if (path is null) return NotFound("sha256", sha256, "an attachment whose file is present (the ledger marks it complete but the file is missing)");
         return Results.File(path, a.ContentType, enableRangeProcessing: true);
     }
 }

@@ -68,4 +68,11 @@ public sealed record IngestMetricsSnapshot(
     long AcksPublished,
     long AckFailures,
     IReadOnlyDictionary<string, long> Rejected,
-    IReadOnlyDictionary<string, long> Refused);
+    IReadOnlyDictionary<string, long> Refused)
+{
+    /// <summary>Photos assembled on the server: verified complete, and assembled files that failed their SHA-256 (kept aside).</summary>
+    public AttachmentMetrics? Attachments { get; init; }
+}
+
+/// <summary>Counters of attachment assembly in the ledger.</summary>
+public sealed record AttachmentMetrics(long Completed, long Mismatches);

@@ -153,6 +153,8 @@ public class TerminalPathTests(ITestOutputHelper output)
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             Assert.Equal(photo, await response.Content.ReadAsByteArrayAsync(Ct));
         }
+        var attachments = (await server.GetJsonAsync("/api/ingest/metrics")).GetProperty("attachments");
+        Assert.Equal((1, 0), (attachments.GetProperty("completed").GetInt64(), attachments.GetProperty("mismatches").GetInt64()));
         // Whatever the gateway resends after the restart, the ledger holds the check-in once.
         await Task.Delay(TimeSpan.FromSeconds(4), Ct);
         checkIns = await server.GetJsonAsync($"/api/checkins?gateway={gw.Id}");

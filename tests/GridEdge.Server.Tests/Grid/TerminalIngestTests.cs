@@ -121,6 +121,27 @@ public sealed class TerminalIngestTests : IDisposable
     }
 
     [Fact(Timeout = 30_000)]
+    public async Task A_complete_attachment_whose_rename_was_lost_is_restored_from_its_verified_part_file()
+    {
+        var file = new byte[5_000];
+        new Random(11).NextBytes(file);
+        var chunks = Chunks(file, 3000);
+        var sha = chunks[0].Sha256;
+        await SendAsync("gw-alpha", Streams.Attachments, 1, WireFormat.Binary, chunks[0], chunks[1]);
+        // A power cut after the commit, before the folder held the rename: only the .part file is on disk.
+        File.Move(_rig.Store.FilePath(sha), _rig.Store.FilePath(sha) + ".part");
+
+        var path = await _rig.Store.ServableFileAsync(sha, file.Length, Ct);
+
+        Assert.Equal(_rig.Store.FilePath(sha), path);
+        Assert.Equal(file, await File.ReadAllBytesAsync(path!, Ct));
+        // A .part file that does not hash to its name is never served.
+        File.Move(path!, path + ".part");
+        await File.WriteAllBytesAsync(path + ".part", new byte[file.Length], Ct);
+        Assert.Null(await _rig.Store.ServableFileAsync(sha, file.Length, Ct));
+    }
+
+    [Fact(Timeout = 30_000)]
     public async Task A_corrupted_attachment_is_detected_kept_aside_and_never_complete()
     {
         var file = new byte[5000];
