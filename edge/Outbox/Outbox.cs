@@ -113,12 +113,14 @@ public sealed class Outbox : IDisposable
             ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
             var state = _streams[stream];
             var records = _db.GetCollection(CollectionName(stream));
+            var deletedBytes = 0L;
             _db.BeginTrans();
             try
             {
                 foreach (var range in ranges)
                 {
                     if (range.To < range.From) continue;
+                    if (state.PendingBytes is not null) deletedBytes += SizeOf(records, Query.Between("_id", range.From, range.To));
                     deleted += records.DeleteMany(Query.Between("_id", range.From, range.To));
                 }
                 if (deleted == 0)
@@ -132,6 +134,7 @@ public sealed class Outbox : IDisposable
                 _db.Commit();
                 state.DeliveredThrough = deliveredThrough;
                 state.Backlog -= deleted;
+                state.PendingBytes -= deletedBytes;
             }
             catch
             {
@@ -158,12 +161,26 @@ public sealed class Outbox : IDisposable
         lock (_writeLock) return _streams.ToDictionary(s => s.Key, s => s.Value.Backlog, StringComparer.Ordinal);
     }
 
-    /// <summary>Bytes of a stream's records not yet acknowledged, as stored (the terminal API's attachment quota counts them).</summary>
+    /// <summary>
+    /// Bytes of a stream's records not yet acknowledged, as stored (the terminal API's attachment quota counts them). The
+    /// first call reads the stream once; from then on the figure is kept up to date as records come and go.
+    /// </summary>
     public long PendingBytes(string stream)
     {
         CheckStream(stream);
+        lock (_writeLock)
+        {
+            ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+            var state = _streams[stream];
+            return state.PendingBytes ??= SizeOf(_db.GetCollection(CollectionName(stream)), null);
+        }
+    }
+
+    private static long SizeOf(ILiteCollection<BsonDocument> records, BsonExpression? where)
+    {
         var total = 0L;
-        foreach (var doc in _db.GetCollection(CollectionName(stream)).Query().Select(BsonExpression.Create("{ n: $." + SizeField + " }")).ToEnumerable())
+        var query = where is null ? records.Query() : records.Query().Where(where);
+        foreach (var doc in query.Select(BsonExpression.Create("{ n: $." + SizeField + " }")).ToEnumerable())
             total += doc[SizeField].AsInt32;
         return total;
     }
@@ -199,6 +216,7 @@ public sealed class Outbox : IDisposable
         lock (_writeLock)
         {
             ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+            var resized = new Dictionary<string, long>(StringComparer.Ordinal);
             _db.BeginTrans();
             try
             {
@@ -220,11 +238,13 @@ public sealed class Outbox : IDisposable
                         var restamped = record with { Timestamp = anchor.At(doc[MonotonicField].AsInt64), Clock = ClockQuality.Corrected };
                         var bytes = RecordEncoding.Encode(stream, restamped);
                         collection.Update(new BsonDocument { ["_id"] = seq, [RecordField] = bytes, [SizeField] = bytes.Length });
+                        resized[stream] = resized.GetValueOrDefault(stream) + bytes.Length - doc[SizeField].AsInt32;
                         corrected++;
                     }
                 }
                 _db.Commit();
                 FileSync.File(_settings.LogFilePath);
+                foreach (var (stream, delta) in resized) _streams[stream].PendingBytes += delta;
             }
             catch
             {
@@ -349,6 +369,7 @@ public sealed class Outbox : IDisposable
                 _streams[stream].Next = next[stream];
                 _streams[stream].Backlog += count;
             }
+            for (var i = 0; i < group.Count; i++) _streams[group[i].Stream].PendingBytes += group[i].Bytes.Length;
         }
         Counters.AddCommit(group.Count);
         for (var i = 0; i < group.Count; i++) group[i].Completion.TrySetResult(seqs[i]);
@@ -496,6 +517,9 @@ public sealed class Outbox : IDisposable
         public long Next;
         public long DeliveredThrough;
         public long Backlog;
+        // Bytes of the records not yet acknowledged: null until someone asks (the first ask scans the stream once), then
+        // kept up to date by appends, reclaims and re-stamping, so asking again costs nothing.
+        public long? PendingBytes;
     }
 
     private sealed class PendingAppend(string stream, byte[] bytes, long? monotonic)

@@ -37,6 +37,35 @@ public sealed class OutboxTests
     }
 
     [Fact(Timeout = 30_000)]
+    public async Task Pending_bytes_follow_appends_and_acknowledgements_and_agree_with_a_fresh_count()
+    {
+        using var dir = new TempDirectory();
+        static AttachmentChunk Chunk(int i, int length) =>
+            new(new string('a', 64), "image/jpeg", 1_000_000, i * 10_000L, new byte[length], "t-1", TestData.T0, ClockQuality.NetworkSynced);
+        long expected;
+        using (var outbox = TestData.Open(dir.Path))
+        {
+            await outbox.AppendAsync(Streams.Attachments, Chunk(0, 10_000), Ct);
+            var one = outbox.PendingBytes(Streams.Attachments);   // the first ask counts what is there
+            Assert.InRange(one, 10_000, 10_200);
+            for (var i = 1; i <= 9; i++) await outbox.AppendAsync(Streams.Attachments, Chunk(i, 10_000 - i), Ct);
+            long Stored() => outbox.ReadPending(Streams.Attachments, 0, 1000, int.MaxValue).Sum(e => (long)e.EncodedSize);
+            Assert.Equal(Stored(), outbox.PendingBytes(Streams.Attachments));
+
+            Assert.Equal(3, outbox.MarkDelivered(Streams.Attachments, new SeqRange(2, 4)));
+            expected = outbox.PendingBytes(Streams.Attachments);
+            Assert.Equal(Stored(), expected);
+            Assert.InRange(expected, 7 * 9_990, 7 * 10_100);
+            Assert.Equal(0, outbox.PendingBytes(Streams.Readings));
+        }
+        // Reopened: counted afresh from the file, the same figure.
+        using var reopened = TestData.Open(dir.Path);
+        Assert.Equal(expected, reopened.PendingBytes(Streams.Attachments));
+        reopened.MarkDelivered(Streams.Attachments, new SeqRange(1, 10));
+        Assert.Equal(0, reopened.PendingBytes(Streams.Attachments));
+    }
+
+    [Fact(Timeout = 30_000)]
     public async Task Outbox_read_stops_at_the_byte_budget_but_always_returns_one_record()
     {
         using var dir = new TempDirectory();
