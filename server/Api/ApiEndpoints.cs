@@ -8,6 +8,8 @@ using GridEdge.Server.Ledgers;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 
+using static GridEdge.Server.Grid.QueryParameters;
+
 namespace GridEdge.Server.Api;
 
 /// <summary>The read-only HTTP API over the ledger and the ingest: health, gateways, gaps, readings, alerts, response times, metrics.</summary>
@@ -68,8 +70,8 @@ public static class ApiEndpoints
 
     internal static (ReadingQuery? Query, IResult? Error) ParseReadingQuery(IQueryCollection q)
     {
-        if (UnknownParameter(q, "gateway", "quantity", "sensor", "from", "to", "limit", "cursor") is { } unknown) return (null, unknown);
-        var gateway = GatewayFilter(q, out var error);
+        if (Unknown(q, "gateway", "quantity", "sensor", "from", "to", "limit", "cursor") is { } unknown) return (null, unknown);
+        var gateway = Gateway(q, out var error);
         if (error is not null) return (null, error);
 
         var quantity = Single(q, "quantity", out error);
@@ -104,8 +106,8 @@ public static class ApiEndpoints
 
     internal static (AlertQuery? Query, IResult? Error) ParseAlertQuery(IQueryCollection q)
     {
-        if (UnknownParameter(q, "gateway", "state", "severity", "kind", "from", "to", "limit", "cursor") is { } unknown) return (null, unknown);
-        var gateway = GatewayFilter(q, out var error);
+        if (Unknown(q, "gateway", "state", "severity", "kind", "from", "to", "limit", "cursor") is { } unknown) return (null, unknown);
+        var gateway = Gateway(q, out var error);
         if (error is not null) return (null, error);
 
         var stateText = Single(q, "state", out error);
@@ -141,8 +143,8 @@ public static class ApiEndpoints
     private static async Task<IResult> ResponseTimesAsync(HttpRequest request, ILedgerStore ledger, IOptions<ServerOptions> options, TimeProvider time, CancellationToken ct)
     {
         var q = request.Query;
-        if (UnknownParameter(q, "gateway", "week") is { } unknown) return unknown;
-        var gateway = GatewayFilter(q, out var error);
+        if (Unknown(q, "gateway", "week") is { } unknown) return unknown;
+        var gateway = Gateway(q, out var error);
         if (error is not null) return error;
         var rule = options.Value.Alerts.TryParse(out _) ?? throw new InvalidOperationException("Server:Alerts is validated at start");
         var week = Single(q, "week", out error);
@@ -160,74 +162,4 @@ public static class ApiEndpoints
                 options.Value.Alerts.WorkingHoursLimitMinutes, options.Value.Alerts.OtherLimitMinutes),
             figures));
     }
-
-    private static TEnum? SnakeEnum<TEnum>(IQueryCollection q, string name, out IResult? error) where TEnum : struct, Enum
-    {
-        var text = Single(q, name, out error);
-        if (error is not null || text is null) return null;
-        var names = Enum.GetValues<TEnum>().ToDictionary(v => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(v.ToString()), v => v, StringComparer.Ordinal);
-        if (names.TryGetValue(text, out var value)) return value;
-        error = Bad(name, text, string.Join(", ", names.Keys));
-        return null;
-    }
-
-    /// <summary>A 400 naming the first query parameter that is not one of <paramref name="known"/>, or null.</summary>
-    private static IResult? UnknownParameter(IQueryCollection q, params string[] known)
-    {
-        foreach (var key in q.Keys)
-            if (Array.IndexOf(known, key) < 0) return Bad(key, q[key].ToString(), "one of the parameters " + string.Join(", ", known));
-        return null;
-    }
-
-    /// <summary>The optional gateway filter, which must be a valid gateway id.</summary>
-    private static string? GatewayFilter(IQueryCollection q, out IResult? error)
-    {
-        var gateway = Single(q, "gateway", out error);
-        if (error is null && gateway is not null && !GatewayIds.IsValid(gateway)) error = Bad("gateway", gateway, GatewayIds.Rule);
-        return gateway;
-    }
-
-    /// <summary>The optional from/to pair: each an ISO 8601 time, and to after from.</summary>
-    private static (DateTimeOffset? From, DateTimeOffset? To) TimeRange(IQueryCollection q, out IResult? error)
-    {
-        var from = Time(q, "from", out error);
-        if (error is not null) return (null, null);
-        var to = Time(q, "to", out error);
-        if (error is not null) return (null, null);
-        if (from is not null && to is not null && to <= from) error = Bad("to", q["to"].ToString(), $"a time after from ({from:O})");
-        return (from, to);
-    }
-
-    /// <summary>The optional page size, 1 to <paramref name="max"/>.</summary>
-    private static int Limit(IQueryCollection q, int fallback, int max, out IResult? error)
-    {
-        var text = Single(q, "limit", out error);
-        if (error is not null || text is null) return fallback;
-        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var limit) || limit is < 1 || limit > max)
-            error = Bad("limit", text, $"an integer from 1 to {max}");
-        return limit;
-    }
-
-    private static string? Single(IQueryCollection q, string name, out IResult? error)
-    {
-        error = null;
-        if (!q.TryGetValue(name, out StringValues values)) return null;
-        if (values.Count > 1) { error = Bad(name, values.ToString(), "one value"); return null; }
-        var value = values[0];
-        return string.IsNullOrEmpty(value) ? null : value;
-    }
-
-    private static DateTimeOffset? Time(IQueryCollection q, string name, out IResult? error)
-    {
-        var text = Single(q, name, out error);
-        if (error is not null || text is null) return null;
-        string[] formats = ["yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK", "yyyy-MM-dd'T'HH:mm:ssK", "yyyy-MM-dd'T'HH:mmK", "yyyy-MM-dd"];
-        if (DateTimeOffset.TryParseExact(text, formats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var value))
-            return value;
-        error = Bad(name, text, "an ISO 8601 time such as 2025-01-31T08:00:00Z");
-        return null;
-    }
-
-    private static IResult Bad(string field, string? value, string expected) =>
-        Results.BadRequest(new ApiError($"{field} '{value}' is not valid: expected {expected}", field, value, expected));
 }

@@ -12,18 +12,12 @@ namespace GridEdge.Server.Compliance;
 /// </summary>
 public sealed class ComplianceLedger : IDisposable
 {
-    private readonly string _connectionString;
+    private readonly SqliteFile _file;
 
     public ComplianceLedger(string path)
     {
-        Path = System.IO.Path.GetFullPath(path);
-        _connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = Path,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = true,
-            DefaultTimeout = 30,
-        }.ToString();
+        _file = new SqliteFile(path);
+        Path = _file.Path;
     }
 
     public string Path { get; }
@@ -31,11 +25,7 @@ public sealed class ComplianceLedger : IDisposable
     /// <summary>Creates the grid tables if they are missing (the schema is idempotent).</summary>
     public async Task InitializeAsync(CancellationToken cancellationToken = default)
     {
-        var directory = System.IO.Path.GetDirectoryName(Path);
-        if (!string.IsNullOrEmpty(directory)) Directory.CreateDirectory(directory);
-        await using var connection = await OpenAsync(cancellationToken);
-        await Execute(connection, "PRAGMA journal_mode=WAL;", cancellationToken);
-        await Execute(connection, GridLedgerSchema.Sql, cancellationToken);
+        await _file.CreateAsync(GridLedgerSchema.Sql, cancellationToken);
     }
 
     public const string GridRule = "the 12-digit code of a grid in the registry (a city, county, township or village grid)";
@@ -221,23 +211,7 @@ public sealed class ComplianceLedger : IDisposable
             OtherEnterprises, OtherVisited, ProblemsReported, ProblemsOpen, ProblemsOverdue, ProblemsClosed);
     }
 
-    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
-    {
-        var connection = new SqliteConnection(_connectionString);
-        await connection.OpenAsync(cancellationToken);
-        return connection;
-    }
+    private Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken) => _file.OpenAsync(cancellationToken);
 
-    private static async Task Execute(SqliteConnection connection, string sql, CancellationToken ct)
-    {
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        await command.ExecuteNonQueryAsync(ct);
-    }
-
-    public void Dispose()
-    {
-        using var connection = new SqliteConnection(_connectionString);
-        SqliteConnection.ClearPool(connection);
-    }
+    public void Dispose() => _file.ClearPool();
 }

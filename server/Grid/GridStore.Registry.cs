@@ -15,24 +15,18 @@ namespace GridEdge.Server.Grid;
 /// </summary>
 public sealed partial class GridStore : IDisposable
 {
-    private readonly string _connectionString;
+    private readonly SqliteFile _file;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly TimeProvider _time;
     private readonly ILogger _log;
 
     public GridStore(string ledgerPath, TimeProvider? time = null, ILogger<GridStore>? log = null)
     {
-        Path = System.IO.Path.GetFullPath(ledgerPath);
+        _file = new SqliteFile(ledgerPath);
+        Path = _file.Path;
         AttachmentDirectory = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(Path) ?? ".", "attachments");
         _time = time ?? TimeProvider.System;
         _log = (ILogger?)log ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
-        _connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = Path,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = true,
-            DefaultTimeout = 30,
-        }.ToString();
     }
 
     /// <summary>The ledger file.</summary>
@@ -503,22 +497,7 @@ public sealed partial class GridStore : IDisposable
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
-    {
-        var connection = new SqliteConnection(_connectionString);
-        try
-        {
-            await connection.OpenAsync(cancellationToken);
-            // synchronous is per connection: FULL syncs the WAL on every commit, so a commit survives a power cut.
-            await ExecuteAsync(connection, null, "PRAGMA synchronous=FULL;", cancellationToken);
-            return connection;
-        }
-        catch
-        {
-            await connection.DisposeAsync();
-            throw;
-        }
-    }
+    private Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken) => _file.OpenAsync(cancellationToken);
 
     private static string? Str(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
     private static double? OptDouble(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetDouble(i);
@@ -527,7 +506,7 @@ public sealed partial class GridStore : IDisposable
 
     public void Dispose()
     {
-        using (var connection = new SqliteConnection(_connectionString)) SqliteConnection.ClearPool(connection);
+        _file.ClearPool();
         _writeLock.Dispose();
     }
 }

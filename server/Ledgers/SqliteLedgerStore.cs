@@ -13,21 +13,15 @@ namespace GridEdge.Server.Ledgers;
 /// </summary>
 public sealed class SqliteLedgerStore : ILedgerStore, IDisposable
 {
-    private readonly string _connectionString;
+    private readonly SqliteFile _file;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly TimeProvider _time;
 
     public SqliteLedgerStore(string path, TimeProvider? time = null)
     {
-        Path = System.IO.Path.GetFullPath(path);
+        _file = new SqliteFile(path);
+        Path = _file.Path;
         _time = time ?? TimeProvider.System;
-        _connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = Path,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = true,
-            DefaultTimeout = 30,
-        }.ToString();
     }
 
     public string Path { get; }
@@ -143,12 +137,8 @@ public sealed class SqliteLedgerStore : ILedgerStore, IDisposable
 
     public async Task InitializeAsync(CancellationToken cancellationToken = default)
     {
-        var directory = System.IO.Path.GetDirectoryName(Path);
-        if (!string.IsNullOrEmpty(directory)) Directory.CreateDirectory(directory);
-        await using var connection = await OpenAsync(cancellationToken);
         // WAL is a property of the file: set once, it stays.
-        await ExecuteAsync(connection, "PRAGMA journal_mode=WAL;", cancellationToken);
-        await ExecuteAsync(connection, Schema, cancellationToken);
+        await _file.CreateAsync(Schema, cancellationToken);
     }
 
     public async Task PingAsync(CancellationToken cancellationToken = default)
@@ -847,33 +837,11 @@ public sealed class SqliteLedgerStore : ILedgerStore, IDisposable
         }
     }
 
-    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
-    {
-        var connection = new SqliteConnection(_connectionString);
-        try
-        {
-            await connection.OpenAsync(cancellationToken);
-            // synchronous is per connection: FULL syncs the WAL on every commit, so a commit survives a power cut.
-            await ExecuteAsync(connection, "PRAGMA synchronous=FULL;", cancellationToken);
-            return connection;
-        }
-        catch
-        {
-            await connection.DisposeAsync();
-            throw;
-        }
-    }
-
-    private static async Task ExecuteAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)
-    {
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    private Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken) => _file.OpenAsync(cancellationToken);
 
     public void Dispose()
     {
-        using (var connection = new SqliteConnection(_connectionString)) SqliteConnection.ClearPool(connection);
+        _file.ClearPool();
         _writeLock.Dispose();
     }
 }

@@ -35,21 +35,15 @@ public abstract record TransitionOutcome
 /// </summary>
 public sealed class ProblemLedger : IDisposable
 {
-    private readonly string _connectionString;
+    private readonly SqliteFile _file;
     private readonly TimeProvider _time;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
 
     public ProblemLedger(string path, TimeProvider? time = null)
     {
-        Path = System.IO.Path.GetFullPath(path);
+        _file = new SqliteFile(path);
+        Path = _file.Path;
         _time = time ?? TimeProvider.System;
-        _connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = Path,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = true,
-            DefaultTimeout = 30,
-        }.ToString();
     }
 
     public string Path { get; }
@@ -57,11 +51,7 @@ public sealed class ProblemLedger : IDisposable
     /// <summary>Creates the grid tables if they are missing (the schema is idempotent).</summary>
     public async Task InitializeAsync(CancellationToken cancellationToken = default)
     {
-        var directory = System.IO.Path.GetDirectoryName(Path);
-        if (!string.IsNullOrEmpty(directory)) Directory.CreateDirectory(directory);
-        await using var connection = await OpenAsync(cancellationToken);
-        await ExecuteAsync(connection, "PRAGMA journal_mode=WAL;", cancellationToken);
-        await ExecuteAsync(connection, GridLedgerSchema.Sql, cancellationToken);
+        await _file.CreateAsync(GridLedgerSchema.Sql, cancellationToken);
     }
 
     public async Task<TransitionOutcome> ApplyAsync(long id, ProblemTransition t, CancellationToken cancellationToken = default)
@@ -246,33 +236,12 @@ public sealed class ProblemLedger : IDisposable
         return await command.ExecuteScalarAsync(ct) as string ?? ProblemStates.Reported;
     }
 
-    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
-    {
-        var connection = new SqliteConnection(_connectionString);
-        try
-        {
-            await connection.OpenAsync(cancellationToken);
-            // As the ledger does: a transition on record survives a power cut.
-            await ExecuteAsync(connection, "PRAGMA synchronous=FULL;", cancellationToken);
-            return connection;
-        }
-        catch
-        {
-            await connection.DisposeAsync();
-            throw;
-        }
-    }
-
-    private static async Task ExecuteAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)
-    {
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    // As the ledger does: a transition on record survives a power cut.
+    private Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken) => _file.OpenAsync(cancellationToken);
 
     public void Dispose()
     {
-        using (var connection = new SqliteConnection(_connectionString)) SqliteConnection.ClearPool(connection);
+        _file.ClearPool();
         _writeLock.Dispose();
     }
 }
