@@ -22,18 +22,8 @@ public class CommandPathTests(ITestOutputHelper output)
         try { output.WriteLine(line); } catch (InvalidOperationException) { }
     }
 
-    private static async Task<JsonElement> WaitForAsync(ServerHost server, string path, Func<JsonElement, bool> done, string what)
-    {
-        var deadline = DateTime.UtcNow + Long;
-        JsonElement last = default;
-        while (DateTime.UtcNow < deadline)
-        {
-            last = await server.GetJsonAsync(path);
-            if (done(last)) return last;
-            await Task.Delay(200, Ct);
-        }
-        throw new TimeoutException($"{what}: not within {Long.TotalSeconds} s; last {path}: {last}");
-    }
+    private static Task<JsonElement> WaitForAsync(ServerHost server, string path, Func<JsonElement, bool> done, string what) =>
+        server.WaitForJsonAsync(path, done, what, Long, Ct);
 
     [Fact(Timeout = 180_000)]
     public async Task An_alert_acknowledged_through_the_api_is_acknowledged_on_the_gateway_and_a_refused_config_comes_back_with_its_reasons()

@@ -26,22 +26,8 @@ public class TerminalPathTests(ITestOutputHelper output)
         try { output.WriteLine(line); } catch (InvalidOperationException) { }
     }
 
-    private static async Task<JsonElement> WaitForAsync(ServerHost server, string path, Func<JsonElement, bool> done, string what)
-    {
-        var deadline = DateTime.UtcNow + Long;
-        JsonElement last = default;
-        while (DateTime.UtcNow < deadline)
-        {
-            try
-            {
-                last = await server.GetJsonAsync(path);
-                if (done(last)) return last;
-            }
-            catch (HttpRequestException) { }
-            await Task.Delay(200, Ct);
-        }
-        throw new TimeoutException($"{what}: not within {Long.TotalSeconds} s; last {path}: {last}");
-    }
+    private static Task<JsonElement> WaitForAsync(ServerHost server, string path, Func<JsonElement, bool> done, string what) =>
+        server.WaitForJsonAsync(path, done, what, Long, Ct);
 
     private static HttpRequestMessage Post(string path, string token, string key, object body)
     {

@@ -76,6 +76,24 @@ public sealed class ServerHost : IDisposable
         return await http.GetFromJsonAsync<JsonElement>(path);
     }
 
+    /// <summary>Polls a JSON endpoint until <paramref name="done"/> holds (a refused connection counts as not yet), or throws naming <paramref name="what"/> and the last answer.</summary>
+    public async Task<JsonElement> WaitForJsonAsync(string path, Func<JsonElement, bool> done, string what, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        JsonElement last = default;
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                last = await GetJsonAsync(path);
+                if (done(last)) return last;
+            }
+            catch (HttpRequestException) { }
+            await Task.Delay(200, cancellationToken);
+        }
+        throw new TimeoutException($"{what}: not within {timeout.TotalSeconds} s; last {path}: {last}");
+    }
+
     public void Kill() => _process?.Kill();
 
     public void Dispose() => _process?.Dispose();
