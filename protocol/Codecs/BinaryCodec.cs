@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using GridEdge.Protocol.Records;
 using GridEdge.Protocol.Wire;
@@ -120,7 +121,16 @@ public static class BinaryCodec
         {
             // Terminal records are few and nested: each is its JSON form, length-prefixed.
             w.Byte(KindJson);
-            foreach (var record in b.Records) w.String(JsonSerializer.Serialize(record, WireJsonContext.Default.Record));
+            // Unescaped UTF-8, as the JSON codec writes: a description in Chinese stays 3 bytes a character, not 6.
+            using var json = new MemoryStream();
+            foreach (var record in b.Records)
+            {
+                json.SetLength(0);
+                using (var writer = new Utf8JsonWriter(json, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+                    JsonSerializer.Serialize(writer, record, WireJsonContext.Default.Record);
+                w.VarUInt((ulong)json.Length);
+                w.Write(json.GetBuffer().AsSpan(0, (int)json.Length));
+            }
             return;
         }
         if (b.Records.All(r => r is AttachmentChunk))

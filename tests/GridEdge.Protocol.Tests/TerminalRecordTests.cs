@@ -102,6 +102,15 @@ public class TerminalRecordTests
     }
 
     [Fact]
+    public void Chinese_text_travels_as_utf8_in_binary_not_as_escapes()
+    {
+        var bytes = WireCodec.Encode(Samples.UploadBatch(), WireFormat.Binary);
+
+        Assert.True(bytes.AsSpan().IndexOf(System.Text.Encoding.UTF8.GetBytes("村东秸秆堆放点")) >= 0);
+        Assert.True(bytes.AsSpan().IndexOf("\\u"u8) < 0);
+    }
+
+    [Fact]
     public void A_check_in_on_the_readings_stream_is_refused()
     {
         var good = WireCodec.Encode(Samples.CheckInBatch() with { Records = [GoodCheckIn] }, WireFormat.Binary);
