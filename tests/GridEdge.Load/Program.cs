@@ -31,7 +31,7 @@ switch (command)
     case "rss": await PeakRss(seconds); break;
     case "hj212": return await GridEdge.Load.Hj212Load.RunAsync(Option("--monitors", 1000), seconds, Option("--interval-ms", 5000) / 1000.0, Log);
     case "alert-latency": return await GridEdge.Load.AlertLatency.RunAsync(Option("--samples", 100), Option("--backlog", 10_000));
-    case "checkins": return await GridEdge.Load.CheckInLoad.RunAsync(Option("--terminals", 50), Option("--seconds", 20), Log);
+    case "checkins": return await GridEdge.Load.CheckInLoad.RunAsync(Option("--terminals", 50), Option("--seconds", 20), args.Contains("--uplink"), Log);
     case "report": return await GridEdge.Load.CityReport.RunAsync(Option("--checkins", 1_000_000), args);
     case "all":
         Codec();
