@@ -68,7 +68,7 @@ public sealed class GnssReceiver
     private GnssFix _fix;
     private GnssTime _lastTime;
     private bool _hasTime;
-    private SensorStatus _status;
+    private readonly SensorHealthTracker _health;
     private DateTimeOffset _started;
     private DateTimeOffset? _lastSentenceAt;
     private int _consecutiveBad;
@@ -89,7 +89,7 @@ public sealed class GnssReceiver
         _options.Validate();
         _time = timeProvider ?? TimeProvider.System;
         _started = _time.GetUtcNow();
-        _status = new SensorStatus(SensorHealth.Starting, "waiting for the first sentence", _started);
+        _health = new SensorHealthTracker(_gate, _time, new SensorStatus(SensorHealth.Starting, "waiting for the first sentence", _started), Judge, Describe);
     }
 
     /// <summary>Every sentence that passed its checksum and parsed, by reference (no copy). Raised on the reading thread.</summary>
@@ -106,7 +106,7 @@ public sealed class GnssReceiver
     /// <summary>The latest RMC time, if one arrived.</summary>
     public bool TryGetTime(out GnssTime time) { lock (_gate) { time = _lastTime; return _hasTime; } }
     /// <summary>Health as last evaluated.</summary>
-    public SensorStatus Status { get { lock (_gate) return _status; } }
+    public SensorStatus Status => _health.Status;
     /// <summary>Totals since creation.</summary>
     public NmeaCounters Counters { get { lock (_gate) return new(_lines, _sentences, _checksum, _missing, _malformed, _notSentences, _tooLong, _unsupported); } }
 
@@ -180,25 +180,7 @@ public sealed class GnssReceiver
     }
 
     /// <summary>Re-evaluates health against the clock; raises <see cref="StatusChanged"/> when it changed.</summary>
-    public SensorStatus EvaluateHealth()
-    {
-        SensorStatus? changed = null;
-        SensorStatus current;
-        lock (_gate)
-        {
-            var now = _time.GetUtcNow();
-            var health = Judge(now);
-            if (health != _status.Health)
-            {
-                // The message is built only on a change, so the steady state allocates nothing.
-                _status = new SensorStatus(health, Describe(health, now), now);
-                changed = _status;
-            }
-            current = _status;
-        }
-        if (changed is { } s) StatusChanged?.Invoke(s);
-        return current;
-    }
+    public SensorStatus EvaluateHealth() => _health.Evaluate(StatusChanged);
 
     // Under _gate.
     private void Apply(ref GnssFix? fixChanged, ref GnssTime? timeReceived)
@@ -260,10 +242,5 @@ public sealed class GnssReceiver
         _ => "sentences arriving",
     };
 
-    private void SetStatus(SensorHealth health, string message)
-    {
-        SensorStatus status;
-        lock (_gate) { _status = new SensorStatus(health, message, _time.GetUtcNow()); status = _status; }
-        StatusChanged?.Invoke(status);
-    }
+    private void SetStatus(SensorHealth health, string message) => _health.Set(health, message, StatusChanged);
 }

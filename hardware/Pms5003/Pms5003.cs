@@ -20,7 +20,7 @@ public sealed class Pms5003
     private readonly byte[] _command = new byte[PmsProtocol.CommandLength];
     private readonly SemaphoreSlim _writeGate = new(1, 1);
 
-    private SensorStatus _status;
+    private readonly SensorHealthTracker _health;
     private PmsMode _mode = PmsMode.Active;
     private bool _sleeping;
     private DateTimeOffset? _expectSince;
@@ -48,7 +48,7 @@ public sealed class Pms5003
         var now = _time.GetUtcNow();
         _expectSince = now;
         _settledAfter = now + _options.SettlingTime;
-        _status = new SensorStatus(SensorHealth.Starting, "waiting for the first frame", now);
+        _health = new SensorHealthTracker(_gate, _time, new SensorStatus(SensorHealth.Starting, "waiting for the first frame", now), Judge, Describe);
     }
 
     /// <summary>A plausible frame arrived. Raised on the reading thread; handlers must be quick.</summary>
@@ -58,7 +58,7 @@ public sealed class Pms5003
     public event Action<SensorStatus>? StatusChanged;
 
     /// <summary>The health as last evaluated (after each chunk of bytes and every <see cref="Pms5003Options.HealthCheckInterval"/> in <see cref="RunAsync"/>).</summary>
-    public SensorStatus Status { get { lock (_gate) return _status; } }
+    public SensorStatus Status => _health.Status;
 
     /// <summary>The mode this driver last set (active until told otherwise).</summary>
     public PmsMode Mode { get { lock (_gate) return _mode; } }
@@ -141,25 +141,7 @@ public sealed class Pms5003
     }
 
     /// <summary>Re-evaluates health against the clock; raises <see cref="StatusChanged"/> when it changed.</summary>
-    public SensorStatus EvaluateHealth()
-    {
-        SensorStatus? changed = null;
-        SensorStatus current;
-        lock (_gate)
-        {
-            var now = _time.GetUtcNow();
-            var health = Judge(now);
-            if (health != _status.Health)
-            {
-                // The message is built only on a change, so the steady state allocates nothing.
-                _status = new SensorStatus(health, Describe(health, now), now);
-                changed = _status;
-            }
-            current = _status;
-        }
-        if (changed is { } s) StatusChanged?.Invoke(s);
-        return current;
-    }
+    public SensorStatus EvaluateHealth() => _health.Evaluate(StatusChanged);
 
     /// <summary>Switches between active (frames on its own) and passive (frames on request) mode.</summary>
     public async Task SetModeAsync(PmsMode mode, CancellationToken cancellationToken = default)
@@ -309,14 +291,5 @@ public sealed class Pms5003
         _ => kind.ToString(),
     };
 
-    private void SetStatus(SensorHealth health, string message)
-    {
-        SensorStatus status;
-        lock (_gate)
-        {
-            _status = new SensorStatus(health, message, _time.GetUtcNow());
-            status = _status;
-        }
-        StatusChanged?.Invoke(status);
-    }
+    private void SetStatus(SensorHealth health, string message) => _health.Set(health, message, StatusChanged);
 }
