@@ -1,9 +1,8 @@
-using System.Buffers.Text;
 using System.Data.Common;
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using GridEdge.Protocol.Records;
+using GridEdge.Server.Ledgers;
 using Microsoft.Data.Sqlite;
 
 namespace GridEdge.Server.Grid;
@@ -192,19 +191,12 @@ public sealed partial class GridStore
 /// <summary>The position after the last item of a page: kind letter, time (ms), a text key (gateway) and a number (seq or id).</summary>
 public readonly record struct LedgerCursor(string Kind, long At, string Key, long Seq)
 {
-    public string Encode() =>
-        Base64Url.EncodeToString(Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{Kind}1|{At}|{Key}|{Seq}")));
+    public string Encode() => CursorText.Encode(string.Create(CultureInfo.InvariantCulture, $"{Kind}1|{At}|{Key}|{Seq}"));
 
     public static bool TryDecode(string? cursor, string kind, out LedgerCursor value)
     {
         value = default;
-        if (string.IsNullOrEmpty(cursor) || cursor.Length > 512) return false;
-        string text;
-        try { text = new UTF8Encoding(false, true).GetString(Base64Url.DecodeFromChars(cursor)); }
-        catch (FormatException) { return false; }
-        catch (ArgumentException) { return false; }
-        var parts = text.Split('|');
-        if (parts.Length != 4 || parts[0] != kind + "1") return false;
+        if (!CursorText.TryDecode(cursor, 512, 4, out var parts) || parts[0] != kind + "1") return false;
         if (!long.TryParse(parts[1], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var at)) return false;
         if (!long.TryParse(parts[3], NumberStyles.None, CultureInfo.InvariantCulture, out var seq)) return false;
         value = new LedgerCursor(kind, at, parts[2], seq);

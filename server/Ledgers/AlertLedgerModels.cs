@@ -1,7 +1,5 @@
-using System.Buffers.Text;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
-using System.Text;
 using GridEdge.Protocol.Records;
 using GridEdge.Protocol.Wire;
 
@@ -71,8 +69,7 @@ public readonly record struct AlertCursor(bool Closed, long OpenedAtMs, string G
 {
     public string Encode()
     {
-        var text = string.Create(CultureInfo.InvariantCulture, $"a1|{(Closed ? 1 : 0)}|{OpenedAtMs}|{Gateway}|{AlertId}");
-        return Base64Url.EncodeToString(Encoding.UTF8.GetBytes(text));
+        return CursorText.Encode(string.Create(CultureInfo.InvariantCulture, $"a1|{(Closed ? 1 : 0)}|{OpenedAtMs}|{Gateway}|{AlertId}"));
     }
 
     public static AlertCursor From(StoredAlert a) => new(!a.Open, a.OpenedAt.ToUnixTimeMilliseconds(), a.Gateway, a.AlertId);
@@ -80,16 +77,8 @@ public readonly record struct AlertCursor(bool Closed, long OpenedAtMs, string G
     public static bool TryDecode(string? cursor, [NotNullWhen(true)] out AlertCursor? value)
     {
         value = null;
-        if (string.IsNullOrEmpty(cursor) || cursor.Length > 1024) return false;
-        byte[] bytes;
-        try { bytes = Base64Url.DecodeFromChars(cursor); }
-        catch (FormatException) { return false; }
-        string text;
-        try { text = new UTF8Encoding(false, true).GetString(bytes); }
-        catch (ArgumentException) { return false; }
         // The alert id may itself hold '|': it is everything after the fourth separator.
-        var parts = text.Split('|', 5);
-        if (parts.Length != 5 || parts[0] != "a1" || (parts[1] != "0" && parts[1] != "1")) return false;
+        if (!CursorText.TryDecode(cursor, 1024, 5, out var parts) || parts[0] != "a1" || (parts[1] != "0" && parts[1] != "1")) return false;
         if (!long.TryParse(parts[2], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var at)) return false;
         if (!GatewayIds.IsValid(parts[3]) || parts[4].Length == 0) return false;
         value = new AlertCursor(parts[1] == "1", at, parts[3], parts[4]);

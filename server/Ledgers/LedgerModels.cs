@@ -1,7 +1,5 @@
-using System.Buffers.Text;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
-using System.Text;
 using GridEdge.Protocol.Records;
 using GridEdge.Protocol.Wire;
 
@@ -75,8 +73,7 @@ public readonly record struct ReadingCursor(long TimestampMs, string Gateway, st
 {
     public string Encode()
     {
-        var text = string.Create(CultureInfo.InvariantCulture, $"1|{TimestampMs}|{Gateway}|{Stream}|{Seq}");
-        return Base64Url.EncodeToString(Encoding.UTF8.GetBytes(text));
+        return CursorText.Encode(string.Create(CultureInfo.InvariantCulture, $"1|{TimestampMs}|{Gateway}|{Stream}|{Seq}"));
     }
 
     public static ReadingCursor From(StoredReading r) => new(r.Timestamp.ToUnixTimeMilliseconds(), r.Gateway, r.Stream, r.Seq);
@@ -84,15 +81,7 @@ public readonly record struct ReadingCursor(long TimestampMs, string Gateway, st
     public static bool TryDecode(string? cursor, [NotNullWhen(true)] out ReadingCursor? value)
     {
         value = null;
-        if (string.IsNullOrEmpty(cursor) || cursor.Length > 512) return false;
-        byte[] bytes;
-        try { bytes = Base64Url.DecodeFromChars(cursor); }
-        catch (FormatException) { return false; }
-        string text;
-        try { text = new UTF8Encoding(false, true).GetString(bytes); }
-        catch (ArgumentException) { return false; }
-        var parts = text.Split('|');
-        if (parts.Length != 5 || parts[0] != "1") return false;
+        if (!CursorText.TryDecode(cursor, 512, 5, out var parts) || parts[0] != "1") return false;
         if (!long.TryParse(parts[1], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var ts)) return false;
         if (!GatewayIds.IsValid(parts[2]) || !Streams.IsKnown(parts[3])) return false;
         if (!long.TryParse(parts[4], NumberStyles.None, CultureInfo.InvariantCulture, out var seq) || seq < 1) return false;
