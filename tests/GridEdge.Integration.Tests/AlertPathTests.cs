@@ -22,16 +22,7 @@ public class AlertPathTests(ITestOutputHelper output)
         var gw = new GatewayAccount("gw-alert-1", "pw-" + Guid.NewGuid().ToString("N")[..10]);
         using var server = new ServerHost(dir.File("server"), [gw], Log);
         Directory.CreateDirectory(server.DataDirectory);
-        // A level rule on the load sensor's pm2_5 with no sustain: the load values climb 1, 2, 3, … and cross 100 early.
-        var rules = dir.File("rules.json");
-        File.WriteAllText(rules, """
-            {
-              "dust": [ { "id": "load-dust", "quantity": "pm2_5", "sensor": "load-x", "measure": "mean", "window_seconds": 1,
-                          "sustain_seconds": 0, "hold_seconds": 0, "clear": 50, "levels": [ { "severity": "warning", "raise": 100 } ] } ],
-              "straw_burning": [],
-              "sensor_fault": []
-            }
-            """);
+        var rules = LoadDustRule.Write(dir);
         const int total = 5000;
         using var edge = new EdgeHost(dir.File("edge"), gw, server.MqttPort, Log);
 

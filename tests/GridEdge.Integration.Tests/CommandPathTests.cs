@@ -32,15 +32,7 @@ public class CommandPathTests(ITestOutputHelper output)
         var gw = new GatewayAccount("gw-cmd-1", "pw-" + Guid.NewGuid().ToString("N")[..10]);
         using var server = new ServerHost(dir.File("server"), [gw], Log);
         Directory.CreateDirectory(server.DataDirectory);
-        var rules = dir.File("rules.json");
-        File.WriteAllText(rules, """
-            {
-              "dust": [ { "id": "load-dust", "quantity": "pm2_5", "sensor": "load-x", "measure": "mean", "window_seconds": 1,
-                          "sustain_seconds": 0, "hold_seconds": 0, "clear": 50, "levels": [ { "severity": "warning", "raise": 100 } ] } ],
-              "straw_burning": [],
-              "sensor_fault": []
-            }
-            """);
+        var rules = LoadDustRule.Write(dir);
         await server.StartAsync();
         using var edge = new EdgeHost(dir.File("edge"), gw, server.MqttPort, Log);
         edge.Start(200, "load-x", $"--Edge:Alerts:RulesFile={rules}", "--Edge:Alerts:TickSeconds=3600");
