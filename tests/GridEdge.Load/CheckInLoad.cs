@@ -58,12 +58,8 @@ internal static class CheckInLoad
 
         using var edge = new EdgeHost(dir.File("edge"), gw, server.MqttPort, log);
         edge.Start(0, "none", "--Serilog:MinimumLevel:Default=Warning");
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!(await server.GetJsonAsync($"/api/gateways/{gw.Id}/terminal-directory")).GetProperty("upToDate").GetBoolean())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("the gateway did not apply its terminal directory within 60 s");
-            await Task.Delay(200);
-        }
+        await server.WaitForJsonAsync($"/api/gateways/{gw.Id}/terminal-directory", d => d.GetProperty("upToDate").GetBoolean(),
+            "the gateway applying its terminal directory", TimeSpan.FromSeconds(60));
         // Uplink down (the default): the gateway's CPU goes to accepting. Up: it also drains to the server meanwhile.
         if (!uplinkUp) server.Kill();
 
@@ -103,7 +99,7 @@ internal static class CheckInLoad
         var accepted = all.Length;
         var rate = accepted / elapsed;
         double P(double q) => all.Length == 0 ? double.NaN : all[Math.Min(all.Length - 1, (int)(q * all.Length))];
-        var (edgeCpu, edgeRss) = (CpuSeconds(edge.Process.Id), PeakRssMb(edge.Process.Id));
+        var (edgeCpu, edgeRss) = (ProcStats.CpuSeconds(edge.Process.Id), ProcStats.Status(edge.Process.Id, "VmHWM:") / 1024.0);
         double? drained = null;
         if (uplinkUp)
         {
@@ -138,17 +134,6 @@ internal static class CheckInLoad
         Console.WriteLine($"  gateway process: {edgeCpu:F1} s CPU, peak RSS {edgeRss:F0} MB; target >= 2,000/s");
         return (uplinkUp ? drained is not null : stored == accepted) ? 0 : 1;
     }
-
-    private static double CpuSeconds(int pid)
-    {
-        // utime and stime, fields 14 and 15 of /proc/pid/stat, in clock ticks (100 a second on Linux).
-        var fields = File.ReadAllText($"/proc/{pid}/stat").Split(')')[1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        return (long.Parse(fields[11]) + long.Parse(fields[12])) / 100.0;
-    }
-
-    private static double PeakRssMb(int pid) =>
-        File.ReadLines($"/proc/{pid}/status").Where(l => l.StartsWith("VmHWM:", StringComparison.Ordinal))
-            .Select(l => long.Parse(l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024.0).FirstOrDefault();
 
     private static async Task<double> OutboxBaselineAsync(string directory, int concurrency, int count)
     {

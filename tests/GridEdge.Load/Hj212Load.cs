@@ -41,7 +41,7 @@ internal static class Hj212Load
         await edge.Process.WaitForLineAsync(l => l.Contains("HJ 212 listener on", StringComparison.Ordinal), TimeSpan.FromSeconds(60));
         await Task.Delay(3000);
         var pid = edge.Process.Id;
-        var baseline = Rss(pid);
+        var baseline = ProcStats.Status(pid, "VmRSS:");
 
         var sent = 0L;
         var acked = 0L;
@@ -58,8 +58,8 @@ internal static class Hj212Load
         var (warmPeak, _, _) = await PhaseAsync(warm, intervalSeconds * warm / monitors, Math.Max(10, seconds / 2));
         var (peak, last, heldAll) = await PhaseAsync(monitors, intervalSeconds, seconds);
         var heldAtEnd = monitors;
-        var threads = Field(pid, "Threads:");
-        var anon = Field(pid, "RssAnon:");
+        var threads = ProcStats.Status(pid, "Threads:");
+        var anon = ProcStats.Status(pid, "RssAnon:");
         var elapsed = clock.Elapsed.TotalSeconds;
 
         async Task<(long Peak, long Last, bool HeldAll)> PhaseAsync(int count, double interval, int duration)
@@ -71,7 +71,7 @@ internal static class Hj212Load
             for (var s = 0; s < duration; s++)
             {
                 await Task.Delay(1000);
-                samples.Add(Rss(pid));
+                samples.Add(ProcStats.Status(pid, "VmRSS:"));
                 all |= Volatile.Read(ref connected) == count;
             }
             heldAtEnd = Volatile.Read(ref connected);
@@ -147,8 +147,4 @@ internal static class Hj212Load
             $"DataTime={at:yyyyMMddHHmm}00;a34004-Avg={pm},a34004-Min=10,a34004-Max=90,a34004-Flag=N;a34002-Avg={pm}.5,a34002-Flag=N;a01001-Avg=12.5,a01001-Flag=N;a01006-Avg=101.3,a01006-Flag=N"));
     }
 
-    private static long Rss(int pid) => Field(pid, "VmRSS:");
-
-    private static long Field(int pid, string name) =>
-        long.Parse(File.ReadAllLines($"/proc/{pid}/status").First(l => l.StartsWith(name, StringComparison.Ordinal)).Split(':')[1].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
 }

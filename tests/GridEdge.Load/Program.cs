@@ -4,6 +4,7 @@ using GridEdge.Edge.Outbox;
 using GridEdge.Protocol.Codecs;
 using GridEdge.Protocol.Records;
 using GridEdge.Protocol.Wire;
+using GridEdge.Load;
 using GridEdge.Testing;
 using LiteDB;
 
@@ -105,10 +106,10 @@ async Task EndToEnd(int count)
     edge.Start(count, "load-e2e", "--Edge:Load:Print=false", $"--Edge:Load:Concurrency={concurrency}");
     await edge.Process.WaitForLineAsync(l => l.StartsWith("LOAD STARTED"), TimeSpan.FromSeconds(60));
     var sw = Stopwatch.StartNew();
-    var (edgeCpu0, serverCpu0) = (CpuSeconds(edge.Process.Id), CpuSeconds(server.Process.Id));
+    var (edgeCpu0, serverCpu0) = (ProcStats.CpuSeconds(edge.Process.Id), ProcStats.CpuSeconds(server.Process.Id));
     await ledger.WaitForCountAsync(gw.Id, count, TimeSpan.FromMinutes(5));
     var e2e = count / sw.Elapsed.TotalSeconds;
-    var (edgeCpu, serverCpu) = (CpuSeconds(edge.Process.Id) - edgeCpu0, CpuSeconds(server.Process.Id) - serverCpu0);
+    var (edgeCpu, serverCpu) = (ProcStats.CpuSeconds(edge.Process.Id) - edgeCpu0, ProcStats.CpuSeconds(server.Process.Id) - serverCpu0);
     Console.WriteLine($"e2e: {count:N0} records appended at the edge ({concurrency} appends in flight) -> embedded broker -> SQLite ledger");
     Console.WriteLine($"  LiteDB InsertBulk of the same records (baseline) {bulk,10:N0} records/s");
     Console.WriteLine($"  edge -> broker -> ledger, live                  {e2e,10:N0} records/s = {e2e / bulk:F2} x InsertBulk (target >= 0.33)");
@@ -152,9 +153,9 @@ async Task PeakRss(int duration)
     for (var i = 0; i < duration; i++)
     {
         await Task.Delay(1000);
-        samples.Add(Status(edge.Process.Id, "VmRSS:"));
+        samples.Add(ProcStats.Status(edge.Process.Id, "VmRSS:"));
     }
-    var peak = Status(edge.Process.Id, "VmHWM:");
+    var peak = ProcStats.Status(edge.Process.Id, "VmHWM:");
     var io = ProcIo(edge.Process.Id);
     var stored = new LedgerReader(server.LedgerPath).Count(gw.Id);
     Console.WriteLine($"rss: edge process, 50 simulated sensors for {duration} s ({stored:N0} readings reached the ledger)");
@@ -169,13 +170,3 @@ static (long WriteBytes, long WriteChars) ProcIo(int pid)
     return (Field("write_bytes"), Field("wchar"));
 }
 
-// utime + stime of a process, from /proc/{pid}/stat (clock ticks of 1/100 s on Linux).
-static double CpuSeconds(int pid)
-{
-    var stat = File.ReadAllText($"/proc/{pid}/stat");
-    var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-    return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
-}
-
-static long Status(int pid, string field) =>
-    long.Parse(File.ReadAllLines($"/proc/{pid}/status").First(l => l.StartsWith(field)).Split(':')[1].Trim().Split(' ')[0], CultureInfo.InvariantCulture);

@@ -1,0 +1,20 @@
+using System.Globalization;
+
+namespace GridEdge.Load;
+
+/// <summary>What the load commands read about a host process from /proc (Linux).</summary>
+internal static class ProcStats
+{
+    /// <summary>utime + stime of a process, from /proc/{pid}/stat (clock ticks of 1/100 s on Linux).</summary>
+    public static double CpuSeconds(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
+    }
+
+    /// <summary>A numeric field of /proc/{pid}/status ("VmRSS:", "VmHWM:", "RssAnon:" in kB; "Threads:").</summary>
+    public static long Status(int pid, string field) =>
+        long.Parse(File.ReadAllLines($"/proc/{pid}/status").First(l => l.StartsWith(field, StringComparison.Ordinal)).Split(':')[1].Trim().Split(' ')[0],
+            CultureInfo.InvariantCulture);
+}
