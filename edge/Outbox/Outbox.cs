@@ -541,10 +541,7 @@ internal static class RecordEncoding
             throw new ArgumentException($"a {record.GetType().Name} does not belong on stream '{stream}' (it carries {Streams.Carries(stream)})", nameof(record));
         // A record the server would refuse would block its stream forever: refuse it here, while its source can still hear about it.
         if (Validation.CheckRecord(record) is { } error)
-        {
-            var kind = record switch { Reading => "reading", Alert => "alert", CommandResult => "cmdres", _ => "record" };
-            throw new ArgumentException($"{kind}.{error.Field}: {error.Problem}", nameof(record));
-        }
+            throw new ArgumentException($"{RecordKinds.Of(record)}.{error.Field}: {error.Problem}", nameof(record));
         return BinaryCodec.Encode(new Batch("", "", 1, [record]));
     }
 

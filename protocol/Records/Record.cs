@@ -65,6 +65,19 @@ public static class RecordKinds
     public const string Patrol = "patrol";
     public const string Problem = "problem";
     public const string AttachmentChunk = "attachment";
+
+    /// <summary>The wire name of a record's kind (the JSON "kind" discriminator).</summary>
+    public static string Of(Record record) => record switch
+    {
+        Records.Reading => Reading,
+        Records.Alert => Alert,
+        Records.CommandResult => CommandResult,
+        Records.CheckIn => CheckIn,
+        Records.PatrolRecord => Patrol,
+        Records.ProblemReport => Problem,
+        Records.AttachmentChunk => AttachmentChunk,
+        _ => throw new ArgumentException($"{record.GetType().Name} is not a record kind of this protocol", nameof(record)),
+    };
 }
 
 /// <summary>A window aggregate (e.g. one minute of one-second samples).</summary>

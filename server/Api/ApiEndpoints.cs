@@ -1,4 +1,3 @@
-using System.Globalization;
 using GridEdge.Protocol.Records;
 using GridEdge.Protocol.Wire;
 using GridEdge.Server.Alerts;
@@ -6,9 +5,7 @@ using GridEdge.Server.Broker;
 using GridEdge.Server.Ingest;
 using GridEdge.Server.Ledgers;
 using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Primitives;
-
-using static GridEdge.Server.Grid.QueryParameters;
+using static GridEdge.Server.Api.QueryParameters;
 
 namespace GridEdge.Server.Api;
 

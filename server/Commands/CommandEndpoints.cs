@@ -7,6 +7,7 @@ using GridEdge.Protocol.Wire;
 using GridEdge.Server.Api;
 using GridEdge.Server.Grid;
 using GridEdge.Server.Ledgers;
+using static GridEdge.Server.Api.QueryParameters;
 
 namespace GridEdge.Server.Commands;
 
@@ -171,6 +172,4 @@ public static class CommandEndpoints
 
     private static string NewId() => Guid.NewGuid().ToString("N");
 
-    private static IResult Bad(string field, string? value, string expected) =>
-        Results.BadRequest(new ApiError($"{field} '{value}' is not valid: expected {expected}", field, value, expected));
 }

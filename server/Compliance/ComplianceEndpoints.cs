@@ -1,4 +1,5 @@
 using GridEdge.Server.Api;
+using static GridEdge.Server.Api.QueryParameters;
 
 namespace GridEdge.Server.Compliance;
 
@@ -74,6 +75,4 @@ public static class ComplianceEndpoints
         return (scope, week, null);
     }
 
-    private static IResult Bad(string field, string? value, string expected) =>
-        Results.BadRequest(new ApiError($"{field} '{value}' is not valid: expected {expected}", field, value, expected));
 }

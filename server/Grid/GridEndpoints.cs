@@ -1,6 +1,7 @@
 using System.Text.Json;
 using GridEdge.Protocol.Wire;
-using static GridEdge.Server.Grid.QueryParameters;
+using static GridEdge.Server.Api.QueryParameters;
+using static GridEdge.Server.Grid.GridQueryParameters;
 
 namespace GridEdge.Server.Grid;
 

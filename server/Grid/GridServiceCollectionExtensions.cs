@@ -58,7 +58,7 @@ internal sealed class GridInitializer(GridStore store, IOptions<ServerOptions> o
         await using var stream = File.OpenRead(path);
         try
         {
-            return await JsonSerializer.DeserializeAsync<GridDocument>(stream, QueryParameters.BodyOptions, cancellationToken)
+            return await JsonSerializer.DeserializeAsync<GridDocument>(stream, Api.QueryParameters.BodyOptions, cancellationToken)
                 ?? throw new InvalidOperationException($"Server:Grid:SeedFile '{path}' holds null: expected a JSON object");
         }
         catch (JsonException e)

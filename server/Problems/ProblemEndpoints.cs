@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using GridEdge.Server.Api;
 using GridEdge.Server.Compliance;
+using static GridEdge.Server.Api.QueryParameters;
 
 namespace GridEdge.Server.Problems;
 
@@ -106,6 +107,4 @@ public static class ProblemEndpoints
         var message = errors.Count == 1 ? first.Error : $"{errors.Count} fields are not valid: " + string.Join("; ", errors.Select(e => e.Error));
         return Results.BadRequest(new ValidationErrorView(message, first.Field, first.Value, first.Expected, errors));
     }
-
-    private static IResult Bad(string field, string? value, string expected) => Results.BadRequest(Error(field, value, expected));
 }

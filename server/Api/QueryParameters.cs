@@ -1,12 +1,11 @@
 using System.Globalization;
 using System.Text.Json;
 using GridEdge.Protocol.Wire;
-using GridEdge.Server.Api;
 using Microsoft.Extensions.Primitives;
 
-namespace GridEdge.Server.Grid;
+namespace GridEdge.Server.Api;
 
-/// <summary>The query-string and body checks of the grid endpoints, answering 400 with <see cref="ApiError"/> like the rest of the API.</summary>
+/// <summary>The query-string and body checks every endpoint shares, answering 400 with <see cref="ApiError"/> (naming the parameter).</summary>
 internal static class QueryParameters
 {
     public static readonly JsonSerializerOptions BodyOptions = new(JsonSerializerDefaults.Web)
@@ -55,13 +54,6 @@ internal static class QueryParameters
         return gateway;
     }
 
-    public static string? GridCode(IQueryCollection q, string name, out IResult? error)
-    {
-        var grid = Single(q, name, out error);
-        if (error is null && grid is not null && !GridLevels.IsValid(grid)) error = Bad(name, grid, GridCodes.Rule + " (any level: the grid and every grid beneath it)");
-        return grid;
-    }
-
     public static string? Id(IQueryCollection q, string name, out IResult? error)
     {
         var id = Single(q, name, out error);
@@ -86,13 +78,6 @@ internal static class QueryParameters
         if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var limit) || limit < 1 || limit > max)
             error = Bad("limit", text, $"an integer from 1 to {max}");
         return limit;
-    }
-
-    public static string? Cursor(IQueryCollection q, string kind, out IResult? error)
-    {
-        var cursor = Single(q, "cursor", out error);
-        if (error is null && cursor is not null && !LedgerCursor.TryDecode(cursor, kind, out _)) error = Bad("cursor", cursor, "the nextCursor of a previous page, unchanged");
-        return cursor;
     }
 
     public static TEnum? SnakeEnum<TEnum>(IQueryCollection q, string name, out IResult? error) where TEnum : struct, Enum
@@ -121,32 +106,4 @@ internal static class QueryParameters
 
     public static IResult NotFound(string field, string? value, string what) =>
         Results.Json(new ApiError($"{field} '{value}' is not {what}", field, value, what), statusCode: StatusCodes.Status404NotFound);
-
-    /// <summary>400, 404 or 409 for a failed registry change, with every wrong field.</summary>
-    public static IResult Rejected<T>(RegistryResult<T> result)
-    {
-        var first = result.Errors[0];
-        var status = result.Failure switch
-        {
-            RegistryFailure.NotFound => StatusCodes.Status404NotFound,
-            RegistryFailure.Conflict => StatusCodes.Status409Conflict,
-            _ => StatusCodes.Status400BadRequest,
-        };
-        var summary = result.Errors.Count == 1
-            ? $"{first.Field} '{first.Value}' is not valid: expected {first.Expected}"
-            : $"{result.Errors.Count} problems: " + string.Join("; ", result.Errors.Take(5).Select(e => e.Field)) + (result.Errors.Count > 5 ? "; ..." : "");
-        return Results.Json(new GridRejected(summary, first.Field, result.Errors), statusCode: status);
-    }
-
-    /// <summary>The success body with its status, or 503 carrying the same body when a directory could not be published.</summary>
-    public static IResult Saved<T>(RegistryResult<T> result, object body, int status)
-    {
-        if (!result.PublishFailed) return Results.Json(body, statusCode: status);
-        return Results.Json(new PublishFailed(
-            $"saved, but the terminal directory could not be published: {result.PublishError}; it is retried until the broker takes it",
-            "broker", null, "a running broker", body), statusCode: StatusCodes.Status503ServiceUnavailable);
-    }
 }
-
-/// <summary>A 503 answer: the change is saved (<see cref="Saved"/> is what a success would have answered) but the broker did not take the new directory.</summary>
-public sealed record PublishFailed(string Error, string Field, string? Value, string Expected, object Saved);
