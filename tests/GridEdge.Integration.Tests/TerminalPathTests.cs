@@ -17,7 +17,7 @@ namespace GridEdge.Integration.Tests;
 /// </summary>
 public class TerminalPathTests(ITestOutputHelper output)
 {
-    private const string Township = "370102001000", Village = "370102001001";
+    private const string Township = OneVillageGrid.Township, Village = OneVillageGrid.Village;
     private static readonly TimeSpan Long = TimeSpan.FromSeconds(60);
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -48,21 +48,7 @@ public class TerminalPathTests(ITestOutputHelper output)
         using var http = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
 
         // 1. The grid, a member and the member's terminal on the server.
-        var grid = new
-        {
-            grids = new object[]
-            {
-                new { code = "370100000000", name = "济南市", level = 1 },
-                new { code = "370102000000", name = "历下区", level = 2, parent = "370100000000" },
-                new { code = Township, name = "示范街道", level = 3, parent = "370102000000", gateway = gw.Id },
-                new
-                {
-                    code = Village, name = "东村", level = 4, parent = Township,
-                    boundary = JsonDocument.Parse("""{"type":"Polygon","coordinates":[[[117.11,36.64],[117.13,36.64],[117.13,36.66],[117.11,36.66],[117.11,36.64]]]}""").RootElement,
-                },
-            },
-            members = new object[] { new { id = "m-wang-li", name = "王丽", grid = Village } },
-        };
+        var grid = OneVillageGrid.Document(gw.Id, [new { id = "m-wang-li", name = "王丽", grid = Village }]);
         using (var put = await http.PutAsJsonAsync("/api/grids", grid, Ct))
             Assert.True(put.IsSuccessStatusCode, await put.Content.ReadAsStringAsync(Ct));
         string token;

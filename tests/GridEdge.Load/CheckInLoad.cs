@@ -21,7 +21,7 @@ namespace GridEdge.Load;
 /// </summary>
 internal static class CheckInLoad
 {
-    private const string Village = "370102001001";
+    private const string Village = OneVillageGrid.Village;
 
     public static async Task<int> RunAsync(int terminals, int seconds, bool uplinkUp, Action<string> log)
     {
@@ -32,22 +32,7 @@ internal static class CheckInLoad
         await server.StartAsync();
         using var api = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
         var members = Enumerable.Range(1, terminals).Select(i => new { id = $"m-{i:D3}", name = $"member {i}", grid = Village }).ToArray();
-        var grid = new
-        {
-            grids = new object[]
-            {
-                new { code = "370100000000", name = "city", level = 1 },
-                new { code = "370102000000", name = "district", level = 2, parent = "370100000000" },
-                new { code = "370102001000", name = "township", level = 3, parent = "370102000000", gateway = gw.Id },
-                new
-                {
-                    code = Village, name = "village", level = 4, parent = "370102001000",
-                    boundary = JsonDocument.Parse("""{"type":"Polygon","coordinates":[[[117.11,36.64],[117.13,36.64],[117.13,36.66],[117.11,36.66],[117.11,36.64]]]}""").RootElement,
-                },
-            },
-            members,
-        };
-        (await api.PutAsJsonAsync("/api/grids", grid)).EnsureSuccessStatusCode();
+        (await api.PutAsJsonAsync("/api/grids", OneVillageGrid.Document(gw.Id, members))).EnsureSuccessStatusCode();
         var tokens = new string[terminals];
         for (var i = 0; i < terminals; i++)
         {
