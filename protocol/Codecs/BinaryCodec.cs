@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using GridEdge.Protocol.Records;
 using GridEdge.Protocol.Wire;
@@ -121,13 +120,15 @@ public static class BinaryCodec
         {
             // Terminal records are few and nested: each is its JSON form, length-prefixed.
             w.Byte(KindJson);
-            // Unescaped UTF-8, as the JSON codec writes: a description in Chinese stays 3 bytes a character, not 6.
+            // Unescaped UTF-8, as the JSON codec writes it.
             using var json = new MemoryStream();
+            using var writer = new Utf8JsonWriter(json, JsonCodec.WriterOptions);
             foreach (var record in b.Records)
             {
                 json.SetLength(0);
-                using (var writer = new Utf8JsonWriter(json, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
-                    JsonSerializer.Serialize(writer, record, WireJsonContext.Default.Record);
+                writer.Reset(json);
+                JsonSerializer.Serialize(writer, record, WireJsonContext.Default.Record);
+                writer.Flush();
                 w.VarUInt((ulong)json.Length);
                 w.Write(json.GetBuffer().AsSpan(0, (int)json.Length));
             }

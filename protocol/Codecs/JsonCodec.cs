@@ -23,14 +23,16 @@ public sealed class SnakeCaseEnumConverter<TEnum>() : JsonStringEnumConverter<TE
 /// <summary>The readable encoding: "GEJ1" followed by UTF-8 JSON (System.Text.Json source generation, no reflection).</summary>
 public static class JsonCodec
 {
+    /// <summary>Units such as µg/m³ and Chinese text stay readable (and 3 bytes a character) instead of \u escapes.</summary>
+    internal static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public static byte[] Encode(IWireMessage message)
     {
         using var buffer = new MemoryStream();
         Span<byte> header = stackalloc byte[PayloadHeader.Length];
         PayloadHeader.Write(header, WireFormat.Json);
         buffer.Write(header);
-        // Units such as µg/m³ stay readable in logs and replays instead of \u escapes.
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
             JsonSerializer.Serialize(writer, message, WireJsonContext.Default.IWireMessage);
         return buffer.ToArray();
     }
