@@ -51,11 +51,7 @@ public sealed partial class GridStore : IDisposable
             await ExecuteAsync(connection, null, "PRAGMA journal_mode=WAL;", cancellationToken);
             await ExecuteAsync(connection, null, GridLedgerSchema.Sql, cancellationToken);
             // The readings ledger owns this table; created here too so a grid store works on a file of its own (tests, tools).
-            await ExecuteAsync(connection, null, """
-                CREATE TABLE IF NOT EXISTS gateways (
-                    id TEXT NOT NULL PRIMARY KEY, online INTEGER NOT NULL DEFAULT 0, last_seen INTEGER, software_version TEXT,
-                    config_version TEXT, boot_id TEXT, status_at INTEGER) WITHOUT ROWID;
-                """, cancellationToken);
+            await ExecuteAsync(connection, null, SqliteLedgerStore.GatewaysTable, cancellationToken);
         }
         finally
         {

@@ -26,6 +26,19 @@ public sealed class SqliteLedgerStore : ILedgerStore, IDisposable
 
     public string Path { get; }
 
+    /// <summary>Each gateway's last known state; the grid store creates it too, so it works on a file of its own.</summary>
+    internal const string GatewaysTable = """
+        CREATE TABLE IF NOT EXISTS gateways (
+            id               TEXT    NOT NULL PRIMARY KEY,
+            online           INTEGER NOT NULL DEFAULT 0,
+            last_seen        INTEGER,
+            software_version TEXT,
+            config_version   TEXT,
+            boot_id          TEXT,
+            status_at        INTEGER
+        ) WITHOUT ROWID;
+        """;
+
     private const string Schema = """
         CREATE TABLE IF NOT EXISTS readings (
             gateway        TEXT    NOT NULL,
@@ -48,15 +61,7 @@ public sealed class SqliteLedgerStore : ILedgerStore, IDisposable
         ) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS readings_by_time ON readings (ts);
         CREATE INDEX IF NOT EXISTS readings_by_gateway_time ON readings (gateway, ts);
-        CREATE TABLE IF NOT EXISTS gateways (
-            id               TEXT    NOT NULL PRIMARY KEY,
-            online           INTEGER NOT NULL DEFAULT 0,
-            last_seen        INTEGER,
-            software_version TEXT,
-            config_version   TEXT,
-            boot_id          TEXT,
-            status_at        INTEGER
-        ) WITHOUT ROWID;
+        """ + GatewaysTable + """
         CREATE TABLE IF NOT EXISTS monitors (
             gateway      TEXT    NOT NULL,
             mn           TEXT    NOT NULL,
