@@ -23,7 +23,7 @@ internal static class Captures
     {
         var result = new List<PmsCapture>();
         string source = "", expect = "";
-        var lines = File.ReadAllLines(SharedTestData.PathOf("pms5003_frames.txt"));
+        var lines = File.ReadAllLines(TestCaptures.PathOf("pms5003_frames.txt"));
         for (var i = 0; i < lines.Length; i++)
         {
             var line = lines[i].Trim();
@@ -50,7 +50,7 @@ internal static class Captures
             expectations.Clear();
             sentences.Clear();
         }
-        var lines = File.ReadAllLines(SharedTestData.PathOf("nmea_samples.txt"));
+        var lines = File.ReadAllLines(TestCaptures.PathOf("nmea_samples.txt"));
         for (var i = 0; i < lines.Length; i++)
         {
             var line = lines[i];

@@ -11,13 +11,12 @@ public sealed class DecodeCommandTests : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
-    private static string SharedTestData(string file, [CallerFilePath] string thisFile = "") =>
-        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(thisFile)!, "..", "..", "..", "..", "shared", "testdata", file));
+    private static string CaptureFile(string file) => Path.Combine(AppContext.BaseDirectory, "testdata", file);
 
-    // The shared captures are hex text with comments; the decoder reads what a serial logger writes: raw bytes.
+    // The captures are hex text with comments; the decoder reads what a serial logger writes: raw bytes.
     private string BinaryPmsCapture(byte[]? prefix = null)
     {
-        var hex = string.Concat(File.ReadAllLines(SharedTestData("pms5003_frames.txt")).Where(l => !l.StartsWith('#')).Select(l => l.Trim()));
+        var hex = string.Concat(File.ReadAllLines(CaptureFile("pms5003_frames.txt")).Where(l => !l.StartsWith('#')).Select(l => l.Trim()));
         var path = Path.Combine(_temp.Path, "pms.bin");
         File.WriteAllBytes(path, [.. prefix ?? [], .. Convert.FromHexString(hex)]);
         return path;
@@ -25,7 +24,7 @@ public sealed class DecodeCommandTests : IDisposable
 
     private string TextNmeaCapture(string newline = "\r\n")
     {
-        var lines = File.ReadAllLines(SharedTestData("nmea_samples.txt")).Where(l => !l.StartsWith('#') && l.Trim().Length > 0);
+        var lines = File.ReadAllLines(CaptureFile("nmea_samples.txt")).Where(l => !l.StartsWith('#') && l.Trim().Length > 0);
         var path = Path.Combine(_temp.Path, "nmea.log");
         File.WriteAllText(path, string.Join(newline, lines) + newline, Encoding.ASCII);
         return path;

@@ -10,15 +10,10 @@ public sealed record CapturedFrame(string File, int Line, string Text, string Ex
     public override string ToString() => $"{File}:{Line}";
 }
 
-/// <summary>Reads the capture files: ../shared/testdata/hj212_frames.txt beside the repository, and Captures/ here.</summary>
+/// <summary>Reads the capture files: tests/testdata/hj212_frames.txt (copied into the output), and Captures/ here.</summary>
 public static class CapturedFrames
 {
-    public static string SharedFile([CallerFilePath] string here = "")
-    {
-        // here = {repo}/tests/GridEdge.Protocol.Tests/Hj212/CapturedFrames.cs
-        var repo = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(here)!, "..", "..", ".."));
-        return Path.GetFullPath(Path.Combine(repo, "..", "shared", "testdata", "hj212_frames.txt"));
-    }
+    public static string MainFile() => Path.Combine(AppContext.BaseDirectory, "testdata", "hj212_frames.txt");
 
     public static string LocalFile([CallerFilePath] string here = "") =>
         Path.Combine(Path.GetDirectoryName(here)!, "Captures", "hj212_more_frames.txt");
@@ -42,12 +37,12 @@ public static class CapturedFrames
     public static TheoryData<string> All()
     {
         var data = new TheoryData<string>();
-        foreach (var f in Read(SharedFile()).Concat(Read(LocalFile()))) data.Add($"{f.File}:{f.Line}");
+        foreach (var f in Read(MainFile()).Concat(Read(LocalFile()))) data.Add($"{f.File}:{f.Line}");
         return data;
     }
 
     public static CapturedFrame Find(string id) =>
-        Read(SharedFile()).Concat(Read(LocalFile())).Single(f => $"{f.File}:{f.Line}" == id);
+        Read(MainFile()).Concat(Read(LocalFile())).Single(f => $"{f.File}:{f.Line}" == id);
 
     /// <summary>"ST=91; CN=9015; Flag=0; CP: DataTime=..., CON-RT=0" as (key, value) pairs; CP values as "CP:key=value".</summary>
     public static List<(string Key, string Value)> Expectations(string expect)

@@ -10,10 +10,10 @@ public class Hj212CaptureTests
     private static readonly Hj212MonitorProfile Profile = new("monitor", Hj212MonitorProfile.ChinaStandardTime, ClockQuality.NetworkSynced);
 
     [Fact]
-    public void The_shared_capture_file_is_found_beside_the_repository()
+    public void The_main_capture_file_ships_with_the_tests()
     {
-        Assert.True(File.Exists(CapturedFrames.SharedFile()), CapturedFrames.SharedFile());
-        Assert.True(CapturedFrames.Read(CapturedFrames.SharedFile()).Count >= 20);
+        Assert.True(File.Exists(CapturedFrames.MainFile()), CapturedFrames.MainFile());
+        Assert.True(CapturedFrames.Read(CapturedFrames.MainFile()).Count >= 20);
     }
 
     [Theory]
