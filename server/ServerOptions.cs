@@ -72,6 +72,16 @@ public sealed class BrokerOptions
 
     /// <summary>Embedded only: how many messages the broker queues per client before dropping the oldest.</summary>
     public int MaxPendingMessagesPerClient { get; set; } = 1000;
+
+    /// <summary>Embedded only: the largest MQTT packet accepted; a fixed header announcing more closes the connection
+    /// before the packet is read (a batch is at most Server:Ingest:MaxPayloadBytes plus its topic).</summary>
+    public int MaxPacketBytes { get; set; } = IngestOptions.DefaultMaxPayloadBytes + 4096;
+
+    /// <summary>Embedded only: connections held at once (gateways, the server's own, and anyone else); more are closed at once.</summary>
+    public int MaxConnections { get; set; } = 2000;
+
+    /// <summary>Embedded only: a connection that has not sent CONNECT within this is closed.</summary>
+    public int ConnectTimeoutSeconds { get; set; } = 10;
 }
 
 /// <summary>Server:Gateways:{n}: one gateway's account on the embedded broker.</summary>
@@ -121,6 +131,12 @@ internal sealed class ServerOptionsValidator : IValidateOptions<ServerOptions>
         else if (o.Broker.Mode == BrokerMode.Embedded && !System.Net.IPAddress.TryParse(o.Broker.Host, out _) && o.Broker.Host != "localhost")
             Fail("Broker:Host", o.Broker.Host, "an IP address to listen on (embedded mode), e.g. 127.0.0.1 or 0.0.0.0");
         if (o.Broker.Port is < 1 or > 65535) Fail("Broker:Port", o.Broker.Port, "a TCP port from 1 to 65535");
+        if (o.Broker.MaxPacketBytes < 1024 || o.Broker.MaxPacketBytes > 268_435_455)
+            Fail("Broker:MaxPacketBytes", o.Broker.MaxPacketBytes, "a byte count from 1024 to 268435455");
+        else if (o.Broker.MaxPacketBytes < o.Ingest.MaxPayloadBytes)
+            Fail("Broker:MaxPacketBytes", o.Broker.MaxPacketBytes, $"at least Server:Ingest:MaxPayloadBytes ({o.Ingest.MaxPayloadBytes})");
+        if (o.Broker.MaxConnections is < 1 or > 1_000_000) Fail("Broker:MaxConnections", o.Broker.MaxConnections, "a count from 1 to 1000000");
+        if (o.Broker.ConnectTimeoutSeconds is < 1 or > 600) Fail("Broker:ConnectTimeoutSeconds", o.Broker.ConnectTimeoutSeconds, "seconds from 1 to 600");
         if (o.Broker.MaxPendingMessagesPerClient < 1) Fail("Broker:MaxPendingMessagesPerClient", o.Broker.MaxPendingMessagesPerClient, "at least 1");
         if (o.Broker.ReconnectCapSeconds is <= 0 or > 3600) Fail("Broker:ReconnectCapSeconds", o.Broker.ReconnectCapSeconds, "seconds from 0 to 3600");
         if (o.Broker.Mode == BrokerMode.External)

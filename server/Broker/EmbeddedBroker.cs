@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Net;
 using GridEdge.Protocol.Codecs;
 using GridEdge.Protocol.Wire;
 using GridEdge.Server.Ingest;
@@ -31,22 +30,25 @@ public sealed class EmbeddedBroker(
 
     private readonly BrokerOptions _options = options.Value.Broker;
     private MqttServer? _server;
+    private GuardedTcpServerAdapter? _transport;
+
+    /// <summary>Connections the broker's transport holds now.</summary>
+    public int OpenConnections => _transport?.OpenConnections ?? 0;
 
     public BrokerMode Mode => BrokerMode.Embedded;
     public bool Running => _server?.IsStarted == true;
-    public int Port => _options.Port;
-    public string Describe() => $"embedded MQTT broker on {_options.Host}:{_options.Port}";
+    public int Port => _transport?.BoundPort ?? _options.Port;
+    public string Describe() => $"embedded MQTT broker on {_options.Host}:{Port}";
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var address = _options.Host == "localhost" ? IPAddress.Loopback : IPAddress.Parse(_options.Host);
         var serverOptions = new MqttServerOptionsBuilder()
-            .WithDefaultEndpoint()
-            .WithDefaultEndpointBoundIPAddress(address)
-            .WithDefaultEndpointPort(_options.Port)
             .WithMaxPendingMessagesPerClient(_options.MaxPendingMessagesPerClient)
+            .WithDefaultCommunicationTimeout(TimeSpan.FromSeconds(_options.ConnectTimeoutSeconds))
             .Build();
-        var server = new MqttServerFactory().CreateMqttServer(serverOptions);
+        // Our own transport: exactly the configured address, a packet-size and a connection limit (see the adapter).
+        _transport = new GuardedTcpServerAdapter(_options, metrics, time, log);
+        var server = new MqttServerFactory().CreateMqttServer(serverOptions, [_transport]);
         holder.Server = server;
         server.ValidatingConnectionAsync += ValidateConnectionAsync;
         server.ClientConnectedAsync += OnConnectedAsync;
@@ -61,8 +63,8 @@ public sealed class EmbeddedBroker(
         };
         await server.StartAsync();
         _server = server;
-        log.LogInformation("Embedded MQTT broker listening on {Host}:{Port} for {GatewayCount} gateways",
-            _options.Host, _options.Port, credentials.GatewayIds.Count);
+        log.LogInformation("Embedded MQTT broker listening on {Host}:{Port} for {GatewayCount} gateways (packets up to {MaxPacketBytes} bytes, {MaxConnections} connections, CONNECT within {ConnectTimeout} s)",
+            _options.Host, _transport.BoundPort, credentials.GatewayIds.Count, _options.MaxPacketBytes, _options.MaxConnections, _options.ConnectTimeoutSeconds);
         foreach (var id in credentials.OnExamplePassword)
             log.LogWarning("Gateway {Gateway} uses the example password of appsettings.json: set Server:Gateways:{{n}}:Password or remove the entry", id);
     }

@@ -36,21 +36,34 @@ public sealed class ExternalBroker : IDisposable
         File.Copy(shippedAcl, acl);
         var port = Loopback.FreePort();
         var conf = dir.File("mosquitto.conf");
-        File.WriteAllText(conf, $"""
-            listener {port} 127.0.0.1
-            allow_anonymous false
-            password_file {passwd}
-            acl_file {acl}
-            persistence false
-            max_queued_messages 0
-            max_inflight_messages 0
-            log_type error
-            log_type warning
-            log_type notice
-            """);
+        File.WriteAllText(conf, ShippedConfiguration(port, passwd, acl));
         var process = HostProcess.Start("mosquitto", mosquitto, ["-c", conf], log);
         await Loopback.WaitForListenerAsync(port, TimeSpan.FromSeconds(10), () => process.HasExited);
         return new ExternalBroker(process, port, ingest);
+    }
+
+    /// <summary>
+    /// The shipped server/Broker/mosquitto/mosquitto.conf with this test's listener, files and no persistence, so the
+    /// tests run the limits and settings a deployment gets.
+    /// </summary>
+    private static string ShippedConfiguration(int port, string passwd, string acl)
+    {
+        var shipped = File.ReadAllLines(Path.Combine(Loopback.RepoRoot(), "server", "Broker", "mosquitto", "mosquitto.conf"));
+        var lines = new List<string>();
+        foreach (var line in shipped)
+        {
+            var key = line.Split(' ', 2)[0];
+            lines.Add(key switch
+            {
+                "listener" => $"listener {port} 127.0.0.1",
+                "password_file" => $"password_file {passwd}",
+                "acl_file" => $"acl_file {acl}",
+                "persistence" => "persistence false",
+                "persistence_location" or "use_username_as_clientid" => "",
+                _ => line,
+            });
+        }
+        return string.Join('\n', lines) + '\n';
     }
 
     public void Dispose() => _process.Dispose();
