@@ -25,12 +25,17 @@ public static class EdgeServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>The outbox, one per host, opened in {DataDirectory}/outbox.db when first needed.</summary>
+    /// <summary>
+    /// The outbox, one per host, opened in {DataDirectory}/outbox.db when first needed, after this process has taken the
+    /// data directory's lock (a second gateway process on the same directory stops there, naming the holder).
+    /// </summary>
     public static IServiceCollection AddOutbox(this IServiceCollection services)
     {
+        services.AddSingleton(sp => DataDirectoryLock.Acquire(sp.GetRequiredService<IOptions<EdgeOptions>>().Value.DataDirectory));
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<EdgeOptions>>().Value;
+            _ = sp.GetRequiredService<DataDirectoryLock>();
             return new Outbox.Outbox(new OutboxSettings(Path.GetFullPath(options.DataDirectory)), sp.GetRequiredService<ILogger<Outbox.Outbox>>(),
                 sp.GetRequiredService<GatewayClock>());
         });

@@ -61,7 +61,7 @@ public sealed class Hj212Listener : BackgroundService
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         try
         {
-            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            // No ReuseAddress: on Linux .NET maps it to SO_REUSEPORT too, and a second process could share the port.
             socket.Bind(new IPEndPoint(IPAddress.Parse(_options.Host), _options.Port));
             socket.Listen(1024);
         }
