@@ -1,3 +1,4 @@
+using GridEdge.Protocol.Configuration;
 using GridEdge.Server.Api;
 using GridEdge.Server.Broker;
 using GridEdge.Server.Commands;
@@ -28,7 +29,7 @@ public static class ServerHost
         if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
 
         builder.AddServerLogging();
-        builder.Services.AddServerOptions();
+        builder.Services.AddServerOptions(builder.Configuration);
         builder.Services.AddLedger();
         builder.Services.AddIngest();
         builder.Services.AddBroker(builder.Configuration);
@@ -68,10 +69,10 @@ public static class ServerHost
         return app;
     }
 
-    /// <summary>Binds Server:* to <see cref="ServerOptions"/> and validates it when the host starts.</summary>
-    public static IServiceCollection AddServerOptions(this IServiceCollection services)
+    /// <summary>Binds Server:* to <see cref="ServerOptions"/> and validates it when the host starts (unknown keys and unconvertible values too).</summary>
+    public static IServiceCollection AddServerOptions(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<ServerOptions>().BindConfiguration(ServerOptions.Section).ValidateOnStart();
+        services.AddOptions<ServerOptions>().BindChecked(configuration, ServerOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ServerOptions>, ServerOptionsValidator>();
         return services;
     }

@@ -1,3 +1,4 @@
+using GridEdge.Protocol.Configuration;
 using System.Threading.Channels;
 using GridEdge.Edge.Hosting;
 using GridEdge.Edge.Sensors;
@@ -57,7 +58,7 @@ public static class AlertServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddAlerts(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<AlertOptions>().Bind(configuration.GetSection(AlertOptions.Section)).ValidateOnStart();
+        services.AddOptions<AlertOptions>().BindChecked(configuration, AlertOptions.Section, checkKeys: false).ValidateOnStart();
         services.AddSingleton<IValidateOptions<AlertOptions>, AlertOptionsValidator>();
         services.AddSingleton(sp =>
         {

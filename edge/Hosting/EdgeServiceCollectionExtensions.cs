@@ -4,6 +4,7 @@ using GridEdge.Edge.Outbox;
 using GridEdge.Edge.Sensors;
 using GridEdge.Edge.Simulation;
 using GridEdge.Hardware;
+using GridEdge.Protocol.Configuration;
 using Microsoft.Extensions.Hosting.Systemd;
 using GridEdge.Edge.Time;
 using Microsoft.Extensions.Configuration;
@@ -20,7 +21,13 @@ public static class EdgeServiceCollectionExtensions
     /// <summary>Binds <see cref="EdgeOptions"/> from the "Edge" section and validates it when the host starts.</summary>
     public static IServiceCollection AddEdgeOptions(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<EdgeOptions>().Bind(configuration.GetSection(EdgeOptions.Section)).ValidateOnStart();
+        // Every key under Edge: is checked, those of the sub-sections bound to their own options too.
+        services.AddOptions<EdgeOptions>().BindChecked(configuration, EdgeOptions.Section, new Dictionary<string, Type>
+        {
+            [HardwareOptions.Section] = typeof(HardwareOptions),
+            ["Hj212"] = typeof(Monitors.Hj212Options),
+            ["Alerts"] = typeof(AlertOptions),
+        }).ValidateOnStart();
         services.AddSingleton<IValidateOptions<EdgeOptions>, EdgeOptionsValidator>();
         return services;
     }
@@ -48,7 +55,7 @@ public static class EdgeServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddGatewayHardware(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<HardwareOptions>().Bind(configuration.GetSection($"{EdgeOptions.Section}:{HardwareOptions.Section}")).ValidateOnStart();
+        services.AddOptions<HardwareOptions>().BindChecked(configuration, $"{EdgeOptions.Section}:{HardwareOptions.Section}", checkKeys: false).ValidateOnStart();
         services.AddSingleton<IValidateOptions<HardwareOptions>, HardwareOptionsValidator>();
         services.AddSingleton(sp => new HardwareBuses(sp.GetRequiredService<IOptions<HardwareOptions>>().Value));
         services.AddSingleton<AlarmOutputsService>();

@@ -1,3 +1,4 @@
+using GridEdge.Protocol.Configuration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -14,7 +15,7 @@ public static class Hj212ServiceCollectionExtensions
     /// <remarks>Needs the gateway clock (AddGatewayClock) and the outbox.</remarks>
     public static IServiceCollection AddHj212Monitors(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<Hj212Options>().Bind(configuration.GetSection(Hj212Options.Section)).ValidateOnStart();
+        services.AddOptions<Hj212Options>().BindChecked(configuration, Hj212Options.Section, checkKeys: false).ValidateOnStart();
         services.AddSingleton<IValidateOptions<Hj212Options>, Hj212OptionsValidator>();
         services.AddSingleton<MonitorDirectory>();
         services.AddSingleton<Hj212Listener>();

@@ -44,6 +44,25 @@ public sealed class EdgeOptionsTests
         Assert.Contains("Edge:Uplink:ReconnectCapSeconds", message);
     }
 
+    [Theory(Timeout = 30_000)]
+    [InlineData("Edge:Brokr:Port", "1883", "Edge:Brokr:Port is not a configuration key")]
+    [InlineData("Edge:Hj212:Monitors:0:Pwd", "x", "Edge:Hj212:Monitors:0:Pwd is not a configuration key")]
+    [InlineData("Edge:Hardware:Dust:Baud", "9600", "Edge:Hardware:Dust:Baud is not a configuration key")]
+    [InlineData("Edge:Broker:Port", "abc", "Failed to convert configuration value 'abc' at 'Edge:Broker:Port'")]
+    [InlineData("Edge:Hj212:Port", "eighty", "Failed to convert configuration value 'eighty' at 'Edge:Hj212:Port'")]
+    public async Task A_misspelt_key_or_an_unconvertible_value_stops_the_host_at_start_naming_it(string key, string value, string expected)
+    {
+        using var dir = new TempDirectory();
+        using var host = EdgeHost.Build([], new Dictionary<string, string?>
+        {
+            ["Edge:GatewayId"] = "gw-1",
+            ["Edge:DataDirectory"] = dir.Path,
+            [key] = value,
+        });
+        var e = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync(TestContext.Current.CancellationToken));
+        Assert.Contains(e.Failures, f => f.StartsWith(expected, StringComparison.Ordinal));
+    }
+
     [Fact(Timeout = 30_000)]
     public async Task A_host_with_a_bad_gateway_id_stops_at_start_naming_Edge_GatewayId()
     {
