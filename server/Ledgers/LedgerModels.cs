@@ -29,8 +29,8 @@ public sealed record GatewaySummary(
     public long GapCount => Streams.Sum(s => s.Gaps);
 }
 
-/// <summary>An HJ 212 monitor registered on a gateway, as its last status reported it, and when that report arrived.</summary>
-public sealed record MonitorRecord(string Mn, string? Station, DateTimeOffset? LastContact, DateTimeOffset ReportedAt);
+/// <summary>An HJ 212 monitor registered on a gateway, as its last status reported it (conformance warnings since the gateway started), and when that report arrived.</summary>
+public sealed record MonitorRecord(string Mn, string? Station, DateTimeOffset? LastContact, DateTimeOffset ReportedAt, long ConformanceWarnings = 0);
 
 /// <summary>A reading as stored, with where it came from and when the server received it.</summary>
 public sealed record StoredReading(

@@ -69,6 +69,7 @@ public sealed class SqliteLedgerStore : ILedgerStore, IDisposable
             last_contact INTEGER,
             reported_at  INTEGER NOT NULL,
             listed       INTEGER NOT NULL DEFAULT 1,
+            conformance_warnings INTEGER NOT NULL DEFAULT 0,  -- as the gateway last reported it (since it started)
             PRIMARY KEY (gateway, mn)
         ) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS alerts (
@@ -144,6 +145,7 @@ public sealed class SqliteLedgerStore : ILedgerStore, IDisposable
     {
         // WAL is a property of the file: set once, it stays.
         await _file.CreateAsync(Schema, cancellationToken);
+        await _file.AddColumnIfMissingAsync("monitors", "conformance_warnings", "INTEGER NOT NULL DEFAULT 0", cancellationToken);
     }
 
     public async Task PingAsync(CancellationToken cancellationToken = default)
@@ -242,9 +244,10 @@ public sealed class SqliteLedgerStore : ILedgerStore, IDisposable
             {
                 // The registration list is the gateway's to replace; a last contact only moves forward (a will carries an old one).
                 upsert.CommandText = """
-                    INSERT INTO monitors (gateway, mn, station, last_contact, reported_at, listed) VALUES ($gateway, $mn, $station, $contact, $now, 1)
+                    INSERT INTO monitors (gateway, mn, station, last_contact, reported_at, listed, conformance_warnings) VALUES ($gateway, $mn, $station, $contact, $now, 1, $warnings)
                     ON CONFLICT (gateway, mn) DO UPDATE SET
                         station = excluded.station,
+                        conformance_warnings = excluded.conformance_warnings,
                         last_contact = CASE WHEN monitors.last_contact IS NULL OR excluded.last_contact > monitors.last_contact THEN coalesce(excluded.last_contact, monitors.last_contact) ELSE monitors.last_contact END,
                         reported_at = excluded.reported_at,
                         listed = 1;
@@ -253,6 +256,7 @@ public sealed class SqliteLedgerStore : ILedgerStore, IDisposable
                 var mn = upsert.Parameters.Add("$mn", SqliteType.Text);
                 var station = upsert.Parameters.Add("$station", SqliteType.Text);
                 var contact = upsert.Parameters.Add("$contact", SqliteType.Integer);
+                var warnings = upsert.Parameters.Add("$warnings", SqliteType.Integer);
                 upsert.Parameters.AddWithValue("$now", _time.GetUtcNow().ToUnixTimeMilliseconds());
                 gateway.Value = gatewayId;
                 foreach (var m in monitors)
@@ -260,6 +264,7 @@ public sealed class SqliteLedgerStore : ILedgerStore, IDisposable
                     mn.Value = m.Mn;
                     station.Value = (object?)m.Station ?? DBNull.Value;
                     contact.Value = m.LastContact is { } at ? at.ToUnixTimeMilliseconds() : DBNull.Value;
+                    warnings.Value = m.ConformanceWarnings;
                     await upsert.ExecuteNonQueryAsync(cancellationToken);
                 }
             }
@@ -281,13 +286,14 @@ public sealed class SqliteLedgerStore : ILedgerStore, IDisposable
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT mn, station, last_contact, reported_at FROM monitors WHERE gateway = $gateway ORDER BY mn;";
+        command.CommandText = "SELECT mn, station, last_contact, reported_at, conformance_warnings FROM monitors WHERE gateway = $gateway ORDER BY mn;";
         command.Parameters.AddWithValue("$gateway", gatewayId);
         var result = new List<MonitorRecord>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
             result.Add(new MonitorRecord(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1),
-                reader.IsDBNull(2) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3))));
+                reader.IsDBNull(2) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3)),
+                reader.GetInt64(4)));
         return result;
     }
 
