@@ -39,6 +39,20 @@ public sealed class SqliteLedgerStore : ILedgerStore, IDisposable
         ) WITHOUT ROWID;
         """;
 
+    /// <summary>
+    /// Every stored record of every stream as (gateway, stream, seq): the tables that hold a stream's records, one SELECT each.
+    /// Gateway listings and gaps read this one definition, so they agree on what a stream holds.
+    /// </summary>
+    private const string StreamRecords = """
+        SELECT gateway, stream, seq FROM readings
+        UNION ALL SELECT gateway, 'alerts', seq FROM alerts
+        UNION ALL SELECT gateway, 'cmdres', seq FROM command_results
+        UNION ALL SELECT gateway, 'checkins', seq FROM checkins
+        UNION ALL SELECT gateway, 'uploads', seq FROM patrols
+        UNION ALL SELECT gateway, 'uploads', seq FROM problems
+        UNION ALL SELECT gateway, 'attachments', seq FROM attachment_chunks
+        """;
+
     private const string Schema = """
         CREATE TABLE IF NOT EXISTS readings (
             gateway        TEXT    NOT NULL,
@@ -139,7 +153,7 @@ public sealed class SqliteLedgerStore : ILedgerStore, IDisposable
             alert_rules TEXT    NOT NULL,
             sent_at     INTEGER NOT NULL
         ) WITHOUT ROWID;
-        """;
+        """ + GridLedgerSchema.Sql; // the terminal streams' tables: the grid store writes them, gateway listings and gaps read them
 
     public async Task InitializeAsync(CancellationToken cancellationToken = default)
     {
@@ -319,7 +333,9 @@ public sealed class SqliteLedgerStore : ILedgerStore, IDisposable
             command.CommandText = """
                 SELECT gateway, stream, max(seq), count(*), sum(CASE WHEN seq > prev + 1 THEN 1 ELSE 0 END)
                 FROM (SELECT gateway, stream, seq, LAG(seq, 1, 0) OVER (PARTITION BY gateway, stream ORDER BY seq) AS prev
-                      FROM (SELECT gateway, stream, seq FROM readings UNION ALL SELECT gateway, 'alerts', seq FROM alerts))
+                      FROM (
+                """ + StreamRecords + """
+                      ))
                 GROUP BY gateway, stream
                 ORDER BY gateway, stream;
                 """;
@@ -364,8 +380,9 @@ public sealed class SqliteLedgerStore : ILedgerStore, IDisposable
         command.CommandText = """
             SELECT seq + 1, next_seq - 1
             FROM (SELECT seq, LEAD(seq) OVER (ORDER BY seq) AS next_seq
-                  FROM (SELECT 0 AS seq UNION ALL SELECT seq FROM readings WHERE gateway = $gateway AND stream = $stream
-                        UNION ALL SELECT seq FROM alerts WHERE gateway = $gateway AND $stream = 'alerts'))
+                  FROM (SELECT 0 AS seq UNION ALL SELECT seq FROM (
+            """ + StreamRecords + """
+                        ) WHERE gateway = $gateway AND stream = $stream))
             WHERE next_seq > seq + 1
             ORDER BY seq;
             """;
@@ -385,6 +402,8 @@ public sealed class SqliteLedgerStore : ILedgerStore, IDisposable
         ReadingCursor? after = null;
         if (query.Cursor is not null && !ReadingCursor.TryDecode(query.Cursor, out after))
             throw new ArgumentException($"cursor '{query.Cursor}' is not a cursor this ledger issued", nameof(query));
+        if (after is { } issued && issued.Descending != query.Descending)
+            throw new ArgumentException($"cursor '{query.Cursor}' continues a {(issued.Descending ? "newest" : "oldest")}-first listing, not this one", nameof(query));
 
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
@@ -395,14 +414,14 @@ public sealed class SqliteLedgerStore : ILedgerStore, IDisposable
         var where = Filters(query, command);
         if (after is { } c)
         {
-            where.Add("(ts, gateway, stream, seq) > ($cts, $cgateway, $cstream, $cseq)");
+            where.Add(query.Descending ? "(ts, gateway, stream, seq) < ($cts, $cgateway, $cstream, $cseq)" : "(ts, gateway, stream, seq) > ($cts, $cgateway, $cstream, $cseq)");
             command.Parameters.AddWithValue("$cts", c.TimestampMs);
             command.Parameters.AddWithValue("$cgateway", c.Gateway);
             command.Parameters.AddWithValue("$cstream", c.Stream);
             command.Parameters.AddWithValue("$cseq", c.Seq);
         }
         if (where.Count > 0) sql.Append(" WHERE ").AppendJoin(" AND ", where);
-        sql.Append(" ORDER BY ts, gateway, stream, seq LIMIT $limit;");
+        sql.Append(query.Descending ? " ORDER BY ts DESC, gateway DESC, stream DESC, seq DESC LIMIT $limit;" : " ORDER BY ts, gateway, stream, seq LIMIT $limit;");
         command.Parameters.AddWithValue("$limit", query.Limit + 1);
         command.CommandText = sql.ToString();
 
@@ -415,7 +434,7 @@ public sealed class SqliteLedgerStore : ILedgerStore, IDisposable
         if (items.Count > query.Limit)
         {
             items.RemoveAt(items.Count - 1);
-            next = ReadingCursor.From(items[^1]).Encode();
+            next = ReadingCursor.From(items[^1], query.Descending).Encode();
         }
         return new ReadingPage(items, next);
     }
@@ -713,7 +732,8 @@ public sealed class SqliteLedgerStore : ILedgerStore, IDisposable
         r.GetString(i), r.GetString(i + 1), (CommandOutcome)r.GetInt32(i + 2), r.GetString(i + 3),
         DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(i + 4)), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(i + 5)));
 
-    public async Task<IReadOnlyList<CommandWithResult>> GetCommandsAsync(string gatewayId, int limit = 100, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<CommandWithResult>> GetCommandsAsync(string gatewayId, int limit = 100, CancellationToken cancellationToken = default,
+        (DateTimeOffset IssuedAt, string CommandId)? after = null)
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
@@ -723,11 +743,16 @@ public sealed class SqliteLedgerStore : ILedgerStore, IDisposable
             FROM commands c
             LEFT JOIN command_results r ON r.gateway = c.gateway AND r.seq =
                 (SELECT max(seq) FROM command_results x WHERE x.gateway = c.gateway AND x.command_id = c.command_id AND x.name = c.name)
-            WHERE c.gateway = $gateway
+            WHERE c.gateway = $gateway{(after is null ? "" : " AND (c.issued_at < $cat OR (c.issued_at = $cat AND c.command_id > $cid))")}
             ORDER BY c.issued_at DESC, c.command_id
             LIMIT $limit;
             """;
         command.Parameters.AddWithValue("$gateway", gatewayId);
+        if (after is { } a)
+        {
+            command.Parameters.AddWithValue("$cat", a.IssuedAt.ToUnixTimeMilliseconds());
+            command.Parameters.AddWithValue("$cid", a.CommandId);
+        }
         command.Parameters.AddWithValue("$limit", limit);
         var items = new List<CommandWithResult>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
