@@ -150,6 +150,7 @@ internal sealed class Hj212Connection : IDisposable
         var (now, quality) = _listener.Clock.Now();
         _listener.Monitors.Touch(monitor, now);
         _counters.FrameAccepted();
+        if (packet.Deviations != Hj212Deviations.None) Deviated(monitor, packet.Deviations, packet.Cn);
         var to = Hj212Addressee.From(packet);
         var wantsAck = packet.WantsAcknowledgement;
         var cn = packet.Cn;
@@ -267,7 +268,21 @@ internal sealed class Hj212Connection : IDisposable
     private void Complain(Hj212Error error)
     {
         var level = _loudErrors++ < LoudErrorsPerConnection ? LogLevel.Warning : LogLevel.Debug;
-        _listener.Logger.Log(level, "HJ 212 frame from {Remote} rejected: {Kind} at byte {Offset}: {Field}: {Problem}", Remote, error.Kind, error.Offset, error.Field, error.Problem);
+        // The crc and length fields are named like their error kind: say it once.
+        if (error.FieldIsKind)
+            _listener.Logger.Log(level, "HJ 212 frame from {Remote} rejected: {Kind} at byte {Offset}: {Problem}", Remote, error.KindName, error.Offset, error.Problem);
+        else
+            _listener.Logger.Log(level, "HJ 212 frame from {Remote} rejected: {Kind} at byte {Offset}: {Field}: {Problem}", Remote, error.KindName, error.Offset, error.Field, error.Problem);
+    }
+
+    private void Deviated(RegisteredMonitor monitor, Hj212Deviations deviations, int cn)
+    {
+        _counters.ConformanceWarning();
+        var count = _listener.Monitors.ConformanceWarning(monitor);
+        // A station that deviates does so on every frame: said once per monitor at Warning, then counted.
+        var level = count == 1 ? LogLevel.Warning : LogLevel.Debug;
+        _listener.Logger.Log(level, "HJ 212 monitor {Mn} sent CN {Cn} with {Deviations}: read anyway (conformance warning {Count}; the count is in its status)",
+            monitor.Mn, cn, deviations, count);
     }
 
     public void Dispose()

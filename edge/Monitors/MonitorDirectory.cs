@@ -48,7 +48,18 @@ public sealed class MonitorDirectory
         Interlocked.Increment(ref _version);
     }
 
-    /// <summary>The registered monitors and their last contact, in configuration order; null when none are registered (the status then carries no list).</summary>
+    /// <summary>
+    /// Records an accepted frame that broke the standard in a way the listener reads anyway; returns the monitor's count of
+    /// such frames since start (1 the first time, so the caller can say so once).
+    /// </summary>
+    public long ConformanceWarning(RegisteredMonitor monitor)
+    {
+        var count = monitor.AddConformanceWarning();
+        Interlocked.Increment(ref _version);
+        return count;
+    }
+
+    /// <summary>The registered monitors, their last contact and conformance warnings, in configuration order; null when none are registered (the status then carries no list).</summary>
     public IReadOnlyList<MonitorStatus>? Snapshot()
     {
         if (_ordered.Length == 0) return null;
@@ -57,7 +68,7 @@ public sealed class MonitorDirectory
         {
             var m = _ordered[i];
             var ms = m.LastContactMs;
-            list[i] = new MonitorStatus(m.Mn, m.Station, ms == 0 ? null : DateTimeOffset.FromUnixTimeMilliseconds(ms));
+            list[i] = new MonitorStatus(m.Mn, m.Station, ms == 0 ? null : DateTimeOffset.FromUnixTimeMilliseconds(ms), m.ConformanceWarnings);
         }
         return list;
     }
@@ -75,12 +86,13 @@ public sealed class MonitorDirectory
     }
 }
 
-/// <summary>A monitor registered in configuration, with its last contact.</summary>
+/// <summary>A monitor registered in configuration, with its last contact and conformance warnings.</summary>
 public sealed class RegisteredMonitor(string mn, string pw, string? station, Hj212MonitorProfile profile)
 {
     private readonly long[] _recentQns = new long[16];
     private int _nextQn;
     private long _lastContactMs;
+    private long _conformanceWarnings;
 
     public string Mn { get; } = mn;
     public string? Station { get; } = station;
@@ -88,6 +100,11 @@ public sealed class RegisteredMonitor(string mn, string pw, string? station, Hj2
     private readonly byte[] _pw = System.Text.Encoding.ASCII.GetBytes(pw);
 
     public long LastContactMs { get => Volatile.Read(ref _lastContactMs); set => Volatile.Write(ref _lastContactMs, value); }
+
+    /// <summary>Accepted frames that broke the standard in a way the listener reads anyway, since start.</summary>
+    public long ConformanceWarnings => Interlocked.Read(ref _conformanceWarnings);
+
+    internal long AddConformanceWarning() => Interlocked.Increment(ref _conformanceWarnings);
 
     public bool PasswordMatches(ReadOnlySpan<byte> pw) => System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(pw, _pw);
 

@@ -52,9 +52,10 @@ public static class BinaryCodec
                     foreach (var m in monitors)
                     {
                         w.String(m.Mn);
-                        w.Byte((byte)((m.Station is null ? 0 : 1) | (m.LastContact is null ? 0 : 2)));
+                        w.Byte((byte)((m.Station is null ? 0 : 1) | (m.LastContact is null ? 0 : 2) | (m.ConformanceWarnings == 0 ? 0 : 4)));
                         if (m.Station is not null) w.String(m.Station);
                         if (m.LastContact is { } at) w.ZigZag(at.ToUnixTimeMilliseconds());
+                        if (m.ConformanceWarnings != 0) w.VarUInt((ulong)m.ConformanceWarnings);
                     }
                 }
                 break;
@@ -446,7 +447,7 @@ public static class BinaryCodec
             for (var i = 0; i < monitors.Length; i++)
             {
                 if (!r.String(out var mn)) return Truncated($"monitors[{i}].mn", r);
-                if (!r.Byte(out var present) || present > 3) return DecodeResult<IWireMessage>.Fail($"monitors[{i}]", "missing or bad presence byte");
+                if (!r.Byte(out var present) || present > 7) return DecodeResult<IWireMessage>.Fail($"monitors[{i}]", "missing or bad presence byte");
                 string? station = null;
                 DateTimeOffset? lastContact = null;
                 if ((present & 1) != 0)
@@ -460,7 +461,13 @@ public static class BinaryCodec
                     if (at < MinUnixMs || at > MaxUnixMs) return DecodeResult<IWireMessage>.Fail($"monitors[{i}].lastContact", $"{at} ms is out of range");
                     lastContact = DateTimeOffset.FromUnixTimeMilliseconds(at);
                 }
-                monitors[i] = new MonitorStatus(mn, station, lastContact);
+                ulong warnings = 0;
+                if ((present & 4) != 0)
+                {
+                    if (!r.VarUInt(out warnings)) return Truncated($"monitors[{i}].conformanceWarnings", r);
+                    if (warnings > long.MaxValue) return DecodeResult<IWireMessage>.Fail($"monitors[{i}].conformanceWarnings", $"{warnings} is out of range");
+                }
+                monitors[i] = new MonitorStatus(mn, station, lastContact, (long)warnings);
             }
         }
         return DecodeResult<IWireMessage>.Success(new GatewayStatus(gw, (GatewayState)state, sw, cfg, new Guid(guid), DateTimeOffset.FromUnixTimeMilliseconds(ms), monitors));

@@ -49,6 +49,7 @@ public static partial class Validation
             if (string.IsNullOrEmpty(m.Mn) || m.Mn.Length > MaxIdLength) return new DecodeError($"monitors[{i}].mn", $"'{m.Mn}' must be 1-{MaxIdLength} characters");
             if (!seen.Add(m.Mn)) return new DecodeError($"monitors[{i}].mn", $"'{m.Mn}' is listed twice");
             if (m.Station is { Length: > MaxIdLength }) return new DecodeError($"monitors[{i}].station", $"longer than {MaxIdLength} characters");
+            if (m.ConformanceWarnings < 0) return new DecodeError($"monitors[{i}].conformanceWarnings", $"{m.ConformanceWarnings} is not a count (0 or more)");
         }
         return null;
     }

@@ -18,5 +18,14 @@ public enum Hj212ErrorKind
 /// <summary>Why an HJ 212 frame was rejected: what failed, the field, the problem, and the byte offset (in the buffer given) where.</summary>
 public sealed record Hj212Error(Hj212ErrorKind Kind, string Field, string Problem, int Offset)
 {
-    public override string ToString() => $"{Kind.ToString().ToLowerInvariant()} at byte {Offset}: {Field}: {Problem}";
+    /// <summary>The kind in lower case, as messages and decode output name it ("crc", "length", "field", ...).</summary>
+    public string KindName => Kind.ToString().ToLowerInvariant();
+
+    /// <summary>Whether the field is named like the kind (the "crc" field of a crc error): messages then name it once.</summary>
+    public bool FieldIsKind => string.Equals(Field, KindName, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>"kind: field: problem", the field left out when it only repeats the kind ("crc: declared 0000, computed 7BC0 ...").</summary>
+    public string Message => FieldIsKind ? $"{KindName}: {Problem}" : $"{KindName}: {Field}: {Problem}";
+
+    public override string ToString() => FieldIsKind ? $"{KindName} at byte {Offset}: {Problem}" : $"{KindName} at byte {Offset}: {Field}: {Problem}";
 }

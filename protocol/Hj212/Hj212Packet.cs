@@ -37,6 +37,15 @@ public static class Hj212Commands
     };
 }
 
+/// <summary>Deviations from the standard that a packet is still read despite: each is counted per monitor as a conformance warning.</summary>
+[Flags]
+public enum Hj212Deviations
+{
+    None = 0,
+    /// <summary>Flag marks a split packet (bit 1) but neither PNUM nor PNO is present: the packet is taken whole, as field stations mean it.</summary>
+    SplitFlagWithoutPacketNumbers = 1,
+}
+
 /// <summary>
 /// A parsed HJ 212 data segment: views into the frame's bytes, nothing copied. QN, ST, CN, PW, MN, Flag, PNUM/PNO and the
 /// CP area; read the CP area with <see cref="Hj212CpReader"/>.
@@ -44,9 +53,9 @@ public static class Hj212Commands
 public readonly ref struct Hj212Packet
 {
     private Hj212Packet(ReadOnlySpan<byte> qn, ReadOnlySpan<byte> st, int cn, ReadOnlySpan<byte> pw, ReadOnlySpan<byte> mn, int flag, int pnum, int pno,
-        ReadOnlySpan<byte> cp, int cpOffset)
+        ReadOnlySpan<byte> cp, int cpOffset, Hj212Deviations deviations)
     {
-        Qn = qn; St = st; Cn = cn; Pw = pw; Mn = mn; Flag = flag; PacketCount = pnum; PacketNumber = pno; Cp = cp; CpOffset = cpOffset;
+        Qn = qn; St = st; Cn = cn; Pw = pw; Mn = mn; Flag = flag; PacketCount = pnum; PacketNumber = pno; Cp = cp; CpOffset = cpOffset; Deviations = deviations;
     }
 
     /// <summary>Request number (a timestamp, yyyyMMddHHmmssfff); empty on most 2005 packets.</summary>
@@ -69,12 +78,14 @@ public readonly ref struct Hj212Packet
     public ReadOnlySpan<byte> Cp { get; }
     /// <summary>Offset of <see cref="Cp"/> in the data segment.</summary>
     public int CpOffset { get; }
+    /// <summary>What the packet does against the standard but was read anyway; <see cref="Hj212Deviations.None"/> for a conforming packet.</summary>
+    public Hj212Deviations Deviations { get; }
 
     public bool HasFlag => Flag >= 0;
     /// <summary>Flag bit 0: the sender wants an acknowledgement.</summary>
     public bool WantsAcknowledgement => Flag >= 0 && (Flag & 1) != 0;
-    /// <summary>Flag bit 1: one of several packets (PNUM/PNO present).</summary>
-    public bool IsSplit => Flag >= 0 && (Flag & 2) != 0;
+    /// <summary>One of several packets: Flag bit 1 set and PNUM/PNO present (without them the packet is taken whole, see <see cref="Deviations"/>).</summary>
+    public bool IsSplit => Flag >= 0 && (Flag & 2) != 0 && PacketCount > 0;
     public Hj212Version Version => Flag >= 0 && (Flag >> 2) >= 1 ? Hj212Version.V2017 : Hj212Version.V2005;
 
     /// <summary>QN as a number (it is a 17-digit timestamp), or -1 when absent or not numeric.</summary>
@@ -147,12 +158,19 @@ public readonly ref struct Hj212Packet
         if (cn < 0) return Fail(out error, "CN", default, "present", baseOffset);
         if (mn.IsEmpty) return Fail(out error, "MN", default, "present and not empty", baseOffset);
         if (st.IsEmpty) return Fail(out error, "ST", default, "present and not empty", baseOffset);
+        var deviations = Hj212Deviations.None;
         if (flag >= 0 && (flag & 2) != 0)
         {
-            if (pnum == 0 || pno == 0) return Fail(out error, pnum == 0 ? "PNUM" : "PNO", default, "present when Flag marks a split packet", baseOffset);
-            if (pno > pnum) return Fail(out error, "PNO", default, $"at most PNUM ({pnum}), got {pno}", baseOffset);
+            // Field stations set the split bit on whole packets (Flag=7 with no PNUM/PNO); public parsers take them whole too.
+            if (pnum == 0 && pno == 0) deviations |= Hj212Deviations.SplitFlagWithoutPacketNumbers;
+            else if (pnum == 0 || pno == 0) return Fail(out error, pnum == 0 ? "PNUM" : "PNO", default, $"present when {(pnum == 0 ? "PNO" : "PNUM")} is", baseOffset);
+            else if (pno > pnum)
+            {
+                error = new Hj212Error(Hj212ErrorKind.Field, "PNO", $"{pno} is more than PNUM ({pnum})", baseOffset);
+                return false;
+            }
         }
-        packet = new Hj212Packet(qn, st, cn, pw, mn, flag, pnum, pno, cp, cpStart);
+        packet = new Hj212Packet(qn, st, cn, pw, mn, flag, pnum, pno, cp, cpStart, deviations);
         return true;
     }
 

@@ -31,6 +31,7 @@ public sealed class Hj212SplitAssembler(int maxPackets, int maxBytes, TimeSpan t
     /// <summary>Adds one packet of a split message, received at <paramref name="now"/>.</summary>
     public Hj212SplitOutcome Add(Hj212Packet packet, DateTimeOffset now, out byte[]? cp, out Hj212Error? error)
     {
+        if (!packet.IsSplit) throw new ArgumentException("only packets of a split message (Flag bit 1 with PNUM/PNO) are reassembled", nameof(packet));
         cp = null;
         error = null;
         ExpireOlderThan(now - timeout);

@@ -61,11 +61,15 @@ public sealed record GatewayStatus(
     public override int GetHashCode() => HashCode.Combine(GatewayId, State, BootId, Timestamp, Monitors?.Count);
 }
 
-/// <summary>An HJ 212 monitor registered on a gateway: its MN, the station it stands at, and when it last sent a frame the gateway accepted.</summary>
+/// <summary>
+/// An HJ 212 monitor registered on a gateway: its MN, the station it stands at, when it last sent a frame the gateway
+/// accepted, and how many of its accepted frames broke the standard in a way the gateway reads anyway (since the gateway started).
+/// </summary>
 public sealed record MonitorStatus(
     string Mn,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Station = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? LastContact = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? LastContact = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] long ConformanceWarnings = 0);
 
 /// <summary>An inclusive range of sequence numbers.</summary>
 public readonly record struct SeqRange(long From, long To)

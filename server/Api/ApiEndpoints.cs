@@ -67,7 +67,7 @@ public static class ApiEndpoints
 
     internal static (ReadingQuery? Query, IResult? Error) ParseReadingQuery(IQueryCollection q)
     {
-        if (Unknown(q, "gateway", "quantity", "sensor", "from", "to", "limit", "cursor") is { } unknown) return (null, unknown);
+        if (Unknown(q, "gateway", "quantity", "sensor", "from", "to", "limit", "cursor", "order") is { } unknown) return (null, unknown);
         var gateway = Gateway(q, out var error);
         if (error is not null) return (null, error);
 
@@ -85,12 +85,21 @@ public static class ApiEndpoints
         var limit = Limit(q, ReadingQuery.DefaultLimit, ReadingQuery.MaxLimit, out error);
         if (error is not null) return (null, error);
 
+        var order = Single(q, "order", out error);
+        if (error is not null) return (null, error);
+        if (order is not (null or "asc" or "desc")) return (null, Bad("order", order, "asc (oldest first, the default) or desc (newest first)"));
+        var descending = order == "desc";
+
         var cursor = Single(q, "cursor", out error);
         if (error is not null) return (null, error);
-        if (cursor is not null && !ReadingCursor.TryDecode(cursor, out _))
-            return (null, Bad("cursor", cursor, "the nextCursor of a previous page, unchanged"));
+        if (cursor is not null)
+        {
+            if (!ReadingCursor.TryDecode(cursor, out var after)) return (null, Bad("cursor", cursor, "the nextCursor of a previous page, unchanged"));
+            if (after.Value.Descending != descending)
+                return (null, Bad("cursor", cursor, $"the nextCursor of a previous page listed in the same order (order={(after.Value.Descending ? "desc" : "asc")})"));
+        }
 
-        return (new ReadingQuery(gateway, quantity, sensor, from, to, limit, cursor), null);
+        return (new ReadingQuery(gateway, quantity, sensor, from, to, limit, cursor, descending), null);
     }
 
     private static async Task<IResult> AlertsAsync(HttpRequest request, ILedgerStore ledger, CancellationToken ct)

@@ -96,14 +96,31 @@ public static class CommandEndpoints
         return Results.Json(new CommandAccepted(command.Id, command.GatewayId, command.Name, issuedAt), statusCode: StatusCodes.Status202Accepted);
     }
 
-    private static async Task<IResult> CommandsAsync(string id, ILedgerStore ledger, CancellationToken ct)
+    private static async Task<IResult> CommandsAsync(string id, HttpRequest request, ILedgerStore ledger, CancellationToken ct)
     {
+        var q = request.Query;
+        if (Unknown(q, "limit", "cursor") is { } unknown) return unknown;
         if (!GatewayIds.IsValid(id)) return Bad("id", id, GatewayIds.Rule);
+        var limit = Limit(q, DefaultCommandLimit, MaxCommandLimit, out var error);
+        if (error is not null) return error;
+        var cursor = Single(q, "cursor", out error);
+        if (error is not null) return error;
+        (DateTimeOffset, string)? after = null;
+        if (cursor is not null)
+        {
+            if (!LedgerCursor.TryDecode(cursor, CommandCursorKind, out var c)) return Bad("cursor", cursor, "the nextCursor of a previous page, unchanged");
+            after = (DateTimeOffset.FromUnixTimeMilliseconds(c.At), c.Key);
+        }
         if (await UnknownGatewayAsync(ledger, id, "id", ct) is { } notFound) return notFound;
-        var commands = await ledger.GetCommandsAsync(id, 100, ct);
-        return Results.Ok(commands.Select(c => new CommandView(c.Command.CommandId, c.Command.Name, c.Command.AlertId, c.Command.By, c.Command.IssuedAt,
-            CommandResultView.From(c.Result))).ToList());
+        var commands = await ledger.GetCommandsAsync(id, limit + 1, ct, after);
+        var page = commands.Take(limit).Select(c => new CommandView(c.Command.CommandId, c.Command.Name, c.Command.AlertId, c.Command.By, c.Command.IssuedAt,
+            CommandResultView.From(c.Result))).ToList();
+        var next = commands.Count > limit ? new LedgerCursor(CommandCursorKind, page[^1].IssuedAt.ToUnixTimeMilliseconds(), page[^1].CommandId, 0).Encode() : null;
+        return Results.Ok(new Page<CommandView>(page, next));
     }
+
+    private const int DefaultCommandLimit = 100, MaxCommandLimit = 1000;
+    private const string CommandCursorKind = "cmd"; // "c" is the check-in cursor
 
     private static async Task<IResult> PutRulesAsync(string id, HttpRequest request, ILedgerStore ledger, TerminalDirectoryPublisher configs,
         ILoggerFactory logs, CancellationToken ct)

@@ -249,10 +249,17 @@ public static class GridEndpoints
 
     private static async Task<IResult> KeyPointsAsync(string code, HttpRequest request, GridStore store, CancellationToken ct)
     {
-        if (Unknown(request.Query) is { } unknown) return unknown;
+        var q = request.Query;
+        if (Unknown(q, "limit", "cursor") is { } unknown) return unknown;
         if (!GridLevels.IsValid(code)) return Bad("code", code, GridCodes.Rule);
+        var limit = Limit(q, 1000, MaxListLimit, out var error);
+        if (error is not null) return error;
+        var cursor = Cursor(q, "k", out error);
+        if (error is not null) return error;
+        LedgerCursor.TryDecode(cursor, "k", out var after);
         if (await store.GetGridAsync(code, ct) is null) return NotFound("code", code, "the code of a grid in the registry");
-        return Results.Ok((await store.ListKeyPointsAsync(code, ct)).Select(KeyPointView.From).ToList());
+        var items = await store.ListKeyPointsAsync(code, ct, cursor is null ? null : after.Key, limit + 1);
+        return Results.Ok(PageOf(items, limit, KeyPointView.From, k => new LedgerCursor("k", 0, k.Id, 0)));
     }
 
     private static async Task<IResult> CreateEnterpriseAsync(string code, HttpRequest request, GridRegistry registry, CancellationToken ct)
@@ -271,13 +278,19 @@ public static class GridEndpoints
     private static async Task<IResult> EnterprisesAsync(string code, HttpRequest request, GridStore store, CancellationToken ct)
     {
         var q = request.Query;
-        if (Unknown(q, "class") is { } unknown) return unknown;
+        if (Unknown(q, "class", "limit", "cursor") is { } unknown) return unknown;
         if (!GridLevels.IsValid(code)) return Bad("code", code, GridCodes.Rule);
         var cls = Single(q, "class", out var error);
         if (error is not null) return error;
         if (cls is not null && !EnterpriseClasses.All.Contains(cls)) return Bad("class", cls, string.Join(", ", EnterpriseClasses.All));
+        var limit = Limit(q, 1000, MaxListLimit, out error);
+        if (error is not null) return error;
+        var cursor = Cursor(q, "e", out error);
+        if (error is not null) return error;
+        LedgerCursor.TryDecode(cursor, "e", out var after);
         if (await store.GetGridAsync(code, ct) is null) return NotFound("code", code, "the code of a grid in the registry");
-        return Results.Ok((await store.ListEnterprisesAsync(code, ct)).Where(e => cls is null || e.Class == cls).Select(e => EnterpriseView.From(e)).ToList());
+        var items = await store.ListEnterprisesAsync(code, ct, enterpriseClass: cls, after: cursor is null ? null : after.Key, limit: limit + 1);
+        return Results.Ok(PageOf(items, limit, e => EnterpriseView.From(e), e => new LedgerCursor("e", 0, e.Id, 0)));
     }
 
     private static async Task<IResult> EnterpriseAsync(string code, string id, HttpRequest request, GridStore store, CancellationToken ct)

@@ -336,10 +336,12 @@ public sealed partial class GridStore : IDisposable
         return items;
     }
 
-    public async Task<IReadOnlyList<KeyPointRecord>> ListKeyPointsAsync(string grid, CancellationToken cancellationToken = default)
+    /// <summary>The key points of a grid by id; with <paramref name="after"/>, those whose id follows it; at most <paramref name="limit"/>.</summary>
+    public async Task<IReadOnlyList<KeyPointRecord>> ListKeyPointsAsync(string grid, CancellationToken cancellationToken = default, string? after = null, int limit = -1)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        await using var command = Command(connection, null, "SELECT id, grid, name, latitude, longitude FROM key_points WHERE grid = $grid ORDER BY id;", ("$grid", grid));
+        await using var command = Command(connection, null, $"SELECT id, grid, name, latitude, longitude FROM key_points WHERE grid = $grid{(after is null ? "" : " AND id > $after")} ORDER BY id LIMIT $limit;",
+            ("$grid", grid), ("$after", after), ("$limit", limit));
         var items = new List<KeyPointRecord>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -347,12 +349,17 @@ public sealed partial class GridStore : IDisposable
         return items;
     }
 
-    public async Task<IReadOnlyList<EnterpriseRecord>> ListEnterprisesAsync(string grid, CancellationToken cancellationToken = default, string? id = null)
+    /// <summary>
+    /// The enterprises of a grid by id: the one with <paramref name="id"/>, or those of class <paramref name="enterpriseClass"/>
+    /// (any when null) whose id follows <paramref name="after"/>; at most <paramref name="limit"/>.
+    /// </summary>
+    public async Task<IReadOnlyList<EnterpriseRecord>> ListEnterprisesAsync(string grid, CancellationToken cancellationToken = default, string? id = null,
+        string? enterpriseClass = null, string? after = null, int limit = -1)
     {
+        var where = "grid = $grid" + (id is null ? "" : " AND id = $id") + (enterpriseClass is null ? "" : " AND class = $class") + (after is null ? "" : " AND id > $after");
         await using var connection = await OpenAsync(cancellationToken);
-        await using var command = Command(connection, null, id is null
-            ? "SELECT id, grid, name, class, file, latitude, longitude FROM enterprises WHERE grid = $grid ORDER BY id;"
-            : "SELECT id, grid, name, class, file, latitude, longitude FROM enterprises WHERE grid = $grid AND id = $id;", ("$grid", grid), ("$id", id));
+        await using var command = Command(connection, null, $"SELECT id, grid, name, class, file, latitude, longitude FROM enterprises WHERE {where} ORDER BY id LIMIT $limit;",
+            ("$grid", grid), ("$id", id), ("$class", enterpriseClass), ("$after", after), ("$limit", limit));
         var items = new List<EnterpriseRecord>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))

@@ -42,7 +42,7 @@ public interface ILedgerStore
     /// <summary>Sequence ranges missing between 1 and the highest stored seq of one gateway's stream, in order.</summary>
     Task<IReadOnlyList<SeqRange>> GetGapsAsync(string gatewayId, string stream, CancellationToken cancellationToken = default);
 
-    /// <summary>One page of readings ordered by (timestamp, gateway, stream, seq), with a cursor to the next page.</summary>
+    /// <summary>One page of readings ordered by (timestamp, gateway, stream, seq), newest first when the query says so, with a cursor to the next page.</summary>
     Task<ReadingPage> QueryReadingsAsync(ReadingQuery query, CancellationToken cancellationToken = default);
 
     /// <summary>How many readings match the filters of <paramref name="query"/> (its limit and cursor are ignored).</summary>
@@ -73,8 +73,12 @@ public interface ILedgerStore
     /// <summary>Stores the command results of a batch of the <c>cmdres</c> stream, keyed by (gateway, seq); duplicates are ignored, the whole range is committed.</summary>
     Task<CommitResult> CommitCommandResultsAsync(Batch batch, CancellationToken cancellationToken = default);
 
-    /// <summary>The latest commands sent to a gateway, newest first, each with the gateway's latest answer.</summary>
-    Task<IReadOnlyList<CommandWithResult>> GetCommandsAsync(string gatewayId, int limit = 100, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// The latest commands sent to a gateway, newest first (then by command id), each with the gateway's latest answer; with
+    /// <paramref name="after"/>, those that come after that command in this order.
+    /// </summary>
+    Task<IReadOnlyList<CommandWithResult>> GetCommandsAsync(string gatewayId, int limit = 100, CancellationToken cancellationToken = default,
+        (DateTimeOffset IssuedAt, string CommandId)? after = null);
 
     /// <summary>Reserves the next configuration serial of a gateway (1, 2, …) and records the configuration as sent.</summary>
     Task<SentConfig> RecordConfigAsync(string gatewayId, Func<long, string> version, string alertRules, DateTimeOffset sentAt, CancellationToken cancellationToken = default);

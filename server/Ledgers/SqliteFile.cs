@@ -35,6 +35,20 @@ public sealed class SqliteFile
         await ExecuteAsync(connection, schema, cancellationToken);
     }
 
+    /// <summary>Adds a column to a table made by an earlier version of the schema (CREATE TABLE IF NOT EXISTS leaves such a table as it is).</summary>
+    public async Task AddColumnIfMissingAsync(string table, string column, string definition, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using (var info = connection.CreateCommand())
+        {
+            info.CommandText = "SELECT 1 FROM pragma_table_info($table) WHERE name = $column;";
+            info.Parameters.AddWithValue("$table", table);
+            info.Parameters.AddWithValue("$column", column);
+            if (await info.ExecuteScalarAsync(cancellationToken) is not null) return;
+        }
+        await ExecuteAsync(connection, $"ALTER TABLE {table} ADD COLUMN {column} {definition};", cancellationToken);
+    }
+
     public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
         var connection = new SqliteConnection(_connectionString);

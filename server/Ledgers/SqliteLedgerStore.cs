@@ -39,6 +39,20 @@ public sealed class SqliteLedgerStore : ILedgerStore, IDisposable
         ) WITHOUT ROWID;
         """;
 
+    /// <summary>
+    /// Every stored record of every stream as (gateway, stream, seq): the tables that hold a stream's records, one SELECT each.
+    /// Gateway listings and gaps read this one definition, so they agree on what a stream holds.
+    /// </summary>
+    private const string StreamRecords = """
+        SELECT gateway, stream, seq FROM readings
+        UNION ALL SELECT gateway, 'alerts', seq FROM alerts
+        UNION ALL SELECT gateway, 'cmdres', seq FROM command_results
+        UNION ALL SELECT gateway, 'checkins', seq FROM checkins
+        UNION ALL SELECT gateway, 'uploads', seq FROM patrols
+        UNION ALL SELECT gateway, 'uploads', seq FROM problems
+        UNION ALL SELECT gateway, 'attachments', seq FROM attachment_chunks
+        """;
+
     private const string Schema = """
         CREATE TABLE IF NOT EXISTS readings (
             gateway        TEXT    NOT NULL,
@@ -69,6 +83,7 @@ public sealed class SqliteLedgerStore : ILedgerStore, IDisposable
             last_contact INTEGER,
             reported_at  INTEGER NOT NULL,
             listed       INTEGER NOT NULL DEFAULT 1,
+            conformance_warnings INTEGER NOT NULL DEFAULT 0,  -- as the gateway last reported it (since it started)
             PRIMARY KEY (gateway, mn)
         ) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS alerts (
@@ -138,12 +153,13 @@ public sealed class SqliteLedgerStore : ILedgerStore, IDisposable
             alert_rules TEXT    NOT NULL,
             sent_at     INTEGER NOT NULL
         ) WITHOUT ROWID;
-        """;
+        """ + GridLedgerSchema.Sql; // the terminal streams' tables: the grid store writes them, gateway listings and gaps read them
 
     public async Task InitializeAsync(CancellationToken cancellationToken = default)
     {
         // WAL is a property of the file: set once, it stays.
         await _file.CreateAsync(Schema, cancellationToken);
+        await _file.AddColumnIfMissingAsync("monitors", "conformance_warnings", "INTEGER NOT NULL DEFAULT 0", cancellationToken);
     }
 
     public async Task PingAsync(CancellationToken cancellationToken = default)
@@ -242,9 +258,10 @@ public sealed class SqliteLedgerStore : ILedgerStore, IDisposable
             {
                 // The registration list is the gateway's to replace; a last contact only moves forward (a will carries an old one).
                 upsert.CommandText = """
-                    INSERT INTO monitors (gateway, mn, station, last_contact, reported_at, listed) VALUES ($gateway, $mn, $station, $contact, $now, 1)
+                    INSERT INTO monitors (gateway, mn, station, last_contact, reported_at, listed, conformance_warnings) VALUES ($gateway, $mn, $station, $contact, $now, 1, $warnings)
                     ON CONFLICT (gateway, mn) DO UPDATE SET
                         station = excluded.station,
+                        conformance_warnings = excluded.conformance_warnings,
                         last_contact = CASE WHEN monitors.last_contact IS NULL OR excluded.last_contact > monitors.last_contact THEN coalesce(excluded.last_contact, monitors.last_contact) ELSE monitors.last_contact END,
                         reported_at = excluded.reported_at,
                         listed = 1;
@@ -253,6 +270,7 @@ public sealed class SqliteLedgerStore : ILedgerStore, IDisposable
                 var mn = upsert.Parameters.Add("$mn", SqliteType.Text);
                 var station = upsert.Parameters.Add("$station", SqliteType.Text);
                 var contact = upsert.Parameters.Add("$contact", SqliteType.Integer);
+                var warnings = upsert.Parameters.Add("$warnings", SqliteType.Integer);
                 upsert.Parameters.AddWithValue("$now", _time.GetUtcNow().ToUnixTimeMilliseconds());
                 gateway.Value = gatewayId;
                 foreach (var m in monitors)
@@ -260,6 +278,7 @@ public sealed class SqliteLedgerStore : ILedgerStore, IDisposable
                     mn.Value = m.Mn;
                     station.Value = (object?)m.Station ?? DBNull.Value;
                     contact.Value = m.LastContact is { } at ? at.ToUnixTimeMilliseconds() : DBNull.Value;
+                    warnings.Value = m.ConformanceWarnings;
                     await upsert.ExecuteNonQueryAsync(cancellationToken);
                 }
             }
@@ -281,13 +300,14 @@ public sealed class SqliteLedgerStore : ILedgerStore, IDisposable
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT mn, station, last_contact, reported_at FROM monitors WHERE gateway = $gateway ORDER BY mn;";
+        command.CommandText = "SELECT mn, station, last_contact, reported_at, conformance_warnings FROM monitors WHERE gateway = $gateway ORDER BY mn;";
         command.Parameters.AddWithValue("$gateway", gatewayId);
         var result = new List<MonitorRecord>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
             result.Add(new MonitorRecord(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1),
-                reader.IsDBNull(2) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3))));
+                reader.IsDBNull(2) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3)),
+                reader.GetInt64(4)));
         return result;
     }
 
@@ -313,7 +333,9 @@ public sealed class SqliteLedgerStore : ILedgerStore, IDisposable
             command.CommandText = """
                 SELECT gateway, stream, max(seq), count(*), sum(CASE WHEN seq > prev + 1 THEN 1 ELSE 0 END)
                 FROM (SELECT gateway, stream, seq, LAG(seq, 1, 0) OVER (PARTITION BY gateway, stream ORDER BY seq) AS prev
-                      FROM (SELECT gateway, stream, seq FROM readings UNION ALL SELECT gateway, 'alerts', seq FROM alerts))
+                      FROM (
+                """ + StreamRecords + """
+                      ))
                 GROUP BY gateway, stream
                 ORDER BY gateway, stream;
                 """;
@@ -358,8 +380,9 @@ public sealed class SqliteLedgerStore : ILedgerStore, IDisposable
         command.CommandText = """
             SELECT seq + 1, next_seq - 1
             FROM (SELECT seq, LEAD(seq) OVER (ORDER BY seq) AS next_seq
-                  FROM (SELECT 0 AS seq UNION ALL SELECT seq FROM readings WHERE gateway = $gateway AND stream = $stream
-                        UNION ALL SELECT seq FROM alerts WHERE gateway = $gateway AND $stream = 'alerts'))
+                  FROM (SELECT 0 AS seq UNION ALL SELECT seq FROM (
+            """ + StreamRecords + """
+                        ) WHERE gateway = $gateway AND stream = $stream))
             WHERE next_seq > seq + 1
             ORDER BY seq;
             """;
@@ -379,6 +402,8 @@ public sealed class SqliteLedgerStore : ILedgerStore, IDisposable
         ReadingCursor? after = null;
         if (query.Cursor is not null && !ReadingCursor.TryDecode(query.Cursor, out after))
             throw new ArgumentException($"cursor '{query.Cursor}' is not a cursor this ledger issued", nameof(query));
+        if (after is { } issued && issued.Descending != query.Descending)
+            throw new ArgumentException($"cursor '{query.Cursor}' continues a {(issued.Descending ? "newest" : "oldest")}-first listing, not this one", nameof(query));
 
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
@@ -389,14 +414,14 @@ public sealed class SqliteLedgerStore : ILedgerStore, IDisposable
         var where = Filters(query, command);
         if (after is { } c)
         {
-            where.Add("(ts, gateway, stream, seq) > ($cts, $cgateway, $cstream, $cseq)");
+            where.Add(query.Descending ? "(ts, gateway, stream, seq) < ($cts, $cgateway, $cstream, $cseq)" : "(ts, gateway, stream, seq) > ($cts, $cgateway, $cstream, $cseq)");
             command.Parameters.AddWithValue("$cts", c.TimestampMs);
             command.Parameters.AddWithValue("$cgateway", c.Gateway);
             command.Parameters.AddWithValue("$cstream", c.Stream);
             command.Parameters.AddWithValue("$cseq", c.Seq);
         }
         if (where.Count > 0) sql.Append(" WHERE ").AppendJoin(" AND ", where);
-        sql.Append(" ORDER BY ts, gateway, stream, seq LIMIT $limit;");
+        sql.Append(query.Descending ? " ORDER BY ts DESC, gateway DESC, stream DESC, seq DESC LIMIT $limit;" : " ORDER BY ts, gateway, stream, seq LIMIT $limit;");
         command.Parameters.AddWithValue("$limit", query.Limit + 1);
         command.CommandText = sql.ToString();
 
@@ -409,7 +434,7 @@ public sealed class SqliteLedgerStore : ILedgerStore, IDisposable
         if (items.Count > query.Limit)
         {
             items.RemoveAt(items.Count - 1);
-            next = ReadingCursor.From(items[^1]).Encode();
+            next = ReadingCursor.From(items[^1], query.Descending).Encode();
         }
         return new ReadingPage(items, next);
     }
@@ -707,7 +732,8 @@ public sealed class SqliteLedgerStore : ILedgerStore, IDisposable
         r.GetString(i), r.GetString(i + 1), (CommandOutcome)r.GetInt32(i + 2), r.GetString(i + 3),
         DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(i + 4)), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(i + 5)));
 
-    public async Task<IReadOnlyList<CommandWithResult>> GetCommandsAsync(string gatewayId, int limit = 100, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<CommandWithResult>> GetCommandsAsync(string gatewayId, int limit = 100, CancellationToken cancellationToken = default,
+        (DateTimeOffset IssuedAt, string CommandId)? after = null)
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
@@ -717,11 +743,16 @@ public sealed class SqliteLedgerStore : ILedgerStore, IDisposable
             FROM commands c
             LEFT JOIN command_results r ON r.gateway = c.gateway AND r.seq =
                 (SELECT max(seq) FROM command_results x WHERE x.gateway = c.gateway AND x.command_id = c.command_id AND x.name = c.name)
-            WHERE c.gateway = $gateway
+            WHERE c.gateway = $gateway{(after is null ? "" : " AND (c.issued_at < $cat OR (c.issued_at = $cat AND c.command_id > $cid))")}
             ORDER BY c.issued_at DESC, c.command_id
             LIMIT $limit;
             """;
         command.Parameters.AddWithValue("$gateway", gatewayId);
+        if (after is { } a)
+        {
+            command.Parameters.AddWithValue("$cat", a.IssuedAt.ToUnixTimeMilliseconds());
+            command.Parameters.AddWithValue("$cid", a.CommandId);
+        }
         command.Parameters.AddWithValue("$limit", limit);
         var items = new List<CommandWithResult>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);

@@ -4,8 +4,8 @@ using GridEdge.Server.Ledgers;
 
 namespace GridEdge.Server.Monitors;
 
-/// <summary>An HJ 212 monitor as /api/gateways/{id}/monitors lists it.</summary>
-public sealed record MonitorView(string Mn, string? Station, DateTimeOffset? LastContact, DateTimeOffset ReportedAt);
+/// <summary>An HJ 212 monitor as /api/gateways/{id}/monitors lists it; <c>ConformanceWarnings</c> counts its frames read despite breaking the standard, since the gateway started.</summary>
+public sealed record MonitorView(string Mn, string? Station, DateTimeOffset? LastContact, DateTimeOffset ReportedAt, long ConformanceWarnings);
 
 /// <summary>The body of /api/gateways/{id}/monitors.</summary>
 public sealed record MonitorsView(string Gateway, IReadOnlyList<MonitorView> Monitors);
@@ -29,6 +29,6 @@ public static class MonitorEndpoints
         if (!(await ledger.GetGatewaysAsync(ct)).Any(g => g.Id == id))
             return Results.Json(new ApiError($"gateway '{id}' is not in the ledger", "id", id, "the id of a gateway that has connected or sent data"), statusCode: StatusCodes.Status404NotFound);
         var monitors = await ledger.GetMonitorsAsync(id, ct);
-        return Results.Ok(new MonitorsView(id, monitors.Select(m => new MonitorView(m.Mn, m.Station, m.LastContact, m.ReportedAt)).ToList()));
+        return Results.Ok(new MonitorsView(id, monitors.Select(m => new MonitorView(m.Mn, m.Station, m.LastContact, m.ReportedAt, m.ConformanceWarnings)).ToList()));
     }
 }

@@ -51,8 +51,8 @@ public class CommandPathTests(ITestOutputHelper output)
         Assert.Equal(("duty.officer", "acknowledged"), (alert.GetProperty("acknowledgedBy").GetString(), alert.GetProperty("state").GetString()));
         Assert.True(alert.GetProperty("responseMinutes").GetDouble() >= 0);
         var commands = await WaitForAsync(server, $"/api/gateways/{gw.Id}/commands",
-            c => c.GetArrayLength() == 1 && c[0].GetProperty("result").ValueKind == JsonValueKind.Object, "the command result");
-        Assert.Equal("ok", commands[0].GetProperty("result").GetProperty("outcome").GetString());
+            c => c.GetProperty("items").GetArrayLength() == 1 && c.GetProperty("items")[0].GetProperty("result").ValueKind == JsonValueKind.Object, "the command result");
+        Assert.Equal("ok", commands.GetProperty("items")[0].GetProperty("result").GetProperty("outcome").GetString());
 
         // 3. Rules the gateway refuses (server validation skipped): the old rules stay and the reasons come back.
         using (var put = await http.PutAsync($"/api/gateways/{gw.Id}/config/alert-rules?validate=false",

@@ -138,6 +138,30 @@ public class Hj212ListenerTests
     }
 
     [Fact(Timeout = 30_000)]
+    public async Task A_frame_flagged_split_without_pnum_and_pno_is_stored_whole_acknowledged_when_asked_and_counted_as_a_conformance_warning()
+    {
+        await using var f = await ListenerFixture.StartAsync();
+        await using var monitor = await SimulatedMonitor.ConnectAsync(f.Endpoint);
+
+        // Flag=6: split bit, no ack wanted; Flag=7: the same with an ack wanted. Neither carries PNUM/PNO, as field stations send them.
+        await monitor.SendAsync(SimulatedMonitor.MinuteFrame(ListenerFixture.Mn, ListenerFixture.Pw, "20250301080100123", "20250301080000", flag: 6));
+        await monitor.SendAsync(SimulatedMonitor.MinuteFrame(ListenerFixture.Mn, ListenerFixture.Pw, "20250301080200123", "20250301080100", flag: 7));
+
+        // The first reply is the ack of the second frame: the first asked for none.
+        Assert.Contains("QN=20250301080200123;ST=91;CN=9014;", await monitor.ReceiveAsync(Wait));
+        var stored = f.Stored();
+        Assert.Equal(8, stored.Count);
+        Assert.Equal([new DateTimeOffset(2025, 3, 1, 8, 0, 0, TimeSpan.FromHours(8)), new DateTimeOffset(2025, 3, 1, 8, 1, 0, TimeSpan.FromHours(8))],
+            stored.Where(r => r.Quantity == Quantities.Pm2_5).Select(r => r.Timestamp));
+
+        var c = f.Listener.Counters.Snapshot();
+        Assert.Equal((2L, 2L, 0L, 0L, 0L), (c.ConformanceWarnings, c.FramesAccepted, c.FieldErrors, c.SplitCompleted, c.SplitRefused));
+        var monitors = f.Directory.Snapshot()!;
+        Assert.Equal(2, Assert.Single(monitors, m => m.Mn == ListenerFixture.Mn).ConformanceWarnings);
+        Assert.Equal(0, Assert.Single(monitors, m => m.Mn == "GE0002").ConformanceWarnings);
+    }
+
+    [Fact(Timeout = 30_000)]
     public async Task A_time_calibration_request_is_answered_with_the_gateway_clock_only_when_it_is_trusted()
     {
         var clock = new GatewayClock(TimeProvider.System, Guid.NewGuid());

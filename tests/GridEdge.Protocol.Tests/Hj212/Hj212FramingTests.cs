@@ -131,8 +131,41 @@ public class Hj212FramingTests
         Assert.Equal("CN", error!.Field);
         Assert.False(Hj212Packet.TryParse("ST=22;CN=2011;PW=1;MN=A;CP=&&DataTime=1"u8, out _, out error));
         Assert.Equal("CP", error!.Field);
-        Assert.False(Hj212Packet.TryParse("ST=22;CN=2011;PW=1;MN=A;Flag=7;CP=&&&&"u8, out _, out error));
+        Assert.False(Hj212Packet.TryParse("ST=22;CN=2011;PW=1;MN=A;Flag=7;PNO=1;CP=&&&&"u8, out _, out error));
         Assert.Equal("PNUM", error!.Field);
+        Assert.False(Hj212Packet.TryParse("ST=22;CN=2011;PW=1;MN=A;Flag=7;PNUM=2;CP=&&&&"u8, out _, out error));
+        Assert.Equal("PNO", error!.Field);
+        Assert.False(Hj212Packet.TryParse("ST=22;CN=2011;PW=1;MN=A;Flag=7;PNUM=2;PNO=3;CP=&&&&"u8, out _, out error));
+        Assert.Equal(("PNO", "3 is more than PNUM (2)"), (error!.Field, error.Problem));
+    }
+
+    [Fact]
+    public void A_frame_flagged_split_without_pnum_and_pno_is_read_whole_with_a_conformance_warning()
+    {
+        // As stations in the field send it: Flag=7 (2017, split bit, ack wanted) and no PNUM/PNO.
+        var bytes = Hj212Encoder.Frame(Hj212Encoder.Segment("20250301080100123", "22", Hj212Commands.MinuteData, "123456", "GE0001", 7,
+            "DataTime=20250301080000;a34004-Avg=35.2,a34004-Flag=N"));
+        Assert.Equal(Hj212FrameStatus.Frame, Hj212Framing.TryReadFrame(bytes, 1024, out var frame, out _, out _, out _));
+        Assert.True(Hj212Packet.TryParse(frame.Data(bytes), out var packet, out var error), error?.ToString());
+        Assert.Equal(Hj212Deviations.SplitFlagWithoutPacketNumbers, packet.Deviations);
+        Assert.False(packet.IsSplit);
+        Assert.True(packet.WantsAcknowledgement);
+        Assert.Equal((0, 0), (packet.PacketCount, packet.PacketNumber));
+        var readings = new List<GridEdge.Protocol.Records.Reading>();
+        Assert.True(Hj212Readings.TryConvert(packet.Cn, packet.Cp, new Hj212MonitorProfile("GE0001", TimeSpan.FromHours(8), GridEdge.Protocol.Records.ClockQuality.NetworkSynced),
+            readings, out _, out error), error?.ToString());
+        Assert.Equal(35.2, Assert.Single(readings).Value);
+    }
+
+    [Fact]
+    public void A_split_frame_with_pnum_and_pno_conforms_and_still_goes_to_reassembly()
+    {
+        var bytes = Encoding.ASCII.GetBytes(Frames2017.SplitHour1);
+        Assert.True(Hj212Packet.TryParse(bytes.AsSpan(Hj212Framing.HeaderLength, bytes.Length - Hj212Framing.HeaderLength - Hj212Framing.CrcLength), out var packet, out _));
+        Assert.Equal(Hj212Deviations.None, packet.Deviations);
+        Assert.True(packet.IsSplit);
+        var assembler = new Hj212SplitAssembler(maxPackets: 8, maxBytes: 4096, timeout: TimeSpan.FromSeconds(30));
+        Assert.Equal(Hj212SplitOutcome.Pending, assembler.Add(packet, DateTimeOffset.UnixEpoch, out _, out _));
     }
 
     [Fact]

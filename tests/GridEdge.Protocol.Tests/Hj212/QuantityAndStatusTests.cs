@@ -37,15 +37,26 @@ public class QuantityAndStatusTests
     {
         var at = new DateTimeOffset(2025, 3, 1, 0, 0, 0, TimeSpan.Zero);
         var status = new GatewayStatus("gw-a", GatewayState.Online, "1.0", "local", Guid.Parse("2b1c9a3e-7f40-4d8e-9a51-0c6d2e8f1a77"), at,
-            [new MonitorStatus("GE0001DUST00000000000001", "工地 3 号", at.AddMinutes(-1)), new MonitorStatus("LD130131000211")]);
+            [new MonitorStatus("GE0001DUST00000000000001", "工地 3 号", at.AddMinutes(-1), ConformanceWarnings: 300), new MonitorStatus("LD130131000211")]);
         var decoded = WireCodec.Decode(WireCodec.Encode(status, format));
         Assert.True(decoded.Ok, decoded.Error?.ToString());
         Assert.Equal(status, decoded.Value);
+        Assert.Equal(300, ((GatewayStatus)decoded.Value!).Monitors![0].ConformanceWarnings);
 
         var plain = status with { Monitors = null };
         var bytes = WireCodec.Encode(plain, format);
         Assert.Equal(plain, WireCodec.Decode(bytes).Value);
         if (format == WireFormat.Json) Assert.DoesNotContain("monitors", System.Text.Encoding.UTF8.GetString(bytes));
+    }
+
+    [Fact]
+    public void A_monitor_without_conformance_warnings_encodes_as_before_they_existed()
+    {
+        var status = new GatewayStatus("gw-a", GatewayState.Online, "1.0", "local", Guid.Empty, DateTimeOffset.UnixEpoch, [new MonitorStatus("M1", "s", DateTimeOffset.UnixEpoch)]);
+        Assert.DoesNotContain("conformanceWarnings", System.Text.Encoding.UTF8.GetString(WireCodec.Encode(status, WireFormat.Json)));
+        var binary = WireCodec.Encode(status, WireFormat.Binary);
+        // mn "M1", presence byte 3 (station, lastContact), station "s", lastContact 0: the last 7 bytes, nothing after them.
+        Assert.Equal([2, (byte)'M', (byte)'1', 3, 1, (byte)'s', 0], binary[^7..]);
     }
 
     [Fact]

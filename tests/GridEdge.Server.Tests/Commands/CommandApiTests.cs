@@ -56,7 +56,7 @@ public sealed class CommandApiTests
         Assert.Equal((commandId, CommandNames.Acknowledge, AlertId, "li.na"), (command.Id, command.Name, command.AlertId, command.By));
 
         // Before the answer: issued, no result.
-        var listed = Assert.Single((await http.GetFromJsonAsync<JsonElement>("/api/gateways/gw-alpha/commands", Ct)).EnumerateArray());
+        var listed = Assert.Single((await http.GetFromJsonAsync<JsonElement>("/api/gateways/gw-alpha/commands", Ct)).GetProperty("items").EnumerateArray());
         Assert.Equal(JsonValueKind.Null, listed.GetProperty("result").ValueKind);
 
         var result = new CommandResult(commandId, CommandNames.Acknowledge, CommandOutcome.Ok, "acknowledged alert", Samples.T0.AddMinutes(5), ClockQuality.NetworkSynced);
@@ -64,7 +64,7 @@ public sealed class CommandApiTests
             WireCodec.Encode(new Batch("gw-alpha", Streams.CommandResults, 1, [result]), WireFormat.Binary), Ct);
         Assert.True(published.IsSuccess, published.ReasonString);
 
-        listed = Assert.Single((await http.GetFromJsonAsync<JsonElement>("/api/gateways/gw-alpha/commands", Ct)).EnumerateArray());
+        listed = Assert.Single((await http.GetFromJsonAsync<JsonElement>("/api/gateways/gw-alpha/commands", Ct)).GetProperty("items").EnumerateArray());
         Assert.Equal((commandId, "acknowledge", AlertId, "li.na"),
             (listed.GetProperty("commandId").GetString(), listed.GetProperty("name").GetString(), listed.GetProperty("alertId").GetString(), listed.GetProperty("by").GetString()));
         Assert.Equal(("ok", "acknowledged alert"), (listed.GetProperty("result").GetProperty("outcome").GetString(), listed.GetProperty("result").GetProperty("detail").GetString()));
@@ -89,7 +89,7 @@ public sealed class CommandApiTests
 
         Assert.Equal(status, response.StatusCode);
         Assert.Equal(field, (await JsonAsync(response)).GetProperty("field").GetString());
-        Assert.Empty((await http.GetFromJsonAsync<JsonElement>("/api/gateways/gw-alpha/commands", Ct)).EnumerateArray());
+        Assert.Empty((await http.GetFromJsonAsync<JsonElement>("/api/gateways/gw-alpha/commands", Ct)).GetProperty("items").EnumerateArray());
     }
 
     [Fact(Timeout = 60_000)]
@@ -113,7 +113,7 @@ public sealed class CommandApiTests
         }
         using (var unknown = await http.PostAsJsonAsync("/api/gateways/gw-beta/commands", new { name = "silence" }, Ct))
             Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
-        Assert.Equal(2, (await http.GetFromJsonAsync<JsonElement>("/api/gateways/gw-alpha/commands", Ct)).GetArrayLength());
+        Assert.Equal(2, (await http.GetFromJsonAsync<JsonElement>("/api/gateways/gw-alpha/commands", Ct)).GetProperty("items").GetArrayLength());
     }
 
     [Fact(Timeout = 60_000)]

@@ -126,7 +126,8 @@ public sealed class GridApiTests
         using (var response = await http.PostAsJsonAsync($"/api/grids/{VillageA2}/key-points", new { id = "kp-3", name = "x", latitude = 36.61 }, Ct))
             Assert.Equal("longitude", (await JsonAsync(response)).GetProperty("field").GetString());
         var points = await http.GetFromJsonAsync<JsonElement>($"/api/grids/{VillageA2}/key-points", Ct);
-        Assert.Equal("kp-2", points.EnumerateArray().Single().GetProperty("id").GetString());
+        Assert.Equal("kp-2", points.GetProperty("items").EnumerateArray().Single().GetProperty("id").GetString());
+        Assert.Equal(JsonValueKind.Null, points.GetProperty("nextCursor").ValueKind);
 
         using (var response = await http.PostAsJsonAsync($"/api/grids/{VillageA2}/enterprises",
             new { id = "ent-2", name = "Brick works", @class = "city_county", file = new { license = "X-7", inspections = new[] { "2026-03" } } }, Ct))
@@ -137,7 +138,8 @@ public sealed class GridApiTests
             Assert.Equal(["class", "file"], (await JsonAsync(response)).GetProperty("errors").EnumerateArray().Select(e => e.GetProperty("field").GetString()));
         }
         var list = await http.GetFromJsonAsync<JsonElement>($"/api/grids/{VillageA2}/enterprises", Ct);
-        Assert.Equal(("ent-2", "city_county"), (list[0].GetProperty("id").GetString(), list[0].GetProperty("class").GetString()));
+        var first = list.GetProperty("items")[0];
+        Assert.Equal(("ent-2", "city_county"), (first.GetProperty("id").GetString(), first.GetProperty("class").GetString()));
         var one = await http.GetFromJsonAsync<JsonElement>($"/api/grids/{VillageA2}/enterprises/ent-2", Ct);
         Assert.Equal("2026-03", one.GetProperty("file").GetProperty("inspections")[0].GetString());
         await AssertBadAsync(http, $"/api/grids/{VillageA2}/enterprises/ent-1", "id", HttpStatusCode.NotFound);

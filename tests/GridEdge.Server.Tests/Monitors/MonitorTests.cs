@@ -36,6 +36,31 @@ public sealed class MonitorTests
         Assert.Equal(2, (await ledger.GetMonitorsAsync("gw-a", Ct)).Count);
     }
 
+    [Fact(Timeout = 30_000)]
+    public async Task A_ledger_made_before_conformance_warnings_gains_the_column_and_keeps_its_monitors()
+    {
+        using var folder = new TempFolder();
+        var path = folder.File("ledger.db");
+        await using (var old = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            await old.OpenAsync(Ct);
+            await using var create = old.CreateCommand();
+            create.CommandText = """
+                CREATE TABLE monitors (gateway TEXT NOT NULL, mn TEXT NOT NULL, station TEXT, last_contact INTEGER, reported_at INTEGER NOT NULL,
+                    listed INTEGER NOT NULL DEFAULT 1, PRIMARY KEY (gateway, mn)) WITHOUT ROWID;
+                INSERT INTO monitors (gateway, mn, station, last_contact, reported_at) VALUES ('gw-a', 'M1', 'site 1', NULL, 0);
+                """;
+            await create.ExecuteNonQueryAsync(Ct);
+        }
+        using var ledger = new SqliteLedgerStore(path);
+        await ledger.InitializeAsync(Ct);
+        await ledger.InitializeAsync(Ct); // a second start finds the column and leaves it
+
+        Assert.Equal(("M1", 0L), (await ledger.GetMonitorsAsync("gw-a", Ct)).Select(m => (m.Mn, m.ConformanceWarnings)).Single());
+        await ledger.RecordStatusAsync(Status(T0, new MonitorStatus("M1", "site 1", T0, ConformanceWarnings: 3)), Ct);
+        Assert.Equal(3, Assert.Single(await ledger.GetMonitorsAsync("gw-a", Ct)).ConformanceWarnings);
+    }
+
     [Fact(Timeout = 60_000)]
     public async Task The_api_lists_a_gateways_monitors_and_refuses_unknown_gateways()
     {
@@ -48,6 +73,13 @@ public sealed class MonitorTests
         Assert.Equal("GE0001", monitor.GetProperty("mn").GetString());
         Assert.Equal("site 3", monitor.GetProperty("station").GetString());
         Assert.Equal(T0.AddMinutes(2), monitor.GetProperty("lastContact").GetDateTimeOffset());
+
+        Assert.Equal(0, monitor.GetProperty("conformanceWarnings").GetInt64());
+
+        // The gateway counted frames it read despite the standard (Flag=7 without PNUM/PNO): the next status carries the count.
+        await server.Ledger.RecordStatusAsync(Status(T0.AddMinutes(3), new MonitorStatus("GE0001", "site 3", T0.AddMinutes(3), ConformanceWarnings: 17)), Ct);
+        body = await http.GetFromJsonAsync<JsonElement>("/api/gateways/gw-a/monitors", Ct);
+        Assert.Equal(17, body.GetProperty("monitors")[0].GetProperty("conformanceWarnings").GetInt64());
 
         using var unknown = await http.GetAsync("/api/gateways/gw-nobody/monitors", Ct);
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
