@@ -206,6 +206,7 @@ internal sealed class Hj212Connection : IDisposable
             return FrameOutcome.Authenticated;
         }
         if (stats.UnknownFlags > 0) _counters.UnknownFlags(stats.UnknownFlags);
+        if (stats.Unphysical > 0) _counters.Unphysical(stats.Unphysical);
         if (!await AppendAllAsync(monitor, stop).ConfigureAwait(false)) return FrameOutcome.Close;
         monitor.RememberStored(key);
         return !wantsAck || await SendAsync(Hj212Encoder.DataAcknowledgement(to)).ConfigureAwait(false) ? FrameOutcome.Authenticated : FrameOutcome.Close;

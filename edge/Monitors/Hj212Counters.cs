@@ -5,7 +5,7 @@ public sealed class Hj212Counters
 {
     private long _accepted, _refused, _open, _frames, _acks, _readings, _duplicates, _lengthErrors, _crcErrors, _fieldErrors, _garbageBytes,
         _unknownMn, _wrongPw, _idle, _frameTimeouts, _trickling, _garbageClosed, _splitCompleted, _splitRefused, _unknownFlags, _otherCommands,
-        _timeCalibrations, _appendFailures, _conformanceWarnings;
+        _timeCalibrations, _appendFailures, _conformanceWarnings, _unphysical;
 
     internal void ConnectionAccepted() { Interlocked.Increment(ref _accepted); Interlocked.Increment(ref _open); }
     internal void ConnectionClosed() => Interlocked.Decrement(ref _open);
@@ -31,19 +31,24 @@ public sealed class Hj212Counters
     internal void TimeCalibration() => Interlocked.Increment(ref _timeCalibrations);
     internal void AppendFailure() => Interlocked.Increment(ref _appendFailures);
     internal void ConformanceWarning() => Interlocked.Increment(ref _conformanceWarnings);
+    internal void Unphysical(int n) => Interlocked.Add(ref _unphysical, n);
 
     public Hj212CountersSnapshot Snapshot() => new(
         Read(_accepted), Read(_refused), Read(_open), Read(_frames), Read(_acks), Read(_readings), Read(_duplicates), Read(_lengthErrors), Read(_crcErrors),
         Read(_fieldErrors), Read(_garbageBytes), Read(_unknownMn), Read(_wrongPw), Read(_idle), Read(_frameTimeouts), Read(_trickling), Read(_garbageClosed),
         Read(_splitCompleted), Read(_splitRefused), Read(_unknownFlags), Read(_otherCommands), Read(_timeCalibrations), Read(_appendFailures),
-        Read(_conformanceWarnings));
+        Read(_conformanceWarnings), Read(_unphysical));
 
     private static long Read(long value) => Interlocked.Read(ref value);
 }
 
-/// <summary>The listener's counters at one moment. <c>ConformanceWarnings</c>: accepted frames that broke the standard in a way the listener reads anyway (per monitor in <see cref="MonitorDirectory"/>).</summary>
+/// <summary>
+/// The listener's counters at one moment. <c>ConformanceWarnings</c>: accepted frames that broke the standard in a way the
+/// listener reads anyway (per monitor in <see cref="MonitorDirectory"/>). <c>UnphysicalValues</c>: readings stored with the
+/// fault flag because no atmosphere could hold their value.
+/// </summary>
 public sealed record Hj212CountersSnapshot(
     long ConnectionsAccepted, long ConnectionsRefused, long ConnectionsOpen, long FramesAccepted, long AcksSent, long ReadingsStored, long DuplicatesIgnored,
     long LengthErrors, long CrcErrors, long FieldErrors, long GarbageBytes, long UnknownMn, long WrongPassword, long IdleClosed, long FrameTimeouts,
     long TricklingClosed, long GarbageClosed, long SplitCompleted, long SplitRefused, long UnknownFlags, long OtherCommands, long TimeCalibrations,
-    long AppendFailures, long ConformanceWarnings);
+    long AppendFailures, long ConformanceWarnings, long UnphysicalValues);

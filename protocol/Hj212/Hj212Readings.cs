@@ -14,7 +14,7 @@ public sealed record Hj212MonitorProfile(string SensorId, TimeSpan UtcOffset, Cl
 }
 
 /// <summary>What a conversion did besides producing readings.</summary>
-public readonly record struct Hj212ConversionStats(int Readings, int UnknownFlags, int WindowsWidened, int AveragesMissing);
+public readonly record struct Hj212ConversionStats(int Readings, int UnknownFlags, int WindowsWidened, int AveragesMissing, int Unphysical = 0);
 
 /// <summary>
 /// Turns the CP area of a data packet (CN 2011, 2051, 2061, 2031) into protocol readings: -Rtd as instantaneous values,
@@ -55,7 +55,7 @@ public static class Hj212Readings
         }
         var windowSeconds = Hj212Commands.WindowSeconds(cn, profile.MinuteWindowSeconds);
         var startCount = into.Count;
-        int readings = 0, unknownFlags = 0, widened = 0, missingAvg = 0;
+        int readings = 0, unknownFlags = 0, widened = 0, missingAvg = 0, unphysical = 0;
         var reader = new Hj212CpReader(cp, cpOffset);
         // Collected first and added at the end, so a malformed field later in the CP area leaves nothing half-added.
         var pending = into is List<Reading> list ? list : null;
@@ -106,12 +106,23 @@ public static class Hj212Readings
             return false;
         }
         if (staged is not null) foreach (var r in staged) into.Add(r);
-        stats = new Hj212ConversionStats(readings, unknownFlags, widened, missingAvg);
+        stats = new Hj212ConversionStats(readings, unknownFlags, widened, missingAvg, unphysical);
         return true;
+
+        static bool IsPhysical(Reading r) =>
+            Quantities.IsPhysical(r.Quantity, r.Value) &&
+            (r.Window is not { } w || (Quantities.IsPhysical(r.Quantity, w.Min) && Quantities.IsPhysical(r.Quantity, w.Max)));
 
         void Add(Reading r)
         {
             readings++;
+            // A value no atmosphere can hold (PM2.5 of -1e20) is kept, as sent, but flagged as a fault so that no figure
+            // or alert takes it as data.
+            if (!IsPhysical(r))
+            {
+                unphysical++;
+                if (r.Flag == DataFlag.Normal) r = r with { Flag = DataFlag.Fault };
+            }
             if (pending is not null) pending.Add(r);
             else staged!.Add(r);
         }

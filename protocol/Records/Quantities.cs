@@ -39,6 +39,32 @@ public static class Quantities
         [WindDirection] = ["°"],
     };
 
+    // What the atmosphere can hold, not what an instrument measures (that is a sensor's own range, checked by the alert
+    // engine): a value outside these is a device or transmission fault. Temperature spans the recorded extremes
+    // (-89.2 and 56.7 °C) with room; pressure the summit of Qomolangma to a deep low; 194 dB is the loudest undistorted
+    // sound in air; particulates up to 1 g/m³, far above any dust storm.
+    private static readonly Dictionary<string, (double Min, double Max)> PhysicalRanges = new(StringComparer.Ordinal)
+    {
+        [Pm1] = (0, 1_000_000),
+        [Pm2_5] = (0, 1_000_000),
+        [Pm10] = (0, 1_000_000),
+        [Tsp] = (0, 1_000_000),
+        [Smoke] = (0, 1_000_000),
+        [Temperature] = (-90, 70),
+        [Humidity] = (0, 100),
+        [Pressure] = (300, 1100),
+        [Noise] = (0, 194),
+        [WindSpeed] = (0, 120),
+        [WindDirection] = (0, 360),
+    };
+
+    /// <summary>
+    /// Whether a value of <paramref name="quantity"/> (in its default unit) is physically possible: finite, and within the
+    /// quantity's physical range where one is known (unmapped quantities: any finite value).
+    /// </summary>
+    public static bool IsPhysical(string quantity, double value) =>
+        double.IsFinite(value) && (!PhysicalRanges.TryGetValue(quantity, out var range) || (value >= range.Min && value <= range.Max));
+
     public static IReadOnlyCollection<string> All => UnitsByQuantity.Keys;
 
     /// <summary>A quantity of the vocabulary, or an unmapped one (<see cref="IsUnmapped"/>).</summary>

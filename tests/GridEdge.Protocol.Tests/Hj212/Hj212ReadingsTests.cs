@@ -158,3 +158,46 @@ public class Hj212ReadingsTests
         return assembler.Add(packet, now, out cp, out _);
     }
 }
+
+/// <summary>Values no atmosphere can hold are kept as sent but flagged, so no figure or alert takes them as data.</summary>
+public class Hj212UnphysicalValueTests
+{
+    private static readonly Hj212MonitorProfile Profile = new("m", TimeSpan.FromHours(8), ClockQuality.NetworkSynced);
+
+    [Theory]
+    [InlineData("a34004-Rtd=-1e20", Quantities.Pm2_5)]
+    [InlineData("a34004-Rtd=1e308", Quantities.Pm2_5)]
+    [InlineData("a01001-Rtd=500", Quantities.Temperature)]
+    [InlineData("a01002-Rtd=140", Quantities.Humidity)]
+    [InlineData("a34002-Avg=40,a34002-Min=-5,a34002-Max=60", Quantities.Pm10)]
+    public void An_unphysical_value_is_stored_as_sent_with_the_fault_flag_and_counted(string cp, string quantity)
+    {
+        var readings = new List<Reading>();
+        Assert.True(Hj212Readings.TryConvert(2011, System.Text.Encoding.ASCII.GetBytes($"DataTime=20250301000000;{cp}"), Profile, readings, out var stats, out var error), error?.Message);
+
+        var reading = Assert.Single(readings);
+        Assert.Equal(quantity, reading.Quantity);
+        Assert.Equal(DataFlag.Fault, reading.Flag);
+        Assert.Equal(1, stats.Unphysical);
+    }
+
+    [Fact]
+    public void Plausible_values_and_unmapped_codes_stay_normal()
+    {
+        var readings = new List<Reading>();
+        Assert.True(Hj212Readings.TryConvert(2011, "DataTime=20250301000000;a34004-Rtd=0,a01001-Rtd=-40,a01006-Rtd=101.3,a99999-Rtd=-1e20"u8, Profile, readings, out var stats, out _));
+
+        Assert.All(readings, r => Assert.Equal(DataFlag.Normal, r.Flag));
+        Assert.Equal(0, stats.Unphysical);
+    }
+
+    [Fact]
+    public void A_flag_the_monitor_sent_is_kept_on_an_unphysical_value()
+    {
+        var readings = new List<Reading>();
+        Assert.True(Hj212Readings.TryConvert(2011, "DataTime=20250301000000;a34004-Rtd=-1e20,a34004-Flag=M"u8, Profile, readings, out var stats, out _));
+
+        Assert.Equal(DataFlag.Maintenance, Assert.Single(readings).Flag);
+        Assert.Equal(1, stats.Unphysical);
+    }
+}
