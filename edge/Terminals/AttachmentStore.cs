@@ -146,7 +146,7 @@ internal sealed class AttachmentStore : IDisposable
         return UploadResult.Ok(new AttachmentStatus(sha256, size, contentType, 0, AttachmentStatus.Partial), created: true);
     }
 
-    // Under the quota lock: the gateway's quota (staged + unsent), then the terminal's own share and count of open uploads.
+    // Under the quota lock: the terminal's own count and share of open uploads first (the limit it can do something about), then the gateway's quota.
     private UploadResult? RefuseOverQuota(string sha256, long size, string terminalId)
     {
         var all = _state.AllStaged();
