@@ -33,6 +33,32 @@ public sealed class TerminalOptions
     public int AttachmentChunkBytes { get; set; } = 64 * 1024;
     /// <summary>The largest JSON body of a check-in, patrol or problem request.</summary>
     public int MaxJsonBytes { get; set; } = 2 * 1024 * 1024;
+
+    // Limits sized for a Pi with 512 MB-1 GB: a flood of connections or requests is refused, not held in memory.
+    /// <summary>Connections Kestrel holds at once; one more is closed as soon as it is accepted.</summary>
+    public int MaxConnections { get; set; } = 256;
+    /// <summary>How long an idle connection (between requests, or before the first) is kept open.</summary>
+    public int KeepAliveTimeoutSeconds { get; set; } = 30;
+    /// <summary>How long a request's headers may take to arrive once it started.</summary>
+    public int RequestHeadersTimeoutSeconds { get; set; } = 10;
+    /// <summary>The largest total size of a request's headers.</summary>
+    public int MaxRequestHeadersBytes { get; set; } = 16 * 1024;
+    /// <summary>A body arriving slower than this (after a 10 s grace) is cut off; 0 turns the check off.</summary>
+    public int MinRequestBodyBytesPerSecond { get; set; } = 1024;
+    /// <summary>Requests per minute one terminal (one token; before authentication, one address) may send on average.</summary>
+    public int RequestsPerMinute { get; set; } = 120;
+    /// <summary>Requests one terminal may send at once before the per-minute rate applies.</summary>
+    public int RequestBurst { get; set; } = 60;
+    /// <summary>A terminal's record time (fixTime, startedAt, ...) may be at most this far ahead of the gateway's clock.</summary>
+    public int MaxFutureSkewMinutes { get; set; } = 10;
+    /// <summary>A terminal's record time may be at most this old by the gateway's clock.</summary>
+    public int MaxAgeDays { get; set; } = 30;
+    /// <summary>Bytes the open uploads of one terminal may reserve (their declared sizes).</summary>
+    public long UploadQuotaBytesPerTerminal { get; set; } = 128L * 1024 * 1024;
+    /// <summary>Uploads one terminal may have open at once.</summary>
+    public int MaxOpenUploadsPerTerminal { get; set; } = 20;
+    /// <summary>An open upload no new byte arrived for in this long is dropped and its reservation freed.</summary>
+    public int StaleUploadMinutes { get; set; } = 60;
 }
 
 /// <summary>Where the MQTT broker is and how to log in.</summary>

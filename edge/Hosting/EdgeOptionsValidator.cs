@@ -56,6 +56,21 @@ public sealed class EdgeOptionsValidator : IValidateOptions<EdgeOptions>
         Expect(t.AttachmentChunkBytes is >= 1024 and <= Validation.MaxAttachmentChunkBytes, "Terminals:AttachmentChunkBytes", t.AttachmentChunkBytes,
             $"1024-{Validation.MaxAttachmentChunkBytes} bytes");
         Expect(t.MaxJsonBytes is >= 4096 and <= 64 * 1024 * 1024, "Terminals:MaxJsonBytes", t.MaxJsonBytes, "4096-67108864 bytes");
+        Expect(t.MaxConnections is >= 1 and <= 100_000, "Terminals:MaxConnections", t.MaxConnections, "1-100000");
+        Expect(t.KeepAliveTimeoutSeconds is >= 1 and <= 3600, "Terminals:KeepAliveTimeoutSeconds", t.KeepAliveTimeoutSeconds, "1-3600 seconds");
+        Expect(t.RequestHeadersTimeoutSeconds is >= 1 and <= 300, "Terminals:RequestHeadersTimeoutSeconds", t.RequestHeadersTimeoutSeconds, "1-300 seconds");
+        Expect(t.MaxRequestHeadersBytes is >= 8192 and <= 1024 * 1024, "Terminals:MaxRequestHeadersBytes", t.MaxRequestHeadersBytes, "8192-1048576 bytes");
+        Expect(t.MinRequestBodyBytesPerSecond is >= 0 and <= 100_000_000, "Terminals:MinRequestBodyBytesPerSecond", t.MinRequestBodyBytesPerSecond,
+            "0 (no check) to 100000000 bytes a second");
+        Expect(t.RequestsPerMinute is >= 1 and <= 1_000_000, "Terminals:RequestsPerMinute", t.RequestsPerMinute, "1-1000000");
+        Expect(t.RequestBurst is >= 1 and <= 1_000_000, "Terminals:RequestBurst", t.RequestBurst, "1-1000000");
+        Expect(t.MaxFutureSkewMinutes is >= 0 and <= 10_080, "Terminals:MaxFutureSkewMinutes", t.MaxFutureSkewMinutes, "0-10080 minutes (a week)");
+        Expect(t.MaxAgeDays is >= 1 and <= 3650, "Terminals:MaxAgeDays", t.MaxAgeDays, "1-3650 days");
+        Expect(t.UploadQuotaBytesPerTerminal >= Validation.MaxAttachmentBytes && t.UploadQuotaBytesPerTerminal <= t.AttachmentQuotaBytes,
+            "Terminals:UploadQuotaBytesPerTerminal", t.UploadQuotaBytesPerTerminal,
+            $"at least {Validation.MaxAttachmentBytes} bytes (one largest attachment) and at most Terminals:AttachmentQuotaBytes ({t.AttachmentQuotaBytes})");
+        Expect(t.MaxOpenUploadsPerTerminal is >= 1 and <= 10_000, "Terminals:MaxOpenUploadsPerTerminal", t.MaxOpenUploadsPerTerminal, "1-10000");
+        Expect(t.StaleUploadMinutes is >= 1 and <= 10_080, "Terminals:StaleUploadMinutes", t.StaleUploadMinutes, "1-10080 minutes (a week)");
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }

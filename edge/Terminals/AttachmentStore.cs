@@ -19,13 +19,13 @@ public sealed record AttachmentStatus(string Sha256, long Size, string ContentTy
 /// arrive (what arrived before a dropped connection is kept and synced, so the terminal resumes from there); once all
 /// are in, the hash is verified and the file goes into the outbox's <see cref="Streams.Attachments"/> stream as
 /// <see cref="AttachmentChunk"/> records, whose acknowledgement and resending make the way up resumable too.
+/// An upload belongs to the terminal that opened it (to any other it does not exist), each terminal has a share of the
+/// quota, and an upload that makes no progress for StaleUploadMinutes is dropped so that it stops holding any.
 /// </summary>
-internal sealed class AttachmentStore
+internal sealed class AttachmentStore : IDisposable
 {
     private const string StagedSuffix = ".part";
     private static readonly TimeSpan LockWait = TimeSpan.FromSeconds(5);
-    /// <summary>An upload no byte has arrived for in this long is given up, so an abandoned one cannot hold the quota for ever.</summary>
-    public static readonly TimeSpan StagedExpiry = TimeSpan.FromDays(7);
 
     private readonly string _directory;
     private readonly TerminalState _state;
@@ -36,9 +36,15 @@ internal sealed class AttachmentStore
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _quotaLock = new(1, 1);
+    // When each open upload last got a byte (or was opened), on the monotonic clock: a clock step must not expire them all.
+    // Kept in memory: after a restart every open upload gets a whole StaleUploadMinutes again.
+    private readonly ConcurrentDictionary<string, long> _progressMs = new(StringComparer.Ordinal);
+    private readonly TimeSpan _staleAfter;
+    private readonly ITimer _sweep;
 
+    /// <param name="time">Drives the periodic sweep of stale uploads (staleness itself is judged on <paramref name="clock"/>).</param>
     public AttachmentStore(string dataDirectory, TerminalState state, Outbox.Outbox outbox, GatewayClock clock, Hosting.TerminalOptions options,
-        TerminalCounters counters, ILogger logger)
+        TerminalCounters counters, ILogger logger, TimeProvider time)
     {
         _directory = Path.Combine(dataDirectory, "attachments");
         _state = state;
@@ -47,8 +53,11 @@ internal sealed class AttachmentStore
         _options = options;
         _counters = counters;
         _logger = logger;
+        _staleAfter = TimeSpan.FromMinutes(options.StaleUploadMinutes);
         Directory.CreateDirectory(_directory);
         Reconcile();
+        var every = TimeSpan.FromTicks(Math.Min(_staleAfter.Ticks / 4, TimeSpan.FromMinutes(5).Ticks));
+        _sweep = time.CreateTimer(_ => SweepStale(), null, every, every);
     }
 
     // A staged file without its record is a leftover (the upload was verified, or refused); a record without its file starts again from 0.
@@ -61,7 +70,10 @@ internal sealed class AttachmentStore
             if (!staged.ContainsKey(sha) || _state.FindComplete(sha) is not null) File.Delete(file);
         }
         foreach (var upload in staged.Values)
+        {
             if (!File.Exists(StagedPath(upload.Sha256))) File.Create(StagedPath(upload.Sha256)).Dispose();
+            _progressMs[upload.Sha256] = _clock.MonotonicMs;
+        }
     }
 
     private string StagedPath(string sha256) => Path.Combine(_directory, sha256 + StagedSuffix);
@@ -73,16 +85,18 @@ internal sealed class AttachmentStore
 
     public int StagedCount => _state.AllStaged().Count;
 
-    /// <summary>The upload's state, or null when it was never opened (or was refused).</summary>
-    public async Task<AttachmentStatus?> StatusAsync(string sha256, CancellationToken ct)
+    /// <summary>The upload's state, or null when it was never opened (or was refused, or another terminal is uploading it).</summary>
+    public async Task<AttachmentStatus?> StatusAsync(string sha256, string terminalId, CancellationToken ct)
     {
         if (_state.FindComplete(sha256) is { } done) return new AttachmentStatus(sha256, done.Size, done.ContentType, done.Size, AttachmentStatus.Complete);
+        if (_state.FindStaged(sha256) is { } other && other.TerminalId != terminalId) return null;
         var gate = Gate(sha256);
         // Wait for a PUT still writing (e.g. one whose connection just dropped) so the offset reported is the synced one.
         var entered = await gate.WaitAsync(LockWait, ct).ConfigureAwait(false);
         try
         {
             if (_state.FindStaged(sha256) is not { } upload) return _state.FindComplete(sha256) is { } c ? new AttachmentStatus(sha256, c.Size, c.ContentType, c.Size, AttachmentStatus.Complete) : null;
+            if (upload.TerminalId != terminalId) return null;
             if (entered && Received(sha256) == upload.Size)
             {
                 var finished = await FinishAsync(upload).ConfigureAwait(false);
@@ -104,28 +118,23 @@ internal sealed class AttachmentStore
             return UploadResult.Ok(new AttachmentStatus(sha256, done.Size, done.ContentType, done.Size, AttachmentStatus.Complete));
         if (_state.FindStaged(sha256) is { } open)
         {
+            // The same photo from two terminals (one forwarded it to the other): one staging per hash, so the second waits.
+            if (open.TerminalId != terminalId)
+                return UploadResult.Conflict("sha256", $"{sha256} is being uploaded by another terminal; retry later (it is then complete, or the other upload was dropped)");
             if (open.Size != size || open.ContentType != contentType)
                 return UploadResult.Conflict("size", $"an upload of {sha256} is open with size {open.Size} and type {open.ContentType}; the same hash cannot have another size or type");
-            return await StatusAsync(sha256, ct).ConfigureAwait(false) is { } status ? UploadResult.Ok(status) : UploadResult.NotFound();
+            return await StatusAsync(sha256, terminalId, ct).ConfigureAwait(false) is { } status ? UploadResult.Ok(status) : UploadResult.NotFound();
         }
         await _quotaLock.WaitAsync(ct).ConfigureAwait(false);
         try
         {
             if (_state.FindStaged(sha256) is null)
             {
-                DiscardAbandoned();
-                var staged = StagedBytes;
-                var pending = _outbox.PendingBytes(Streams.Attachments);
-                if (staged + pending + size > _options.AttachmentQuotaBytes)
-                {
-                    _counters.OverQuota();
-                    _logger.LogWarning("Attachment {Sha256} of {Size} bytes refused: {Staged} bytes staged and {Pending} waiting in the outbox, quota {Quota}",
-                        sha256, size, staged, pending, _options.AttachmentQuotaBytes);
-                    return UploadResult.OverQuota(
-                        $"the gateway's attachment space is full: {staged} bytes staged and {pending} bytes waiting for the uplink, {size} more would pass the quota of {_options.AttachmentQuotaBytes}; keep the photo and retry later");
-                }
+                DiscardStale();
+                if (RefuseOverQuota(sha256, size, terminalId) is { } refused) return refused;
                 File.Create(StagedPath(sha256)).Dispose();
                 _state.SaveStaged(new StagedUpload(sha256, size, contentType, terminalId, _clock.SystemUtcNow));
+                _progressMs[sha256] = _clock.MonotonicMs;
                 _logger.LogInformation("Attachment {Sha256} ({Size} bytes, {ContentType}) opened by terminal {TerminalId}", sha256, size, contentType, terminalId);
             }
         }
@@ -133,24 +142,50 @@ internal sealed class AttachmentStore
         {
             _quotaLock.Release();
         }
-        if (size == 0) return await ReceiveAsync(sha256, 0, -1, 0, Stream.Null, ct).ConfigureAwait(false) is { Status: not null } empty ? empty with { Created = true } : UploadResult.NotFound();
+        if (size == 0) return await ReceiveAsync(sha256, terminalId, 0, -1, 0, Stream.Null, ct).ConfigureAwait(false) is { Status: not null } empty ? empty with { Created = true } : UploadResult.NotFound();
         return UploadResult.Ok(new AttachmentStatus(sha256, size, contentType, 0, AttachmentStatus.Partial), created: true);
+    }
+
+    // Under the quota lock: the terminal's own count and share of open uploads first (the limit it can do something about), then the gateway's quota.
+    private UploadResult? RefuseOverQuota(string sha256, long size, string terminalId)
+    {
+        var all = _state.AllStaged();
+        var staged = all.Sum(s => s.Size);
+        var pending = _outbox.PendingBytes(Streams.Attachments);
+        var mine = all.Where(s => s.TerminalId == terminalId).ToList();
+        var mineBytes = mine.Sum(s => s.Size);
+        string problem;
+        if (mine.Count >= _options.MaxOpenUploadsPerTerminal)
+            problem = $"this terminal has {mine.Count} uploads open, the most one terminal may have (Edge:Terminals:MaxOpenUploadsPerTerminal); " +
+                      $"finish one first (an upload without a new byte for {_options.StaleUploadMinutes} minutes is dropped), then retry";
+        else if (mineBytes + size > _options.UploadQuotaBytesPerTerminal)
+            problem = $"this terminal's open uploads reserve {mineBytes} bytes; {size} more would pass its share of {_options.UploadQuotaBytesPerTerminal} " +
+                      $"(Edge:Terminals:UploadQuotaBytesPerTerminal); finish them first (an upload without a new byte for {_options.StaleUploadMinutes} minutes is dropped), then retry";
+        else if (staged + pending + size > _options.AttachmentQuotaBytes)
+            problem = $"the gateway's attachment space is full: {staged} bytes staged and {pending} bytes waiting for the uplink, {size} more would pass the quota of {_options.AttachmentQuotaBytes}; keep the photo and retry later";
+        else
+            return null;
+        _counters.OverQuota();
+        _logger.LogWarning("Attachment {Sha256} of {Size} bytes from terminal {TerminalId} refused: {Problem}", sha256, size, terminalId, problem);
+        return UploadResult.OverQuota(problem);
     }
 
     /// <summary>
     /// Writes the bytes <paramref name="start"/>..<paramref name="end"/> (inclusive) of the upload from the request body as
     /// they arrive. A dropped connection keeps (and syncs) what arrived. When the last byte is in, verifies and hands the file on.
     /// </summary>
-    public async Task<UploadResult> ReceiveAsync(string sha256, long start, long end, long total, Stream body, CancellationToken ct)
+    public async Task<UploadResult> ReceiveAsync(string sha256, string terminalId, long start, long end, long total, Stream body, CancellationToken ct)
     {
         if (_state.FindComplete(sha256) is { } done)
             return UploadResult.Ok(new AttachmentStatus(sha256, done.Size, done.ContentType, done.Size, AttachmentStatus.Complete));
+        // Another terminal's upload does not exist for this one (not even as "in progress" by the gate below).
+        if (_state.FindStaged(sha256) is { } other && other.TerminalId != terminalId) return UploadResult.NotFound();
         var gate = Gate(sha256);
         if (!await gate.WaitAsync(LockWait, ct).ConfigureAwait(false))
             return UploadResult.Conflict("Content-Range", $"another upload of {sha256} is in progress", Received(sha256));
         try
         {
-            if (_state.FindStaged(sha256) is not { } upload) return UploadResult.NotFound();
+            if (_state.FindStaged(sha256) is not { } upload || upload.TerminalId != terminalId) return UploadResult.NotFound();
             var received = Received(sha256);
             // Every byte arrived before, but the gateway stopped before handing the file on: finish it now.
             if (received == upload.Size) return await FinishAsync(upload).ConfigureAwait(false);
@@ -186,6 +221,7 @@ internal sealed class AttachmentStore
                 file.Flush(flushToDisk: true);
             }
             received = start + arrived;
+            if (arrived > 0) _progressMs[sha256] = _clock.MonotonicMs;
             if (interrupted || received < upload.Size)
                 return UploadResult.Ok(new AttachmentStatus(sha256, upload.Size, upload.ContentType, received, AttachmentStatus.Partial));
             return await FinishAsync(upload).ConfigureAwait(false);
@@ -208,6 +244,7 @@ internal sealed class AttachmentStore
         {
             File.Delete(path);
             _state.DeleteStaged(upload.Sha256);
+            _progressMs.TryRemove(upload.Sha256, out _);
             _counters.HashMismatch();
             _logger.LogWarning("Attachment {Sha256} from terminal {TerminalId} does not match its hash (the bytes hash to {Actual}); discarded", upload.Sha256, upload.TerminalId, actual);
             return UploadResult.Mismatch($"the {upload.Size} bytes received hash to {actual}, not {upload.Sha256}; the staged bytes were discarded, upload the file again");
@@ -246,36 +283,64 @@ internal sealed class AttachmentStore
         _state.Complete(upload);
         File.Delete(path);
         _locks.TryRemove(upload.Sha256, out _);
+        _progressMs.TryRemove(upload.Sha256, out _);
         _counters.Attachment();
         _logger.LogInformation("Attachment {Sha256} ({Size} bytes) from terminal {TerminalId} verified and stored as {Chunks} chunks, {Stream} {First}-{Last}",
             upload.Sha256, upload.Size, upload.TerminalId, chunks, Streams.Attachments, first, last);
         return UploadResult.Ok(new AttachmentStatus(upload.Sha256, upload.Size, upload.ContentType, upload.Size, AttachmentStatus.Complete));
     }
 
-    // Under the quota lock. The staged file's modification time is when its last byte arrived (or when it was opened).
-    private void DiscardAbandoned()
+    // On the sweep's timer: stale uploads give their disk space and reservation back even when no one opens a new one.
+    private void SweepStale()
     {
-        var now = DateTime.UtcNow;
+        if (!_quotaLock.Wait(0)) return;
+        try
+        {
+            DiscardStale();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or LiteDB.LiteException or ObjectDisposedException)
+        {
+            _logger.LogError(e, "Stale attachment uploads could not be discarded ({Problem}); the next sweep tries again", e.Message);
+        }
+        finally
+        {
+            _quotaLock.Release();
+        }
+    }
+
+    // Under the quota lock. An upload being written to (its gate taken) is making progress and is left alone.
+    private void DiscardStale()
+    {
+        var now = _clock.MonotonicMs;
         foreach (var upload in _state.AllStaged())
         {
-            var path = StagedPath(upload.Sha256);
-            var last = File.Exists(path) ? File.GetLastWriteTimeUtc(path) : upload.OpenedAt.UtcDateTime;
-            if (now - last < StagedExpiry) continue;
+            var last = _progressMs.GetOrAdd(upload.Sha256, now);
+            var idle = TimeSpan.FromMilliseconds(now - last);
+            if (idle < _staleAfter) continue;
             var gate = Gate(upload.Sha256);
             if (!gate.Wait(0)) continue;
             try
             {
                 var received = Received(upload.Sha256);
-                File.Delete(path);
+                File.Delete(StagedPath(upload.Sha256));
                 _state.DeleteStaged(upload.Sha256);
-                _logger.LogWarning("Attachment {Sha256} from terminal {TerminalId} abandoned: nothing arrived since {Last:O}; {Received} of {Size} bytes discarded",
-                    upload.Sha256, upload.TerminalId, last, received, upload.Size);
+                _progressMs.TryRemove(upload.Sha256, out _);
+                _logger.LogWarning("Attachment {Sha256} from terminal {TerminalId} dropped: no new byte for {Minutes:F0} minutes (Edge:Terminals:StaleUploadMinutes); " +
+                                   "{Received} of {Size} bytes discarded and its reservation freed", upload.Sha256, upload.TerminalId, idle.TotalMinutes, received, upload.Size);
             }
             finally
             {
                 gate.Release();
             }
         }
+    }
+
+    public void Dispose()
+    {
+        _sweep.Dispose();
+        // A sweep under way finishes before the store under it closes.
+        _quotaLock.Wait();
+        _quotaLock.Release();
     }
 
     private SemaphoreSlim Gate(string sha256) => _locks.GetOrAdd(sha256, _ => new SemaphoreSlim(1, 1));

@@ -82,6 +82,7 @@ internal sealed class TerminalApi
     private async Task<IResult> SubmitAsync(HttpContext context, Kind kind)
     {
         if (Authenticate(context) is not { } terminal) return Unauthorized(context);
+        if (RefuseUnlessJson(context) is { } notJson) return notJson;
         var key = context.Request.Headers[IdempotencyHeader].ToString();
         if (!TerminalIds.IsValid(key))
             return Refuse(400, "the Idempotency-Key header must carry the terminal's id for this record",
@@ -115,11 +116,12 @@ internal sealed class TerminalApi
             using var document = TerminalRequests.ParseJson(body, errors);
             if (document is null) return Invalid(terminal, kind, errors);
             var (at, quality) = _clock.Now();
+            var window = TimeWindow.Around(at, quality, _options);
             Claimed? claimed;
             Record? record = kind switch
             {
-                Kind.CheckIn => TerminalRequests.CheckIn(document.RootElement, key, at, quality, errors, out claimed),
-                Kind.Patrol => TerminalRequests.Patrol(document.RootElement, key, at, quality, errors, out claimed),
+                Kind.CheckIn => TerminalRequests.CheckIn(document.RootElement, key, at, quality, window, errors, out claimed),
+                Kind.Patrol => TerminalRequests.Patrol(document.RootElement, key, at, quality, window, errors, out claimed),
                 _ => TerminalRequests.Problem(document.RootElement, key, at, quality, errors, out claimed),
             };
             if (record is null) return Invalid(terminal, kind, errors);
@@ -194,6 +196,7 @@ internal sealed class TerminalApi
     private async Task<IResult> OpenAttachmentAsync(HttpContext context)
     {
         if (Authenticate(context) is not { } terminal) return Unauthorized(context);
+        if (RefuseUnlessJson(context) is { } notJson) return notJson;
         var body = await ReadBodyAsync(context).ConfigureAwait(false);
         if (body is null) return Refuse(413, "the body is too large", new FieldError("$", $"more than {_options.MaxJsonBytes} bytes"));
         var errors = new List<FieldError>();
@@ -234,16 +237,16 @@ internal sealed class TerminalApi
             _counters.Invalid();
             return Refuse(400, "the body does not fit the range", new FieldError("Content-Length", $"{length} bytes, but the range {start}-{end} holds {end - start + 1}"));
         }
-        var result = await _attachments.ReceiveAsync(sha256, start, end, total, context.Request.Body, context.RequestAborted).ConfigureAwait(false);
+        var result = await _attachments.ReceiveAsync(sha256, terminal.TerminalId, start, end, total, context.Request.Body, context.RequestAborted).ConfigureAwait(false);
         _logger.LogDebug("Terminal {TerminalId} PUT {Sha256} {Range}: {Status}", terminal.TerminalId, sha256, range, result.HttpStatus);
         return UploadResponse(result);
     }
 
     private async Task<IResult> GetAttachmentAsync(HttpContext context, string sha256)
     {
-        if (Authenticate(context) is null) return Unauthorized(context);
+        if (Authenticate(context) is not { } terminal) return Unauthorized(context);
         if (!TerminalDirectory.IsSha256Hex(sha256)) return Refuse(400, "not an attachment address", new FieldError("sha256", "not 64 lower-case hex digits"));
-        var status = await _attachments.StatusAsync(sha256, context.RequestAborted).ConfigureAwait(false);
+        var status = await _attachments.StatusAsync(sha256, terminal.TerminalId, context.RequestAborted).ConfigureAwait(false);
         if (status is null) return UploadResponse(UploadResult.NotFound());
         context.Response.Headers["Upload-Offset"] = status.Received.ToString(CultureInfo.InvariantCulture);
         return UploadResponse(UploadResult.Ok(status));
@@ -296,19 +299,44 @@ internal sealed class TerminalApi
         }, Json);
     }
 
+    /// <summary>The token of an Authorization: Bearer header, or null when there is none.</summary>
+    internal static string? BearerToken(HttpRequest request)
+    {
+        var header = request.Headers.Authorization.ToString();
+        const string scheme = "Bearer ";
+        return header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase) && header[scheme.Length..].Trim() is { Length: > 0 } token ? token : null;
+    }
+
     private TerminalEntry? Authenticate(HttpContext context)
     {
-        var header = context.Request.Headers.Authorization.ToString();
-        const string scheme = "Bearer ";
         string? reason;
         TerminalEntry? terminal = null;
-        if (!header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase) || header.Length == scheme.Length) reason = "no bearer token";
-        else if ((terminal = _directory.FindByToken(header[scheme.Length..].Trim())) is null) reason = "a token that is not in the terminal directory (unknown or revoked)";
+        if (BearerToken(context.Request) is not { } token) reason = "no bearer token";
+        else if ((terminal = _directory.FindByToken(token)) is null) reason = "a token that is not in the terminal directory (unknown or revoked)";
         else return terminal;
         _counters.Unauthorized();
         _logger.LogWarning("Refused {Method} {Path} from {Remote}: {Reason}", context.Request.Method, context.Request.Path.Value, context.Connection.RemoteIpAddress, reason);
         return null;
     }
+
+    // Bodies are read as UTF-8 JSON whatever they say, so they must say so: a missing Content-Type is refused like a wrong one.
+    private IResult? RefuseUnlessJson(HttpContext context)
+    {
+        var type = context.Request.ContentType;
+        if (Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(type, out var media) &&
+            media.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase) &&
+            (!media.Charset.HasValue || media.Charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase)))
+            return null;
+        _counters.Invalid();
+        var refusal = NotJson(type);
+        return Refuse(415, refusal.Error, [.. refusal.Errors]);
+    }
+
+    /// <summary>The refusal of a body that is not declared UTF-8 JSON.</summary>
+    internal static ErrorResponse NotJson(string? contentType) => new("the body must be JSON",
+        [new FieldError("Content-Type", string.IsNullOrEmpty(contentType)
+            ? "missing; expected application/json (charset=utf-8 allowed)"
+            : $"'{contentType}' given; expected application/json (charset=utf-8 allowed)")]);
 
     private static IResult Unauthorized(HttpContext context)
     {

@@ -26,16 +26,20 @@ public sealed class TerminalApiService : IHostedService, IAsyncDisposable, IDisp
     private readonly TerminalDirectoryStore _directory;
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _logger;
+    private readonly TimeProvider _time;
     private readonly CancellationTokenSource _stopping = new();
     private readonly CancellationTokenSource _retryStop = new();
     private Task? _retry;
     private int _disposed;
     private WebApplication? _app;
     private TerminalState? _state;
+    private AttachmentStore? _attachments;
 
+    /// <param name="time">Drives the sweep of stale uploads; the system's when not given (the same provider as <paramref name="clock"/>'s).</param>
     public TerminalApiService(TerminalOptions options, string dataDirectory, Outbox.Outbox outbox, GatewayClock clock, TerminalDirectoryStore directory,
-        ILoggerFactory loggers)
+        ILoggerFactory loggers, TimeProvider? time = null)
     {
+        _time = time ?? TimeProvider.System;
         _options = options;
         _dataDirectory = dataDirectory;
         _outbox = outbox;
@@ -59,10 +63,11 @@ public sealed class TerminalApiService : IHostedService, IAsyncDisposable, IDisp
         }
         _state = TerminalState.OpenOrMoveAside(_dataDirectory, _logger);
         var apiLogger = _loggers.CreateLogger("GridEdge.Edge.Terminals.TerminalApi");
-        var attachments = new AttachmentStore(_dataDirectory, _state, _outbox, _clock, _options, Counters, apiLogger);
+        var attachments = _attachments = new AttachmentStore(_dataDirectory, _state, _outbox, _clock, _options, Counters, apiLogger, _time);
         var api = new TerminalApi(_options, _outbox, _clock, _directory, _state, attachments, Counters, apiLogger, _stopping.Token);
+        var limits = new TerminalLimits(_options, _directory, Counters, apiLogger);
 
-        if (await TryListenAsync(api, cancellationToken).ConfigureAwait(false)) return;
+        if (await TryListenAsync(api, limits, cancellationToken).ConfigureAwait(false)) return;
         // The rest of the gateway (alarms, outbox, uplink) must not stop because a port is taken: retry until it is free.
         _retry = Task.Run(async () =>
         {
@@ -71,7 +76,7 @@ public sealed class TerminalApiService : IHostedService, IAsyncDisposable, IDisp
                 try
                 {
                     await Task.Delay(RetryInterval, _retryStop.Token).ConfigureAwait(false);
-                    if (await TryListenAsync(api, _retryStop.Token).ConfigureAwait(false)) return;
+                    if (await TryListenAsync(api, limits, _retryStop.Token).ConfigureAwait(false)) return;
                 }
                 catch (OperationCanceledException)
                 {
@@ -84,7 +89,7 @@ public sealed class TerminalApiService : IHostedService, IAsyncDisposable, IDisp
     /// <summary>How often the API tries again to listen when its address was taken.</summary>
     public TimeSpan RetryInterval { get; init; } = TimeSpan.FromSeconds(10);
 
-    private async Task<bool> TryListenAsync(TerminalApi api, CancellationToken cancellationToken)
+    private async Task<bool> TryListenAsync(TerminalApi api, TerminalLimits limits, CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
@@ -102,10 +107,9 @@ public sealed class TerminalApiService : IHostedService, IAsyncDisposable, IDisp
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
-            // JSON bodies are bounded by MaxJsonBytes as they are read; a PUT carries at most one whole attachment.
-            k.Limits.MaxRequestBodySize = Protocol.Codecs.Validation.MaxAttachmentBytes + 1024;
-            k.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(30);
+            limits.ApplyTo(k);
         });
+        builder.Services.AddRateLimiter(limits.ApplyTo);
         builder.Services.AddOpenApi("v1", o => o.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "GridEdge gateway terminal API";
@@ -120,11 +124,11 @@ public sealed class TerminalApiService : IHostedService, IAsyncDisposable, IDisp
             try
             {
                 await next(context).ConfigureAwait(false);
+                // Routing answers 415 on its own (the endpoints' Accepts metadata) for a Content-Type that is not JSON; give it the API's shape.
                 if (context.Response.StatusCode == StatusCodes.Status415UnsupportedMediaType && !context.Response.HasStarted)
                 {
                     Counters.Invalid();
-                    await context.Response.WriteAsJsonAsync(new ErrorResponse("the body must be JSON",
-                        [new FieldError("Content-Type", $"'{context.Request.ContentType}' is not application/json")])).ConfigureAwait(false);
+                    await context.Response.WriteAsJsonAsync(TerminalApi.NotJson(context.Request.ContentType)).ConfigureAwait(false);
                 }
             }
             catch (Exception e) when (context.RequestAborted.IsCancellationRequested && e is OperationCanceledException or IOException)
@@ -152,6 +156,7 @@ public sealed class TerminalApiService : IHostedService, IAsyncDisposable, IDisp
                 }
             }
         });
+        app.UseRateLimiter();
         app.MapOpenApi("/openapi/{documentName}.json");
         api.Map(app);
         try
@@ -180,6 +185,8 @@ public sealed class TerminalApiService : IHostedService, IAsyncDisposable, IDisp
         _retry = null;
         if (_app is null)
         {
+            _attachments?.Dispose();
+            _attachments = null;
             _state?.Dispose();
             _state = null;
             return;
@@ -189,6 +196,8 @@ public sealed class TerminalApiService : IHostedService, IAsyncDisposable, IDisp
         await _app.DisposeAsync().ConfigureAwait(false);
         _app = null;
         BaseAddress = null;
+        _attachments?.Dispose();
+        _attachments = null;
         _state?.Dispose();
         _state = null;
     }
@@ -225,7 +234,8 @@ public static class TerminalServiceCollectionExtensions
         {
             var options = sp.GetRequiredService<IOptions<EdgeOptions>>().Value;
             return new TerminalApiService(options.Terminals, Path.GetFullPath(options.DataDirectory), sp.GetRequiredService<Outbox.Outbox>(),
-                sp.GetRequiredService<GatewayClock>(), sp.GetRequiredService<TerminalDirectoryStore>(), sp.GetRequiredService<ILoggerFactory>());
+                sp.GetRequiredService<GatewayClock>(), sp.GetRequiredService<TerminalDirectoryStore>(), sp.GetRequiredService<ILoggerFactory>(),
+                sp.GetService<TimeProvider>());
         });
         services.AddHostedService(sp => sp.GetRequiredService<TerminalApiService>());
         return services;

@@ -4,7 +4,7 @@ namespace GridEdge.Edge.Terminals;
 public sealed class TerminalCounters
 {
     private long _checkIns, _patrols, _problems, _attachments, _replays, _unauthorized, _forbidden, _invalid, _idempotencyConflicts,
-        _uploadConflicts, _quota, _hashMismatches, _tooLarge, _interruptedUploads, _failures;
+        _uploadConflicts, _quota, _hashMismatches, _tooLarge, _interruptedUploads, _failures, _rateLimited;
 
     internal void CheckIn() => Interlocked.Increment(ref _checkIns);
     internal void Patrol() => Interlocked.Increment(ref _patrols);
@@ -21,11 +21,12 @@ public sealed class TerminalCounters
     internal void TooLarge() => Interlocked.Increment(ref _tooLarge);
     internal void InterruptedUpload() => Interlocked.Increment(ref _interruptedUploads);
     internal void Failure() => Interlocked.Increment(ref _failures);
+    internal void RateLimited() => Interlocked.Increment(ref _rateLimited);
 
     public TerminalCountersSnapshot Snapshot() => new(
         new AcceptedCounts(Read(ref _checkIns), Read(ref _patrols), Read(ref _problems), Read(ref _attachments), Read(ref _replays)),
         new RefusedCounts(Read(ref _unauthorized), Read(ref _forbidden), Read(ref _invalid), Read(ref _idempotencyConflicts), Read(ref _uploadConflicts),
-            Read(ref _quota), Read(ref _hashMismatches), Read(ref _tooLarge), Read(ref _failures)),
+            Read(ref _quota), Read(ref _hashMismatches), Read(ref _tooLarge), Read(ref _failures), Read(ref _rateLimited)),
         Read(ref _interruptedUploads));
 
     private static long Read(ref long value) => Interlocked.Read(ref value);
@@ -39,4 +40,4 @@ public sealed record AcceptedCounts(long CheckIns, long Patrols, long Problems, 
 
 /// <summary>Requests refused, by reason.</summary>
 public sealed record RefusedCounts(long Unauthorized, long Forbidden, long Invalid, long IdempotencyConflict, long UploadConflict, long OverQuota,
-    long HashMismatch, long TooLarge, long Failed);
+    long HashMismatch, long TooLarge, long Failed, long RateLimited);

@@ -13,6 +13,24 @@ public sealed record FieldError(string Field, string Problem);
 /// <summary>The terminal's identity as a request body states it, checked against the token's terminal.</summary>
 internal sealed record Claimed(string MemberId, string TerminalId, string GridCode);
 
+/// <summary>The record times (fixTime, startedAt, ...) the gateway accepts, around its own clock.</summary>
+internal sealed record TimeWindow(DateTimeOffset NotBefore, DateTimeOffset NotAfter, string Rule)
+{
+    public static TimeWindow Around(DateTimeOffset now, ClockQuality quality, Hosting.TerminalOptions options)
+    {
+        var notBefore = now.AddDays(-options.MaxAgeDays);
+        // A gateway that booted without GNSS or NTP may run days behind (a Pi keeps no time while off); a terminal with
+        // GNSS is then more right than the gateway, so only the age bound holds, both ways.
+        return quality == ClockQuality.Unsynchronised
+            ? new TimeWindow(notBefore, now.AddDays(options.MaxAgeDays),
+                $"at most {options.MaxAgeDays} days (Edge:Terminals:MaxAgeDays) either side of the gateway's clock, which is not synchronised")
+            : new TimeWindow(notBefore, now.AddMinutes(options.MaxFutureSkewMinutes),
+                $"at most {options.MaxAgeDays} days old (Edge:Terminals:MaxAgeDays) and at most {options.MaxFutureSkewMinutes} minutes ahead (Edge:Terminals:MaxFutureSkewMinutes) of the gateway's clock");
+    }
+
+    public bool Contains(DateTimeOffset time) => time >= NotBefore && time <= NotAfter;
+}
+
 /// <summary>
 /// Reads check-in, patrol and problem bodies into protocol records, naming every wrong field at once (the protocol's
 /// <see cref="Validation"/> stops at the first). Unknown properties are ignored, so a newer terminal still works.
@@ -29,17 +47,57 @@ internal static class TerminalRequests
         {
             var document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 16 });
             if (document.RootElement.ValueKind != JsonValueKind.Object)
-            {
                 errors.Add(new FieldError("$", $"a JSON object is expected, not {document.RootElement.ValueKind.ToString().ToLowerInvariant()}"));
-                document.Dispose();
-                return null;
-            }
-            return document;
+            else
+                FindBrokenText(document.RootElement, "", errors);
+            if (errors.Count == 0) return document;
+            document.Dispose();
+            return null;
         }
         catch (JsonException e)
         {
             errors.Add(new FieldError(PathOfError(body), $"malformed JSON: {e.Message.Split(" Path:")[0].Split(" LineNumber:")[0]}"));
             return null;
+        }
+    }
+
+    // JSON allows escapes of lone surrogates (\ud800) and the parser does not check the UTF-8 inside strings; neither can
+    // become a .NET string. Found here, every such string is named before any field is read.
+    private static void FindBrokenText(JsonElement element, string path, List<FieldError> errors)
+    {
+        const string problem = "is not valid Unicode text (invalid UTF-8, or a lone surrogate such as \\ud800); expected UTF-8 JSON text";
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                foreach (var property in element.EnumerateObject())
+                {
+                    string name;
+                    try
+                    {
+                        name = property.Name;
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        errors.Add(new FieldError(path.Length == 0 ? "$" : path, $"a property name {problem}"));
+                        continue;
+                    }
+                    FindBrokenText(property.Value, path.Length == 0 ? name : $"{path}.{name}", errors);
+                }
+                break;
+            case JsonValueKind.Array:
+                var i = 0;
+                foreach (var item in element.EnumerateArray()) FindBrokenText(item, $"{path}[{i++}]", errors);
+                break;
+            case JsonValueKind.String:
+                try
+                {
+                    _ = element.GetString();
+                }
+                catch (InvalidOperationException)
+                {
+                    errors.Add(new FieldError(path, $"the string {problem}"));
+                }
+                break;
         }
     }
 
@@ -72,8 +130,9 @@ internal static class TerminalRequests
                 }
             }
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
+            // InvalidOperationException: a property name that is not valid text; the path stops before it.
         }
         var text = new StringBuilder("$");
         foreach (var (array, index, property) in frames)
@@ -89,9 +148,10 @@ internal static class TerminalRequests
         }
     }
 
-    public static CheckIn? CheckIn(JsonElement body, string recordId, DateTimeOffset at, ClockQuality clock, List<FieldError> errors, out Claimed? claimed)
+    public static CheckIn? CheckIn(JsonElement body, string recordId, DateTimeOffset at, ClockQuality clock, TimeWindow window, List<FieldError> errors,
+        out Claimed? claimed)
     {
-        var f = new Fields(body, "", errors);
+        var f = new Fields(body, "", errors, window);
         claimed = f.Who();
         var latitude = f.Number("latitude", -90, 90);
         var longitude = f.Number("longitude", -180, 180);
@@ -103,9 +163,10 @@ internal static class TerminalRequests
             note, GeofenceResult.NoBoundary, at, clock);
     }
 
-    public static PatrolRecord? Patrol(JsonElement body, string recordId, DateTimeOffset at, ClockQuality clock, List<FieldError> errors, out Claimed? claimed)
+    public static PatrolRecord? Patrol(JsonElement body, string recordId, DateTimeOffset at, ClockQuality clock, TimeWindow window, List<FieldError> errors,
+        out Claimed? claimed)
     {
-        var f = new Fields(body, "", errors);
+        var f = new Fields(body, "", errors, window);
         claimed = f.Who();
         var startedAt = f.Time("startedAt");
         var endedAt = f.Time("endedAt");
@@ -135,7 +196,7 @@ internal static class TerminalRequests
 
     public static ProblemReport? Problem(JsonElement body, string recordId, DateTimeOffset at, ClockQuality clock, List<FieldError> errors, out Claimed? claimed)
     {
-        var f = new Fields(body, "", errors);
+        var f = new Fields(body, "", errors, window: null);
         claimed = f.Who();
         var latitude = f.Number("latitude", -90, 90);
         var longitude = f.Number("longitude", -180, 180);
@@ -149,7 +210,7 @@ internal static class TerminalRequests
     }
 
     /// <summary>The fields of one JSON object, each read once, every problem added to the shared list.</summary>
-    private sealed class Fields(JsonElement obj, string prefix, List<FieldError> errors)
+    private sealed class Fields(JsonElement obj, string prefix, List<FieldError> errors, TimeWindow? window)
     {
         public void Error(string name, string problem) => errors.Add(new FieldError(prefix + name, problem));
 
@@ -202,11 +263,19 @@ internal static class TerminalRequests
         public DateTimeOffset? Time(string name)
         {
             if (Get(name, required: true) is not { } value) return null;
-            if (value.ValueKind == JsonValueKind.String && value.GetString() is { } text && HasOffset(text) &&
-                DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var time))
-                return time;
-            Error(name, $"an ISO 8601 time with an offset (2025-03-01T08:00:00+08:00 or ...Z) is expected, not {Describe(value)}");
-            return null;
+            if (value.ValueKind != JsonValueKind.String || value.GetString() is not { } text || !HasOffset(text) ||
+                !DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var time))
+            {
+                Error(name, $"an ISO 8601 time with an offset (2025-03-01T08:00:00+08:00 or ...Z) is expected, not {Describe(value)}");
+                return null;
+            }
+            if (window is not null && !window.Contains(time))
+            {
+                Error(name, $"{text} is outside {window.NotBefore.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ} to {window.NotAfter.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}: " +
+                            $"a record time must be {window.Rule}");
+                return null;
+            }
+            return time;
         }
 
         public int? Enum(string name, IReadOnlyList<string> values)
@@ -228,7 +297,7 @@ internal static class TerminalRequests
             foreach (var item in value.EnumerateArray())
             {
                 if (item.ValueKind != JsonValueKind.Object) errors.Add(new FieldError($"{prefix}{name}[{i}]", $"an object is expected, not {Kind(item)}"));
-                else yield return (i, new Fields(item, $"{prefix}{name}[{i}].", errors));
+                else yield return (i, new Fields(item, $"{prefix}{name}[{i}].", errors, window));
                 i++;
             }
         }

@@ -66,7 +66,9 @@ public class TerminalPathTests(ITestOutputHelper output)
         // 3. The uplink goes down: the server is killed.
         server.Kill();
         using var terminal = new HttpClient { BaseAddress = edge.TerminalApi, Timeout = TimeSpan.FromSeconds(10) };
-        var fixTime = new DateTimeOffset(2026, 11, 26, 9, 30, 0, TimeSpan.FromHours(8));
+        // Within the gateway's window of record times (Edge:Terminals:MaxAgeDays); whole seconds, as a terminal sends them.
+        var now = DateTimeOffset.UtcNow.AddMinutes(-30).ToOffset(TimeSpan.FromHours(8));
+        var fixTime = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, now.Minute, now.Second, now.Offset);
         var checkIn = new
         {
             memberId = "m-wang-li", terminalId = "t-0042", gridCode = Village, latitude = 36.65, longitude = 117.12,

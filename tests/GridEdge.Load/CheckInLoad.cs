@@ -42,7 +42,9 @@ internal static class CheckInLoad
         }
 
         using var edge = new EdgeHost(dir.File("edge"), gw, server.MqttPort, log);
-        edge.Start(0, "none", "--Serilog:MinimumLevel:Default=Warning");
+        // Every terminal posts as fast as it is answered: lift the per-terminal rate and the connection limit meant for real ones.
+        edge.Start(0, "none", "--Serilog:MinimumLevel:Default=Warning", "--Edge:Terminals:RequestsPerMinute=1000000", "--Edge:Terminals:RequestBurst=1000000",
+            $"--Edge:Terminals:MaxConnections={Math.Max(256, terminals + 16)}");
         await server.WaitForJsonAsync($"/api/gateways/{gw.Id}/terminal-directory", d => d.GetProperty("upToDate").GetBoolean(),
             "the gateway applying its terminal directory", TimeSpan.FromSeconds(60));
         // Uplink down (the default): the gateway's CPU goes to accepting. Up: it also drains to the server meanwhile.

@@ -23,23 +23,29 @@ public sealed class AttachmentUploadTests
 
     private static string Hash(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
 
-    private static Task<HttpResponseMessage> OpenAsync(TerminalApiFixture api, string sha, long size, string type = "image/jpeg") =>
-        api.PostAsync("/api/v1/attachments", $$"""{"sha256":"{{sha}}","size":{{size}},"contentType":"{{type}}"}""");
+    private static Task<HttpResponseMessage> OpenAsync(TerminalApiFixture api, string sha, long size, string type = "image/jpeg", string token = Token1) =>
+        api.PostAsync("/api/v1/attachments", $$"""{"sha256":"{{sha}}","size":{{size}},"contentType":"{{type}}"}""", token);
 
-    private static Task<HttpResponseMessage> PutAsync(TerminalApiFixture api, string sha, byte[] photo, long from, long to)
+    // No Content-Type: the bytes of a range are raw whatever is declared.
+    private static Task<HttpResponseMessage> PutAsync(TerminalApiFixture api, string sha, byte[] photo, long from, long to, string token = Token1)
     {
         var content = new ByteArrayContent(photo, (int)from, (int)(to - from + 1));
         content.Headers.ContentRange = new ContentRangeHeaderValue(from, to, photo.Length);
         var request = new HttpRequestMessage(HttpMethod.Put, $"/api/v1/attachments/{sha}") { Content = content };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token1);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return api.Http.SendAsync(request, Ct);
+    }
+
+    private static Task<HttpResponseMessage> StatusAsync(TerminalApiFixture api, string sha, string token = Token1, HttpMethod? method = null)
+    {
+        var request = new HttpRequestMessage(method ?? HttpMethod.Get, $"/api/v1/attachments/{sha}");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return api.Http.SendAsync(request, Ct);
     }
 
     private static async Task<long> ReceivedAsync(TerminalApiFixture api, string sha)
     {
-        var request = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/attachments/{sha}");
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token1);
-        using var response = await api.Http.SendAsync(request, Ct);
+        using var response = await StatusAsync(api, sha);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return (await JsonOf(response)).GetProperty("received").GetInt64();
     }
@@ -156,24 +162,87 @@ public sealed class AttachmentUploadTests
     }
 
     [Fact]
-    public async Task An_upload_abandoned_for_a_week_stops_holding_the_quota()
+    public async Task An_upload_without_a_new_byte_for_StaleUploadMinutes_is_dropped_and_another_terminal_gets_its_room()
     {
-        await using var api = await StartAsync(o => o.AttachmentQuotaBytes = 1_000_000);
+        await using var api = await StartAsync(o => { o.AttachmentQuotaBytes = 1_000_000; o.StaleUploadMinutes = 60; });
         var a = Photo(600_000, 5);
         var b = Photo(600_000, 6);
         using var openA = await OpenAsync(api, Hash(a), a.Length);
         using var putA = await PutAsync(api, Hash(a), a, 0, 99_999);
         Assert.Equal(100_000, (await JsonOf(putA)).GetProperty("received").GetInt64());
-        using var refused = await OpenAsync(api, Hash(b), b.Length);
+        using var refused = await OpenAsync(api, Hash(b), b.Length, token: Token2);
         Assert.Equal(HttpStatusCode.InsufficientStorage, refused.StatusCode);
 
-        File.SetLastWriteTimeUtc(Path.Combine(api.DataDirectory, "attachments", Hash(a) + ".part"), DateTime.UtcNow.AddDays(-8));
-        using var accepted = await OpenAsync(api, Hash(b), b.Length);
+        // New bytes after 50 minutes start the hour again.
+        api.Time.Advance(TimeSpan.FromMinutes(50));
+        using var more = await PutAsync(api, Hash(a), a, 100_000, 199_999);
+        Assert.Equal(HttpStatusCode.OK, more.StatusCode);
+        api.Time.Advance(TimeSpan.FromMinutes(50));
+        Assert.Equal(200_000, await ReceivedAsync(api, Hash(a)));
 
-        Assert.Equal(HttpStatusCode.Created, accepted.StatusCode);
-        var request = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/attachments/{Hash(a)}") { Headers = { Authorization = new("Bearer", Token1) } };
-        using var gone = await api.Http.SendAsync(request, Ct);
+        // Then nothing for an hour: the gateway's own sweep drops it, before anyone asks for room.
+        api.Time.Advance(TimeSpan.FromMinutes(15));
+        using var gone = await StatusAsync(api, Hash(a));
         Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(api.DataDirectory, "attachments")));
+        using var accepted = await OpenAsync(api, Hash(b), b.Length, token: Token2);
+        Assert.Equal(HttpStatusCode.Created, accepted.StatusCode);
+    }
+
+    [Fact]
+    public async Task An_upload_opened_by_one_terminal_does_not_exist_for_another()
+    {
+        await using var api = await StartAsync();
+        var photo = Photo(200_000, 8);
+        var sha = Hash(photo);
+        using var open = await OpenAsync(api, sha, photo.Length);
+        using var half = await PutAsync(api, sha, photo, 0, 99_999);
+
+        using var put = await PutAsync(api, sha, photo, 100_000, photo.Length - 1, token: Token2);
+        using var get = await StatusAsync(api, sha, Token2);
+        using var head = await StatusAsync(api, sha, Token2, HttpMethod.Head);
+        using var reopen = await OpenAsync(api, sha, photo.Length, token: Token2);
+
+        Assert.Equal((HttpStatusCode.NotFound, HttpStatusCode.NotFound, HttpStatusCode.NotFound), (put.StatusCode, get.StatusCode, head.StatusCode));
+        Assert.Equal(HttpStatusCode.Conflict, reopen.StatusCode);
+        Assert.Equal(["sha256"], FieldsOf(await JsonOf(reopen)));
+        Assert.Equal(100_000, await ReceivedAsync(api, sha));
+        Assert.Empty(Chunks(api));
+
+        // The terminal that opened it finishes it; the photo is then known to both (they hold the same bytes).
+        using var rest = await PutAsync(api, sha, photo, 100_000, photo.Length - 1);
+        Assert.Equal("complete", (await JsonOf(rest)).GetProperty("state").GetString());
+        Assert.All(Chunks(api), c => Assert.Equal("term-1", c.TerminalId));
+        using var known = await OpenAsync(api, sha, photo.Length, token: Token2);
+        Assert.Equal("complete", (await JsonOf(known)).GetProperty("state").GetString());
+    }
+
+    [Fact]
+    public async Task A_terminal_at_its_own_share_of_the_quota_gets_507_while_another_terminal_still_uploads()
+    {
+        await using var api = await StartAsync(o => { o.UploadQuotaBytesPerTerminal = 1_000_000; o.MaxOpenUploadsPerTerminal = 3; });
+        var big = Photo(600_000, 9);
+        var small = Enumerable.Range(10, 3).Select(seed => Photo(1000, seed)).ToList();
+
+        using var first = await OpenAsync(api, Hash(big), big.Length);
+        using var overShare = await OpenAsync(api, Hash(Photo(600_000, 20)), 600_000);
+        using var theirs = await OpenAsync(api, Hash(Photo(600_000, 21)), 600_000, token: Token2);
+        Assert.Equal((HttpStatusCode.Created, HttpStatusCode.InsufficientStorage, HttpStatusCode.Created), (first.StatusCode, overShare.StatusCode, theirs.StatusCode));
+        Assert.Contains("UploadQuotaBytesPerTerminal", (await JsonOf(overShare)).GetProperty("errors")[0].GetProperty("problem").GetString());
+
+        using var second = await OpenAsync(api, Hash(small[0]), 1000);
+        using var third = await OpenAsync(api, Hash(small[1]), 1000);
+        using var fourth = await OpenAsync(api, Hash(small[2]), 1000);
+        using var theirSecond = await OpenAsync(api, Hash(small[2]), 1000, token: Token2);
+        Assert.Equal((HttpStatusCode.Created, HttpStatusCode.Created, HttpStatusCode.InsufficientStorage, HttpStatusCode.Created),
+            (second.StatusCode, third.StatusCode, fourth.StatusCode, theirSecond.StatusCode));
+        Assert.Contains("MaxOpenUploadsPerTerminal", (await JsonOf(fourth)).GetProperty("errors")[0].GetProperty("problem").GetString());
+
+        // Finishing one gives the terminal its room back.
+        using var done = await PutAsync(api, Hash(small[0]), small[0], 0, 999);
+        Assert.Equal("complete", (await JsonOf(done)).GetProperty("state").GetString());
+        using var now = await OpenAsync(api, Hash(Photo(1000, 30)), 1000);
+        Assert.Equal(HttpStatusCode.Created, now.StatusCode);
     }
 
     [Fact]

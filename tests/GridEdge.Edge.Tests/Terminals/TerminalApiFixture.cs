@@ -4,15 +4,22 @@ using System.Text;
 using System.Text.Json;
 using GridEdge.Edge.Hosting;
 using GridEdge.Edge.Terminals;
+using GridEdge.Edge.Tests.Time;
 using GridEdge.Edge.Time;
 using GridEdge.Protocol.Wire;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace GridEdge.Edge.Tests.Terminals;
 
-/// <summary>A real terminal API on a free loopback port over a real outbox in a temp folder, with two terminals in its directory.</summary>
+/// <summary>
+/// A real terminal API on a free loopback port over a real outbox in a temp folder, with two terminals in its directory.
+/// The gateway's clock is a manual one, an hour after the records' times (<see cref="FixTime"/>) until a test moves it.
+/// </summary>
 internal sealed class TerminalApiFixture : IAsyncDisposable
 {
+    public const string FixTime = "2025-03-01T08:00:00+08:00";
+    public static readonly DateTimeOffset GatewayNow = new(2025, 3, 1, 1, 0, 0, TimeSpan.Zero);
+
     public const string Grid1 = "370102001001", Grid2 = "370102001002";
     public const string Token1 = "token-of-terminal-1", Token2 = "token-of-terminal-2";
 
@@ -31,7 +38,8 @@ internal sealed class TerminalApiFixture : IAsyncDisposable
         DataDirectory = dataDirectory;
         _ownDirectory = own;
         Options = options;
-        Clock = new GatewayClock(TimeProvider.System, Guid.NewGuid());
+        Time = new ManualTime(GatewayNow);
+        Clock = new GatewayClock(Time, Guid.NewGuid());
         Clock.ReportKernelSynchronised(true);
         Outbox = new EdgeOutbox(new Outbox.OutboxSettings(dataDirectory), NullLogger<EdgeOutbox>.Instance, Clock);
         Directory = new TerminalDirectoryStore(dataDirectory);
@@ -39,6 +47,7 @@ internal sealed class TerminalApiFixture : IAsyncDisposable
 
     public string DataDirectory { get; }
     public TerminalOptions Options { get; }
+    public ManualTime Time { get; }
     public GatewayClock Clock { get; }
     public EdgeOutbox Outbox { get; }
     public TerminalDirectoryStore Directory { get; }
@@ -59,7 +68,7 @@ internal sealed class TerminalApiFixture : IAsyncDisposable
 
     private async Task StartServiceAsync()
     {
-        _service = new TerminalApiService(Options, DataDirectory, Outbox, Clock, Directory, NullLoggerFactory.Instance);
+        _service = new TerminalApiService(Options, DataDirectory, Outbox, Clock, Directory, NullLoggerFactory.Instance, Time);
         await _service.StartAsync(TestContext.Current.CancellationToken);
         Http = new HttpClient { BaseAddress = _service.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
     }
@@ -78,11 +87,11 @@ internal sealed class TerminalApiFixture : IAsyncDisposable
     }
 
     public static string CheckInJson(double latitude = 36.004, double longitude = 117.004, double accuracy = 10, string terminal = "term-1", string member = "member-1",
-        string grid = Grid1, string? note = null) =>
+        string grid = Grid1, string? note = null, string fixTime = FixTime) =>
         JsonSerializer.Serialize(new
         {
             memberId = member, terminalId = terminal, gridCode = grid, latitude, longitude, accuracyMeters = accuracy,
-            fixTime = "2025-03-01T08:00:00+08:00", note,
+            fixTime, note,
         });
 
     public Task<HttpResponseMessage> PostAsync(string path, string json, string? token = Token1, string? key = null)

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text;
 using System.Text.Json;
 using GridEdge.Protocol.Records;
 using GridEdge.Protocol.Wire;
@@ -135,7 +136,7 @@ public sealed class TerminalApiTests
         const string patrol = """
             {"memberId":"member-1","terminalId":"term-1","gridCode":"370102001001","startedAt":"2025-03-01T09:00:00+08:00",
              "endedAt":"2025-03-01T08:00:00+08:00","track":[{"latitude":36.0,"longitude":117.0,"time":"yesterday"}],
-             "places":[{"kind":"enterprise","name":"Brick works","at":"2025-03-01T08:30:00+08:00"},{"kind":"castle","name":"x","at":"2025-03-01T08:30:00Z"}],
+             "places":[{"kind":"enterprise","name":"Brick works","at":"2025-03-01T08:30:00+08:00"},{"kind":"castle","name":"x","at":"2025-03-01T00:30:00Z"}],
              "findings":"none","attachments":[]}
             """;
 
@@ -190,7 +191,6 @@ public sealed class TerminalApiTests
     public async Task Patrols_and_problems_go_to_the_uploads_stream_stamped_with_the_gateway_clock()
     {
         await using var api = await StartAsync();
-        var before = DateTimeOffset.UtcNow;
         const string patrol = """
             {"memberId":"member-1","terminalId":"term-1","gridCode":"370102001001","startedAt":"2025-03-01T08:00:00+08:00",
              "endedAt":"2025-03-01T09:00:00+08:00","track":[{"latitude":36.001,"longitude":117.001,"time":"2025-03-01T08:05:00+08:00"}],
@@ -206,7 +206,7 @@ public sealed class TerminalApiTests
         var stored = api.Outbox.ReadPending(Streams.Uploads, 0, 10, 1 << 20);
         var patrolRecord = Assert.IsType<PatrolRecord>(stored[0].Record);
         Assert.Equal(("pa-1", 1, 2, PlaceKind.Enterprise, "ent-7"), (patrolRecord.RecordId, patrolRecord.Track.Count, patrolRecord.Places.Count, patrolRecord.Places[0].Kind, patrolRecord.Places[0].Id));
-        Assert.InRange(patrolRecord.Timestamp, before.AddSeconds(-1), DateTimeOffset.UtcNow.AddSeconds(1));
+        Assert.Equal(GatewayNow, patrolRecord.Timestamp);
         var report = Assert.IsType<ProblemReport>(stored[1].Record);
         Assert.Equal((ProblemCategory.StrawBurning, "by the canal"), (report.Category, report.Address));
         Assert.False((await JsonOf(q)).TryGetProperty("geofence", out _));
@@ -255,6 +255,106 @@ public sealed class TerminalApiTests
         Assert.True(paths.GetProperty("/api/v1/checkins").GetProperty("post").TryGetProperty("requestBody", out _));
         Assert.Equal(1, status.GetProperty("counters").GetProperty("accepted").GetProperty("checkIns").GetInt64());
         Assert.Equal(2, status.GetProperty("directory").GetProperty("terminals").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_lone_surrogate_or_invalid_utf8_in_a_string_is_refused_with_400_naming_the_field()
+    {
+        await using var api = await StartAsync();
+        var escaped = CheckInJson(note: "x").Replace("\"note\":\"x\"", "\"note\":\"\\ud800\"", StringComparison.Ordinal);
+        var raw = Encoding.UTF8.GetBytes(CheckInJson(note: "AB"));
+        var at = raw.AsSpan().IndexOf("\"AB\""u8) + 1;
+        (raw[at], raw[at + 1]) = (0xC3, 0x28); // a lead byte followed by one that cannot continue it
+        const string patrol = """
+            {"memberId":"member-1","terminalId":"term-1","gridCode":"370102001001","startedAt":"2025-03-01T08:00:00+08:00",
+             "endedAt":"2025-03-01T09:00:00+08:00","track":[],"places":[{"kind":"other","name":"bridge \udc00","at":"2025-03-01T08:30:00+08:00"}],
+             "findings":"","attachments":[]}
+            """;
+
+        using var surrogate = await api.PostAsync("/api/v1/checkins", escaped);
+        using var invalid = await PostBytesAsync(api, "/api/v1/checkins", raw, "application/json");
+        using var nested = await api.PostAsync("/api/v1/patrols", patrol);
+
+        Assert.Equal((HttpStatusCode.BadRequest, HttpStatusCode.BadRequest, HttpStatusCode.BadRequest), (surrogate.StatusCode, invalid.StatusCode, nested.StatusCode));
+        Assert.Equal(["note"], FieldsOf(await JsonOf(surrogate)));
+        Assert.Equal(["note"], FieldsOf(await JsonOf(invalid)));
+        Assert.Equal(["places[0].name"], FieldsOf(await JsonOf(nested)));
+        Assert.Contains("not valid Unicode", (await JsonOf(invalid)).GetProperty("errors")[0].GetProperty("problem").GetString());
+        Assert.Equal((0L, 0L), (api.Backlog(Streams.CheckIns), api.Backlog(Streams.Uploads)));
+        Assert.Equal(0, api.Service.Counters.Snapshot().Refused.Failed);
+    }
+
+    [Fact]
+    public async Task A_json_body_without_a_content_type_or_with_another_charset_is_refused_with_415()
+    {
+        await using var api = await StartAsync();
+        var body = Encoding.UTF8.GetBytes(CheckInJson());
+
+        using var none = await PostBytesAsync(api, "/api/v1/checkins", body, contentType: null);
+        using var latin1 = await PostBytesAsync(api, "/api/v1/checkins", body, "application/json; charset=iso-8859-1");
+        using var opening = await PostBytesAsync(api, "/api/v1/attachments", """{"sha256":"00","size":1,"contentType":"image/jpeg"}"""u8.ToArray(), contentType: null);
+        using var plain = await PostBytesAsync(api, "/api/v1/checkins", body, "application/json");
+        using var utf8 = await PostBytesAsync(api, "/api/v1/checkins", body, "Application/JSON; charset=UTF-8");
+
+        foreach (var refused in new[] { none, latin1, opening })
+        {
+            Assert.Equal(HttpStatusCode.UnsupportedMediaType, refused.StatusCode);
+            Assert.Equal(["Content-Type"], FieldsOf(await JsonOf(refused)));
+            Assert.Contains("expected application/json", (await JsonOf(refused)).GetProperty("errors")[0].GetProperty("problem").GetString());
+        }
+        Assert.Equal((HttpStatusCode.Created, HttpStatusCode.Created), (plain.StatusCode, utf8.StatusCode));
+        Assert.Equal(2, api.Backlog(Streams.CheckIns));
+    }
+
+    [Theory]
+    [InlineData("0001-01-01T00:00:00Z")]
+    [InlineData("9999-12-31T23:59:59Z")]
+    [InlineData("2025-03-01T01:11:00Z")]      // 11 minutes ahead of the gateway (01:00Z)
+    [InlineData("2025-01-29T09:00:00+08:00")] // 31 days old
+    public async Task A_record_time_far_from_the_gateway_clock_is_refused_naming_the_field_the_value_and_the_window(string fixTime)
+    {
+        await using var api = await StartAsync();
+
+        using var response = await api.PostAsync("/api/v1/checkins", CheckInJson(fixTime: fixTime));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var error = await JsonOf(response);
+        Assert.Equal(["fixTime"], FieldsOf(error));
+        var problem = error.GetProperty("errors")[0].GetProperty("problem").GetString()!;
+        Assert.Contains(fixTime, problem);
+        Assert.Contains("2025-01-30T01:00:00Z to 2025-03-01T01:10:00Z", problem);
+        Assert.Equal(0, api.Backlog(Streams.CheckIns));
+    }
+
+    [Fact]
+    public async Task Patrol_times_are_held_to_the_window_and_an_unsynchronised_gateway_only_holds_them_to_the_age()
+    {
+        await using var api = await StartAsync(o => o.MaxFutureSkewMinutes = 10);
+        const string patrol = """
+            {"memberId":"member-1","terminalId":"term-1","gridCode":"370102001001","startedAt":"2025-03-01T08:00:00+08:00",
+             "endedAt":"2025-03-03T09:00:00+08:00","track":[{"latitude":36.0,"longitude":117.0,"time":"9999-01-01T00:00:00Z"}],
+             "places":[{"kind":"other","name":"bridge","at":"0001-01-01T00:00:00Z"}],"findings":"","attachments":[]}
+            """;
+        using var refused = await api.PostAsync("/api/v1/patrols", patrol);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Equal(["endedAt", "track[0].time", "places[0].at"], FieldsOf(await JsonOf(refused)));
+
+        // A Pi booted without GNSS or NTP may be days behind; a terminal two days ahead of it is believed, year 9999 is not.
+        api.Clock.ReportKernelSynchronised(false);
+        using var ahead = await api.PostAsync("/api/v1/checkins", CheckInJson(fixTime: "2025-03-03T08:00:00+08:00"));
+        using var absurd = await api.PostAsync("/api/v1/checkins", CheckInJson(fixTime: "9999-12-31T23:59:59Z"));
+        Assert.Equal(HttpStatusCode.Created, ahead.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, absurd.StatusCode);
+        Assert.Contains("not synchronised", (await JsonOf(absurd)).GetProperty("errors")[0].GetProperty("problem").GetString());
+    }
+
+    private static Task<HttpResponseMessage> PostBytesAsync(TerminalApiFixture api, string path, byte[] body, string? contentType)
+    {
+        var content = new ByteArrayContent(body);
+        if (contentType is not null) content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = content, Headers = { Authorization = new("Bearer", Token1) } };
+        request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
+        return api.Http.SendAsync(request, Ct);
     }
 
     internal static string ProblemJson() => """
