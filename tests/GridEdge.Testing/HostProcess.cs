@@ -68,6 +68,15 @@ public sealed class HostProcess : IDisposable
         throw new TimeoutException($"{_name} did not print the expected line within {timeout}");
     }
 
+    /// <summary>Waits for the process to exit on its own (all its output read) and returns its exit status.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        try { await _process.WaitForExitAsync(cts.Token); }
+        catch (OperationCanceledException) { throw new TimeoutException($"{_name} did not exit within {timeout}"); }
+        return _process.ExitCode;
+    }
+
     /// <summary>SIGKILL: no shutdown code runs, like a power cut for the process.</summary>
     public void Kill()
     {

@@ -32,11 +32,9 @@ public sealed class DecodeCommandTests : IDisposable
 
     private static (int Exit, List<JsonObject> Lines, string Stderr) Run(params string[] args)
     {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var exit = DecodeCommand.Run(["decode", .. args], stdout, stderr);
-        var lines = stdout.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!.AsObject()).ToList();
-        return (exit, lines, stderr.ToString());
+        var (exit, stdout, stderr) = EdgeProgram.RunTool(["decode", .. args]);
+        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!.AsObject()).ToList();
+        return (exit, lines, stderr);
     }
 
     [Fact]
