@@ -11,7 +11,8 @@ namespace GridEdge.Edge.Tools;
 /// <c>GridEdge.Edge replay --readings FILE.csv [--rules FILE.json]</c>: runs the real alert engine over a recorded
 /// series, with no hardware and no network, and prints each alert transition as one JSON line. Operators try
 /// thresholds against last season's data with it before changing a gateway. Bad CSV lines go to stderr naming the
-/// line and field, and the replay goes on. Exit status 0 when the file was read; 2 for a usage error, an unreadable
+/// line and field, and the replay goes on; so does a warning for each sensor the rules name that is not in the
+/// readings. Exit status 0 when readings were replayed; 1 when the file held none; 2 for a usage error, an unreadable
 /// file or invalid rules (every problem printed). <c>--print-default-rules</c> prints the shipped rules as a starting file.
 /// </summary>
 public static class ReplayCommand
@@ -82,6 +83,7 @@ public static class ReplayCommand
         }
 
         var engine = new AlertEngine(rules);
+        var sensors = new HashSet<string>(StringComparer.Ordinal);
         long lineNumber = 0, read = 0, bad = 0, transitions = 0;
         using (reader)
         {
@@ -97,7 +99,8 @@ public static class ReplayCommand
                     continue;
                 }
                 read++;
-                foreach (var t in engine.Observe(reading!))
+                sensors.Add(reading!.SensorId);
+                foreach (var t in engine.Observe(reading))
                 {
                     transitions++;
                     stdout.WriteLine(ToJsonLine(t));
@@ -106,6 +109,13 @@ public static class ReplayCommand
         }
         stdout.Flush();
         stderr.WriteLine($"replay: {read} readings, {bad} bad lines, {engine.Ignored} out of order ignored, {transitions} transitions, {engine.Active.Count} alerts still active");
+        if (read == 0)
+        {
+            stderr.WriteLine($"replay: nothing replayed: {readings} holds no valid reading ({bad} bad lines); expected CSV lines {Header}");
+            return 1;
+        }
+        foreach (var problem in RuleSensors.Unmatched(rules, sensors, "sensors in the readings"))
+            stderr.WriteLine($"replay: warning: {problem}");
         return 0;
     }
 

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using GridEdge.Edge.Alerts;
 using GridEdge.Edge.Tools;
+using GridEdge.Protocol.Records;
 using static GridEdge.Edge.Tests.Alerts.Scenarios;
 
 namespace GridEdge.Edge.Tests.Alerts;
@@ -145,5 +146,51 @@ public sealed class ReplayCommandTests : IDisposable
         var csv = Write("d.csv", ToCsv(DustEpisode()));
 
         Assert.Equal(Run("--readings", csv).Lines.Select(l => l.ToJsonString()), Run("--readings", csv, "--rules", rulesFile).Lines.Select(l => l.ToJsonString()));
+    }
+
+    [Fact]
+    public void Replaying_a_gateways_csv_with_sensors_mq2_1_and_pms_1_raises_straw_burning()
+    {
+        var fire = StrawFire().Select(r => r with { SensorId = r.Quantity == Quantities.Smoke ? "mq2-1" : "pms-1" });
+        var csv = Write("gateway.csv", ToCsv(fire));
+
+        var (exit, lines, stderr) = Run("--readings", csv);
+
+        Assert.Equal(0, exit);
+        var straw = lines.Where(l => (string?)l["kind"] == "straw_burning").ToList();
+        Assert.Equal(["raised", "cleared"], straw.Select(l => (string)l["state"]!));
+        Assert.Equal("mq2-1+pms-1", (string)straw[0]["sensor"]!);
+        Assert.DoesNotContain("warning", stderr);
+    }
+
+    [Fact]
+    public void A_rule_naming_a_sensor_that_never_appears_is_reported()
+    {
+        var rules = AlertRules.Defaults();
+        rules.StrawBurning[0].SensorGroups = [["mq2", "pms5003"]];
+        rules.Dust[0].Sensor = "pms-1";
+        var rulesFile = Write("rules.json", rules.ToJson());
+        var csv = Write("gateway.csv", ToCsv(StrawFire().Select(r => r with { SensorId = r.Quantity == Quantities.Smoke ? "mq2-1" : "pms-1" })));
+
+        var (exit, lines, stderr) = Run("--readings", csv, "--rules", rulesFile);
+
+        Assert.Equal(0, exit);
+        Assert.DoesNotContain(lines, l => (string?)l["kind"] == "straw_burning");
+        Assert.Contains("replay: warning: rule straw_burning names sensor 'mq2' ($.straw_burning[0].sensor_groups[0]), which is none of the sensors in the readings (mq2-1, pms-1)", stderr);
+        Assert.Contains("sensor 'pms5003'", stderr);
+        Assert.DoesNotContain("sensor 'pms-1'", stderr);
+    }
+
+    [Fact]
+    public void A_csv_where_every_line_is_bad_exits_1_saying_nothing_was_replayed()
+    {
+        var csv = Write("bad.csv", "time,sensor,quantity,value\n2025-10-12 08:00:00,s,pm10,40\n2025-10-12T08:01:00+08:00,s,pm10,lots\n");
+
+        var (exit, lines, stderr) = Run("--readings", csv);
+
+        Assert.Equal(1, exit);
+        Assert.Empty(lines);
+        Assert.Contains("replay: nothing replayed", stderr);
+        Assert.Contains("2 bad lines", stderr);
     }
 }
