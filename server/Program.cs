@@ -2,15 +2,20 @@ using GridEdge.Server;
 using Microsoft.Extensions.Options;
 
 // Composition lives in ServerHost so the tests start exactly this host.
-try
+return ServerCommandLine.Create(RunServer).Invoke(args, Console.Out, Console.Error);
+
+static int RunServer(string[] args)
 {
-    var app = ServerHost.Build(args);
-    await app.RunAsync();
-    return 0;
-}
-catch (OptionsValidationException e)
-{
-    // A bad setting stops the host at once with the key that is wrong.
-    foreach (var failure in e.Failures) Console.Error.WriteLine($"Configuration error: {failure}");
-    return 2;
+    try
+    {
+        var app = ServerHost.Build(args);
+        app.Run();
+        return 0;
+    }
+    catch (OptionsValidationException e)
+    {
+        // A bad setting stops the host at once with the key that is wrong.
+        foreach (var failure in e.Failures) Console.Error.WriteLine($"Configuration error: {failure}");
+        return 2;
+    }
 }

@@ -22,6 +22,8 @@ public sealed class AlertEngine
     private readonly Dictionary<string, ActiveAlert> _active = new(StringComparer.Ordinal);
     private List<GroupState>[] _explicitGroups;
     private readonly Dictionary<(int Rule, string Sensor), GroupState> _implicitGroups = [];
+    // For rules without sensor_groups: the series that supply each condition, to pair with the ones that come later.
+    private readonly Dictionary<(int Rule, int Condition), List<Series>> _suppliers = [];
     private readonly List<AlertTransition> _pending = [];
     private int[] _noDataRules;
     private long _nowTicks = long.MinValue;
@@ -82,6 +84,7 @@ public sealed class AlertEngine
             _series.Clear();
             _seriesList.Clear();
             _implicitGroups.Clear();
+            _suppliers.Clear();
             return Flush();
         }
     }
@@ -288,6 +291,9 @@ public sealed class AlertEngine
         }
         if (group.AlertId is null)
         {
+            // A sensor that measures every condition itself is its own place: its readings are not paired with another's.
+            if (group.Automatic && group.Sensors.Any(m => _implicitGroups.TryGetValue((group.Rule, m), out var own) && own.Slots.All(slot => slot is not null)))
+                allHold = false;
             if (allHold) group.HoldingSince ??= at;
             else group.HoldingSince = null;
             if (group.HoldingSince is { } since && at - since >= Ticks(rule.SustainSeconds))
@@ -479,11 +485,53 @@ public sealed class AlertEngine
                     foreach (var member in group.Slots)
                         if (member is not null && !member.Groups.Contains(group)) member.Groups.Add(group);
                 }
+                if (rule.SensorGroups.Count == 0) PairAutomatically(r, c, series);
             }
         }
         _series[key] = series;
         _seriesList.Add(series);
         return series;
+    }
+
+    /// <summary>
+    /// A rule without sensor_groups pairs the sensors of this gateway: a new series supplying condition
+    /// <paramref name="condition"/> forms a group with every combination of the series already supplying the others
+    /// (the gateway's smoke sensor with each of its particulate sensors), whatever the sensors are called.
+    /// </summary>
+    private void PairAutomatically(int rule, int condition, Series series)
+    {
+        var count = _rules.StrawBurning[rule].Conditions.Count;
+        IEnumerable<Series[]> combinations = [new Series[count]];
+        for (var c = 0; c < count; c++)
+        {
+            var k = c;
+            if (k == condition) combinations = combinations.Select(combination => With(combination, k, series));
+            else
+            {
+                var suppliers = _suppliers.GetValueOrDefault((rule, k)) ?? [];
+                combinations = combinations.SelectMany(combination => suppliers.Select(supplier => With(combination, k, supplier)));
+            }
+        }
+        foreach (var combination in combinations.ToList())
+        {
+            var sensors = combination.Select(s => s.Key.Sensor).Distinct().ToArray();
+            if (sensors.Length == 1) continue; // the sensor's own group
+            var group = new GroupState(rule, string.Join('+', sensors), sensors, count) { Automatic = true };
+            for (var c = 0; c < count; c++)
+            {
+                group.Slots[c] = combination[c];
+                if (!combination[c].Groups.Contains(group)) combination[c].Groups.Add(group);
+            }
+        }
+        if (!_suppliers.TryGetValue((rule, condition), out var list)) _suppliers[(rule, condition)] = list = [];
+        list.Add(series);
+
+        static Series[] With(Series[] combination, int index, Series series)
+        {
+            var copy = (Series[])combination.Clone();
+            copy[index] = series;
+            return copy;
+        }
     }
 
     private readonly record struct SeriesKey(string Sensor, string Quantity, string Unit);
@@ -578,6 +626,8 @@ public sealed class AlertEngine
         public int Rule { get; } = rule;
         public string Name { get; } = name;
         public string[] Sensors { get; } = sensors;
+        /// <summary>Paired by the engine (a rule without sensor_groups) rather than named in the rules.</summary>
+        public bool Automatic { get; init; }
         public Series?[] Slots { get; } = new Series?[conditions];
         public double[] LastMeasures { get; } = new double[conditions];
         public long? HoldingSince { get; set; }

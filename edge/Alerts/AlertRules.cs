@@ -346,8 +346,8 @@ public sealed class AlertRules
                     new AlertCondition { Quantity = Quantities.Smoke, Unit = "ratio", Measure = AlertMeasure.Mean, WindowSeconds = 120, Raise = 1.5, Clear = 1.2 },
                     new AlertCondition { Quantity = Quantities.Pm2_5, Unit = Quantities.MicrogramsPerCubicMetre, Measure = AlertMeasure.RisePerMinute, WindowSeconds = 300, Raise = 8 },
                 ],
-                // The gateway's own smoke and dust sensors have different ids (edge/Sensors/GatewaySensors.cs).
-                SensorGroups = [["mq2", "pms5003"]],
+                // No sensor_groups: the gateway's smoke sensor is paired with its particulate sensors, whatever their ids
+                // (edge/Sensors/GatewaySensors.cs names its own mq2 and pms5003; a site's config may name them otherwise).
             },
         ],
         SensorFault =
@@ -431,7 +431,12 @@ public sealed class CompositeRule
     /// <summary>How long every condition that has a clear level must stay below it (or, if none has, the conditions must not all hold) before clearing.</summary>
     public double HoldSeconds { get; set; }
     public List<AlertCondition> Conditions { get; set; } = [];
-    /// <summary>Sensors read together as one place; readings of one sensor id always form a group of their own as well.</summary>
+    /// <summary>
+    /// Sensors read together as one place; readings of one sensor id always form a group of their own as well. Empty
+    /// (the default): the gateway's sensors are paired by what they measure, each sensor supplying one condition with
+    /// each sensor supplying the others (the smoke sensor with every particulate sensor), except a sensor that measures
+    /// every condition itself.
+    /// </summary>
     public List<List<string>> SensorGroups { get; set; } = [];
 }
 

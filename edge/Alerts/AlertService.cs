@@ -1,8 +1,10 @@
 using GridEdge.Protocol.Configuration;
 using System.Threading.Channels;
 using GridEdge.Edge.Hosting;
+using GridEdge.Edge.Monitors;
 using GridEdge.Edge.Sensors;
 using GridEdge.Edge.Time;
+using GridEdge.Hardware;
 using GridEdge.Protocol.Records;
 using GridEdge.Protocol.Wire;
 using Microsoft.Extensions.Configuration;
@@ -87,7 +89,16 @@ public static class AlertServiceCollectionExtensions
 /// Transition handlers run on the observing thread, so the handler only stamps the record and hands it to a channel;
 /// a loop of this service appends from there, in order, and an append never holds up a reading or the outputs.
 /// </remarks>
-public sealed class AlertService(AlertEngine engine, AlarmOutputsService outputs, GatewayClock clock, Outbox.Outbox outbox, IOptions<AlertOptions> options, ILogger<AlertService> logger)
+public sealed class AlertService(
+    AlertEngine engine,
+    AlarmOutputsService outputs,
+    GatewayClock clock,
+    Outbox.Outbox outbox,
+    IOptions<AlertOptions> options,
+    IOptions<EdgeOptions> edge,
+    IOptions<HardwareOptions> hardware,
+    IOptions<Hj212Options> hj212,
+    ILogger<AlertService> logger)
     : BackgroundService
 {
     private readonly Channel<Alert> _records = Channel.CreateUnbounded<Alert>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
@@ -120,6 +131,8 @@ public sealed class AlertService(AlertEngine engine, AlarmOutputsService outputs
             else logger.LogInformation("No alarm outputs (hardware disabled): alerts are raised and logged, nothing is switched");
             logger.LogInformation("Alert engine running {Dust} dust, {Straw} straw-burning and {Health} sensor-health rules",
                 engine.Rules.Dust.Count, engine.Rules.StrawBurning.Count, engine.Rules.SensorFault.Count);
+            foreach (var problem in RuleSensors.Unmatched(engine.Rules, ConfiguredSensors.Of(edge.Value, hardware.Value, hj212.Value), "sensors configured on this gateway"))
+                logger.LogWarning("Alert rules: {Problem}", problem);
 
             using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.TickSeconds));
             while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false)) engine.Advance(clock.Now().At);

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -34,20 +35,43 @@ public static class DecodeCommand
         new NmeaCaptureDecoder(),
     ];
 
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
-    {
-        string? format = null, file = null;
-        for (var i = 1; i < args.Length; i++)
-        {
-            if (args[i] == "--format" && i + 1 < args.Length) format = args[++i];
-            else if (args[i].StartsWith("--format=", StringComparison.Ordinal)) format = args[i]["--format=".Length..];
-            else if (file is null && !args[i].StartsWith("--", StringComparison.Ordinal)) file = args[i];
-            else return Usage(stderr, $"unexpected argument '{args[i]}'");
-        }
-        if (format is null || file is null) return Usage(stderr, format is null ? "--format is missing" : "FILE is missing");
-        var decoder = Decoders.FirstOrDefault(d => d.Format.Equals(format, StringComparison.OrdinalIgnoreCase));
-        if (decoder is null) return Usage(stderr, $"unknown format '{format}'");
+    /// <summary>Command lines shown under --help.</summary>
+    public static readonly string[] Examples =
+    [
+        "GridEdge.Edge decode --format hj212 station-capture.txt",
+        "GridEdge.Edge decode --format pms5003 pms-uart.bin    (raw bytes, or hex text as a logger prints them)",
+        "GridEdge.Edge decode --format nmea gnss.log | jq 'select(.error)'",
+    ];
 
+    /// <summary>The <c>decode</c> sub-command.</summary>
+    public static Command Create()
+    {
+        var format = new Option<string>("--format")
+        {
+            Description = "The capture's protocol: hj212 (text, one frame a line), pms5003 (raw UART bytes or hex text), nmea (text, one sentence a line)",
+            Required = true,
+        };
+        format.AcceptOnlyFromAmong([.. Decoders.Select(d => d.Format)]);
+        var file = new Argument<string>("file") { Description = "The capture file; '# ' lines are comments" };
+        // System.CommandLine would take an unknown option for the file name; a file that starts with '-' is ./-name.
+        file.Validators.Add(result =>
+        {
+            if (result.Tokens.FirstOrDefault()?.Value is { } name && name.StartsWith('-'))
+                result.AddError($"unknown option '{name}': expected --format NAME and a capture file");
+        });
+        var command = new Command("decode", "Decodes a device capture into one JSON line per frame or sentence: the values in protocol quantity names, or an error naming what was wrong and where (line, byte offset).")
+        {
+            format, file,
+        };
+        command.SetAction(result => Run(result.GetRequiredValue(format), result.GetRequiredValue(file),
+            result.InvocationConfiguration.Output, result.InvocationConfiguration.Error));
+        return command;
+    }
+
+    /// <summary>Decodes <paramref name="file"/> with the decoder named <paramref name="format"/>: one JSON line per frame on stdout.</summary>
+    public static int Run(string format, string file, TextWriter stdout, TextWriter stderr)
+    {
+        var decoder = Decoders.First(d => d.Format.Equals(format, StringComparison.OrdinalIgnoreCase));
         byte[] capture;
         try { capture = File.ReadAllBytes(file); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -60,12 +84,5 @@ public static class DecodeCommand
         foreach (var line in decoder.Decode(capture)) stdout.WriteLine(line.ToJsonString(options));
         stdout.Flush();
         return 0;
-    }
-
-    private static int Usage(TextWriter stderr, string problem)
-    {
-        stderr.WriteLine($"decode: {problem}");
-        stderr.WriteLine($"usage: GridEdge.Edge decode --format {string.Join('|', Decoders.Select(d => d.Format))} FILE");
-        return 2;
     }
 }

@@ -30,7 +30,7 @@ public sealed class Hj212CaptureDecoder : ICaptureDecoder
             start += end < 0 ? rest.Length : end + 1;
             var line = capture.Slice(lineStart, length);
             var trimmed = line.Span.TrimEnd("\r"u8);
-            if (trimmed.IsEmpty || trimmed.StartsWith("# "u8) || trimmed.SequenceEqual("#"u8)) continue;
+            if (trimmed.IsEmpty || CaptureText.IsComment(trimmed)) continue;
             yield return DecodeLine(line.Span, lineNumber, lineStart);
         }
     }

@@ -6,8 +6,8 @@ using GridEdge.Hardware.Nmea;
 namespace GridEdge.Edge.Tools;
 
 /// <summary>
-/// <c>decode --format nmea</c>: a text capture of a GNSS receiver. One JSON object per line: the decoded sentence, or an
-/// error naming what was wrong with its line number and byte offset.
+/// <c>decode --format nmea</c>: a text capture of a GNSS receiver ("# " comment lines and blank lines skipped). One JSON
+/// object per line: the decoded sentence, or an error naming what was wrong with its line number and byte offset.
 /// </summary>
 public sealed class NmeaCaptureDecoder : ICaptureDecoder
 {
@@ -24,7 +24,8 @@ public sealed class NmeaCaptureDecoder : ICaptureDecoder
             var newline = rest.IndexOf((byte)'\n');
             var length = newline < 0 ? rest.Length : newline;
             lineNumber++;
-            var json = DecodeLine(capture.Slice(offset, length), lineNumber, offset);
+            var line = capture.Slice(offset, length);
+            var json = CaptureText.IsComment(line.Span) ? null : DecodeLine(line, lineNumber, offset);
             offset += newline < 0 ? rest.Length : newline + 1;
             if (json is not null) yield return json;
         }

@@ -5,8 +5,9 @@ using GridEdge.Protocol.Records;
 namespace GridEdge.Edge.Tools;
 
 /// <summary>
-/// <c>decode --format pms5003</c>: a raw binary capture of a Plantower PMSx003 UART (sensor to host, optionally with the
-/// host's 7-byte commands mixed in). One JSON object per data frame, acknowledgement, command or error, with its byte offset.
+/// <c>decode --format pms5003</c>: a capture of a Plantower PMSx003 UART (sensor to host, optionally with the host's
+/// 7-byte commands mixed in), as raw bytes or as hex text ("# " comment lines allowed). One JSON object per data frame,
+/// acknowledgement, command or error, with its byte offset (in hex text: among the decoded bytes, and the text line).
 /// </summary>
 public sealed class Pms5003CaptureDecoder : ICaptureDecoder
 {
@@ -14,6 +15,16 @@ public sealed class Pms5003CaptureDecoder : ICaptureDecoder
     public bool IsBinary => true;
 
     public IEnumerable<JsonObject> Decode(ReadOnlyMemory<byte> capture)
+    {
+        if (!CaptureText.TryReadHex(capture, out var bytes, out var lines, out var oddDigit)) return DecodeBytes(capture);
+        return DecodeBytes(bytes).Select(json =>
+        {
+            if (json["offset"] is { } offset) json["line"] = CaptureText.LineOf(lines, (long)offset);
+            return json;
+        }).Concat(oddDigit ? [Error("hex text: an odd number of hex digits; the last digit is not part of any byte", bytes.Length, 0)] : []);
+    }
+
+    private static IEnumerable<JsonObject> DecodeBytes(ReadOnlyMemory<byte> capture)
     {
         var position = 0;
         var baseOffset = 0;

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -10,7 +11,8 @@ namespace GridEdge.Edge.Tools;
 /// <c>GridEdge.Edge replay --readings FILE.csv [--rules FILE.json]</c>: runs the real alert engine over a recorded
 /// series, with no hardware and no network, and prints each alert transition as one JSON line. Operators try
 /// thresholds against last season's data with it before changing a gateway. Bad CSV lines go to stderr naming the
-/// line and field, and the replay goes on. Exit status 0 when the file was read; 2 for a usage error, an unreadable
+/// line and field, and the replay goes on; so does a warning for each sensor the rules name that is not in the
+/// readings. Exit status 0 when readings were replayed; 1 when the file held none; 2 for a usage error, an unreadable
 /// file or invalid rules (every problem printed). <c>--print-default-rules</c> prints the shipped rules as a starting file.
 /// </summary>
 public static class ReplayCommand
@@ -19,27 +21,49 @@ public static class ReplayCommand
 
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
-    {
-        string? readings = null, rulesFile = null;
-        var printRules = false;
-        for (var i = 1; i < args.Length; i++)
-        {
-            if (args[i] == "--readings" && i + 1 < args.Length) readings = args[++i];
-            else if (args[i] == "--rules" && i + 1 < args.Length) rulesFile = args[++i];
-            else if (args[i].StartsWith("--readings=", StringComparison.Ordinal)) readings = args[i]["--readings=".Length..];
-            else if (args[i].StartsWith("--rules=", StringComparison.Ordinal)) rulesFile = args[i]["--rules=".Length..];
-            else if (args[i] == "--print-default-rules") printRules = true;
-            else return Usage(stderr, $"unexpected argument '{args[i]}'");
-        }
-        if (printRules)
-        {
-            stdout.WriteLine(AlertRules.Defaults().ToJson());
-            stdout.Flush();
-            return 0;
-        }
-        if (readings is null) return Usage(stderr, "--readings is missing");
+    /// <summary>Command lines shown under --help.</summary>
+    public static readonly string[] Examples =
+    [
+        "GridEdge.Edge replay --readings last-season.csv",
+        "GridEdge.Edge replay --print-default-rules > rules.json    (edit, then:)",
+        "GridEdge.Edge replay --readings last-season.csv --rules rules.json",
+    ];
 
+    /// <summary>The <c>replay</c> sub-command.</summary>
+    public static Command Create()
+    {
+        var readings = new Option<string>("--readings")
+        {
+            Description = $"The recorded series: CSV with the header {Header}; time ISO 8601 with an offset, smoke as the ratio to the clean-air baseline",
+            HelpName = "FILE.csv",
+        };
+        var rules = new Option<string>("--rules") { Description = "Alert rules (JSON) to try instead of the shipped defaults", HelpName = "FILE.json" };
+        var printRules = new Option<bool>("--print-default-rules") { Description = "Print the shipped rules as a starting rules file, and exit" };
+        var command = new Command("replay", "Runs the gateway's alert engine over a recorded series, with no hardware and no network, and prints each alert transition as one JSON line; a summary and any bad line go to stderr.")
+        {
+            readings, rules, printRules,
+        };
+        command.Validators.Add(result =>
+        {
+            if (result.GetResult(readings) is null && result.GetResult(printRules) is null)
+                result.AddError("--readings is missing: expected --readings FILE.csv (or --print-default-rules)");
+        });
+        command.SetAction(result => result.GetValue(printRules)
+            ? PrintDefaultRules(result.InvocationConfiguration.Output)
+            : Run(result.GetRequiredValue(readings), result.GetValue(rules), result.InvocationConfiguration.Output, result.InvocationConfiguration.Error));
+        return command;
+    }
+
+    private static int PrintDefaultRules(TextWriter stdout)
+    {
+        stdout.WriteLine(AlertRules.Defaults().ToJson());
+        stdout.Flush();
+        return 0;
+    }
+
+    /// <summary>Replays <paramref name="readings"/> through the rules in <paramref name="rulesFile"/> (the defaults when null).</summary>
+    public static int Run(string readings, string? rulesFile, TextWriter stdout, TextWriter stderr)
+    {
         AlertRules rules;
         if (rulesFile is null) rules = AlertRules.Defaults();
         else if (AlertRules.Load(rulesFile, out var errors) is { } loaded) rules = loaded;
@@ -59,6 +83,7 @@ public static class ReplayCommand
         }
 
         var engine = new AlertEngine(rules);
+        var sensors = new HashSet<string>(StringComparer.Ordinal);
         long lineNumber = 0, read = 0, bad = 0, transitions = 0;
         using (reader)
         {
@@ -74,7 +99,8 @@ public static class ReplayCommand
                     continue;
                 }
                 read++;
-                foreach (var t in engine.Observe(reading!))
+                sensors.Add(reading!.SensorId);
+                foreach (var t in engine.Observe(reading))
                 {
                     transitions++;
                     stdout.WriteLine(ToJsonLine(t));
@@ -83,6 +109,13 @@ public static class ReplayCommand
         }
         stdout.Flush();
         stderr.WriteLine($"replay: {read} readings, {bad} bad lines, {engine.Ignored} out of order ignored, {transitions} transitions, {engine.Active.Count} alerts still active");
+        if (read == 0)
+        {
+            stderr.WriteLine($"replay: nothing replayed: {readings} holds no valid reading ({bad} bad lines); expected CSV lines {Header}");
+            return 1;
+        }
+        foreach (var problem in RuleSensors.Unmatched(rules, sensors, "sensors in the readings"))
+            stderr.WriteLine($"replay: warning: {problem}");
         return 0;
     }
 
@@ -143,14 +176,5 @@ public static class ReplayCommand
         if (t < 0) return false;
         var rest = time.AsSpan(t);
         return rest.EndsWith("Z", StringComparison.OrdinalIgnoreCase) || rest.LastIndexOfAny('+', '-') > 0;
-    }
-
-    private static int Usage(TextWriter stderr, string problem)
-    {
-        stderr.WriteLine($"replay: {problem}");
-        stderr.WriteLine("usage: GridEdge.Edge replay --readings FILE.csv [--rules FILE.json]");
-        stderr.WriteLine("       GridEdge.Edge replay --print-default-rules");
-        stderr.WriteLine($"       CSV columns: {Header} (header row; time ISO 8601 with offset; smoke as the ratio to the clean-air baseline)");
-        return 2;
     }
 }

@@ -21,12 +21,10 @@ internal static class CityReport
     private const string Week = "2026-W48";
 
     /// <summary>--ledger PATH keeps the generated ledger there (and reuses it when it exists); --keep writes the reports to the current folder.</summary>
-    public static async Task<int> RunAsync(int checkins, string[] args)
+    public static async Task<int> RunAsync(int checkins, string? ledger, bool keep)
     {
-        var keep = args.Contains("--keep");
-        var at = Array.IndexOf(args, "--ledger");
         using var dir = new TempDirectory("city-report");
-        var ledgerPath = at >= 0 && at + 1 < args.Length ? Path.GetFullPath(args[at + 1]) : dir.File("ledger.db");
+        var ledgerPath = ledger is not null ? Path.GetFullPath(ledger) : dir.File("ledger.db");
         var sw = Stopwatch.StartNew();
         if (File.Exists(ledgerPath))
             Console.WriteLine($"report: reusing the ledger {ledgerPath}");

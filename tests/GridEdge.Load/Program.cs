@@ -1,5 +1,8 @@
+using System.CommandLine;
+using Command = System.CommandLine.Command;
 using System.Diagnostics;
 using System.Globalization;
+using HostCommandLine = GridEdge.Edge.Hosting.HostCommandLine;
 using GridEdge.Edge.Outbox;
 using GridEdge.Protocol.Codecs;
 using GridEdge.Protocol.Records;
@@ -9,42 +12,87 @@ using GridEdge.Testing;
 using LiteDB;
 
 // The load command: whole-path figures with real processes on loopback, each against a baseline measured in the
-// same run. Build Release first: dotnet build -c Release GridEdge.sln
-//   dotnet tests/GridEdge.Load/bin/Release/net10.0/GridEdge.Load.dll [codec|e2e|backlog|rss|hj212|alert-latency|checkins|all] [--records N] [--seconds S] [--concurrency N]
-var command = args.FirstOrDefault(a => !a.StartsWith("--")) ?? "all";
-int Option(string name, int fallback)
-{
-    var i = Array.IndexOf(args, name);
-    return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
-}
-var records = Option("--records", 72_000);
-var seconds = Option("--seconds", 60);
-// Appends in flight at the gateway: the group commit folds them into one transaction and one fsync.
-var concurrency = Option("--concurrency", 64);
-var verbose = args.Contains("--verbose");
+// same run. Build Release first: dotnet build -c Release GridEdge.sln, then
+//   dotnet tests/GridEdge.Load/bin/Release/net10.0/GridEdge.Load.dll --help
+var verbose = false;
+var concurrency = 64;
 void Log(string line) { if (verbose) Console.Error.WriteLine(line); }
 
-switch (command)
+const string Dll = "dotnet tests/GridEdge.Load/bin/Release/net10.0/GridEdge.Load.dll";
+var cli = new HostCommandLine("GridEdge load figures: real hosts on loopback, each figure against a baseline measured in the same run. Build Release first (dotnet build -c Release GridEdge.sln).");
+var verboseOption = new Option<bool>("--verbose") { Description = "Print the hosts' output to stderr", Recursive = true };
+cli.Root.Add(verboseOption);
+
+static Option<int> Count(string name, int fallback, string description) => new(name) { Description = description, DefaultValueFactory = _ => fallback };
+Option<int> Records() => Count("--records", 72_000, "Records appended at the gateway (a day of 50 sensors' minute records)");
+// Appends in flight at the gateway: the group commit folds them into one transaction and one fsync.
+Option<int> Concurrency() => Count("--concurrency", 64, "Appends in flight at the gateway");
+
+Command Define(string name, string description, Option[] options, Func<ParseResult, Task<int>> run, params string[] examples)
 {
-    case "codec": Codec(); break;
-    case "e2e": await EndToEnd(records); break;
-    case "backlog": await Backlog(records); break;
-    case "rss": await PeakRss(seconds); break;
-    case "hj212": return await GridEdge.Load.Hj212Load.RunAsync(Option("--monitors", 1000), seconds, Option("--interval-ms", 5000) / 1000.0, Log);
-    case "alert-latency": return await GridEdge.Load.AlertLatency.RunAsync(Option("--samples", 100), Option("--backlog", 10_000));
-    case "checkins": return await GridEdge.Load.CheckInLoad.RunAsync(Option("--terminals", 50), Option("--seconds", 20), args.Contains("--uplink"), Log);
-    case "report": return await GridEdge.Load.CityReport.RunAsync(Option("--checkins", 1_000_000), args);
-    case "all":
-        Codec();
-        await EndToEnd(records);
-        await Backlog(records);
-        await PeakRss(seconds);
-        break;
-    default:
-        Console.Error.WriteLine($"unknown command '{command}': expected codec, e2e, backlog, rss, hj212, alert-latency, checkins or all");
-        return 2;
+    var command = new Command(name, description);
+    foreach (var option in options) command.Add(option);
+    command.SetAction(result =>
+    {
+        verbose = result.GetValue(verboseOption);
+        return run(result).GetAwaiter().GetResult();
+    });
+    cli.Add(command, [.. examples.Select(e => $"{Dll} {e}")]);
+    return command;
 }
-return 0;
+
+Define("codec", "Bytes on the wire per minute-aggregate reading, JSON and binary, single and batched", [],
+    _ => { Codec(); return Task.FromResult(0); }, "codec");
+var e2eRecords = Records();
+var e2eConcurrency = Concurrency();
+Define("e2e", "Records per second from the gateway's outbox through the embedded broker into the SQLite ledger, against LiteDB InsertBulk",
+    [e2eRecords, e2eConcurrency], async r => { concurrency = r.GetValue(e2eConcurrency); await EndToEnd(r.GetValue(e2eRecords)); return 0; },
+    "e2e --records 72000 --concurrency 64");
+var backlogRecords = Records();
+var backlogConcurrency = Concurrency();
+Define("backlog", "A day's records queued with the uplink down, then the time to drain them into the ledger and the storage writes per record",
+    [backlogRecords, backlogConcurrency], async r => { concurrency = r.GetValue(backlogConcurrency); await Backlog(r.GetValue(backlogRecords)); return 0; },
+    "backlog --records 72000");
+var rssSeconds = Count("--seconds", 60, "How long to sample the gateway's memory");
+Define("rss", "Peak resident memory of a gateway with 50 simulated sensors", [rssSeconds], async r => { await PeakRss(r.GetValue(rssSeconds)); return 0; },
+    "rss --seconds 60");
+var monitors = Count("--monitors", 1000, "HJ 212 monitor connections to the gateway");
+var hj212Seconds = Count("--seconds", 60, "How long the monitors send");
+var intervalMs = Count("--interval-ms", 5000, "Milliseconds between one monitor's frames");
+Define("hj212", "One gateway holding many HJ 212 monitor connections: acks, latency, readings in the ledger, memory growth",
+    [monitors, hj212Seconds, intervalMs], r => GridEdge.Load.Hj212Load.RunAsync(r.GetValue(monitors), r.GetValue(hj212Seconds), r.GetValue(intervalMs) / 1000.0, Log),
+    "hj212 --monitors 1000 --seconds 60 --interval-ms 5000");
+var samples = Count("--samples", 100, "Threshold crossings timed");
+var alertBacklog = Count("--backlog", 10_000, "Readings queued in the outbox ahead of each alert");
+Define("alert-latency", "From a sample crossing a threshold at the gateway to the alert in the server's ledger, with and without a backlog",
+    [samples, alertBacklog], r => GridEdge.Load.AlertLatency.RunAsync(r.GetValue(samples), r.GetValue(alertBacklog)),
+    "alert-latency --samples 100 --backlog 10000");
+var terminals = Count("--terminals", 50, "Terminals posting check-ins at once");
+var checkinSeconds = Count("--seconds", 20, "How long they post");
+var uplink = new Option<bool>("--uplink") { Description = "Keep the server up, so the gateway's uplink drains while it accepts" };
+Define("checkins", "Check-ins accepted durably by one gateway from many terminals at once, against appends straight to an outbox",
+    [terminals, checkinSeconds, uplink], r => GridEdge.Load.CheckInLoad.RunAsync(r.GetValue(terminals), r.GetValue(checkinSeconds), r.GetValue(uplink), Log),
+    "checkins --terminals 50 --seconds 20 [--uplink]");
+var checkins = Count("--checkins", 1_000_000, "Check-ins generated into the city ledger");
+var ledger = new Option<string>("--ledger") { Description = "Keep the generated ledger at this path (and reuse it when it exists)", HelpName = "PATH" };
+var keep = new Option<bool>("--keep") { Description = "Write the reports to the current folder" };
+Define("report", "The city-wide weekly report (XLSX and CSV) from a city-scale ledger over HTTP, against a full scan of the check-ins",
+    [checkins, ledger, keep], r => GridEdge.Load.CityReport.RunAsync(r.GetValue(checkins), r.GetValue(ledger), r.GetValue(keep)),
+    "report --ledger /tmp/city-ledger.db --keep");
+var allRecords = Records();
+var allSeconds = Count("--seconds", 60, "How long rss samples the gateway's memory");
+var allConcurrency = Concurrency();
+Define("all", "codec, e2e, backlog and rss in turn", [allRecords, allSeconds, allConcurrency], async r =>
+{
+    concurrency = r.GetValue(allConcurrency);
+    Codec();
+    await EndToEnd(r.GetValue(allRecords));
+    await Backlog(r.GetValue(allRecords));
+    await PeakRss(r.GetValue(allSeconds));
+    return 0;
+}, "all --concurrency 1000");
+
+return cli.Invoke(args, Console.Out, Console.Error);
 
 static Reading[] MinuteAggregates(int count)
 {

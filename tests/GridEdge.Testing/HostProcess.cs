@@ -68,7 +68,7 @@ public sealed class HostProcess : IDisposable
         throw new TimeoutException($"{_name} did not print the expected line within {timeout}");
     }
 
-    /// <summary>Waits for the process to end on its own and returns its exit code.</summary>
+    /// <summary>Waits for the process to exit on its own (all its output read) and returns its exit status.</summary>
     public async Task<int> WaitForExitAsync(TimeSpan timeout)
     {
         using var cts = new CancellationTokenSource(timeout);

@@ -120,6 +120,38 @@ public sealed class AlertEngineTests
     }
 
     [Fact]
+    public void Without_sensor_groups_a_smoke_sensor_is_paired_with_each_particulate_sensor_whatever_they_are_called()
+    {
+        var fire = StrawFire().Select(r => r with { SensorId = r.Quantity == Quantities.Smoke ? "mq2-1" : "pms-1" });
+        var cleanAir = Enumerable.Range(0, 130).Select(m => Pm25("pms-2", m, 30 + m % 3 * 0.1));
+
+        var straw = Replay(fire.Concat(cleanAir).OrderBy(r => r.Timestamp)).Where(t => t.Kind == AlertKind.StrawBurning).ToList();
+
+        Assert.Equal([("mq2-1+pms-1", AlertState.Raised, At(63)), ("mq2-1+pms-1", AlertState.Cleared, At(105))], straw.Select(t => (t.Sensor, t.State, t.Time)));
+    }
+
+    [Fact]
+    public void A_sensor_measuring_every_condition_itself_is_not_paired_with_another()
+    {
+        // sim-01 sees a dust plume (PM2.5 climbing, no smoke), sim-02 a stove (smoke, flat PM2.5): neither is a field fire.
+        var fire = StrawFire();
+        var dust = fire.Select(r => r.Quantity == Quantities.Smoke ? r with { Value = 1.0 } : r);
+        var stove = fire.Select(r => r.Quantity == Quantities.Smoke ? r with { SensorId = "sim-02" } : r with { SensorId = "sim-02", Value = 30 });
+
+        Assert.DoesNotContain(Replay(dust.Concat(stove).OrderBy(r => r.Timestamp)), t => t.Kind == AlertKind.StrawBurning);
+    }
+
+    [Fact]
+    public void Named_sensor_groups_replace_the_automatic_pairing()
+    {
+        var rules = AlertRules.Defaults();
+        rules.StrawBurning[0].SensorGroups = [["mq2", "pms5003"]];
+        var fire = StrawFire().Select(r => r with { SensorId = r.Quantity == Quantities.Smoke ? "mq2-1" : "pms-1" });
+
+        Assert.DoesNotContain(Replay(fire, rules), t => t.Kind == AlertKind.StrawBurning);
+    }
+
+    [Fact]
     public void A_clean_week_with_daily_variation_and_noise_raises_nothing()
     {
         var week = CleanWeek();

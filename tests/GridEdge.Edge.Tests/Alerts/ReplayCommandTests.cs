@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using GridEdge.Edge.Alerts;
 using GridEdge.Edge.Tools;
+using GridEdge.Protocol.Records;
 using static GridEdge.Edge.Tests.Alerts.Scenarios;
 
 namespace GridEdge.Edge.Tests.Alerts;
@@ -20,11 +21,9 @@ public sealed class ReplayCommandTests : IDisposable
 
     private static (int Exit, List<JsonObject> Lines, string Stderr) Run(params string[] args)
     {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var exit = ReplayCommand.Run(["replay", .. args], stdout, stderr);
-        var lines = stdout.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!.AsObject()).ToList();
-        return (exit, lines, stderr.ToString());
+        var (exit, stdout, stderr) = EdgeProgram.RunTool(["replay", .. args]);
+        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!.AsObject()).ToList();
+        return (exit, lines, stderr);
     }
 
     [Fact]
@@ -123,11 +122,11 @@ public sealed class ReplayCommandTests : IDisposable
     [InlineData("--readings")]
     [InlineData("--rules", "x.json")]
     [InlineData("--readings", "a.csv", "--frobnicate")]
-    public void Usage_errors_exit_2(params string[] args)
+    public void Usage_errors_exit_2_pointing_to_help(params string[] args)
     {
         var (exit, _, stderr) = Run(args);
         Assert.Equal(2, exit);
-        Assert.Contains("usage:", stderr);
+        Assert.Contains("replay --help", stderr);
     }
 
     [Fact]
@@ -141,11 +140,57 @@ public sealed class ReplayCommandTests : IDisposable
     [Fact]
     public void The_default_rules_print_as_a_file_the_replay_accepts()
     {
-        var stdout = new StringWriter();
-        Assert.Equal(0, ReplayCommand.Run(["replay", "--print-default-rules"], stdout, new StringWriter()));
-        var rulesFile = Write("defaults.json", stdout.ToString());
+        var (exit, stdout, _) = EdgeProgram.RunTool("replay", "--print-default-rules");
+        Assert.Equal(0, exit);
+        var rulesFile = Write("defaults.json", stdout);
         var csv = Write("d.csv", ToCsv(DustEpisode()));
 
         Assert.Equal(Run("--readings", csv).Lines.Select(l => l.ToJsonString()), Run("--readings", csv, "--rules", rulesFile).Lines.Select(l => l.ToJsonString()));
+    }
+
+    [Fact]
+    public void Replaying_a_gateways_csv_with_sensors_mq2_1_and_pms_1_raises_straw_burning()
+    {
+        var fire = StrawFire().Select(r => r with { SensorId = r.Quantity == Quantities.Smoke ? "mq2-1" : "pms-1" });
+        var csv = Write("gateway.csv", ToCsv(fire));
+
+        var (exit, lines, stderr) = Run("--readings", csv);
+
+        Assert.Equal(0, exit);
+        var straw = lines.Where(l => (string?)l["kind"] == "straw_burning").ToList();
+        Assert.Equal(["raised", "cleared"], straw.Select(l => (string)l["state"]!));
+        Assert.Equal("mq2-1+pms-1", (string)straw[0]["sensor"]!);
+        Assert.DoesNotContain("warning", stderr);
+    }
+
+    [Fact]
+    public void A_rule_naming_a_sensor_that_never_appears_is_reported()
+    {
+        var rules = AlertRules.Defaults();
+        rules.StrawBurning[0].SensorGroups = [["mq2", "pms5003"]];
+        rules.Dust[0].Sensor = "pms-1";
+        var rulesFile = Write("rules.json", rules.ToJson());
+        var csv = Write("gateway.csv", ToCsv(StrawFire().Select(r => r with { SensorId = r.Quantity == Quantities.Smoke ? "mq2-1" : "pms-1" })));
+
+        var (exit, lines, stderr) = Run("--readings", csv, "--rules", rulesFile);
+
+        Assert.Equal(0, exit);
+        Assert.DoesNotContain(lines, l => (string?)l["kind"] == "straw_burning");
+        Assert.Contains("replay: warning: rule straw_burning names sensor 'mq2' ($.straw_burning[0].sensor_groups[0]), which is none of the sensors in the readings (mq2-1, pms-1)", stderr);
+        Assert.Contains("sensor 'pms5003'", stderr);
+        Assert.DoesNotContain("sensor 'pms-1'", stderr);
+    }
+
+    [Fact]
+    public void A_csv_where_every_line_is_bad_exits_1_saying_nothing_was_replayed()
+    {
+        var csv = Write("bad.csv", "time,sensor,quantity,value\n2025-10-12 08:00:00,s,pm10,40\n2025-10-12T08:01:00+08:00,s,pm10,lots\n");
+
+        var (exit, lines, stderr) = Run("--readings", csv);
+
+        Assert.Equal(1, exit);
+        Assert.Empty(lines);
+        Assert.Contains("replay: nothing replayed", stderr);
+        Assert.Contains("2 bad lines", stderr);
     }
 }

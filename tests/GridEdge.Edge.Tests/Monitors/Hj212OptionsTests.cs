@@ -54,9 +54,9 @@ public class Hj212OptionsTests
     {
         var file = Path.Combine(AppContext.BaseDirectory, "testdata", "hj212_frames.txt");
         Assert.True(File.Exists(file), file);
-        var stdout = new StringWriter();
-        Assert.Equal(0, DecodeCommand.Run(["decode", "--format", "hj212", file], stdout, new StringWriter()));
-        var lines = stdout.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var (exit, stdout, _) = EdgeProgram.RunTool("decode", "--format", "hj212", file);
+        Assert.Equal(0, exit);
+        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(File.ReadAllLines(file).Count(l => l.Length > 0 && !l.StartsWith("# ", StringComparison.Ordinal)), lines.Length);
         Assert.Contains(lines, l => l.Contains("\"cn\":2051", StringComparison.Ordinal) && l.Contains("\"avg\":330.38", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.Contains("\"error\":\"truncated: length: declared 644 bytes", StringComparison.Ordinal) && l.Contains("\"line\":", StringComparison.Ordinal));

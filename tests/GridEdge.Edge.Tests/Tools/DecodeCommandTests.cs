@@ -32,11 +32,9 @@ public sealed class DecodeCommandTests : IDisposable
 
     private static (int Exit, List<JsonObject> Lines, string Stderr) Run(params string[] args)
     {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var exit = DecodeCommand.Run(["decode", .. args], stdout, stderr);
-        var lines = stdout.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!.AsObject()).ToList();
-        return (exit, lines, stderr.ToString());
+        var (exit, stdout, stderr) = EdgeProgram.RunTool(["decode", .. args]);
+        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!.AsObject()).ToList();
+        return (exit, lines, stderr);
     }
 
     [Fact]
@@ -155,5 +153,61 @@ public sealed class DecodeCommandTests : IDisposable
         File.WriteAllBytes(path, []);
         Assert.Equal((0, 0), (Run("--format", "pms5003", path).Exit, Run("--format", "pms5003", path).Lines.Count));
         Assert.Empty(Run("--format", "nmea", path).Lines);
+    }
+
+    [Fact]
+    public void The_shipped_nmea_capture_skips_its_comment_lines_and_reports_exactly_the_sentences_it_marks_bad()
+    {
+        var file = CaptureFile("nmea_samples.txt");
+        var text = File.ReadAllLines(file);
+        // The capture marks each bad sentence with a "# expect: bad checksum" line just above it.
+        var marked = Enumerable.Range(0, text.Length - 1).Where(i => text[i].StartsWith("# expect: bad checksum", StringComparison.Ordinal)).Select(i => i + 2).ToList();
+
+        var (exit, lines, _) = Run("--format", "nmea", file);
+
+        Assert.Equal(0, exit);
+        var errors = lines.Where(l => l["error"] is not null).ToList();
+        Assert.Equal(marked, errors.Select(e => (int)e["line"]!));
+        Assert.All(errors, e => Assert.StartsWith("checksum mismatch", (string)e["error"]!));
+        Assert.Equal(text.Count(l => l.StartsWith('$')), lines.Count);
+    }
+
+    [Fact]
+    public void A_hex_text_pms5003_capture_decodes_to_the_frames_of_its_bytes_with_the_line_of_each()
+    {
+        var hexText = CaptureFile("pms5003_frames.txt");
+
+        var (exit, fromText, _) = Run("--format", "pms5003", hexText);
+        var fromBinary = Run("--format", "pms5003", BinaryPmsCapture()).Lines;
+
+        Assert.Equal(0, exit);
+        Assert.DoesNotContain(fromText, l => ((string?)l["error"])?.StartsWith("garbage skipped: 13", StringComparison.Ordinal) == true);
+        Assert.Equal(23, fromText.Count(l => (string?)l["frame"] == "data"));
+        var first = fromText[0];
+        Assert.Equal(("data", 0, 8), ((string)first["frame"]!, (int)first["offset"]!, (int)first["pm2_5"]!));
+        var textLines = File.ReadAllLines(hexText);
+        Assert.All(fromText, l => Assert.False(textLines[(int)l["line"]! - 1].StartsWith('#')));
+        Assert.Equal(7, (int)first["line"]!);
+        // Apart from the line numbers, exactly what the same bytes give as a raw capture.
+        Assert.Equal(fromBinary.Select(l => l.ToJsonString()), fromText.Select(l =>
+        {
+            l.Remove("line");
+            return l.ToJsonString();
+        }));
+    }
+
+    [Fact]
+    public void Hex_text_with_spaces_and_an_odd_digit_decodes_its_bytes_and_reports_the_stray_digit()
+    {
+        var frame = File.ReadAllLines(CaptureFile("pms5003_frames.txt")).First(l => l.StartsWith("424d", StringComparison.Ordinal));
+        var path = Path.Combine(_temp.Path, "spaced.txt");
+        File.WriteAllText(path, "# logged by a serial terminal\r\n" + string.Join(' ', frame.Chunk(2).Select(c => new string(c))) + "\r\n4\r\n");
+
+        var (exit, lines, _) = Run("--format", "pms5003", path);
+
+        Assert.Equal(0, exit);
+        Assert.Equal(8, (int)lines[0]["pm2_5"]!);
+        Assert.Equal(2, (int)lines[0]["line"]!);
+        Assert.StartsWith("hex text: an odd number of hex digits", (string)lines[^1]["error"]!);
     }
 }
