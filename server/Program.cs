@@ -18,4 +18,10 @@ static int RunServer(string[] args)
         foreach (var failure in e.Failures) Console.Error.WriteLine($"Configuration error: {failure}");
         return 2;
     }
+    catch (Exception e)
+    {
+        // Something the settings point at is not usable (a port taken, a path not writable): one line naming it, no stack trace.
+        Console.Error.WriteLine($"GridEdge.Server: could not start: {StartupFailure.Describe(e)}");
+        return 1;
+    }
 }

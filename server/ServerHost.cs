@@ -87,6 +87,8 @@ public static class ServerHost
             .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
             .ReadFrom.Configuration(builder.Configuration)
             .Enrich.FromLogContext()
+            // Program prints a start-up failure as one line naming the setting; the host's own event would add the stack trace.
+            .Filter.ByExcluding(e => Serilog.Filters.Matching.FromSource("Microsoft.Extensions.Hosting.Internal.Host")(e) && e.MessageTemplate.Text.StartsWith("Hosting failed to start", StringComparison.Ordinal))
             .WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}")
             .WriteTo.File(Path.Combine(directory, "server-.log"), rollingInterval: RollingInterval.Day, retainedFileCountLimit: 14,
                 outputTemplate: "{Timestamp:O} [{Level:u3}] {SourceContext}: {Message:lj} {Properties:j}{NewLine}{Exception}"),

@@ -26,9 +26,18 @@ public sealed class DataDirectoryLock : IDisposable
     public static DataDirectoryLock Acquire(string directory)
     {
         var full = Path.GetFullPath(directory);
-        System.IO.Directory.CreateDirectory(full);
         var path = Path.Combine(full, ".lock");
         var owner = Path.Combine(full, ".lock.owner");
+        try
+        {
+            System.IO.Directory.CreateDirectory(full);
+            File.WriteAllText(Path.Combine(full, ".lock.probe"), "");
+            File.Delete(Path.Combine(full, ".lock.probe"));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new IOException($"Edge:DataDirectory is '{full}': cannot create or write to it ({e.Message}); expected a writable directory", e);
+        }
         FileStream stream;
         try
         {

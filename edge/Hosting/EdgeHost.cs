@@ -80,7 +80,9 @@ public static class EdgeHost
                 typeof(ConsoleLoggerConfigurationExtensions).Assembly,
                 typeof(FileLoggerConfigurationExtensions).Assembly))
             .Enrich.FromLogContext()
-            .Enrich.WithProperty("GatewayId", gatewayId);
+            .Enrich.WithProperty("GatewayId", gatewayId)
+            // Program prints a start-up failure as one line naming the setting; the host's own event would add the stack trace.
+            .Filter.ByExcluding(e => Serilog.Filters.Matching.FromSource("Microsoft.Extensions.Hosting.Internal.Host")(e) && e.MessageTemplate.Text.StartsWith("Hosting failed to start", StringComparison.Ordinal));
         if (!configuration.GetSection("Serilog:WriteTo").Exists())
         {
             const string template = "[{Timestamp:HH:mm:ss} {Level:u3}] {GatewayId} {SourceContext}: {Message:lj}{NewLine}{Exception}";

@@ -94,7 +94,7 @@ public sealed class Hj212CaptureDecoder : ICaptureDecoder
 
     private static JsonObject Error(Hj212Error error, int line, int lineOffset) => new()
     {
-        ["error"] = $"{error.Kind.ToString().ToLowerInvariant()}: {error.Field}: {error.Problem}",
+        ["error"] = error.Message,
         ["kind"] = error.Kind.ToString().ToLowerInvariant(),
         ["field"] = error.Field,
         ["line"] = line,

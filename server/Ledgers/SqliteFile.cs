@@ -26,13 +26,22 @@ public sealed class SqliteFile
     public string Path { get; }
 
     /// <summary>Creates the folder, turns WAL on and runs an idempotent schema.</summary>
+    /// <exception cref="LedgerUnavailableException">The folder or the file cannot be created or opened (the message names Server:Ledger:Path).</exception>
     public async Task CreateAsync(string schema, CancellationToken cancellationToken)
     {
-        var directory = System.IO.Path.GetDirectoryName(Path);
-        if (!string.IsNullOrEmpty(directory)) Directory.CreateDirectory(directory);
-        await using var connection = await OpenAsync(cancellationToken);
-        await ExecuteAsync(connection, "PRAGMA journal_mode=WAL;", cancellationToken);
-        await ExecuteAsync(connection, schema, cancellationToken);
+        try
+        {
+            var directory = System.IO.Path.GetDirectoryName(Path);
+            if (!string.IsNullOrEmpty(directory)) Directory.CreateDirectory(directory);
+            await using var connection = await OpenAsync(cancellationToken);
+            await ExecuteAsync(connection, "PRAGMA journal_mode=WAL;", cancellationToken);
+            await ExecuteAsync(connection, schema, cancellationToken);
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException or SqliteException { SqliteErrorCode: 14 or 8 or 10 })
+        {
+            // 14 SQLITE_CANTOPEN, 8 SQLITE_READONLY, 10 SQLITE_IOERR: the place is wrong, not the data.
+            throw new LedgerUnavailableException($"Server:Ledger:Path is '{Path}': cannot create or open the ledger there ({e.Message}); expected a writable file path", e);
+        }
     }
 
     /// <summary>Adds a column to a table made by an earlier version of the schema (CREATE TABLE IF NOT EXISTS leaves such a table as it is).</summary>
@@ -79,3 +88,6 @@ public sealed class SqliteFile
         SqliteConnection.ClearPool(connection);
     }
 }
+
+/// <summary>The ledger's file cannot be created or opened where Server:Ledger:Path says.</summary>
+public sealed class LedgerUnavailableException(string message, Exception inner) : IOException(message, inner);
