@@ -18,4 +18,16 @@ public static class Eventually
             await Task.Delay(Poll);
         }
     }
+
+    /// <summary>As <see cref="True(Func{bool}, string, TimeSpan?)"/>, for a condition that must itself wait (an HTTP request, a query).</summary>
+    public static async Task True(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
+    {
+        var limit = timeout ?? DefaultTimeout;
+        var started = TimeProvider.System.GetTimestamp();
+        while (!await condition())
+        {
+            if (TimeProvider.System.GetElapsedTime(started) > limit) throw new TimeoutException($"timed out after {limit.TotalSeconds:0.#} s waiting for {what}");
+            await Task.Delay(Poll);
+        }
+    }
 }

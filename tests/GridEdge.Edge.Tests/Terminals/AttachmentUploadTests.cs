@@ -58,7 +58,8 @@ public sealed class AttachmentUploadTests
         await stream.WriteAsync(Encoding.ASCII.GetBytes(head), Ct);
         await stream.WriteAsync(photo.AsMemory((int)from, send), Ct);
         await stream.FlushAsync(Ct);
-        await Task.Delay(300, Ct);
+        // Dropped only once some of the range is on the gateway's disk, so there is an offset to resume from.
+        await Eventually.True(async () => await ReceivedAsync(api, sha) > from, "the first bytes of the range to be staged");
         tcp.Client.LingerState = new LingerOption(true, 0); // reset, not a polite close
         tcp.Close();
     }
