@@ -29,6 +29,8 @@ public static class ServerHost
         if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
 
         builder.AddServerLogging();
+        // The one clock of the server (ledger stamps, overdue problems, weekly reports); features add it only when absent.
+        builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddServerOptions(builder.Configuration);
         builder.Services.AddLedger();
         builder.Services.AddIngest();

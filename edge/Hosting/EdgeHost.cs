@@ -44,6 +44,8 @@ public static class EdgeHost
         }
 
         builder.Services.AddSerilog(CreateLogger(builder.Configuration), dispose: true);
+        // The one clock of the gateway's timeouts, waits and stamps; tests build the services with a manual one.
+        builder.Services.AddSingleton(TimeProvider.System);
         builder.Services
             .AddEdgeOptions(builder.Configuration)
             .AddGatewayHardware(builder.Configuration)

@@ -82,7 +82,7 @@ public static class EdgeServiceCollectionExtensions
     /// <summary>The gateway's clock (quality, boot id, monotonic time) and the watcher that corrects early stamps once it is trustworthy.</summary>
     public static IServiceCollection AddGatewayClock(this IServiceCollection services)
     {
-        services.AddSingleton(_ => GatewayClock.ForThisBoot());
+        services.AddSingleton(sp => GatewayClock.ForThisBoot(sp.GetService<TimeProvider>()));
         services.AddHostedService<ClockWatcher>();
         return services;
     }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.Sockets;
 using GridEdge.Protocol.Hj212;
 using GridEdge.Protocol.Records;
@@ -17,7 +16,7 @@ internal sealed class Hj212Connection : IDisposable
     private readonly Hj212Options _options;
     private readonly Hj212Counters _counters;
     private readonly Socket _socket;
-    private readonly CancellationTokenSource _timeout = new();
+    private readonly TimeProvider _time;
     private readonly List<Reading> _readings = [];
     private Hj212SplitAssembler? _splits;
     private int _loudErrors;
@@ -28,6 +27,7 @@ internal sealed class Hj212Connection : IDisposable
         _options = listener.Options;
         _counters = listener.Counters;
         _socket = socket;
+        _time = listener.Time;
         Remote = socket.RemoteEndPoint?.ToString() ?? "?";
     }
 
@@ -37,24 +37,28 @@ internal sealed class Hj212Connection : IDisposable
     {
         var buffer = new byte[Hj212Framing.BufferSize(_options.MaxFrameLength)];
         var filled = 0;
-        var lastFrame = Stopwatch.GetTimestamp();
+        var lastFrame = _time.GetTimestamp();
         long frameStart = 0;
         long frameBytes = 0;
         var authenticated = false;
         var garbageRun = 0;
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stop, _timeout.Token);
+        // One token per connection for every receive: the host stopping, or the frame, idle or auth time running out (the
+        // timer), re-armed after each receive by TryReset. It is linked to stop itself: TryReset drops every registration
+        // on the source it resets, so a source linked to a reset one would stop hearing of it after the first receive.
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        using var expiry = _time.CreateTimer(static source => Expire((CancellationTokenSource)source!), timeout, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
 
         while (true)
         {
             var (limit, reason) = filled > 0
-                ? (TimeSpan.FromSeconds(_options.FrameTimeoutSeconds) - Stopwatch.GetElapsedTime(frameStart), "frame")
-                : (TimeSpan.FromSeconds(authenticated ? _options.IdleTimeoutSeconds : _options.AuthTimeoutSeconds) - Stopwatch.GetElapsedTime(lastFrame), authenticated ? "idle" : "auth");
+                ? (TimeSpan.FromSeconds(_options.FrameTimeoutSeconds) - _time.GetElapsedTime(frameStart), "frame")
+                : (TimeSpan.FromSeconds(authenticated ? _options.IdleTimeoutSeconds : _options.AuthTimeoutSeconds) - _time.GetElapsedTime(lastFrame), authenticated ? "idle" : "auth");
             if (limit <= TimeSpan.Zero) { TimedOut(reason); return; }
-            _timeout.CancelAfter(limit);
+            expiry.Change(limit, Timeout.InfiniteTimeSpan);
             int n;
             try
             {
-                n = await _socket.ReceiveAsync(buffer.AsMemory(filled), SocketFlags.None, linked.Token).ConfigureAwait(false);
+                n = await _socket.ReceiveAsync(buffer.AsMemory(filled), SocketFlags.None, timeout.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (!stop.IsCancellationRequested)
             {
@@ -63,9 +67,14 @@ internal sealed class Hj212Connection : IDisposable
             }
             catch (OperationCanceledException) { return; }
             catch (SocketException) { return; }
-            if (!_timeout.TryReset()) { TimedOut(reason); return; }
+            expiry.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            if (!timeout.TryReset())
+            {
+                if (!stop.IsCancellationRequested) TimedOut(reason);
+                return;
+            }
             if (n == 0) return;
-            if (filled == 0) { frameStart = Stopwatch.GetTimestamp(); frameBytes = 0; }
+            if (filled == 0) { frameStart = _time.GetTimestamp(); frameBytes = 0; }
             filled += n;
             frameBytes += n;
 
@@ -87,7 +96,7 @@ internal sealed class Hj212Connection : IDisposable
                 if (status == Hj212FrameStatus.Frame)
                 {
                     garbageRun = 0;
-                    lastFrame = Stopwatch.GetTimestamp();
+                    lastFrame = _time.GetTimestamp();
                     var outcome = await HandleFrameAsync(buffer.AsMemory(frame.DataOffset, frame.DataLength), stop).ConfigureAwait(false);
                     if (outcome == FrameOutcome.Close) return;
                     if (outcome == FrameOutcome.Authenticated) authenticated = true;
@@ -97,7 +106,7 @@ internal sealed class Hj212Connection : IDisposable
                 {
                     buffer.AsSpan(consumed, filled - consumed).CopyTo(buffer);
                     filled -= consumed;
-                    if (status != Hj212FrameStatus.NeedMoreData) { frameStart = Stopwatch.GetTimestamp(); frameBytes = filled; }
+                    if (status != Hj212FrameStatus.NeedMoreData) { frameStart = _time.GetTimestamp(); frameBytes = filled; }
                 }
                 if (!keep) break;
             }
@@ -110,7 +119,7 @@ internal sealed class Hj212Connection : IDisposable
             }
             if (filled > 0 && _options.MinBytesPerSecond > 0)
             {
-                var elapsed = Stopwatch.GetElapsedTime(frameStart);
+                var elapsed = _time.GetElapsedTime(frameStart);
                 if (elapsed >= TrickleGrace && frameBytes < _options.MinBytesPerSecond * elapsed.TotalSeconds)
                 {
                     _counters.Trickling();
@@ -236,7 +245,7 @@ internal sealed class Hj212Connection : IDisposable
 
     private async ValueTask<bool> SendAsync(byte[] frame)
     {
-        using var write = new CancellationTokenSource(TimeSpan.FromSeconds(_options.WriteTimeoutSeconds));
+        using var write = new CancellationTokenSource(TimeSpan.FromSeconds(_options.WriteTimeoutSeconds), _time);
         try
         {
             var sent = 0;
@@ -286,10 +295,15 @@ internal sealed class Hj212Connection : IDisposable
             monitor.Mn, cn, deviations, count);
     }
 
+    private static void Expire(CancellationTokenSource timeout)
+    {
+        try { timeout.Cancel(); }
+        catch (ObjectDisposedException) { } // the connection closed as its time ran out
+    }
+
     public void Dispose()
     {
         try { _socket.Shutdown(SocketShutdown.Both); } catch (Exception e) when (e is SocketException or ObjectDisposedException) { }
         _socket.Dispose();
-        _timeout.Dispose();
     }
 }

@@ -28,9 +28,11 @@ public sealed class Hj212Listener : BackgroundService
 
     private readonly TaskCompletionSource<IPEndPoint> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <param name="time">The clock of the connections' frame, idle, auth and write timeouts; the system clock when null.</param>
     public Hj212Listener(IOptions<Hj212Options> options, MonitorDirectory monitors, Outbox.Outbox outbox, GatewayClock clock, ILogger<Hj212Listener> logger,
-        AlertEngine? alerts = null)
+        AlertEngine? alerts = null, TimeProvider? time = null)
     {
+        Time = time ?? TimeProvider.System;
         Alerts = alerts;
         _options = options.Value;
         _monitors = monitors;
@@ -48,6 +50,7 @@ public sealed class Hj212Listener : BackgroundService
     internal MonitorDirectory Monitors => _monitors;
     internal Outbox.Outbox Outbox => _outbox;
     internal GatewayClock Clock => _clock;
+    internal TimeProvider Time { get; }
     internal ILogger Logger => _logger;
 
     protected override async Task ExecuteAsync(CancellationToken stop)

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using GridEdge.Protocol.Hj212;
 using GridEdge.Protocol.Wire;
 using Microsoft.Extensions.Options;
@@ -17,10 +16,14 @@ public sealed class MonitorDirectory
     private readonly TimeSpan _statusInterval;
     private long _version;
     private long _publishedVersion = -1;
-    private long _publishedAt;
+    private long _publishedAt = NeverPublished;
+    private const long NeverPublished = long.MinValue;
+    private readonly TimeProvider _time;
 
-    public MonitorDirectory(IOptions<Hj212Options> options)
+    /// <param name="time">The clock of the status interval; the system clock when null.</param>
+    public MonitorDirectory(IOptions<Hj212Options> options, TimeProvider? time = null)
     {
+        _time = time ?? TimeProvider.System;
         var o = options.Value;
         var offset = o.ParsedUtcOffset;
         _ordered = o.Monitors.Select(m => new RegisteredMonitor(m.Mn, m.Pw, m.Station,
@@ -76,13 +79,13 @@ public sealed class MonitorDirectory
     /// <summary>Whether the list changed since it was last published and the status interval has passed.</summary>
     public bool StatusDue() =>
         _ordered.Length > 0 && Volatile.Read(ref _version) != Volatile.Read(ref _publishedVersion) &&
-        (Volatile.Read(ref _publishedAt) == 0 || Stopwatch.GetElapsedTime(Volatile.Read(ref _publishedAt)) >= _statusInterval);
+        (Volatile.Read(ref _publishedAt) == NeverPublished || _time.GetElapsedTime(Volatile.Read(ref _publishedAt)) >= _statusInterval);
 
     /// <summary>Called by the uplink after it published a status carrying <see cref="Snapshot"/>.</summary>
     public void MarkPublished()
     {
         Volatile.Write(ref _publishedVersion, Volatile.Read(ref _version));
-        Volatile.Write(ref _publishedAt, Stopwatch.GetTimestamp());
+        Volatile.Write(ref _publishedAt, _time.GetTimestamp());
     }
 }
 

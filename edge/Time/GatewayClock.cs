@@ -26,8 +26,8 @@ public sealed class GatewayClock(TimeProvider time, Guid bootId)
     private bool _kernelSynchronised;
     private bool _everTrusted;
 
-    /// <summary>The clock of this OS boot, with the boot id Linux gives it.</summary>
-    public static GatewayClock ForThisBoot() => new(TimeProvider.System, OsBootId());
+    /// <summary>The clock of this OS boot, with the boot id Linux gives it; on the system clock unless another is given.</summary>
+    public static GatewayClock ForThisBoot(TimeProvider? time = null) => new(time ?? TimeProvider.System, OsBootId());
 
     /// <summary>Identifies this OS boot: monotonic times compare only within one.</summary>
     public Guid BootId { get; } = bootId;

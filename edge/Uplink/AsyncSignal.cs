@@ -1,7 +1,7 @@
 namespace GridEdge.Edge.Uplink;
 
 /// <summary>A wake-up flag for one waiting loop: any number of Set calls before a wait wake it once.</summary>
-internal sealed class AsyncSignal
+internal sealed class AsyncSignal(TimeProvider time)
 {
     private readonly SemaphoreSlim _semaphore = new(0, 1);
 
@@ -11,6 +11,17 @@ internal sealed class AsyncSignal
         catch (SemaphoreFullException) { }
     }
 
-    /// <summary>True when woken, false when the timeout passed.</summary>
-    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken ct) => _semaphore.WaitAsync(timeout, ct);
+    /// <summary>True when woken, false when the timeout passed on the signal's clock.</summary>
+    public async Task<bool> WaitAsync(TimeSpan timeout, CancellationToken ct)
+    {
+        if (_semaphore.Wait(0)) return true;
+        if (timeout <= TimeSpan.Zero) return false;
+        using var expiry = new CancellationTokenSource(timeout, time);
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(ct, expiry.Token);
+        var wait = _semaphore.WaitAsync(either.Token);
+        // A timeout is the expected outcome of most waits: no exception for it.
+        await wait.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        ct.ThrowIfCancellationRequested();
+        return wait.IsCompletedSuccessfully;
+    }
 }

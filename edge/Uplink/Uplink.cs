@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Reflection;
 using GridEdge.Edge.Commands;
 using GridEdge.Edge.Hosting;
@@ -37,7 +36,8 @@ public sealed class Uplink : BackgroundService
     private readonly WireFormat _format;
     private readonly string _gatewayId, _ackTopic, _configTopic, _commandTopic;
     private readonly string[] _streamsByPriority = [.. Streams.All.OrderBy(Streams.Priority)];
-    private readonly AsyncSignal _wake = new();
+    private readonly TimeProvider _time;
+    private readonly AsyncSignal _wake;
     private readonly ConcurrentQueue<Ack> _acks = new();
     private readonly List<InFlightBatch> _inFlight = [];
     private readonly Dictionary<string, long> _sentThrough = new(StringComparer.Ordinal);
@@ -51,8 +51,12 @@ public sealed class Uplink : BackgroundService
     private readonly CommandService? _commands;
     private volatile bool _statusDue;
 
-    public Uplink(Outbox.Outbox outbox, IOptions<EdgeOptions> options, ILogger<Uplink> logger, MonitorDirectory? monitors = null, CommandService? commands = null)
+    /// <param name="time">The clock for the ack timeout, the idle wait and the reconnect backoff; the system clock when null.</param>
+    public Uplink(Outbox.Outbox outbox, IOptions<EdgeOptions> options, ILogger<Uplink> logger, MonitorDirectory? monitors = null, CommandService? commands = null,
+        TimeProvider? time = null)
     {
+        _time = time ?? TimeProvider.System;
+        _wake = new AsyncSignal(_time);
         _outbox = outbox;
         _commands = commands;
         if (commands is not null) commands.ConfigApplied += OnConfigApplied;
@@ -110,7 +114,7 @@ public sealed class Uplink : BackgroundService
             attempt = Math.Min(attempt + 1, 30);
             _logger.LogInformation("Reconnecting to {Host}:{Port} in {DelaySeconds:F1} s (attempt {Attempt})", _options.Broker.Host, _options.Broker.Port,
                 delay.TotalSeconds, attempt);
-            try { await Task.Delay(delay, stop).ConfigureAwait(false); }
+            try { await Task.Delay(delay, _time, stop).ConfigureAwait(false); }
             catch (OperationCanceledException) { break; }
         }
         await GoOfflineAsync().ConfigureAwait(false);
@@ -123,8 +127,8 @@ public sealed class Uplink : BackgroundService
             // A session that failed with the socket still up (e.g. a publish error): start clean.
             await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build(), stop).ConfigureAwait(false);
         }
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stop);
-        timeout.CancelAfter(TimeSpan.FromSeconds(_options.Broker.ConnectTimeoutSeconds));
+        using var expiry = new CancellationTokenSource(TimeSpan.FromSeconds(_options.Broker.ConnectTimeoutSeconds), _time);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stop, expiry.Token);
         var broker = _options.Broker;
         var builder = new MqttClientOptionsBuilder()
             .WithTcpServer(broker.Host, broker.Port)
@@ -160,7 +164,7 @@ public sealed class Uplink : BackgroundService
             _logger.LogWarning("Broker refused the subscription to {Topic}: {ResultCode}", item.TopicFilter.Topic, item.ResultCode);
         }
 
-        _bornAt = DateTimeOffset.UtcNow;
+        _bornAt = _time.GetUtcNow();
         var birth = StatusMessage(GatewayState.Online, _bornAt, _monitors?.Snapshot());
         await _client.PublishAsync(birth, timeout.Token).ConfigureAwait(false);
         _monitors?.MarkPublished();
@@ -191,7 +195,7 @@ public sealed class Uplink : BackgroundService
             var wait = IdleWait;
             if (_inFlight.Count > 0)
             {
-                var left = AckTimeout - Stopwatch.GetElapsedTime(_inFlight[0].SentAt);
+                var left = AckTimeout - _time.GetElapsedTime(_inFlight[0].SentAt);
                 wait = left < TimeSpan.Zero ? TimeSpan.Zero : left < IdleWait ? left : IdleWait;
             }
             await _wake.WaitAsync(wait, stop).ConfigureAwait(false);
@@ -212,7 +216,7 @@ public sealed class Uplink : BackgroundService
     {
         if (_inFlight.Count == 0) return;
         var oldest = _inFlight[0];
-        if (Stopwatch.GetElapsedTime(oldest.SentAt) < AckTimeout) return;
+        if (_time.GetElapsedTime(oldest.SentAt) < AckTimeout) return;
         Status.AddAckTimeout();
         _logger.LogWarning("No acknowledgement for {Stream} {First}-{Last} within {TimeoutSeconds} s; resending everything unacknowledged ({InFlight} batches were in flight)",
             oldest.Stream, oldest.First, oldest.Last, AckTimeout.TotalSeconds, _inFlight.Count);
@@ -286,7 +290,7 @@ public sealed class Uplink : BackgroundService
                 }
                 var last = entries[count - 1].Seq;
                 _sentThrough[stream] = last;
-                return (new InFlightBatch(stream, entries[0].Seq, last, Stopwatch.GetTimestamp()), payload);
+                return (new InFlightBatch(stream, entries[0].Seq, last, _time.GetTimestamp()), payload);
             }
         }
         return null;
@@ -346,7 +350,7 @@ public sealed class Uplink : BackgroundService
             else
             {
                 _acks.Enqueue(ack);
-                Status.AddAck(DateTimeOffset.UtcNow);
+                Status.AddAck(_time.GetUtcNow());
                 _wake.Set();
             }
         }
@@ -380,6 +384,7 @@ public sealed class Uplink : BackgroundService
         if (!_client.IsConnected) return;
         try
         {
+            // Part of the host's shutdown budget, which is real time whatever clock the uplink runs on.
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
             // A clean disconnect suppresses the will, so say goodbye ourselves.
             await _client.PublishAsync(StatusMessage(GatewayState.Offline), timeout.Token).ConfigureAwait(false);
@@ -402,7 +407,7 @@ public sealed class Uplink : BackgroundService
         .Build();
 
     private byte[] EncodeStatus(GatewayState state, DateTimeOffset? at = null, IReadOnlyList<MonitorStatus>? monitors = null) =>
-        WireCodec.Encode(new GatewayStatus(_gatewayId, state, SoftwareVersion, _commands?.ConfigVersion ?? _options.ConfigVersion, BootId, at ?? DateTimeOffset.UtcNow, monitors), _format);
+        WireCodec.Encode(new GatewayStatus(_gatewayId, state, SoftwareVersion, _commands?.ConfigVersion ?? _options.ConfigVersion, BootId, at ?? _time.GetUtcNow(), monitors), _format);
 
     private static string ReadSoftwareVersion()
     {

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using GridEdge.Server.Ingest;
 
 namespace GridEdge.Server.Broker;
@@ -13,7 +14,7 @@ public static class BrokerServiceCollectionExtensions
     {
         var mode = configuration.GetSection(ServerOptions.Section).GetValue("Broker:Mode", BrokerMode.Embedded);
         services.AddSingleton<GatewayCredentials>();
-        services.AddSingleton(TimeProvider.System);
+        services.TryAddSingleton(TimeProvider.System);
         if (mode == BrokerMode.External)
         {
             services.AddSingleton<ExternalMqttConnection>();

@@ -1,3 +1,4 @@
+using GridEdge.Protocol.Wire;
 using GridEdge.Testing;
 
 namespace GridEdge.Integration.Tests;
@@ -34,8 +35,7 @@ public class AlertPathTests(ITestOutputHelper output)
 
         await server.StartAsync();
         await ledger.WaitForCountAsync(gw.Id, total, Long);
-        var deadline = DateTime.UtcNow + Long;
-        while (ledger.AlertTransitions(gw.Id).Count == 0 && DateTime.UtcNow < deadline) await Task.Delay(100, TestContext.Current.CancellationToken);
+        await Eventually.True(() => ledger.AlertTransitions(gw.Id).Count > 0, "the alert transition in the ledger", Long);
 
         var transitions = ledger.AlertTransitions(gw.Id);
         var raise = Assert.Single(transitions);
@@ -56,7 +56,9 @@ public class AlertPathTests(ITestOutputHelper output)
         Assert.Equal(Enumerable.Range(1, total).Select(i => (long)i), rows.Select(r => r.Seq));
         Assert.Equal(total, rows.Select(r => r.Value).Distinct().Count());
 
-        await Task.Delay(1500, TestContext.Current.CancellationToken);
+        // Every record acknowledged back to the gateway: nothing is left for it to resend as a duplicate.
+        await edge.WaitForAcknowledgedAsync(Streams.Readings, total, Long);
+        await edge.WaitForAcknowledgedAsync(Streams.Alerts, 1, Long);
         await edge.Process.StopAsync(TimeSpan.FromSeconds(30));
         Assert.Equal(0, OutboxProbe.Backlog(edge.DataDirectory));
         Assert.Single(ledger.AlertTransitions(gw.Id));

@@ -1,3 +1,4 @@
+using GridEdge.Protocol.Wire;
 using GridEdge.Testing;
 
 [assembly: CollectionBehavior(DisableTestParallelization = true)]
@@ -32,7 +33,7 @@ public class DataPathTests(ITestOutputHelper output)
         await new LedgerReader(server.LedgerPath).WaitForCountAsync(gw.Id, 3000, Long);
 
         AssertEachAppendStoredOnce(edge.Appended().ToList(), new LedgerReader(server.LedgerPath).Rows(gw.Id), expectedCount: 3000);
-        await AssertOutboxDrainedAsync(edge);
+        await AssertOutboxDrainedAsync(edge, 3000);
     }
 
     [Fact(Timeout = 180_000)]
@@ -51,7 +52,7 @@ public class DataPathTests(ITestOutputHelper output)
         await new LedgerReader(server.LedgerPath).WaitForCountAsync(gw.Id, 3000, Long);
 
         AssertEachAppendStoredOnce(edge.Appended().ToList(), new LedgerReader(server.LedgerPath).Rows(gw.Id), expectedCount: 3000);
-        await AssertOutboxDrainedAsync(edge);
+        await AssertOutboxDrainedAsync(edge, 3000);
     }
 
     [Fact(Timeout = 240_000)]
@@ -70,16 +71,18 @@ public class DataPathTests(ITestOutputHelper output)
         for (var round = 1; round <= 2; round++)
         {
             await ledger.WaitForCountAsync(gw.Id, round * 3000, Long);
+            var reconnects = edge.Process.Lines.Count(IsReconnecting);
             server.Kill();
             Log($"killed the server with {ledger.Count(gw.Id)} readings stored");
-            await Task.Delay(1000, TestContext.Current.CancellationToken);
+            // The server starts again only once the gateway has lost it and is retrying.
+            await Eventually.True(() => edge.Process.Lines.Count(IsReconnecting) > reconnects, "the gateway to notice the server is gone", Long);
             await server.StartAsync();
         }
         await edge.Process.WaitForLineAsync(l => l.StartsWith("LOAD DONE"), Long);
         await ledger.WaitForCountAsync(gw.Id, total, Long);
 
         AssertEachAppendStoredOnce(edge.Appended().ToList(), ledger.Rows(gw.Id), expectedCount: total);
-        await AssertOutboxDrainedAsync(edge);
+        await AssertOutboxDrainedAsync(edge, total);
     }
 
     [Fact(Timeout = 300_000)]
@@ -107,8 +110,9 @@ public class DataPathTests(ITestOutputHelper output)
             }
             else
             {
-                await edge.Process.WaitForLineAsync(l => l.StartsWith("APPENDED "), Long);
-                await Task.Delay(random.Next(300, 1500), TestContext.Current.CancellationToken);
+                // Killed at a random point of the load: after some hundreds to some thousands of appends returned.
+                var killAfter = random.Next(300, 5000);
+                await Eventually.True(() => edge.Process.Lines.Count(l => l.StartsWith("APPENDED ", StringComparison.Ordinal)) >= killAfter, $"{killAfter} appends in run {run}", Long);
                 edge.Process.Kill();
             }
             var appended = edge.Appended().ToList();
@@ -117,16 +121,13 @@ public class DataPathTests(ITestOutputHelper output)
         }
 
         // Everything that returned must arrive; records committed without their line being printed may arrive too.
-        var deadline = DateTime.UtcNow + Long;
-        List<(long Seq, string Sensor, double Value)> rows;
-        while (true)
+        List<(long Seq, string Sensor, double Value)> rows = [];
+        await Eventually.True(() =>
         {
             rows = ledger.Rows(gw.Id);
             var stored = rows.Select(r => r.Seq).ToHashSet();
-            if (returned.All(r => stored.Contains(r.Seq))) break;
-            if (DateTime.UtcNow > deadline) Assert.Fail($"{returned.Count(r => !stored.Contains(r.Seq))} returned appends never reached the ledger");
-            await Task.Delay(200, TestContext.Current.CancellationToken);
-        }
+            return returned.All(r => stored.Contains(r.Seq));
+        }, $"all {returned.Count} returned appends to reach the ledger", Long);
         AssertEachAppendStoredOnce(returned, rows, expectedCount: null);
         Assert.True(returned.Count > 2000, "the killed runs appended nothing before SIGKILL");
     }
@@ -165,11 +166,13 @@ public class DataPathTests(ITestOutputHelper output)
         if (expectedCount is { } m) Assert.Equal(m, rows.Count);
     }
 
-    private static async Task AssertOutboxDrainedAsync(EdgeHost edge)
+    private static bool IsReconnecting(string line) => line.Contains("Reconnecting to", StringComparison.Ordinal);
+
+    private static async Task AssertOutboxDrainedAsync(EdgeHost edge, long appended)
     {
-        // The server acks right after each commit: give the last ack a moment to land, then stop the gateway
+        // The server acks right after each commit: once the gateway says every record was acked and removed, stop it
         // and look in its outbox file.
-        await Task.Delay(1500);
+        await edge.WaitForAcknowledgedAsync(Streams.Readings, appended, Long);
         await edge.Process.StopAsync(TimeSpan.FromSeconds(30));
         Assert.Equal(0, OutboxProbe.Backlog(edge.DataDirectory));
     }

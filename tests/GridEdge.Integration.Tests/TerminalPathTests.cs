@@ -1,3 +1,4 @@
+using GridEdge.Protocol.Wire;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -115,22 +116,21 @@ public class TerminalPathTests(ITestOutputHelper output)
         await server.StartAsync();
         var checkIns = await WaitForAsync(server, $"/api/checkins?gateway={gw.Id}", c => c.GetProperty("items").GetArrayLength() > 0, "the check-in in the patrol ledger");
         var problems = await WaitForAsync(server, $"/api/problems?grid={Township}", p => p.GetProperty("items").GetArrayLength() > 0, "the problem in the problem ledger");
+        await Eventually.True(async () =>
+        {
+            using var response = await http.GetAsync($"/api/attachments/{sha}", Ct);
+            return response.StatusCode == HttpStatusCode.OK;
+        }, "the attachment on the server", Long);
         using (var stored = await http.GetAsync($"/api/attachments/{sha}", Ct))
         {
-            var deadline = DateTime.UtcNow + Long;
-            var response = stored;
-            while (response.StatusCode != HttpStatusCode.OK && DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(200, Ct);
-                response = await http.GetAsync($"/api/attachments/{sha}", Ct);
-            }
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            Assert.Equal(photo, await response.Content.ReadAsByteArrayAsync(Ct));
+            Assert.Equal(HttpStatusCode.OK, stored.StatusCode);
+            Assert.Equal(photo, await stored.Content.ReadAsByteArrayAsync(Ct));
         }
         var attachments = (await server.GetJsonAsync("/api/ingest/metrics")).GetProperty("attachments");
         Assert.Equal((1, 0), (attachments.GetProperty("completed").GetInt64(), attachments.GetProperty("mismatches").GetInt64()));
-        // Whatever the gateway resends after the restart, the ledger holds the check-in once.
-        await Task.Delay(TimeSpan.FromSeconds(4), Ct);
+        // Whatever the gateway resends after the restart, the ledger holds the check-in once: looked at once the server's
+        // ack has removed it from the gateway's outbox, so the gateway resends it no more.
+        await edge.WaitForAcknowledgedAsync(Streams.CheckIns, 1, Long);
         checkIns = await server.GetJsonAsync($"/api/checkins?gateway={gw.Id}");
         var item = Assert.Single(checkIns.GetProperty("items").EnumerateArray());
         Assert.Equal("ci-0001", item.GetProperty("recordId").GetString());

@@ -135,6 +135,8 @@ public sealed class EdgeHost(string dataDirectory, GatewayAccount account, int b
             "--Edge:Uplink:ReconnectBaseSeconds=0.2",
             "--Edge:Uplink:ReconnectCapSeconds=2",
             $"--Edge:Terminals:Url=http://127.0.0.1:{TerminalPort}",
+            // The uplink's Debug lines say what each ack removed from the outbox: tests wait on them (Acknowledged).
+            "--Serilog:MinimumLevel:Override:GridEdge.Edge.Uplink=Debug",
         };
         args.AddRange(extra);
         _process?.Dispose();
@@ -150,6 +152,17 @@ public sealed class EdgeHost(string dataDirectory, GatewayAccount account, int b
             var p = l.Split(' ');
             return (long.Parse(p[2]), p[3], double.Parse(p[4], System.Globalization.CultureInfo.InvariantCulture));
         });
+
+    /// <summary>Records of <paramref name="stream"/> this gateway process removed from its outbox on the server's acks (from its uplink's Debug lines).</summary>
+    public long Acknowledged(string stream) => Process.Lines.Where(l => l.EndsWith(" records removed", StringComparison.Ordinal)).Select(l => AckLine.Match(l))
+        .Where(m => m.Success && m.Groups["stream"].Value == stream)
+        .Sum(m => long.Parse(m.Groups["removed"].Value, System.Globalization.CultureInfo.InvariantCulture));
+
+    /// <summary>Waits until the server's acks have removed <paramref name="count"/> records of <paramref name="stream"/> from this process's outbox.</summary>
+    public Task WaitForAcknowledgedAsync(string stream, long count, TimeSpan timeout) =>
+        Eventually.True(() => Acknowledged(stream) >= count, $"{count} {stream} records acknowledged to {account.Id}", timeout);
+
+    private static readonly System.Text.RegularExpressions.Regex AckLine = new(@"Server acknowledged (?<stream>\S+) .*: (?<removed>\d+) records removed");
 
     public void Dispose() => _process?.Dispose();
 }

@@ -11,7 +11,7 @@ namespace GridEdge.Edge.Tests.Alerts;
 public sealed class AlertActuatorTests : IDisposable
 {
     private const int BuzzerPin = 17, LightPin = 27, RelayPin = 22, ButtonPin = 23;
-    private readonly ManualTime _time = new(Start.ToUniversalTime());
+    private readonly ManualTimeProvider _time = new(Start.ToUniversalTime());
     private readonly RecordingGpioDriver _driver;
     private readonly GpioController _gpio;
     private readonly AlarmOutputs _outputs;

@@ -20,7 +20,7 @@ public sealed class CommandServiceTests : IDisposable
     private const string Gateway = "gw-cmd-1";
     private readonly TempDirectory _dir = new();
     private readonly EdgeOutbox _outbox;
-    private readonly ManualTime _time = new(Start.ToUniversalTime());
+    private readonly ManualTimeProvider _time = new(Start.ToUniversalTime());
     private readonly RecordingGpioDriver _driver;
     private readonly GpioController _gpio;
     private readonly AlarmOutputs _outputs;

@@ -14,15 +14,7 @@ public sealed class CommandUplinkTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static async Task WaitUntil(Func<bool> condition, string what, int timeoutMs = 10_000)
-    {
-        var deadline = DateTime.UtcNow.AddMilliseconds(timeoutMs);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) Assert.Fail($"timed out waiting for {what}");
-            await Task.Delay(20, Ct);
-        }
-    }
+    private static Task WaitUntil(Func<bool> condition, string what) => Eventually.True(condition, what);
 
     private static List<CommandResult> Results(TestBroker broker) =>
         [.. broker.Batches.Where(b => b.Stream == Streams.CommandResults).SelectMany(b => b.Records).Cast<CommandResult>().DistinctBy(r => (r.CommandId, r.Name, r.Timestamp))];

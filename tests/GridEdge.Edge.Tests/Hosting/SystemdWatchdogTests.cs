@@ -16,6 +16,8 @@ public sealed class SystemdWatchdogTests
         }
     }
 
+    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(15);
+
     [Fact(Timeout = 20_000)]
     public async Task The_watchdog_is_petted_only_while_the_outbox_writer_is_alive()
     {
@@ -23,21 +25,28 @@ public sealed class SystemdWatchdogTests
         using var dir = new TempDirectory();
         var outbox = TestData.Open(dir.Path);
         var notifier = new RecordingNotifier();
-        using var watchdog = new SystemdWatchdog(notifier, outbox, TimeSpan.FromMilliseconds(20));
+        var time = new ManualTimeProvider();
+        using var watchdog = new SystemdWatchdog(notifier, outbox, Interval, time);
 
         await watchdog.StartAsync(ct);
-        var deadline = DateTime.UtcNow.AddSeconds(5);
-        while (notifier.Pets < 3 && DateTime.UtcNow < deadline) await Task.Delay(10, ct);
-        Assert.True(notifier.Pets >= 3, $"{notifier.Pets} pets while the outbox ran");
+        await Eventually.True(() => notifier.Pets == 1 && time.ActiveTimers == 1, "the first pet at start");
+        for (var pets = 2; pets <= 3; pets++)
+        {
+            time.Advance(Interval);
+            await Eventually.True(() => notifier.Pets == pets && time.ActiveTimers == 1, $"pet {pets} one interval later");
+        }
 
         // The data path dies: systemd must stop hearing from us so it restarts the gateway.
         outbox.Dispose();
-        await Task.Delay(100, ct);
-        var afterDeath = notifier.Pets;
-        await Task.Delay(300, ct);
+        for (var tick = 0; tick < 3; tick++)
+        {
+            time.Advance(Interval);
+            // Waiting again means this interval's check was made.
+            await Eventually.True(() => time.ActiveTimers == 1, $"the check after the outbox died ({tick + 1})");
+        }
         await watchdog.StopAsync(ct);
 
-        Assert.Equal(afterDeath, notifier.Pets);
+        Assert.Equal(3, notifier.Pets);
     }
 
     [Fact]
@@ -47,12 +56,16 @@ public sealed class SystemdWatchdogTests
         using var dir = new TempDirectory();
         using var outbox = TestData.Open(dir.Path);
         var notifier = new RecordingNotifier();
-        using var watchdog = new SystemdWatchdog(notifier, outbox, interval: null);
+        var time = new ManualTimeProvider();
+        using var watchdog = new SystemdWatchdog(notifier, outbox, interval: null, time);
 
         await watchdog.StartAsync(ct);
-        await Task.Delay(200, ct);
+        // With no interval the service returns at once instead of waiting between checks.
+        Assert.NotNull(watchdog.ExecuteTask);
+        await watchdog.ExecuteTask.WaitAsync(TimeSpan.FromSeconds(10), ct);
+        time.Advance(TimeSpan.FromHours(1));
         await watchdog.StopAsync(ct);
 
-        Assert.Equal(0, notifier.Pets);
+        Assert.Equal((0, 0), (notifier.Pets, time.ActiveTimers));
     }
 }

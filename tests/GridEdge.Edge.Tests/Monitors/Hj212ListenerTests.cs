@@ -35,12 +35,8 @@ public class Hj212ListenerTests
         Assert.Contains("CN=9014;", await monitor.ReceiveAsync(Wait));
         Assert.Equal(4, f.Stored().Count);
         // The reply is counted once its last byte is handed to the socket, which may be just after the monitor read it.
+        await Eventually.True(() => f.Listener.Counters.Snapshot().AcksSent == 2, "the second reply to be counted");
         var counters = f.Listener.Counters.Snapshot();
-        for (var waited = 0; counters.AcksSent < 2 && waited < 100; waited++)
-        {
-            await Task.Delay(20, TestContext.Current.CancellationToken);
-            counters = f.Listener.Counters.Snapshot();
-        }
         Assert.Equal((2L, 2L, 4L, 1L), (counters.FramesAccepted, counters.AcksSent, counters.ReadingsStored, counters.DuplicatesIgnored));
         Assert.NotNull(Assert.Single(f.Directory.Snapshot()!, m => m.Mn == ListenerFixture.Mn).LastContact);
     }
@@ -60,43 +56,87 @@ public class Hj212ListenerTests
         Assert.Null(Assert.Single(f.Directory.Snapshot()!, m => m.Mn == ListenerFixture.Mn).LastContact);
     }
 
-    [Fact(Timeout = 60_000)]
-    public async Task Trickling_oversized_and_garbage_clients_do_not_stall_a_good_monitor_and_are_closed()
+    [Fact(Timeout = 30_000)]
+    public async Task Stalled_oversized_and_garbage_clients_do_not_stall_a_good_monitor_and_are_closed()
     {
-        await using var f = await ListenerFixture.StartAsync(o => { o.MinBytesPerSecond = 32; o.MaxGarbageBytes = 4096; o.FrameTimeoutSeconds = 20; });
-        await using var trickle = await SimulatedMonitor.ConnectAsync(f.Endpoint);
+        await using var f = await ListenerFixture.StartAsync(o => { o.MaxGarbageBytes = 4096; o.FrameTimeoutSeconds = 20; });
+        await using var stalled = await SimulatedMonitor.ConnectAsync(f.Endpoint);
         await using var oversized = await SimulatedMonitor.ConnectAsync(f.Endpoint);
         await using var garbage = await SimulatedMonitor.ConnectAsync(f.Endpoint);
         await using var good = await SimulatedMonitor.ConnectAsync(f.Endpoint);
 
-        var trickling = Task.Run(async () =>
-        {
-            var bytes = Encoding.ASCII.GetBytes("##0462QN=2025");
-            try
-            {
-                foreach (var b in bytes) { await trickle.SendAsync([b]); await Task.Delay(1000, TestContext.Current.CancellationToken); }
-            }
-            catch (IOException) { }
-        }, TestContext.Current.CancellationToken);
+        await stalled.SendAsync(Encoding.ASCII.GetBytes("##0462QN=2025"));
         await oversized.SendAsync(Encoding.ASCII.GetBytes("##9999" + new string('x', 3000)));
         await garbage.SendAsync(new byte[8192]);
 
         for (var i = 0; i < 3; i++)
         {
-            var started = DateTime.UtcNow;
+            var started = TimeProvider.System.GetTimestamp();
             await good.SendAsync(SimulatedMonitor.MinuteFrame(ListenerFixture.Mn, ListenerFixture.Pw, $"2025030108010012{i}", $"2025030108{i:00}00"));
             Assert.Contains("CN=9014;", await good.ReceiveAsync(Wait));
-            Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(2));
-            await Task.Delay(500, TestContext.Current.CancellationToken);
+            Assert.True(TimeProvider.System.GetElapsedTime(started) < TimeSpan.FromSeconds(2));
         }
         Assert.Null(await garbage.ReceiveAsync(Wait));   // closed after MaxGarbageBytes
-        Assert.Null(await trickle.ReceiveAsync(Wait));   // closed: slower than MinBytesPerSecond
-        await trickling;
         var c = f.Listener.Counters.Snapshot();
         Assert.True(c.LengthErrors >= 1, "the 9999 length field is counted");
         Assert.Equal(1, c.GarbageClosed);
-        Assert.Equal(1, c.TricklingClosed);
         Assert.Equal(12, f.Stored().Count);
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task A_frame_arriving_slower_than_MinBytesPerSecond_is_closed_once_the_grace_has_passed()
+    {
+        var time = new ManualTimeProvider();
+        var frameTimeout = TimeSpan.FromSeconds(20);
+        await using var f = await ListenerFixture.StartAsync(o => { o.MinBytesPerSecond = 32; o.FrameTimeoutSeconds = (int)frameTimeout.TotalSeconds; }, time: time);
+        await using var trickle = await SimulatedMonitor.ConnectAsync(f.Endpoint);
+        var bytes = Encoding.ASCII.GetBytes("##0462QN=2025");
+
+        // The first byte is read and the connection waits for the rest of the frame before the clock moves.
+        await trickle.SendAsync(bytes[..1]);
+        await Eventually.True(() => time.NextDueIn == frameTimeout, "the first byte to start a frame");
+        Assert.Equal(0, f.Listener.Counters.Snapshot().TricklingClosed);
+
+        time.Advance(TimeSpan.FromSeconds(3));
+        await trickle.SendAsync(bytes[1..2]);   // 2 bytes in 3 s, past the 2 s grace: slower than 32 bytes/s
+        Assert.Null(await trickle.ReceiveAsync(Wait));
+        Assert.Equal((1L, 0L), (f.Listener.Counters.Snapshot().TricklingClosed, f.Listener.Counters.Snapshot().FrameTimeouts));
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task A_partial_frame_is_closed_at_the_frame_timeout_on_the_listeners_clock()
+    {
+        var time = new ManualTimeProvider();
+        await using var f = await ListenerFixture.StartAsync(o => o.FrameTimeoutSeconds = 20, time: time);
+        await using var stalled = await SimulatedMonitor.ConnectAsync(f.Endpoint);
+
+        await stalled.SendAsync(Encoding.ASCII.GetBytes("##0462QN=2025"));
+        await Eventually.True(() => time.NextDueIn == TimeSpan.FromSeconds(20), "the partial frame to be read");
+        time.Advance(TimeSpan.FromSeconds(19));
+        Assert.Equal(0, f.Listener.Counters.Snapshot().FrameTimeouts);
+        time.Advance(TimeSpan.FromSeconds(1));
+
+        Assert.Null(await stalled.ReceiveAsync(Wait));
+        Assert.Equal(1, f.Listener.Counters.Snapshot().FrameTimeouts);
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task A_monitor_silent_for_the_idle_timeout_after_its_frames_is_closed()
+    {
+        var time = new ManualTimeProvider();
+        var idle = TimeSpan.FromMinutes(5);
+        await using var f = await ListenerFixture.StartAsync(o => o.IdleTimeoutSeconds = idle.TotalSeconds, time: time);
+        await using var monitor = await SimulatedMonitor.ConnectAsync(f.Endpoint);
+
+        await monitor.SendAsync(SimulatedMonitor.MinuteFrame(ListenerFixture.Mn, ListenerFixture.Pw, "20250301080100123", "20250301080000"));
+        Assert.Contains("CN=9014;", await monitor.ReceiveAsync(Wait));
+        await Eventually.True(() => time.NextDueIn == idle, "the connection to wait for the next frame");
+        time.Advance(idle - TimeSpan.FromSeconds(1));
+        Assert.Equal(0, f.Listener.Counters.Snapshot().IdleClosed);
+        time.Advance(TimeSpan.FromSeconds(1));
+
+        Assert.Null(await monitor.ReceiveAsync(Wait));
+        Assert.Equal(1, f.Listener.Counters.Snapshot().IdleClosed);
     }
 
     [Fact(Timeout = 30_000)]
@@ -105,15 +145,14 @@ public class Hj212ListenerTests
         await using var f = await ListenerFixture.StartAsync(o => o.MaxConnections = 2);
         await using var a = await SimulatedMonitor.ConnectAsync(f.Endpoint);
         await using var b = await SimulatedMonitor.ConnectAsync(f.Endpoint);
-        await Task.Delay(300, TestContext.Current.CancellationToken);
+        await Eventually.True(() => f.Listener.Counters.Snapshot().ConnectionsAccepted == 2, "both connections to be accepted");
         try
         {
             await using var c = await SimulatedMonitor.ConnectAsync(f.Endpoint);
             Assert.Null(await c.ReceiveAsync(Wait));
         }
         catch (SocketException) { } // the reset can overtake the handshake
-        await Task.Delay(100, TestContext.Current.CancellationToken);
-        Assert.Equal(1, f.Listener.Counters.Snapshot().ConnectionsRefused);
+        await Eventually.True(() => f.Listener.Counters.Snapshot().ConnectionsRefused == 1, "the third connection to be refused");
         // The two held connections still work.
         await a.SendAsync(SimulatedMonitor.MinuteFrame(ListenerFixture.Mn, ListenerFixture.Pw, "20250301080100123", "20250301080000"));
         Assert.Contains("CN=9014;", await a.ReceiveAsync(Wait));
@@ -127,7 +166,9 @@ public class Hj212ListenerTests
         byte[] Part(int no, string cp) => Hj212Encoder.Frame(Hj212Encoder.Segment("20250301090000456", "22", Hj212Commands.HourData, ListenerFixture.Pw, ListenerFixture.Mn,
             7, $"DataTime=20250301080000;{cp}", packetCount: 2, packetNumber: no));
         await monitor.SendAsync(Part(2, "a34002-Avg=58.0,a34002-Min=41.0,a34002-Max=77.0,a34002-Flag=N"));
-        await Task.Delay(300, TestContext.Current.CancellationToken);
+        // A time request after it is answered only once the part has been handled (one connection, in order).
+        await monitor.SendAsync(Hj212Encoder.Frame(Hj212Encoder.Segment("20250301090000001", "22", Hj212Commands.TimeCalibrationRequest, ListenerFixture.Pw, ListenerFixture.Mn, 5, "")));
+        Assert.NotNull(await monitor.ReceiveAsync(Wait));
         Assert.Empty(f.Stored());
         await monitor.SendAsync(Part(1, "a34004-Avg=33.0,a34004-Min=20.0,a34004-Max=48.0,a34004-Flag=N"));
         Assert.Contains("QN=20250301090000456;ST=91;CN=9014;", await monitor.ReceiveAsync(Wait));

@@ -17,13 +17,13 @@ internal sealed class ListenerFixture : IAsyncDisposable
     private readonly TempDirectory _folder = new();
     private readonly CancellationTokenSource _stop = new();
 
-    private ListenerFixture(Hj212Options options, GatewayClock clock)
+    private ListenerFixture(Hj212Options options, GatewayClock clock, TimeProvider time)
     {
         Options = options;
         Clock = clock;
         Outbox = TestData.Open(_folder.Path);
         Directory = new MonitorDirectory(Microsoft.Extensions.Options.Options.Create(options));
-        Listener = new Hj212Listener(Microsoft.Extensions.Options.Options.Create(options), Directory, Outbox, clock, NullLogger<Hj212Listener>.Instance);
+        Listener = new Hj212Listener(Microsoft.Extensions.Options.Options.Create(options), Directory, Outbox, clock, NullLogger<Hj212Listener>.Instance, time: time);
     }
 
     public Hj212Options Options { get; }
@@ -33,7 +33,8 @@ internal sealed class ListenerFixture : IAsyncDisposable
     public Hj212Listener Listener { get; }
     public IPEndPoint Endpoint { get; private set; } = null!;
 
-    public static async Task<ListenerFixture> StartAsync(Action<Hj212Options>? tune = null, GatewayClock? clock = null)
+    /// <param name="time">The clock of the connections' timeouts (and of the gateway clock when none is given); the system clock when null.</param>
+    public static async Task<ListenerFixture> StartAsync(Action<Hj212Options>? tune = null, GatewayClock? clock = null, TimeProvider? time = null)
     {
         var options = new Hj212Options
         {
@@ -42,7 +43,8 @@ internal sealed class ListenerFixture : IAsyncDisposable
             Monitors = [new MonitorRegistration { Mn = Mn, Pw = Pw, Station = "site 3" }, new MonitorRegistration { Mn = "GE0002", Pw = "other" }],
         };
         tune?.Invoke(options);
-        var fixture = new ListenerFixture(options, clock ?? new GatewayClock(TimeProvider.System, Guid.NewGuid()));
+        time ??= TimeProvider.System;
+        var fixture = new ListenerFixture(options, clock ?? new GatewayClock(time, Guid.NewGuid()), time);
         await fixture.Listener.StartAsync(fixture._stop.Token);
         fixture.Endpoint = await fixture.Listener.Listening.WaitAsync(TimeSpan.FromSeconds(10));
         return fixture;

@@ -45,14 +45,12 @@ public sealed class GatewaySensorsTests
         Assert.Equal(PinValue.Low, gpio.GetValue(hardware.Alarm.BuzzerPin!.Value));
 
         List<Reading> readings = [];
-        var deadline = DateTime.UtcNow.AddSeconds(45);
-        while (DateTime.UtcNow < deadline)
+        await Eventually.True(() =>
         {
             readings = outbox.ReadPending(Streams.Readings, 0, 1000, int.MaxValue).Select(e => (Reading)e.Record).ToList();
-            if (readings.Any(r => r.SensorId == GatewaySensors.DustSensorId && r.Quantity == Quantities.Pm2_5)
-                && readings.Any(r => r.Unit == "ratio") && clock.Quality == ClockQuality.GnssDisciplined) break;
-            await Task.Delay(200, ct);
-        }
+            return readings.Any(r => r.SensorId == GatewaySensors.DustSensorId && r.Quantity == Quantities.Pm2_5)
+                && readings.Any(r => r.Unit == "ratio") && clock.Quality == ClockQuality.GnssDisciplined;
+        }, "dust and smoke readings and a GNSS-disciplined clock", TimeSpan.FromSeconds(45));
         await host.StopAsync(ct);
 
         Assert.Contains(readings, r => r.SensorId == GatewaySensors.DustSensorId && r.Quantity == Quantities.Pm10 && r.Value > 0);
@@ -99,8 +97,7 @@ public sealed class GatewaySensorsTests
         var buses = host.Services.GetRequiredService<HardwareBuses>();
         var hardware = host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<HardwareOptions>>().Value;
 
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (engine.Active.Count == 0 && DateTime.UtcNow < deadline) await Task.Delay(100, ct);
+        await Eventually.True(() => engine.Active.Count > 0, "a local alert", TimeSpan.FromSeconds(30));
         var lightOn = buses.RecordingGpio!.GetValue(hardware.Alarm.LightPin!.Value);
         await host.StopAsync(ct);
 

@@ -53,6 +53,9 @@ public sealed class AttachmentUploadTests
     private static List<AttachmentChunk> Chunks(TerminalApiFixture api) =>
         [.. api.Outbox.ReadPending(Streams.Attachments, 0, 10_000, int.MaxValue).Select(e => (AttachmentChunk)e.Record)];
 
+    private static long StagedBytes(TerminalApiFixture api, string sha) =>
+        Directory.EnumerateFiles(api.DataDirectory, $"{sha}.part", SearchOption.AllDirectories).Select(f => new FileInfo(f).Length).DefaultIfEmpty(0).Max();
+
     // Sends the head of a range on a raw connection and drops it mid-body, as a terminal losing its 4G does.
     private static async Task SendAndDropAsync(TerminalApiFixture api, string sha, byte[] photo, long from, long to, int send)
     {
@@ -64,7 +67,9 @@ public sealed class AttachmentUploadTests
         await stream.WriteAsync(Encoding.ASCII.GetBytes(head), Ct);
         await stream.WriteAsync(photo.AsMemory((int)from, send), Ct);
         await stream.FlushAsync(Ct);
-        await Task.Delay(300, Ct);
+        // Dropped only once some of the range is in the gateway's staged file, so there is an offset to resume from (the
+        // status request would wait for the upload's lock, held until the request ends).
+        await Eventually.True(() => StagedBytes(api, sha) > from, "the first bytes of the range to be staged");
         tcp.Client.LingerState = new LingerOption(true, 0); // reset, not a polite close
         tcp.Close();
     }

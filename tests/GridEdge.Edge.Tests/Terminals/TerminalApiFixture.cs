@@ -38,7 +38,7 @@ internal sealed class TerminalApiFixture : IAsyncDisposable
         DataDirectory = dataDirectory;
         _ownDirectory = own;
         Options = options;
-        Time = new ManualTime(GatewayNow);
+        Time = new GridEdge.Testing.ManualTimeProvider(GatewayNow, monotonicMs: 1_000_000);
         Clock = new GatewayClock(Time, Guid.NewGuid());
         Clock.ReportKernelSynchronised(true);
         Outbox = new EdgeOutbox(new Outbox.OutboxSettings(dataDirectory), NullLogger<EdgeOutbox>.Instance, Clock);
@@ -47,7 +47,7 @@ internal sealed class TerminalApiFixture : IAsyncDisposable
 
     public string DataDirectory { get; }
     public TerminalOptions Options { get; }
-    public ManualTime Time { get; }
+    public GridEdge.Testing.ManualTimeProvider Time { get; }
     public GatewayClock Clock { get; }
     public EdgeOutbox Outbox { get; }
     public TerminalDirectoryStore Directory { get; }

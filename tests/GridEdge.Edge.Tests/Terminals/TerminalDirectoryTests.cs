@@ -127,8 +127,7 @@ public sealed class TerminalDirectoryTests
         Assert.Null(service.BaseAddress);
 
         blocker.Stop();
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (service.BaseAddress is null && DateTime.UtcNow < deadline) await Task.Delay(50, Ct);
+        await Eventually.True(() => service.BaseAddress is not null, "the API to listen once the port is free");
         Assert.Equal(port, service.BaseAddress?.Port);
         using var http = new HttpClient { BaseAddress = service.BaseAddress };
         using var status = await http.GetAsync("/api/v1/status", Ct);

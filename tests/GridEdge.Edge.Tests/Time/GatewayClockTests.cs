@@ -11,7 +11,7 @@ public sealed class GatewayClockTests
     [Fact]
     public void A_fresh_boot_is_unsynchronised_and_stamps_the_system_time()
     {
-        var time = new ManualTime(SavedAtLastShutdown);
+        var time = new ManualTimeProvider(SavedAtLastShutdown, monotonicMs: 1_000_000);
         var clock = new GatewayClock(time, Guid.NewGuid());
 
         var (at, quality) = clock.Now();
@@ -23,7 +23,7 @@ public sealed class GatewayClockTests
     [Fact]
     public void Gnss_time_disciplines_stamps_even_when_the_system_clock_is_wrong()
     {
-        var time = new ManualTime(SavedAtLastShutdown);
+        var time = new ManualTimeProvider(SavedAtLastShutdown, monotonicMs: 1_000_000);
         var clock = new GatewayClock(time, Guid.NewGuid());
 
         clock.ReportGnssTime(RealNow);
@@ -37,7 +37,7 @@ public sealed class GatewayClockTests
     [Fact]
     public void Gnss_discipline_lapses_after_the_holdover_without_a_new_fix()
     {
-        var time = new ManualTime(SavedAtLastShutdown);
+        var time = new ManualTimeProvider(SavedAtLastShutdown, monotonicMs: 1_000_000);
         var clock = new GatewayClock(time, Guid.NewGuid());
         clock.ReportGnssTime(RealNow);
 
@@ -51,7 +51,7 @@ public sealed class GatewayClockTests
     [Fact]
     public void The_first_trustworthy_source_is_announced_once_with_its_anchor()
     {
-        var time = new ManualTime(SavedAtLastShutdown, monotonicMs: 5_000);
+        var time = new ManualTimeProvider(SavedAtLastShutdown, monotonicMs: 5_000);
         var clock = new GatewayClock(time, Guid.NewGuid());
         var anchors = new List<TimeAnchor>();
         clock.TrustedTimeAcquired += anchors.Add;

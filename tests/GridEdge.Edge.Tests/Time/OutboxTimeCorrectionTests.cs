@@ -19,17 +19,17 @@ public sealed class OutboxTimeCorrectionTests
         var thisBoot = Guid.NewGuid();
 
         // A previous boot appended a record with its own wrong clock, then the power went.
-        var before = new ManualTime(WrongBootTime.AddDays(-2), monotonicMs: 40_000);
+        var before = new ManualTimeProvider(WrongBootTime.AddDays(-2), monotonicMs: 40_000);
         using (var outbox = new EdgeOutbox(new OutboxSettings(dir.Path), NullLogger<EdgeOutbox>.Instance, new GatewayClock(before, earlierBoot)))
-            await outbox.AppendAsync(Streams.Readings, Unsynchronised(before.SystemNow, 1), TestContext.Current.CancellationToken);
+            await outbox.AppendAsync(Streams.Readings, Unsynchronised(before.GetUtcNow(), 1), TestContext.Current.CancellationToken);
 
         // This boot: the system clock starts from a stale saved time; readings are stamped with it, a minute apart.
-        var time = new ManualTime(WrongBootTime, monotonicMs: 10_000);
+        var time = new ManualTimeProvider(WrongBootTime, monotonicMs: 10_000);
         var clock = new GatewayClock(time, thisBoot);
         using var box = new EdgeOutbox(new OutboxSettings(dir.Path), NullLogger<EdgeOutbox>.Instance, clock);
         for (var i = 2; i <= 4; i++)
         {
-            await box.AppendAsync(Streams.Readings, Unsynchronised(time.SystemNow, i), TestContext.Current.CancellationToken);
+            await box.AppendAsync(Streams.Readings, Unsynchronised(time.GetUtcNow(), i), TestContext.Current.CancellationToken);
             time.Advance(TimeSpan.FromMinutes(1));
         }
         var synced = Reading.Instant("pms-1", Quantities.Pm2_5, 5, RealNow, ClockQuality.NetworkSynced);

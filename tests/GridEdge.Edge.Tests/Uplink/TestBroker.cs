@@ -62,12 +62,16 @@ internal sealed class TestBroker : IAsyncDisposable
         return server;
     }
 
-    /// <summary>Stops the broker (every client loses its connection) and starts a new one on the same port.</summary>
-    public async Task RestartAsync(TimeSpan down, CancellationToken ct)
+    /// <summary>Stops the broker: every client loses its connection.</summary>
+    public async Task StopAsync()
     {
         await _server.StopAsync(new MqttServerStopOptionsBuilder().Build());
         _server.Dispose();
-        await Task.Delay(down, ct);
+    }
+
+    /// <summary>After <see cref="StopAsync"/>, starts a new broker on the same port, with the ingest stand-in connected again.</summary>
+    public async Task StartAgainAsync(CancellationToken ct)
+    {
         _server = await StartServerAsync(Port);
         await ConnectResponderAsync(ct);
     }

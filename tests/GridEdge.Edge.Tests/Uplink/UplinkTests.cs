@@ -25,18 +25,10 @@ public sealed class UplinkTests
         },
     };
 
-    private static EdgeUplink NewUplink(EdgeOutbox outbox, EdgeOptions options) =>
-        new(outbox, Microsoft.Extensions.Options.Options.Create(options), NullLogger<EdgeUplink>.Instance);
+    private static EdgeUplink NewUplink(EdgeOutbox outbox, EdgeOptions options, TimeProvider? time = null) =>
+        new(outbox, Microsoft.Extensions.Options.Options.Create(options), NullLogger<EdgeUplink>.Instance, time: time);
 
-    private static async Task WaitUntil(Func<bool> condition, string what, int timeoutMs = 10_000)
-    {
-        var deadline = DateTime.UtcNow.AddMilliseconds(timeoutMs);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) Assert.Fail($"timed out waiting for {what}");
-            await Task.Delay(20, Ct);
-        }
-    }
+    private static Task WaitUntil(Func<bool> condition, string what) => Eventually.True(condition, what);
 
     [Theory(Timeout = 30_000)]
     [InlineData("binary")]
@@ -48,7 +40,8 @@ public sealed class UplinkTests
         using var outbox = TestData.Open(dir.Path);
         for (var i = 1; i <= 120; i++) await outbox.AppendAsync(Streams.Readings, TestData.Reading(i), Ct);
 
-        using var uplink = NewUplink(outbox, Options(broker.Port, format));
+        // The clock never moves in this test: everything below happens on wake-ups, none on a timer.
+        using var uplink = NewUplink(outbox, Options(broker.Port, format), new ManualTimeProvider());
         await uplink.StartAsync(Ct);
         await WaitUntil(() => outbox.Backlog(Streams.Readings) == 0, "the first 120 records to be acknowledged");
 
@@ -63,11 +56,9 @@ public sealed class UplinkTests
         Assert.Equal("gw-test", birth.GatewayId);
         Assert.Equal(EdgeUplink.BootId, birth.BootId);
 
-        // Records appended while connected go out promptly, not at the next poll.
-        var started = DateTime.UtcNow;
+        // Records appended while connected go out at once, not at the next poll (whose 5 s never pass on this clock).
         await outbox.AppendAsync(Streams.Readings, TestData.Reading(121), Ct);
-        await WaitUntil(() => outbox.Backlog(Streams.Readings) == 0, "record 121 to be acknowledged", 2_000);
-        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(1));
+        await WaitUntil(() => outbox.Backlog(Streams.Readings) == 0, "record 121 to be acknowledged");
 
         // A payload on the ack topic that is not an ack is counted and ignored.
         await broker.PublishRawAsync(Topics.Ack("gw-test"), [1, 2, 3, 4, 5], Ct);
@@ -87,21 +78,31 @@ public sealed class UplinkTests
         using var dir = new TempDirectory();
         using var outbox = TestData.Open(dir.Path);
         for (var i = 1; i <= 20; i++) await outbox.AppendAsync(Streams.Readings, TestData.Reading(i), Ct);
+        var options = Options(broker.Port);
+        options.Uplink.AckTimeoutSeconds = 30;
+        var time = new ManualTimeProvider();
 
-        using var uplink = NewUplink(outbox, Options(broker.Port));
+        using var uplink = NewUplink(outbox, options, time);
         await uplink.StartAsync(Ct);
         await WaitUntil(() => broker.TimesSeen.Count == 20, "all 20 records to be published");
-        // The broker has PUBACKed them; that is not delivery.
-        await Task.Delay(300, Ct);
+        // The broker has PUBACKed them; that is not delivery. A later message on the ack topic reaches the uplink after
+        // those PUBACKs (one connection, in order): once it is counted, the PUBACKs have been handled.
+        await broker.PublishRawAsync(Topics.Ack("gw-test"), [1, 2, 3, 4, 5], Ct);
+        await WaitUntil(() => uplink.Status.BadPayloads == 1, "the marker after the PUBACKs to be handled");
         Assert.Equal(20, outbox.Backlog(Streams.Readings));
         Assert.True(uplink.Status.InFlightBatches > 0);
+        time.Advance(TimeSpan.FromSeconds(29));
+        Assert.Equal(0, uplink.Status.AckTimeouts);
 
-        await WaitUntil(() => broker.TimesSeen.Values.All(n => n >= 2), "every record to be resent after the ack timeout", 5_000);
+        time.Advance(TimeSpan.FromSeconds(1));
+        await WaitUntil(() => broker.TimesSeen.Values.All(n => n >= 2), "every record to be resent after the ack timeout");
         Assert.True(uplink.Status.AckTimeouts >= 1);
         Assert.Equal(20, outbox.Backlog(Streams.Readings));
 
+        // The resent batch went unacknowledged too; the next timeout sends it to a server that acks.
         broker.Acking = true;
-        await WaitUntil(() => outbox.Backlog(Streams.Readings) == 0, "the records to be acknowledged once the server acks", 5_000);
+        time.Advance(TimeSpan.FromSeconds(30));
+        await WaitUntil(() => outbox.Backlog(Streams.Readings) == 0, "the records to be acknowledged once the server acks");
         await uplink.StopAsync(Ct);
     }
 
@@ -115,10 +116,10 @@ public sealed class UplinkTests
         await uplink.StartAsync(Ct);
         await WaitUntil(() => uplink.Status.Connected, "the first connection");
 
-        var restart = broker.RestartAsync(TimeSpan.FromMilliseconds(500), Ct);
+        await broker.StopAsync();
         await WaitUntil(() => !uplink.Status.Connected, "the uplink to notice the broker is gone");
         for (var i = 1; i <= 30; i++) await outbox.AppendAsync(Streams.Readings, TestData.Reading(i), Ct);
-        await restart;
+        await broker.StartAgainAsync(Ct);
 
         await WaitUntil(() => outbox.Backlog(Streams.Readings) == 0, "the records appended while down to be acknowledged");
         Assert.True(uplink.Status.Connects >= 2);

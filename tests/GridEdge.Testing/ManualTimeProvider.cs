@@ -1,21 +1,39 @@
-namespace GridEdge.Hardware.Tests;
+namespace GridEdge.Testing;
 
 /// <summary>A clock that moves only when a test advances it; timers (and so Task.Delay with this provider) fire on Advance.</summary>
-internal sealed class ManualTimeProvider : TimeProvider
+/// <remarks>
+/// Unlike FakeTimeProvider it counts the timers waiting (<see cref="ActiveTimers"/>), so a test can wait until a loop
+/// has done its work and is parked on its next wait before moving the clock.
+/// </remarks>
+public sealed class ManualTimeProvider : TimeProvider
 {
     private readonly object _gate = new();
     private readonly List<ManualTimer> _timers = [];
     private DateTimeOffset _now;
     private long _ticks;
 
-    public ManualTimeProvider(DateTimeOffset? start = null) => _now = start ?? new DateTimeOffset(2025, 3, 1, 8, 0, 0, TimeSpan.Zero);
+    /// <param name="start">The wall clock at first.</param>
+    /// <param name="monotonicMs">The monotonic clock at first, in milliseconds (since an imagined boot).</param>
+    public ManualTimeProvider(DateTimeOffset? start = null, long monotonicMs = 0)
+    {
+        _now = start ?? new DateTimeOffset(2025, 3, 1, 8, 0, 0, TimeSpan.Zero);
+        _ticks = monotonicMs * TimeSpan.TicksPerMillisecond;
+    }
 
     public override DateTimeOffset GetUtcNow() { lock (_gate) return _now; }
     public override long GetTimestamp() { lock (_gate) return _ticks; }
     public override long TimestampFrequency => TimeSpan.TicksPerSecond;
 
+    /// <summary>The monotonic clock in milliseconds.</summary>
+    public long MonotonicMs => GetTimestamp() / TimeSpan.TicksPerMillisecond;
+
+    /// <summary>Timers that will fire on some Advance: a loop parked on Task.Delay or a timeout holds one.</summary>
     public int ActiveTimers { get { lock (_gate) return _timers.Count(t => t.Due is not null); } }
 
+    /// <summary>How long until the next timer fires; null when none waits. Tells which wait a loop is parked on.</summary>
+    public TimeSpan? NextDueIn { get { lock (_gate) return _timers.Where(t => t.Due is not null).Min(t => t.Due) - _now; } }
+
+    /// <summary>Time passes: both clocks move, and every timer due by then fires, in order, on this thread.</summary>
     public void Advance(TimeSpan by)
     {
         var target = GetUtcNow() + by;
@@ -73,20 +91,6 @@ internal sealed class ManualTimeProvider : TimeProvider
         {
             Dispose();
             return ValueTask.CompletedTask;
-        }
-    }
-}
-
-internal static class Eventually
-{
-    /// <summary>Waits (really, briefly) for something an async loop does after a fake-clock advance.</summary>
-    public static async Task True(Func<bool> condition, string what, int timeoutMs = 3000)
-    {
-        var deadline = Environment.TickCount64 + timeoutMs;
-        while (!condition())
-        {
-            if (Environment.TickCount64 > deadline) Assert.Fail($"Timed out waiting for: {what}");
-            await Task.Delay(5, TestContext.Current.CancellationToken);
         }
     }
 }
