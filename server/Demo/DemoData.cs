@@ -20,16 +20,20 @@ public static class DemoData
     /// <summary>The alert rules the demo's gateways run (<see cref="DemoAlertRules"/>), absolute.</summary>
     public static string AlertRulesFile => Path.Combine(Directory, "alert-rules.json");
 
-    /// <summary>Whether <see cref="StartFresh"/> removed a previous run's data.</summary>
+    /// <summary>Whether <see cref="StartFresh()"/> removed a previous run's data.</summary>
     public static bool PreviousRunRemoved { get; private set; }
 
     /// <summary>Removes a previous run's <c>./data/demo/</c> and <c>./data/demo.json</c>, then creates the folder empty.</summary>
-    public static void StartFresh()
+    public static void StartFresh() => PreviousRunRemoved = StartFresh(Directory, DemoFile);
+
+    /// <summary>Empties <paramref name="directory"/> (creating it and its parents) and deletes <paramref name="demoFile"/>; whether there was anything to remove.</summary>
+    internal static bool StartFresh(string directory, string demoFile)
     {
-        PreviousRunRemoved = System.IO.Directory.Exists(Directory) || File.Exists(DemoFile);
-        if (System.IO.Directory.Exists(Directory)) System.IO.Directory.Delete(Directory, recursive: true);
-        File.Delete(DemoFile);
-        System.IO.Directory.CreateDirectory(Directory);
+        var existed = System.IO.Directory.Exists(directory) || File.Exists(demoFile);
+        if (System.IO.Directory.Exists(directory)) System.IO.Directory.Delete(directory, recursive: true);
+        if (File.Exists(demoFile)) File.Delete(demoFile);
+        System.IO.Directory.CreateDirectory(directory);
+        return existed;
     }
 
     /// <summary>The lines printed when the demo is up: where to look and what will happen.</summary>

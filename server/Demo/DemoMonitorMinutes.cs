@@ -6,13 +6,14 @@ namespace GridEdge.Server.Demo;
 /// <summary>
 /// What the demo's HJ 212 monitor measures: a sample at each call, folded into the minute it falls in (Beijing time);
 /// when a sample opens a new minute, the minute before is returned once, as a CN 2051 minute-data frame whose DataTime
-/// is that minute and whose Min, Avg and Max are its samples'.
+/// is that minute and whose Min, Avg and Max are its samples'. The minute the monitor starts in is incomplete and not sent.
 /// </summary>
 internal sealed class DemoMonitorMinutes(string mn, string pw, Random random)
 {
     private static readonly string[] Codes = ["a34004", "a34002", "a34001", "LA", "a01001", "a01002", "a01006", "a01007", "a01008"];
     private readonly Statistic[] _stats = Codes.Select(_ => new Statistic()).ToArray();
     private DateTimeOffset? _minute;
+    private bool _switchedOnIn = true;
     private double _pm25 = 35;
 
     /// <summary>Takes a sample at <paramref name="now"/>; returns the frame of the minute before when this sample is the first of a new minute.</summary>
@@ -23,7 +24,9 @@ internal sealed class DemoMonitorMinutes(string mn, string pw, Random random)
         byte[]? finished = null;
         if (_minute is { } open && minute > open)
         {
-            finished = Frame(open, local);
+            // The minute the monitor was switched on in is not a whole minute's average: it is not sent, as a real monitor does.
+            if (!_switchedOnIn) finished = Frame(open, local);
+            _switchedOnIn = false;
             foreach (var stat in _stats) stat.Reset();
         }
         // A clock stepped back keeps adding to the open minute rather than reopening one already sent.
