@@ -24,7 +24,14 @@ public static class ServerHost
     public static WebApplication Build(string[] args, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var demo = args.Contains(DemoGateways.Switch);
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args.Where(a => a != DemoGateways.Switch).ToArray() });
+        // Before logging or the ledger open a file in it.
+        if (demo) DemoData.StartFresh();
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args.Where(a => a != DemoGateways.Switch).ToArray(),
+            // appsettings.json sits next to the assembly; relative data paths (./data/...) stay relative to the working directory.
+            ContentRootPath = AppContext.BaseDirectory,
+        });
         if (demo) builder.Configuration.AddInMemoryCollection(DemoGateways.Settings);
         if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
 
@@ -60,8 +67,9 @@ public static class ServerHost
             if (demo)
             {
                 // Printed plainly too: the first thing someone trying the demo needs.
-                Console.WriteLine($"GridEdge demo running: {url}/api/gateways");
-                log.LogInformation("GridEdge demo running: {Url}/api/gateways", url);
+                foreach (var line in DemoData.StartLines(url)) Console.WriteLine(line);
+                log.LogInformation("GridEdge demo running: {Url}/api/gateways; ledger {LedgerPath}, demo file {DemoFile}, alert rules {RulesFile}; {Episodes}",
+                    url, DemoData.LedgerPath, DemoData.DemoFile, DemoData.AlertRulesFile, DemoGateways.DescribeEpisodes());
             }
             else
             {

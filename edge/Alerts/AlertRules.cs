@@ -62,6 +62,30 @@ public sealed class AlertRules
     /// <summary>The rules as JSON, in the shape <see cref="Parse"/> reads.</summary>
     public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
 
+    /// <summary>
+    /// A copy with the windows, sustain and hold times of the dust and straw-burning rules divided by
+    /// <paramref name="factor"/>, thresholds unchanged: for an accelerated demo or test. Sensor-health rules keep their
+    /// times, since sensors report no faster.
+    /// </summary>
+    public AlertRules Accelerated(double factor)
+    {
+        if (!(factor > 0) || !double.IsFinite(factor)) throw new ArgumentOutOfRangeException(nameof(factor), factor, "expected a positive factor");
+        var copy = JsonSerializer.Deserialize<AlertRules>(ToJson(), JsonOptions)!;
+        foreach (var rule in copy.Dust)
+        {
+            rule.WindowSeconds /= factor;
+            rule.SustainSeconds /= factor;
+            rule.HoldSeconds /= factor;
+        }
+        foreach (var rule in copy.StrawBurning)
+        {
+            rule.SustainSeconds /= factor;
+            rule.HoldSeconds /= factor;
+            foreach (var condition in rule.Conditions) condition.WindowSeconds /= factor;
+        }
+        return copy;
+    }
+
     /// <summary>Reads and validates rules; null with every problem (JSON path, value, expectation) when they are unusable.</summary>
     public static AlertRules? Parse(string json, out IReadOnlyList<string> errors)
     {

@@ -1,3 +1,5 @@
+using GridEdge.Edge.Simulation;
+
 namespace GridEdge.Edge.Hosting;
 
 /// <summary>The gateway's configuration, bound from the "Edge" section and validated at start.</summary>
@@ -98,6 +100,8 @@ public sealed class SimulationOptions
     public int WindowSeconds { get; set; } = 60;
     /// <summary>Also produce temperature and humidity.</summary>
     public bool Weather { get; set; } = true;
+    /// <summary>Scheduled dust episodes and straw fires in every simulated sensor, these and the gateway's own on simulated buses.</summary>
+    public EpisodeOptions Episodes { get; set; } = new();
 }
 
 /// <summary>A load source for tests: appends Count readings as fast as it can and prints each one whose append returned.</summary>

@@ -42,6 +42,8 @@ public sealed class EdgeOptionsValidator : IValidateOptions<EdgeOptions>
                 o.Simulation.WindowSeconds, "at least 1 second and at least one sample interval");
         }
 
+        failures.AddRange(o.Simulation.Episodes.Validate($"{EdgeOptions.Section}:Simulation:Episodes"));
+
         Expect(o.Load.Count >= 0, "Load:Count", o.Load.Count, "0 (off) or more");
         Expect(o.Load.SensorId is { Length: > 0 and <= Validation.MaxIdLength }, "Load:SensorId", o.Load.SensorId, $"1-{Validation.MaxIdLength} characters");
         Expect(o.Load.Concurrency is >= 1 and <= 100_000, "Load:Concurrency", o.Load.Concurrency, "1-100000");

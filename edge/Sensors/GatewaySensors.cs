@@ -52,12 +52,22 @@ public sealed class GatewaySensors(
     {
         if (!_options.Enabled) return;
         await Task.Yield();
-        if (_options.Simulated) _model = new DustModel(edge.Value.GatewayId.GetHashCode(StringComparison.Ordinal));
+        if (_options.Simulated) _model = new DustModel(edge.Value.GatewayId.GetHashCode(StringComparison.Ordinal)) { Episodes = Episodes(edge.Value.Simulation.Episodes) };
         var loops = new List<Task> { WindowLoopAsync(stop) };
         if (_options.Dust.Enabled) loops.Add(Guard("dust sensor", () => RunDustAsync(stop), stop));
         if (_options.Smoke.Enabled) loops.Add(Guard("smoke sensor", () => RunSmokeAsync(stop), stop));
         if (_options.Gnss.Enabled) loops.Add(Guard("GNSS receiver", () => RunGnssAsync(stop), stop));
         await Task.WhenAll(loops).ConfigureAwait(false);
+    }
+
+    private PollutionEpisodes? Episodes(EpisodeOptions options)
+    {
+        if (!options.Enabled) return null;
+        var episodes = new PollutionEpisodes(options, clock.Now().At);
+        var (first, kind) = episodes.Episode(0);
+        logger.LogInformation("Simulated air: a {Kind} episode at {First:HH:mm:ss} UTC for {Duration}, then one every {Every} s, alternating dust and straw fire",
+            kind, first, episodes.Duration, options.EverySeconds);
+        return episodes;
     }
 
     /// <summary>Runs one device loop; a device that fails is reopened after a pause instead of taking the host down.</summary>

@@ -3,7 +3,8 @@ namespace GridEdge.Edge.Simulation;
 /// <summary>
 /// One simulated monitoring point: PM2.5 and PM10 following a daily cycle (morning and evening peaks), smooth random
 /// noise and now and then a construction-dust burst (several minutes at several times the baseline, mostly coarse
-/// dust, so PM10 rises more than PM2.5); an MQ-2 smoke ratio near 1.0; temperature and humidity.
+/// dust, so PM10 rises more than PM2.5); an MQ-2 smoke ratio near 1.0; temperature and humidity; and, when given
+/// <see cref="Episodes"/>, the scheduled dust episodes and straw fires on top.
 /// </summary>
 public sealed class DustModel
 {
@@ -16,6 +17,9 @@ public sealed class DustModel
 
     /// <summary>A burst starts on average this often.</summary>
     public TimeSpan MeanTimeBetweenBursts { get; init; } = TimeSpan.FromHours(3);
+
+    /// <summary>Scheduled dust episodes and straw fires laid over the air (the demo's); null for none.</summary>
+    public PollutionEpisodes? Episodes { get; init; }
 
     public DustModel(int seed)
     {
@@ -46,6 +50,12 @@ public sealed class DustModel
         var pm25 = _basePm25 * daily * noise * (1 + (burst - 1) * 0.35);
         var pm10 = pm25 * _coarseRatio * (1 + (burst - 1) * 0.8) + 2 + _random.NextDouble() * 3;
         var smoke = 1.0 + 0.02 * Gaussian();
+        if (Episodes?.At(at) is { } episode)
+        {
+            pm25 += episode.Pm2_5;
+            pm10 += episode.Pm10;
+            smoke += episode.Smoke;
+        }
         var temperature = 16 + 6 * Math.Sin((hour - 9) / 24 * 2 * Math.PI) + 0.2 * Gaussian();
         var humidity = Math.Clamp(65 - 15 * Math.Sin((hour - 9) / 24 * 2 * Math.PI) + Gaussian(), 5, 100);
         return new DustSample(Math.Max(0, pm25), Math.Max(pm10, pm25 + 0.5), Math.Max(0, smoke), temperature, humidity);

@@ -27,7 +27,8 @@ public sealed class SimulatedSensors(Outbox.Outbox outbox, GatewayClock clock, I
         if (!_options.Enabled) return;
         var interval = TimeSpan.FromMilliseconds(_options.SampleIntervalMs);
         var samplesPerWindow = Math.Max(1, (int)(_options.WindowSeconds * 1000L / _options.SampleIntervalMs));
-        var points = Enumerable.Range(1, _options.Sensors).Select(n => new Point(SensorId(n), new DustModel(n * 7919), _options.Weather)).ToArray();
+        var episodes = _options.Episodes.Enabled ? new PollutionEpisodes(_options.Episodes, clock.Now().At) : null;
+        var points = Enumerable.Range(1, _options.Sensors).Select(n => new Point(SensorId(n), new DustModel(n * 7919) { Episodes = episodes }, _options.Weather)).ToArray();
         logger.LogInformation("Simulating {Sensors} sensors: a sample every {SampleIntervalMs} ms, a {WindowSeconds} s aggregate every {Samples} samples",
             points.Length, _options.SampleIntervalMs, _options.WindowSeconds, samplesPerWindow);
 

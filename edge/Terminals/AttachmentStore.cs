@@ -135,7 +135,7 @@ internal sealed class AttachmentStore : IDisposable
                 File.Create(StagedPath(sha256)).Dispose();
                 _state.SaveStaged(new StagedUpload(sha256, size, contentType, terminalId, _clock.SystemUtcNow));
                 _progressMs[sha256] = _clock.MonotonicMs;
-                _logger.LogInformation("Attachment {Sha256} ({Size} bytes, {ContentType}) opened by terminal {TerminalId}", sha256, size, contentType, terminalId);
+                _logger.LogDebug("Attachment {Sha256} ({Size} bytes, {ContentType}) opened by terminal {TerminalId}", sha256, size, contentType, terminalId);
             }
         }
         finally
@@ -285,7 +285,7 @@ internal sealed class AttachmentStore : IDisposable
         _locks.TryRemove(upload.Sha256, out _);
         _progressMs.TryRemove(upload.Sha256, out _);
         _counters.Attachment();
-        _logger.LogInformation("Attachment {Sha256} ({Size} bytes) from terminal {TerminalId} verified and stored as {Chunks} chunks, {Stream} {First}-{Last}",
+        _logger.LogDebug("Attachment {Sha256} ({Size} bytes) from terminal {TerminalId} verified and stored as {Chunks} chunks, {Stream} {First}-{Last}",
             upload.Sha256, upload.Size, upload.TerminalId, chunks, Streams.Attachments, first, last);
         return UploadResult.Ok(new AttachmentStatus(upload.Sha256, upload.Size, upload.ContentType, upload.Size, AttachmentStatus.Complete));
     }

@@ -108,7 +108,7 @@ internal sealed class TerminalApi
                         new FieldError(IdempotencyHeader, $"'{key}' already names another record of this terminal; a new record needs a new key"));
                 }
                 _counters.Replay();
-                _logger.LogInformation("Terminal {TerminalId} retried {Key}: answered with the first response, nothing stored again", terminal.TerminalId, key);
+                _logger.LogDebug("Terminal {TerminalId} retried {Key}: answered with the first response, nothing stored again", terminal.TerminalId, key);
                 return Results.Content(first.Body, "application/json", Encoding.UTF8, first.Status);
             }
 
@@ -176,7 +176,7 @@ internal sealed class TerminalApi
                 case Kind.Patrol: _counters.Patrol(); break;
                 default: _counters.Problem(); break;
             }
-            _logger.LogInformation("Terminal {TerminalId} (member {MemberId}): {Kind} {RecordId} stored as {Stream} {Seq}{Geofence}", terminal.TerminalId,
+            _logger.LogDebug("Terminal {TerminalId} (member {MemberId}): {Kind} {RecordId} stored as {Stream} {Seq}{Geofence}", terminal.TerminalId,
                 terminal.MemberId, kind, key, stream, seq, geofence is null ? "" : $", geofence {geofence}");
             return Results.Content(response, "application/json", Encoding.UTF8, 201);
         }

@@ -51,7 +51,7 @@ internal sealed class DemoMembers(
         }
         await WriteDemoFileAsync(members, stoppingToken);
         log.LogInformation("Demo grid: {Members} members walking patrol routes in {Villages} villages; their tokens are in {File}",
-            members.Count, members.Select(m => m.Village.Code).Distinct().Count(), DemoGateways.DemoFile);
+            members.Count, members.Select(m => m.Village.Code).Distinct().Count(), DemoData.DemoFile);
         await Task.WhenAll(members.Select((m, i) => WalkAsync(m, new Random(1000 + i), stoppingToken)));
     }
 
@@ -114,7 +114,7 @@ internal sealed class DemoMembers(
     {
         try
         {
-            await DemoMonitor.UpdateDemoFileAsync(DemoGateways.DemoFile, root =>
+            await DemoMonitor.UpdateDemoFileAsync(DemoData.DemoFile, root =>
             {
                 root["server"] = options.Value.Http.Url;
                 var gateways = (JsonArray)(root["gateways"] ??= new JsonArray());
@@ -132,7 +132,7 @@ internal sealed class DemoMembers(
         }
         catch (IOException e)
         {
-            log.LogWarning("Could not write {File}: {Error}", DemoGateways.DemoFile, e.Message);
+            log.LogWarning("Could not write {File}: {Error}", DemoData.DemoFile, e.Message);
         }
     }
 

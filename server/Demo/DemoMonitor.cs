@@ -1,24 +1,24 @@
-using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using GridEdge.Protocol.Hj212;
 
 namespace GridEdge.Server.Demo;
 
 /// <summary>
-/// A simulated HJ 212-2017 dust monitor for the demo: connects to one demo gateway's listener on loopback and sends
-/// minute data (CN 2051: PM2.5, PM10, TSP, noise, temperature, humidity, pressure, wind) every few seconds, asking for a
-/// 9014 acknowledgement each time.
+/// A simulated HJ 212-2017 dust monitor for the demo: connects to one demo gateway's listener on loopback, measures every
+/// few seconds, and once a minute sends the minute just finished as minute data (CN 2051: PM2.5, PM10, TSP, noise,
+/// temperature, humidity, pressure, wind; min, average and max of that minute's samples), asking for a 9014
+/// acknowledgement; a minute not acknowledged is sent again on the next connection, as a real monitor does.
 /// </summary>
-internal sealed class DemoMonitor(string mn, string pw, int port, ILogger log) : IAsyncDisposable
+internal sealed class DemoMonitor(string mn, string pw, int port, ILogger log, TimeProvider? timeProvider = null) : IAsyncDisposable
 {
-    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan SampleInterval = TimeSpan.FromSeconds(5);
+    private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
     private readonly CancellationTokenSource _stop = new();
-    private readonly Random _random = new();
+    private readonly DemoMonitorMinutes _minutes = new(mn, pw, new Random());
     private Task? _loop;
-    private double _pm25 = 35;
+    private byte[]? _unsent;
 
     public string Mn { get; } = mn;
     public string Pw { get; } = pw;
@@ -38,11 +38,16 @@ internal sealed class DemoMonitor(string mn, string pw, int port, ILogger log) :
                 var reply = new byte[512];
                 while (!stop.IsCancellationRequested)
                 {
-                    await stream.WriteAsync(NextFrame(DateTimeOffset.UtcNow), stop);
-                    using var wait = CancellationTokenSource.CreateLinkedTokenSource(stop);
-                    wait.CancelAfter(TimeSpan.FromSeconds(10));
-                    if (await stream.ReadAsync(reply, wait.Token) == 0) break;
-                    await Task.Delay(Interval, stop);
+                    _unsent = _minutes.Sample(_time.GetUtcNow()) ?? _unsent;
+                    if (_unsent is { } frame)
+                    {
+                        await stream.WriteAsync(frame, stop);
+                        using var wait = CancellationTokenSource.CreateLinkedTokenSource(stop);
+                        wait.CancelAfter(TimeSpan.FromSeconds(10));
+                        if (await stream.ReadAsync(reply, wait.Token) == 0) break;
+                        _unsent = null;
+                    }
+                    await Task.Delay(SampleInterval, _time, stop);
                 }
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested) { return; }
@@ -50,24 +55,9 @@ internal sealed class DemoMonitor(string mn, string pw, int port, ILogger log) :
             {
                 log.LogDebug("Demo monitor {Mn} lost its connection to port {Port}: {Error}", Mn, Port, e.Message);
             }
-            try { await Task.Delay(Interval, stop); }
+            try { await Task.Delay(SampleInterval, _time, stop); }
             catch (OperationCanceledException) { return; }
         }
-    }
-
-    private byte[] NextFrame(DateTimeOffset now)
-    {
-        var local = now.ToOffset(Hj212MonitorProfile.ChinaStandardTime);
-        _pm25 = Math.Clamp(_pm25 + (_random.NextDouble() - 0.5) * 6, 5, 250);
-        var pm10 = _pm25 * 1.7;
-        string F(double v) => v.ToString("0.0", CultureInfo.InvariantCulture);
-        string Avg(string code, double avg, double spread) => $"{code}-Avg={F(avg)},{code}-Min={F(avg - spread)},{code}-Max={F(avg + spread)},{code}-Flag=N";
-        var cp = string.Join(';',
-            $"DataTime={local:yyyyMMddHHmm}00",
-            Avg("a34004", _pm25, 3), Avg("a34002", pm10, 5), Avg("a34001", pm10 * 1.4, 8),
-            Avg("LA", 52 + _random.NextDouble() * 8, 4), Avg("a01001", 12 + _random.NextDouble() * 2, 0.3),
-            Avg("a01002", 45 + _random.NextDouble() * 5, 1), Avg("a01006", 101.2, 0.1), Avg("a01007", 2 + _random.NextDouble(), 0.5), Avg("a01008", 200 + _random.NextDouble() * 40, 10));
-        return Hj212Encoder.Frame(Hj212Encoder.Segment(local.ToString("yyyyMMddHHmmssfff", CultureInfo.InvariantCulture), "22", Hj212Commands.MinuteData, Pw, Mn, 5, cp));
     }
 
     public async ValueTask DisposeAsync()

@@ -205,7 +205,7 @@ public sealed partial class GridStore
             await ExecuteAsync(connection, transaction, "UPDATE attachments SET received = $received, complete_at = $at WHERE sha256 = $sha;", cancellationToken,
                 ("$sha", sha), ("$received", size), ("$at", now));
             Attachments.Complete();
-            _log.LogInformation("Attachment {Sha256} complete and verified ({Size} bytes)", sha, size);
+            _log.LogDebug("Attachment {Sha256} complete and verified ({Size} bytes)", sha, size);
             return;
         }
         var aside = System.IO.Path.Combine(AttachmentDirectory, $"{sha}.mismatch-{attempt + 1}");

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using GridEdge.Protocol.Codecs;
 using GridEdge.Protocol.Wire;
 using GridEdge.Server.Grid;
@@ -40,6 +41,7 @@ public sealed class IngestPipeline(
     GridStore? grid = null)
 {
     private readonly int _maxPayloadBytes = options.Value.Ingest.MaxPayloadBytes;
+    private readonly ConcurrentDictionary<string, (GatewayState, string, string, Guid)> _lastStatus = new(StringComparer.Ordinal);
 
     public async Task<IngestOutcome> HandleAsync(string topic, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken = default)
     {
@@ -86,7 +88,11 @@ public sealed class IngestPipeline(
             case ("status", GatewayStatus status):
                 await ledger.RecordStatusAsync(status, cancellationToken);
                 metrics.StatusRecorded();
-                log.LogInformation("Gateway {Gateway} is {State} (software {SoftwareVersion}, config {ConfigVersion}, boot {BootId})",
+                // Gateways repeat their status (a heartbeat); the log says when it changes.
+                var seen = (status.State, status.SoftwareVersion, status.ConfigVersion, status.BootId);
+                var changed = !_lastStatus.TryGetValue(gateway, out var before) || before != seen;
+                _lastStatus[gateway] = seen;
+                log.Log(changed ? LogLevel.Information : LogLevel.Debug, "Gateway {Gateway} is {State} (software {SoftwareVersion}, config {ConfigVersion}, boot {BootId})",
                     gateway, status.State, status.SoftwareVersion, status.ConfigVersion, status.BootId);
                 return new IngestOutcome(IngestStatus.StatusRecorded);
             default:

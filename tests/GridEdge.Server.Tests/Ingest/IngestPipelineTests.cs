@@ -121,6 +121,27 @@ public sealed class IngestPipelineTests : IDisposable
     }
 
     [Fact(Timeout = 30_000)]
+    public async Task A_repeated_status_is_logged_at_information_only_when_it_changes()
+    {
+        var log = new CapturedLog<IngestPipeline>();
+        var pipeline = new IngestPipeline(_ledger, _acks, _metrics, Options.Create(new ServerOptions()), log);
+        var t = DateTimeOffset.UtcNow;
+        GatewayState[] states = [GatewayState.Online, GatewayState.Online, GatewayState.Online, GatewayState.Offline, GatewayState.Online, GatewayState.Online];
+
+        foreach (var (state, i) in states.Select((s, i) => (s, i)))
+            Assert.Equal(IngestStatus.StatusRecorded, (await pipeline.HandleAsync(Topics.Status("gw-a"), WireCodec.Encode(Samples.Status("gw-a", state, t.AddSeconds(i)), WireFormat.Binary), Ct)).Status);
+        await pipeline.HandleAsync(Topics.Status("gw-b"), WireCodec.Encode(Samples.Status("gw-b", GatewayState.Online, t), WireFormat.Binary), Ct);
+
+        var information = log.Entries.Where(e => e.Level == Microsoft.Extensions.Logging.LogLevel.Information).Select(e => e.Message).ToList();
+        Assert.Collection(information,
+            m => Assert.StartsWith("Gateway gw-a is Online", m),
+            m => Assert.StartsWith("Gateway gw-a is Offline", m),
+            m => Assert.StartsWith("Gateway gw-a is Online", m),
+            m => Assert.StartsWith("Gateway gw-b is Online", m));
+        Assert.Equal(3, log.Entries.Count(e => e.Level == Microsoft.Extensions.Logging.LogLevel.Debug && e.Message.StartsWith("Gateway gw-a is Online", StringComparison.Ordinal)));
+    }
+
+    [Fact(Timeout = 30_000)]
     public async Task A_failing_ack_leaves_the_batch_committed_and_the_loop_running()
     {
         _acks.FailNext = true;
