@@ -20,12 +20,16 @@ internal sealed class DedupeKeys
     private readonly int _maxKeys;
     // Keys added less keys deleted in the transaction under way: counted in only when it commits.
     private long _uncommitted;
+    // No key expires before this (Unix ms): until then a commit does not look for expired keys. It may be too early, never
+    // too late: a query that finds nothing costs about as much as the append it rides on.
+    private long _earliestExpiry;
 
     public DedupeKeys(LiteDatabase db, int maxKeys)
     {
         _keys = db.GetCollection(CollectionName);
         _maxKeys = maxKeys;
         Count = _keys.LongCount();
+        _earliestExpiry = EarliestExpiry();
     }
 
     /// <summary>Keys held now (expired ones not yet pruned included).</summary>
@@ -45,6 +49,7 @@ internal sealed class DedupeKeys
     /// <summary>Remembers a key with its group; inside the caller's transaction. An expired copy not yet pruned is replaced.</summary>
     public void Remember(DedupeEntry entry, StoredGroup group, DateTimeOffset now)
     {
+        var expires = now.Add(entry.KeepFor).ToUnixTimeMilliseconds();
         var inserted = _keys.Upsert(new BsonDocument
         {
             ["_id"] = entry.Key.Id,
@@ -52,15 +57,22 @@ internal sealed class DedupeKeys
             [FirstField] = group.FirstSeq,
             [CountField] = group.Count,
             [AnswerField] = entry.Answer,
-            [ExpiresField] = now.Add(entry.KeepFor).ToUnixTimeMilliseconds(),
+            [ExpiresField] = expires,
         });
+        _earliestExpiry = Math.Min(_earliestExpiry, expires);
         if (inserted) _uncommitted++;
     }
 
     /// <summary>Deletes expired keys, then, while more than the limit remain, those closest to expiring; inside the caller's transaction.</summary>
     public (int Expired, int Evicted) Prune(DateTimeOffset now)
     {
-        var expired = Delete(_keys.Find(Query.LT(ExpiresField, now.ToUnixTimeMilliseconds()), 0, MaxPrunedPerCommit));
+        var nowMs = now.ToUnixTimeMilliseconds();
+        var expired = 0;
+        if (nowMs >= _earliestExpiry)
+        {
+            expired = Delete(_keys.Find(Query.LT(ExpiresField, nowMs), 0, MaxPrunedPerCommit));
+            _earliestExpiry = EarliestExpiry();
+        }
         var excess = (int)Math.Min(Count + _uncommitted - _maxKeys, MaxPrunedPerCommit);
         var evicted = excess > 0 ? Delete(_keys.Find(Query.All(ExpiresField, Query.Ascending), 0, excess)) : 0;
         return (expired, evicted);
@@ -74,7 +86,15 @@ internal sealed class DedupeKeys
     }
 
     /// <summary>The transaction that wrote or pruned keys was rolled back.</summary>
-    public void RolledBack() => _uncommitted = 0;
+    public void RolledBack()
+    {
+        _uncommitted = 0;
+        // Deletions undone: look again at the next commit.
+        _earliestExpiry = long.MinValue;
+    }
+
+    private long EarliestExpiry() =>
+        _keys.Find(Query.All(ExpiresField, Query.Ascending), 0, 1).FirstOrDefault() is { } first ? first[ExpiresField].AsInt64 : long.MaxValue;
 
     private int Delete(IEnumerable<BsonDocument> found)
     {
