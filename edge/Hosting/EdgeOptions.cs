@@ -61,6 +61,8 @@ public sealed class TerminalOptions
     public int MaxOpenUploadsPerTerminal { get; set; } = 20;
     /// <summary>An open upload no new byte arrived for in this long is dropped and its reservation freed.</summary>
     public int StaleUploadMinutes { get; set; } = 60;
+    /// <summary>How long the first answer to a (terminal, Idempotency-Key) is kept, so a retry gets it again rather than storing the record twice.</summary>
+    public int IdempotencyRetentionDays { get; set; } = 7;
 }
 
 /// <summary>Where the MQTT broker is and how to log in.</summary>

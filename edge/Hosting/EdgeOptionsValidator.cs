@@ -73,6 +73,7 @@ public sealed class EdgeOptionsValidator : IValidateOptions<EdgeOptions>
             $"at least {Validation.MaxAttachmentBytes} bytes (one largest attachment) and at most Terminals:AttachmentQuotaBytes ({t.AttachmentQuotaBytes})");
         Expect(t.MaxOpenUploadsPerTerminal is >= 1 and <= 10_000, "Terminals:MaxOpenUploadsPerTerminal", t.MaxOpenUploadsPerTerminal, "1-10000");
         Expect(t.StaleUploadMinutes is >= 1 and <= 10_080, "Terminals:StaleUploadMinutes", t.StaleUploadMinutes, "1-10080 minutes (a week)");
+        Expect(t.IdempotencyRetentionDays is >= 1 and <= 365, "Terminals:IdempotencyRetentionDays", t.IdempotencyRetentionDays, "1-365 days");
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }

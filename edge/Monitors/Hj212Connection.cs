@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using GridEdge.Edge.Outbox;
 using GridEdge.Protocol.Hj212;
 using GridEdge.Protocol.Records;
 using GridEdge.Protocol.Wire;
@@ -10,6 +11,7 @@ namespace GridEdge.Edge.Monitors;
 internal sealed class Hj212Connection : IDisposable
 {
     private const int LoudErrorsPerConnection = 3;
+    private const string DedupeNamespace = "hj212";
     private static readonly TimeSpan TrickleGrace = TimeSpan.FromSeconds(2);
 
     private readonly Hj212Listener _listener;
@@ -200,13 +202,10 @@ internal sealed class Hj212Connection : IDisposable
             _counters.SplitCompleted();
             cp = joined;
         }
-        var key = packet.QnNumber < 0 ? -1 : packet.QnNumber ^ ((long)(cn & 0x7F) << 56);
-        if (monitor.WasStored(key))
-        {
-            _counters.Duplicate();
-            _listener.Logger.LogDebug("HJ 212 monitor {Mn} resent QN {Qn}: already stored, acknowledged again", monitor.Mn, to.Qn);
-            return !wantsAck || await SendAsync(Hj212Encoder.DataAcknowledgement(to)).ConfigureAwait(false) ? FrameOutcome.Authenticated : FrameOutcome.Close;
-        }
+        // A monitor resends a message (same QN) whose acknowledgement it missed, also after the gateway restarted: the key is
+        // committed with the readings, so a resend is recognised whether the first copy came a second or a day ago.
+        DedupeKey? key = packet.QnNumber < 0 ? null : new DedupeKey(DedupeNamespace, $"{monitor.Mn}/{cn}/{packet.QnNumber}");
+        if (key is { } known && _listener.Outbox.FindStored(known) is not null) return await ResentAsync(monitor, to, wantsAck).ConfigureAwait(false);
         _readings.Clear();
         if (!Hj212Readings.TryConvert(cn, cp, monitor.Profile, _readings, out var stats, out error, joined is null ? Hj212Framing.HeaderLength + packet.CpOffset : 0))
         {
@@ -216,31 +215,45 @@ internal sealed class Hj212Connection : IDisposable
         }
         if (stats.UnknownFlags > 0) _counters.UnknownFlags(stats.UnknownFlags);
         if (stats.Unphysical > 0) _counters.Unphysical(stats.Unphysical);
-        if (!await AppendAllAsync(monitor, stop).ConfigureAwait(false)) return FrameOutcome.Close;
-        monitor.RememberStored(key);
+        switch (await AppendAllAsync(monitor, key, stop).ConfigureAwait(false))
+        {
+            case AppendOutcome.Failed: return FrameOutcome.Close;
+            case AppendOutcome.StoredBefore: return await ResentAsync(monitor, to, wantsAck).ConfigureAwait(false);
+        }
         return !wantsAck || await SendAsync(Hj212Encoder.DataAcknowledgement(to)).ConfigureAwait(false) ? FrameOutcome.Authenticated : FrameOutcome.Close;
     }
 
-    private async ValueTask<bool> AppendAllAsync(RegisteredMonitor monitor, CancellationToken stop)
+    private async ValueTask<FrameOutcome> ResentAsync(RegisteredMonitor monitor, Hj212Addressee to, bool wantsAck)
     {
-        if (_readings.Count == 0) return true;
-        var pending = new ValueTask<long>[_readings.Count];
+        _counters.Duplicate();
+        _listener.Logger.LogDebug("HJ 212 monitor {Mn} resent QN {Qn}: already stored, acknowledged again", monitor.Mn, to.Qn);
+        return !wantsAck || await SendAsync(Hj212Encoder.DataAcknowledgement(to)).ConfigureAwait(false) ? FrameOutcome.Authenticated : FrameOutcome.Close;
+    }
+
+    private enum AppendOutcome { Stored, StoredBefore, Failed }
+
+    private async ValueTask<AppendOutcome> AppendAllAsync(RegisteredMonitor monitor, DedupeKey? key, CancellationToken stop)
+    {
+        if (_readings.Count == 0) return AppendOutcome.Stored;
+        StoredGroup stored;
         try
         {
             // The alert engine sees them first, in memory, so a local alarm never waits for the disk.
             if (_listener.Alerts is { } alerts) foreach (var reading in _readings) alerts.Observe(reading);
-            // All handed to the outbox first: its group commit then stores them in one transaction.
-            for (var i = 0; i < pending.Length; i++) pending[i] = _listener.Outbox.AppendAsync(Streams.Readings, _readings[i], stop);
-            foreach (var append in pending) await append.ConfigureAwait(false);
+            // One group, one commit: a frame's readings are stored all or none, with its key. (The list is encoded before the call returns.)
+            var dedupe = key is { } k ? new DedupeEntry(k, TimeSpan.FromHours(_options.ResentFrameWindowHours)) : null;
+            stored = await _listener.Outbox.AppendAllAsync(Streams.Readings, _readings, dedupe, stop).ConfigureAwait(false);
         }
         catch (Exception e)
         {
             _counters.AppendFailure();
             _listener.Logger.LogError("HJ 212 readings of monitor {Mn} not stored, no acknowledgement sent (the monitor will resend): {Error}", monitor.Mn, e.Message);
-            return false;
+            return AppendOutcome.Failed;
         }
+        // The same QN on two connections at once: the outbox stored the first and answered the second with it.
+        if (stored.Earlier) return AppendOutcome.StoredBefore;
         _counters.ReadingsStored(_readings.Count);
-        return true;
+        return AppendOutcome.Stored;
     }
 
     private async ValueTask<bool> SendAsync(byte[] frame)

@@ -41,6 +41,8 @@ public sealed class Hj212Options
     public string UtcOffset { get; set; } = "+08:00";
     /// <summary>Answer a monitor's time calibration request (CN 1013) with the gateway's time (CN 1012) when the gateway's clock is synchronised.</summary>
     public bool CalibrateTime { get; set; } = true;
+    /// <summary>How long the gateway remembers a stored data message's QN (with the readings, in the outbox), so a monitor's resend of it, also after a restart, is acknowledged and not stored again.</summary>
+    public int ResentFrameWindowHours { get; set; } = 24;
     /// <summary>How often at most the monitors' last contact is republished in the gateway status (retained).</summary>
     public double StatusIntervalSeconds { get; set; } = 60;
 
@@ -99,6 +101,7 @@ public sealed class Hj212OptionsValidator : IValidateOptions<Hj212Options>
         Expect(o.SplitTimeoutSeconds is > 0 and <= 3600, "SplitTimeoutSeconds", o.SplitTimeoutSeconds, "more than 0 and at most 3600");
         Expect(o.WriteTimeoutSeconds is > 0 and <= 600, "WriteTimeoutSeconds", o.WriteTimeoutSeconds, "more than 0 and at most 600");
         Expect(Hj212Options.TryParseOffset(o.UtcOffset, out _), "UtcOffset", o.UtcOffset, "an offset such as +08:00");
+        Expect(o.ResentFrameWindowHours is >= 1 and <= 720, "ResentFrameWindowHours", o.ResentFrameWindowHours, "1-720 hours (30 days)");
         Expect(o.StatusIntervalSeconds is >= 1 and <= 86400, "StatusIntervalSeconds", o.StatusIntervalSeconds, "1-86400");
         Expect(o.Monitors.Count <= Validation.MaxMonitors, "Monitors", o.Monitors.Count, $"at most {Validation.MaxMonitors} monitors");
 

@@ -92,8 +92,6 @@ public sealed class MonitorDirectory
 /// <summary>A monitor registered in configuration, with its last contact and conformance warnings.</summary>
 public sealed class RegisteredMonitor(string mn, string pw, string? station, Hj212MonitorProfile profile)
 {
-    private readonly long[] _recentQns = new long[16];
-    private int _nextQn;
     private long _lastContactMs;
     private long _conformanceWarnings;
 
@@ -110,21 +108,4 @@ public sealed class RegisteredMonitor(string mn, string pw, string? station, Hj2
     internal long AddConformanceWarning() => Interlocked.Increment(ref _conformanceWarnings);
 
     public bool PasswordMatches(ReadOnlySpan<byte> pw) => System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(pw, _pw);
-
-    /// <summary>Whether a data message with this QN (and CN) was stored recently: a monitor resends when our ack was lost.</summary>
-    public bool WasStored(long qnKey)
-    {
-        if (qnKey < 0) return false;
-        lock (_recentQns) return Array.IndexOf(_recentQns, qnKey) >= 0;
-    }
-
-    public void RememberStored(long qnKey)
-    {
-        if (qnKey < 0) return;
-        lock (_recentQns)
-        {
-            _recentQns[_nextQn] = qnKey;
-            _nextQn = (_nextQn + 1) % _recentQns.Length;
-        }
-    }
 }

@@ -15,7 +15,9 @@ namespace GridEdge.Edge.Outbox;
 /// <remarks>
 /// Appends go through a channel to one writer task that folds everything pending into one transaction (group
 /// commit), so a thousand concurrent appends cost a handful of file syncs rather than a thousand. Each stream has
-/// its own collection whose _id is the sequence number, so reading in order is a scan of the _id index.
+/// its own collection whose _id is the sequence number, so reading in order is a scan of the _id index. An append may
+/// carry a key (<see cref="AppendAllAsync"/>); the key is committed with its records in the <c>dedupe</c> collection,
+/// which is no stream, and a later append with the same key stores nothing and gets the first one's answer.
 /// </remarks>
 public sealed class Outbox : IDisposable
 {
@@ -34,6 +36,7 @@ public sealed class Outbox : IDisposable
     // Serialises every write transaction (appends, reclaims, checkpoints): LiteDB transactions belong to a thread.
     private readonly Lock _writeLock = new();
     private readonly Dictionary<string, StreamState> _streams = new(StringComparer.Ordinal);
+    private DedupeKeys _dedupe = null!;
     private long _deliveredSinceCheckpoint;
     private int _disposed;
 
@@ -56,6 +59,7 @@ public sealed class Outbox : IDisposable
         _reservation = SequenceReservation.Load(settings.DataDirectory, logger);
         _db = OpenOrMoveAside();
         _db.CheckpointSize = settings.CheckpointSizePages;
+        PruneDedupeKeys();
         _appends = Channel.CreateUnbounded<PendingAppend>(new UnboundedChannelOptions { SingleReader = true });
         _writer = Task.Run(WriteLoopAsync);
     }
@@ -65,16 +69,53 @@ public sealed class Outbox : IDisposable
     public ValueTask<long> AppendAsync(string stream, Record record, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(record);
+        var pending = new PendingAppend(stream, [Encode(stream, record)]);
+        if (!_appends.Writer.TryWrite(pending))
+            return ValueTask.FromException<long>(new ObjectDisposedException(nameof(Outbox), "the outbox is closed"));
+        // Cancelling stops the wait, not the append: a record already handed to the writer may still be committed.
+        var task = pending.Seq!.Task;
+        return ct.CanBeCanceled ? new ValueTask<long>(task.WaitAsync(ct)) : new ValueTask<long>(task);
+    }
+
+    /// <summary>
+    /// Stores records of one stream in one commit, all or none, under consecutive sequence numbers; returns after that
+    /// commit. With <paramref name="dedupe"/>, stores them at most once while its key is remembered: the key and its
+    /// answer are committed with the records, and an append whose key is already known (committed before, or earlier in
+    /// the same commit) stores nothing and returns the group stored under it (<see cref="StoredGroup.Earlier"/>).
+    /// </summary>
+    /// <exception cref="ArgumentException">No records, an unknown stream, a record that does not belong on it or breaks the protocol's rules, or a KeepFor outside 1 s to 10 years.</exception>
+    public ValueTask<StoredGroup> AppendAllAsync(string stream, IReadOnlyList<Record> records, DedupeEntry? dedupe = null, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        if (records.Count == 0) throw new ArgumentException("a group to append holds at least one record", nameof(records));
+        if (dedupe is not null && (dedupe.KeepFor < TimeSpan.FromSeconds(1) || dedupe.KeepFor > TimeSpan.FromDays(3650)))
+            throw new ArgumentException($"a dedupe key is kept 1 s to 10 years, not {dedupe.KeepFor}", nameof(dedupe));
+        var encoded = new EncodedRecord[records.Count];
+        for (var i = 0; i < encoded.Length; i++) encoded[i] = Encode(stream, records[i] ?? throw new ArgumentNullException(nameof(records)));
+        var pending = new PendingAppend(stream, encoded, dedupe);
+        if (!_appends.Writer.TryWrite(pending))
+            return ValueTask.FromException<StoredGroup>(new ObjectDisposedException(nameof(Outbox), "the outbox is closed"));
+        var task = pending.Group!.Task;
+        return ct.CanBeCanceled ? new ValueTask<StoredGroup>(task.WaitAsync(ct)) : new ValueTask<StoredGroup>(task);
+    }
+
+    /// <summary>The group committed under a key, if the key is remembered and has not expired; appends still on their way to a commit are not seen.</summary>
+    public StoredGroup? FindStored(DedupeKey key) => _dedupe.Find(key.Id, _clock.SystemUtcNow);
+
+    /// <summary>Keys remembered now (<see cref="AppendAllAsync"/>), at most <see cref="OutboxSettings.MaxDedupeKeys"/>.</summary>
+    public long DedupeKeyCount
+    {
+        get { lock (_writeLock) return _dedupe.Count; }
+    }
+
+    private EncodedRecord Encode(string stream, Record record)
+    {
         var bytes = RecordEncoding.Encode(stream, record);
         // An unsynchronised stamp keeps its place on the monotonic clock, so it can be corrected once the time is known.
         long? monotonic = record.Clock == ClockQuality.Unsynchronised
             ? _clock.MonotonicMs - (long)(_clock.SystemUtcNow - record.Timestamp).TotalMilliseconds
             : null;
-        var pending = new PendingAppend(stream, bytes, monotonic);
-        if (!_appends.Writer.TryWrite(pending))
-            return ValueTask.FromException<long>(new ObjectDisposedException(nameof(Outbox), "the outbox is closed"));
-        // Cancelling stops the wait, not the append: a record already handed to the writer may still be committed.
-        return ct.CanBeCanceled ? new ValueTask<long>(pending.Completion.Task.WaitAsync(ct)) : new ValueTask<long>(pending.Completion.Task);
+        return new EncodedRecord(bytes, monotonic);
     }
 
     /// <summary>Undelivered records of a stream with sequence numbers above <paramref name="afterSeq"/>, in order, up to a count and a byte budget (at least one record when any is pending).</summary>
@@ -289,7 +330,12 @@ public sealed class Outbox : IDisposable
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
             group.Clear();
-            while (group.Count < _settings.MaxRecordsPerCommit && reader.TryRead(out var pending)) group.Add(pending);
+            var records = 0;
+            while (records < _settings.MaxRecordsPerCommit && reader.TryRead(out var pending))
+            {
+                group.Add(pending);
+                records += pending.Records.Length;
+            }
             if (group.Count == 0) continue;
             HashSet<string>? committedStreams = null;
             try
@@ -299,8 +345,8 @@ public sealed class Outbox : IDisposable
             catch (Exception e)
             {
                 Counters.AddFailedCommit();
-                _logger.LogError(e, "Outbox commit of {Count} records failed; every append in it fails", group.Count);
-                foreach (var pending in group) pending.Completion.TrySetException(e);
+                _logger.LogError(e, "Outbox commit of {Count} records failed; every append in it fails", records);
+                foreach (var pending in group) pending.Fail(e);
                 continue;
             }
             foreach (var stream in committedStreams)
@@ -311,46 +357,62 @@ public sealed class Outbox : IDisposable
         }
     }
 
-    /// <summary>Assigns sequence numbers and commits one transaction; completes the callers only after the commit.</summary>
+    /// <summary>
+    /// Assigns sequence numbers and commits one transaction; completes the callers only after the commit. An append whose
+    /// key is known already, or taken by an earlier append of the same group, stores nothing and gets that earlier group.
+    /// </summary>
     private HashSet<string> CommitGroup(List<PendingAppend> group)
     {
-        var seqs = new long[group.Count];
+        var firstSeqs = new long[group.Count];
         var next = new Dictionary<string, long>(StringComparer.Ordinal);
         var added = new Dictionary<string, int>(StringComparer.Ordinal);
+        var dedupe = group.Exists(p => p.Dedupe is not null) ? new GroupDedupe(group.Count, _clock.SystemUtcNow) : null;
+        var stored = 0;
         lock (_writeLock)
         {
             foreach (var (stream, state) in _streams) next[stream] = state.Next;
             for (var i = 0; i < group.Count; i++)
             {
+                if (dedupe is not null && !dedupe.Claim(i, group[i], _dedupe)) continue;
                 var stream = group[i].Stream;
-                seqs[i] = next[stream]++;
-                added[stream] = added.GetValueOrDefault(stream) + 1;
+                var count = group[i].Records.Length;
+                firstSeqs[i] = next[stream];
+                next[stream] += count;
+                added[stream] = added.GetValueOrDefault(stream) + count;
+                stored += count;
             }
             // The reservation must cover a number before any commit can make it visible.
             _reservation.Ensure(added.Keys.ToDictionary(s => s, s => next[s] - 1, StringComparer.Ordinal), _settings.SeqReservationBlock);
 
+            (int Expired, int Evicted) pruned = default;
             _db.BeginTrans();
             try
             {
                 // One bulk insert per stream: LiteDB's per-document Insert costs several times more per record.
-                foreach (var byStream in Enumerable.Range(0, group.Count).GroupBy(i => group[i].Stream))
+                foreach (var byStream in Enumerable.Range(0, group.Count).Where(i => dedupe?.Stores(i) ?? true).GroupBy(i => group[i].Stream))
                 {
-                    var docs = byStream.Select(i =>
+                    var docs = byStream.SelectMany(i => group[i].Records.Select((record, j) =>
                     {
                         var doc = new BsonDocument
                         {
-                            ["_id"] = seqs[i],
-                            [RecordField] = group[i].Bytes,
-                            [SizeField] = group[i].Bytes.Length,
+                            ["_id"] = firstSeqs[i] + j,
+                            [RecordField] = record.Bytes,
+                            [SizeField] = record.Bytes.Length,
                         };
-                        if (group[i].Monotonic is { } m)
+                        if (record.Monotonic is { } m)
                         {
                             doc[MonotonicField] = m;
                             doc[BootField] = _clock.BootId;
                         }
                         return doc;
-                    });
+                    }));
                     _db.GetCollection(CollectionName(byStream.Key)).InsertBulk(docs, batchSize: _settings.MaxRecordsPerCommit);
+                }
+                if (dedupe is not null)
+                {
+                    for (var i = 0; i < group.Count; i++)
+                        if (dedupe.Stores(i) && group[i].Dedupe is { } entry) _dedupe.Remember(entry, GroupOf(group[i], firstSeqs[i], earlier: false), dedupe.Now);
+                    pruned = _dedupe.Prune(dedupe.Now);
                 }
                 var meta = _db.GetCollection(MetaCollection);
                 foreach (var stream in added.Keys) meta.Upsert(MetaDocument(stream, next[stream], _streams[stream].DeliveredThrough));
@@ -362,18 +424,68 @@ public sealed class Outbox : IDisposable
             catch
             {
                 _db.Rollback();
+                _dedupe.RolledBack();
                 throw;
             }
+            _dedupe.Committed();
+            Counters.AddDedupePruned(pruned.Expired, pruned.Evicted);
             foreach (var (stream, count) in added)
             {
                 _streams[stream].Next = next[stream];
                 _streams[stream].Backlog += count;
             }
-            for (var i = 0; i < group.Count; i++) _streams[group[i].Stream].PendingBytes += group[i].Bytes.Length;
+            for (var i = 0; i < group.Count; i++)
+            {
+                if (!(dedupe?.Stores(i) ?? true)) continue;
+                foreach (var record in group[i].Records) _streams[group[i].Stream].PendingBytes += record.Bytes.Length;
+            }
         }
-        Counters.AddCommit(group.Count);
-        for (var i = 0; i < group.Count; i++) group[i].Completion.TrySetResult(seqs[i]);
+        Counters.AddCommit(stored);
+        for (var i = 0; i < group.Count; i++)
+        {
+            var pending = group[i];
+            if (dedupe?.EarlierOf(i, group, firstSeqs) is { } earlier)
+            {
+                Counters.AddDedupeAnswered();
+                pending.Succeed(earlier);
+            }
+            else if (pending.Seq is { } seq) seq.TrySetResult(firstSeqs[i]);
+            else pending.Succeed(GroupOf(pending, firstSeqs[i], earlier: false));
+        }
         return [.. added.Keys];
+    }
+
+    private static StoredGroup GroupOf(PendingAppend pending, long firstSeq, bool earlier) =>
+        new(pending.Stream, firstSeq, pending.Records.Length, pending.Dedupe?.Answer ?? [], earlier);
+
+    /// <summary>Which appends of one group are stored, and for those that are not, which earlier group their key names.</summary>
+    private sealed class GroupDedupe(int size, DateTimeOffset now)
+    {
+        private readonly Dictionary<string, int> _claimed = new(StringComparer.Ordinal);
+        // Per append: the group committed before under its key, or the index of the append in this group that took the key first.
+        private readonly StoredGroup?[] _stored = new StoredGroup?[size];
+        private readonly int[] _sameAs = Enumerable.Repeat(-1, size).ToArray();
+
+        public DateTimeOffset Now { get; } = now;
+
+        /// <summary>Whether append <paramref name="i"/> is to be stored: it has no key, or its key is neither committed nor claimed by an earlier append of this group.</summary>
+        public bool Claim(int i, PendingAppend pending, DedupeKeys keys)
+        {
+            if (pending.Dedupe is not { } entry) return true;
+            if (_claimed.TryGetValue(entry.Key.Id, out var first)) _sameAs[i] = first;
+            else if (keys.Find(entry.Key.Id, Now) is { } earlier) _stored[i] = earlier;
+            else
+            {
+                _claimed[entry.Key.Id] = i;
+                return true;
+            }
+            return false;
+        }
+
+        public bool Stores(int i) => _stored[i] is null && _sameAs[i] < 0;
+
+        public StoredGroup? EarlierOf(int i, List<PendingAppend> group, long[] firstSeqs) =>
+            _stored[i] ?? (_sameAs[i] is var first and >= 0 ? GroupOf(group[first], firstSeqs[first], earlier: true) : null);
     }
 
     private LiteDatabase OpenOrMoveAside()
@@ -409,6 +521,7 @@ public sealed class Outbox : IDisposable
         {
             CreateCollections(db);
             LoadStreamState(db);
+            _dedupe = new DedupeKeys(db, _settings.MaxDedupeKeys);
             return db;
         }
         catch
@@ -454,12 +567,37 @@ public sealed class Outbox : IDisposable
     /// </summary>
     private static void CreateCollections(LiteDatabase db)
     {
-        foreach (var name in Streams.All.Select(CollectionName).Append(MetaCollection))
+        foreach (var name in Streams.All.Select(CollectionName).Append(MetaCollection).Append(DedupeKeys.CollectionName))
         {
             if (db.CollectionExists(name)) continue;
             var collection = db.GetCollection(name);
             collection.Insert(new BsonDocument { ["_id"] = "create" });
             collection.Delete("create");
+        }
+        DedupeKeys.Create(db);
+    }
+
+    // Keys that expired while the gateway was off go at once, not with the next keyed append.
+    private void PruneDedupeKeys()
+    {
+        lock (_writeLock)
+        {
+            if (_dedupe.Count == 0) return;
+            _db.BeginTrans();
+            (int Expired, int Evicted) pruned;
+            try
+            {
+                pruned = _dedupe.Prune(_clock.SystemUtcNow);
+                _db.Commit();
+            }
+            catch
+            {
+                _db.Rollback();
+                _dedupe.RolledBack();
+                throw;
+            }
+            _dedupe.Committed();
+            Counters.AddDedupePruned(pruned.Expired, pruned.Evicted);
         }
     }
 
@@ -508,7 +646,7 @@ public sealed class Outbox : IDisposable
         // Let the writer commit what it already took; appends after this point fail.
         if (!_writer.Wait(TimeSpan.FromSeconds(30))) _logger.LogError("Outbox writer did not finish within 30 s of closing");
         while (_appends.Reader.TryRead(out var pending))
-            pending.Completion.TrySetException(new ObjectDisposedException(nameof(Outbox), "the outbox closed before this record was committed"));
+            pending.Fail(new ObjectDisposedException(nameof(Outbox), "the outbox closed before this record was committed"));
         lock (_writeLock) _db.Dispose();
     }
 
@@ -522,12 +660,45 @@ public sealed class Outbox : IDisposable
         public long? PendingBytes;
     }
 
-    private sealed class PendingAppend(string stream, byte[] bytes, long? monotonic)
+    private readonly record struct EncodedRecord(byte[] Bytes, long? Monotonic);
+
+    /// <summary>What one caller handed the writer: one record (<see cref="AppendAsync"/>), or a group stored all or none, perhaps with a key (<see cref="AppendAllAsync"/>).</summary>
+    private sealed class PendingAppend
     {
-        public string Stream { get; } = stream;
-        public byte[] Bytes { get; } = bytes;
-        public long? Monotonic { get; } = monotonic;
-        public TaskCompletionSource<long> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public PendingAppend(string stream, EncodedRecord[] records)
+        {
+            Stream = stream;
+            Records = records;
+            Seq = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        public PendingAppend(string stream, EncodedRecord[] records, DedupeEntry? dedupe)
+        {
+            Stream = stream;
+            Records = records;
+            Dedupe = dedupe;
+            Group = new TaskCompletionSource<StoredGroup>(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        public string Stream { get; }
+        public EncodedRecord[] Records { get; }
+        public DedupeEntry? Dedupe { get; }
+        /// <summary>Completed with the record's sequence number (one record, no key).</summary>
+        public TaskCompletionSource<long>? Seq { get; }
+        /// <summary>Completed with where the group is stored (a group, or a key).</summary>
+        public TaskCompletionSource<StoredGroup>? Group { get; }
+
+        public void Succeed(StoredGroup group)
+        {
+            Seq?.TrySetResult(group.FirstSeq);
+            Group?.TrySetResult(group);
+        }
+
+        public void Fail(Exception e)
+        {
+            Seq?.TrySetException(e);
+            Group?.TrySetException(e);
+        }
     }
 }
 

@@ -3,7 +3,7 @@ namespace GridEdge.Edge.Outbox;
 /// <summary>What the outbox has done since it was opened; records per commit shows group commit at work.</summary>
 public sealed class OutboxCounters
 {
-    private long _appended, _commits, _failedCommits, _delivered, _corruptStoresMovedAside, _checkpoints;
+    private long _appended, _commits, _failedCommits, _delivered, _corruptStoresMovedAside, _checkpoints, _dedupeAnswered, _dedupeExpired, _dedupeEvicted;
 
     /// <summary>Records committed (each one's AppendAsync has returned or is about to).</summary>
     public long Appended => Interlocked.Read(ref _appended);
@@ -18,11 +18,24 @@ public sealed class OutboxCounters
     /// <summary>Explicit checkpoints of the LiteDB log into the data file.</summary>
     public long Checkpoints => Interlocked.Read(ref _checkpoints);
 
+    /// <summary>Appends with a key already stored: nothing was stored again, the earlier group was returned.</summary>
+    public long DedupeAnswered => Interlocked.Read(ref _dedupeAnswered);
+    /// <summary>Keys of appends stored once that were dropped because they expired.</summary>
+    public long DedupeKeysExpired => Interlocked.Read(ref _dedupeExpired);
+    /// <summary>Keys dropped before expiring because more than <see cref="OutboxSettings.MaxDedupeKeys"/> were held: a resend of theirs would be stored again.</summary>
+    public long DedupeKeysEvicted => Interlocked.Read(ref _dedupeEvicted);
+
     public double RecordsPerCommit => Commits == 0 ? 0 : (double)Appended / Commits;
 
     internal void AddCommit(int records) { Interlocked.Add(ref _appended, records); Interlocked.Increment(ref _commits); }
     internal void AddFailedCommit() => Interlocked.Increment(ref _failedCommits);
     internal void AddDelivered(long records) => Interlocked.Add(ref _delivered, records);
     internal void AddCorruptStore() => Interlocked.Increment(ref _corruptStoresMovedAside);
+    internal void AddDedupeAnswered() => Interlocked.Increment(ref _dedupeAnswered);
+    internal void AddDedupePruned(int expired, int evicted)
+    {
+        if (expired > 0) Interlocked.Add(ref _dedupeExpired, expired);
+        if (evicted > 0) Interlocked.Add(ref _dedupeEvicted, evicted);
+    }
     internal void AddCheckpoint() => Interlocked.Increment(ref _checkpoints);
 }

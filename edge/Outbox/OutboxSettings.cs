@@ -21,6 +21,9 @@ public sealed record OutboxSettings(string DataDirectory)
     /// <summary>Checkpoint explicitly after reclaiming when the log file is bigger than this.</summary>
     public long CheckpointAfterLogBytes { get; init; } = 16 * 1024 * 1024;
 
+    /// <summary>Most keys of appends stored once (<see cref="Outbox.AppendAllAsync"/>) kept at a time; past it those closest to expiring are dropped (counted).</summary>
+    public int MaxDedupeKeys { get; init; } = 100_000;
+
     public string FilePath => Path.Combine(DataDirectory, FileName);
     public string LogFilePath => Path.Combine(DataDirectory, LogFileName);
 }

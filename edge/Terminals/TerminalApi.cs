@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using GridEdge.Edge.Outbox;
 using GridEdge.Edge.Time;
 using GridEdge.Protocol.Codecs;
 using GridEdge.Protocol.Records;
@@ -18,7 +19,7 @@ namespace GridEdge.Edge.Terminals;
 internal sealed class TerminalApi
 {
     private const string IdempotencyHeader = "Idempotency-Key";
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         // Readable by people: place names and descriptions are Chinese, and messages quote <token>.
@@ -98,19 +99,10 @@ internal sealed class TerminalApi
         await gate.WaitAsync(context.RequestAborted).ConfigureAwait(false);
         try
         {
-            if (_state.FindResponse(terminal.TerminalId, key) is { } first)
-            {
-                if (first.Fingerprint != fingerprint)
-                {
-                    _counters.IdempotencyConflict();
-                    _logger.LogWarning("Terminal {TerminalId} reused Idempotency-Key {Key} for a different request; refused", terminal.TerminalId, key);
-                    return Refuse(422, "this Idempotency-Key was used for a different request",
-                        new FieldError(IdempotencyHeader, $"'{key}' already names another record of this terminal; a new record needs a new key"));
-                }
-                _counters.Replay();
-                _logger.LogDebug("Terminal {TerminalId} retried {Key}: answered with the first response, nothing stored again", terminal.TerminalId, key);
-                return Results.Content(first.Body, "application/json", Encoding.UTF8, first.Status);
-            }
+            var dedupeKey = IdempotencyAnswers.KeyOf(terminal.TerminalId, key);
+            // Answers stored with their records in the outbox; before that, in terminals.db (a gateway upgraded within the retention).
+            var first = _outbox.FindStored(dedupeKey) is { } stored ? IdempotencyAnswers.Response(key, stored) : _state.FindResponse(terminal.TerminalId, key);
+            if (first is not null) return Replay(terminal, key, fingerprint, first);
 
             var errors = new List<FieldError>();
             using var document = TerminalRequests.ParseJson(body, errors);
@@ -148,28 +140,22 @@ internal sealed class TerminalApi
             if (Validation.CheckRecord(record) is { } broken) return Invalid(terminal, kind, [new FieldError(broken.Field, broken.Problem)]);
 
             var stream = kind == Kind.CheckIn ? Streams.CheckIns : Streams.Uploads;
-            long seq;
+            StoredGroup appended;
             try
             {
-                // Not the request's token: once handed to the outbox the record may be committed, and then its response must be remembered.
-                seq = await _outbox.AppendAsync(stream, record, _stopping).ConfigureAwait(false);
+                // The answer is committed with the record, so a retry after a crash at any moment gets the same seq.
+                // Not the request's token: once handed to the outbox the record may be committed, and then the terminal must learn its seq.
+                var answer = new DedupeEntry(dedupeKey, TimeSpan.FromDays(_options.IdempotencyRetentionDays), IdempotencyAnswers.Encode(fingerprint, geofence, at));
+                appended = await _outbox.AppendAllAsync(stream, [record], answer, _stopping).ConfigureAwait(false);
             }
             catch (ArgumentException e)
             {
                 return Invalid(terminal, kind, [new FieldError("$", e.Message)]);
             }
-            var response = JsonSerializer.Serialize(new AcceptedResponse(key, stream, seq, geofence, at), Json);
-            try
-            {
-                // Remembered only after the append returned. A power cut between the two lets a retry append the record a
-                // second time, but never into the ledger twice: the server's ledger is unique on (terminal, record_id).
-                await _state.SaveResponseAsync(terminal.TerminalId, key, new StoredResponse(fingerprint, 201, response)).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is IOException or LiteDB.LiteException)
-            {
-                _logger.LogError(e, "The response to {TerminalId}/{Key} could not be remembered; a retry will store it again (the server's ledger drops the duplicate)",
-                    terminal.TerminalId, key);
-            }
+            // Only a request that raced ours past the key lock (none in this process) can have stored it first.
+            if (appended.Earlier) return Replay(terminal, key, fingerprint, IdempotencyAnswers.Response(key, appended));
+            var seq = appended.FirstSeq;
+            var response = IdempotencyAnswers.AcceptedBody(key, stream, seq, geofence, at);
             switch (kind)
             {
                 case Kind.CheckIn: _counters.CheckIn(); break;
@@ -184,6 +170,20 @@ internal sealed class TerminalApi
         {
             gate.Release();
         }
+    }
+
+    private IResult Replay(TerminalEntry terminal, string key, string fingerprint, StoredResponse first)
+    {
+        if (first.Fingerprint != fingerprint)
+        {
+            _counters.IdempotencyConflict();
+            _logger.LogWarning("Terminal {TerminalId} reused Idempotency-Key {Key} for a different request; refused", terminal.TerminalId, key);
+            return Refuse(422, "this Idempotency-Key was used for a different request",
+                new FieldError(IdempotencyHeader, $"'{key}' already names another record of this terminal; a new record needs a new key"));
+        }
+        _counters.Replay();
+        _logger.LogInformation("Terminal {TerminalId} retried {Key}: answered with the first response, nothing stored again", terminal.TerminalId, key);
+        return Results.Content(first.Body, "application/json", Encoding.UTF8, first.Status);
     }
 
     private IResult Invalid(TerminalEntry terminal, Kind kind, List<FieldError> errors)

@@ -62,6 +62,10 @@ public sealed class TerminalApiService : IHostedService, IAsyncDisposable, IDisp
             return;
         }
         _state = TerminalState.OpenOrMoveAside(_dataDirectory, _logger);
+        var pruned = _state.PruneResponses(_time.GetUtcNow().AddDays(-_options.IdempotencyRetentionDays));
+        if (pruned > 0)
+            _logger.LogInformation("Forgot {Count} answers to Idempotency-Keys older than {Days} days (Edge:Terminals:IdempotencyRetentionDays) in {File}",
+                pruned, _options.IdempotencyRetentionDays, TerminalState.FileName);
         var apiLogger = _loggers.CreateLogger("GridEdge.Edge.Terminals.TerminalApi");
         var attachments = _attachments = new AttachmentStore(_dataDirectory, _state, _outbox, _clock, _options, Counters, apiLogger, _time);
         var api = new TerminalApi(_options, _outbox, _clock, _directory, _state, attachments, Counters, apiLogger, _stopping.Token);

@@ -4,9 +4,10 @@ using LiteDB;
 namespace GridEdge.Edge.Terminals;
 
 /// <summary>
-/// What the terminal API remembers besides the outbox, in {DataDirectory}/terminals.db (LiteDB): the first response to
-/// each (terminal, Idempotency-Key), the attachments being staged and the hashes of attachments already complete.
-/// Every write is synced to the device before it returns.
+/// What the terminal API remembers besides the outbox, in {DataDirectory}/terminals.db (LiteDB): the attachments being
+/// staged and the hashes of attachments already complete. Every write is synced to the device before it returns. The
+/// first responses to each (terminal, Idempotency-Key) are kept with their records in the outbox now; those an earlier
+/// version wrote here are still read, and pruned after the retention.
 /// </summary>
 internal sealed class TerminalState : IDisposable
 {
@@ -17,9 +18,6 @@ internal sealed class TerminalState : IDisposable
     private readonly LiteDatabase _db;
     private readonly ILiteCollection<BsonDocument> _responses, _staged, _complete;
     private readonly Lock _writeLock = new();
-    private readonly Lock _pendingLock = new();
-    private List<PendingResponse> _pendingResponses = [];
-    private bool _flushing;
 
     /// <summary>
     /// Opens the store; one LiteDB cannot read is moved aside (terminals.db.corrupt-{time}) and a fresh one started. What
@@ -68,75 +66,19 @@ internal sealed class TerminalState : IDisposable
 
     // --- idempotency
 
+    /// <summary>The first response to a request as an earlier version remembered it, or null.</summary>
     public StoredResponse? FindResponse(string terminalId, string key)
     {
         var doc = _responses.FindById(ResponseId(terminalId, key));
         return doc is null ? null : new StoredResponse(doc["f"].AsString, doc["s"].AsInt32, doc["b"].AsString);
     }
 
-    /// <summary>
-    /// Remembers a response durably, folded with every other response waiting into one transaction and one sync (group
-    /// commit, as the outbox does): fifty terminals posting at once cost a handful of syncs, not fifty.
-    /// </summary>
-    public Task SaveResponseAsync(string terminalId, string key, StoredResponse response)
+    /// <summary>Forgets responses (written by an earlier version) stored before <paramref name="cutoff"/>; returns how many.</summary>
+    public int PruneResponses(DateTimeOffset cutoff)
     {
-        var pending = new PendingResponse(ResponseDocument(terminalId, key, response));
-        lock (_pendingLock)
-        {
-            _pendingResponses.Add(pending);
-            if (_pendingResponses.Count == 1 && !_flushing) { _flushing = true; _ = Task.Run(FlushResponses); }
-        }
-        return pending.Done.Task;
-    }
-
-    private void FlushResponses()
-    {
-        while (true)
-        {
-            List<PendingResponse> batch;
-            lock (_pendingLock)
-            {
-                if (_pendingResponses.Count == 0) { _flushing = false; return; }
-                batch = _pendingResponses;
-                _pendingResponses = [];
-            }
-            try
-            {
-                Write(() =>
-                {
-                    _db.BeginTrans();
-                    try
-                    {
-                        foreach (var p in batch) _responses.Upsert(p.Document);
-                        _db.Commit();
-                    }
-                    catch
-                    {
-                        _db.Rollback();
-                        throw;
-                    }
-                });
-                foreach (var p in batch) p.Done.TrySetResult();
-            }
-            catch (Exception e)
-            {
-                foreach (var p in batch) p.Done.TrySetException(e);
-            }
-        }
-    }
-
-    private static BsonDocument ResponseDocument(string terminalId, string key, StoredResponse response) => new()
-    {
-        ["_id"] = ResponseId(terminalId, key),
-        ["f"] = response.Fingerprint,
-        ["s"] = response.Status,
-        ["b"] = response.Body,
-        ["at"] = DateTime.UtcNow,
-    };
-
-    private sealed record PendingResponse(BsonDocument Document)
-    {
-        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        var pruned = 0;
+        Write(() => pruned = _responses.DeleteMany(Query.LT("at", cutoff.UtcDateTime)));
+        return pruned;
     }
 
     // A terminal id never holds '|' (TerminalIds rule), so the pair is unambiguous.

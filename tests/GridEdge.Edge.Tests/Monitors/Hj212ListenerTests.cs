@@ -41,6 +41,34 @@ public class Hj212ListenerTests
         Assert.NotNull(Assert.Single(f.Directory.Snapshot()!, m => m.Mn == ListenerFixture.Mn).LastContact);
     }
 
+    [Fact(Timeout = 30_000)]
+    public async Task A_frame_resent_after_the_gateway_restarted_is_acknowledged_and_not_stored_again()
+    {
+        using var dir = new TempDirectory();
+        var frame = SimulatedMonitor.MinuteFrame(ListenerFixture.Mn, ListenerFixture.Pw, "20250301080100123", "20250301080000");
+        // The gateway stored the readings and then died before its ack left (or the ack was lost): the monitor resends to the new process.
+        await using (var before = await ListenerFixture.StartAsync(dataDirectory: dir.Path))
+        {
+            await using var monitor = await SimulatedMonitor.ConnectAsync(before.Endpoint);
+            await monitor.SendAsync(frame);
+            Assert.Contains("CN=9014;", await monitor.ReceiveAsync(Wait));
+        }
+
+        await using var f = await ListenerFixture.StartAsync(dataDirectory: dir.Path);
+        await using (var monitor = await SimulatedMonitor.ConnectAsync(f.Endpoint))
+        {
+            await monitor.SendAsync(frame);
+            Assert.Contains("QN=20250301080100123;ST=91;CN=9014;", await monitor.ReceiveAsync(Wait));
+            // A new message (another QN) is stored as usual.
+            await monitor.SendAsync(SimulatedMonitor.MinuteFrame(ListenerFixture.Mn, ListenerFixture.Pw, "20250301080200123", "20250301080100"));
+            Assert.Contains("QN=20250301080200123;ST=91;CN=9014;", await monitor.ReceiveAsync(Wait));
+        }
+
+        Assert.Equal(8, f.Stored().Count);
+        var counters = f.Listener.Counters.Snapshot();
+        Assert.Equal((1L, 4L), (counters.DuplicatesIgnored, counters.ReadingsStored));
+    }
+
     [Theory(Timeout = 30_000)]
     [InlineData("GE9999", ListenerFixture.Pw)]
     [InlineData(ListenerFixture.Mn, "wrong")]

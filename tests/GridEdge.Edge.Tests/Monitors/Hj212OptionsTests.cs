@@ -24,12 +24,13 @@ public class Hj212OptionsTests
             Port = 70000,
             MaxFrameLength = 20000,
             UtcOffset = "8",
+            ResentFrameWindowHours = 0,
             Monitors = [new MonitorRegistration { Mn = "A;B", Pw = "" }, new MonitorRegistration { Mn = "M1", Pw = "p" }, new MonitorRegistration { Mn = "M1", Pw = "p" }],
         };
         var result = new Hj212OptionsValidator().Validate(null, o);
         Assert.True(result.Failed);
         var text = string.Join("\n", result.Failures!);
-        foreach (var key in new[] { "Edge:Hj212:Port is '70000'", "Edge:Hj212:MaxFrameLength is '20000'", "Edge:Hj212:UtcOffset is '8'",
+        foreach (var key in new[] { "Edge:Hj212:Port is '70000'", "Edge:Hj212:MaxFrameLength is '20000'", "Edge:Hj212:UtcOffset is '8'", "Edge:Hj212:ResentFrameWindowHours is '0'",
                      "Edge:Hj212:Monitors:0:Mn is 'A;B'", "Edge:Hj212:Monitors:0:Pw is ''", "Edge:Hj212:Monitors:2:Mn is 'M1'; expected an MN registered once" })
             Assert.Contains(key, text);
     }

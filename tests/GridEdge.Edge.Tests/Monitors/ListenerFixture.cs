@@ -14,14 +14,15 @@ internal sealed class ListenerFixture : IAsyncDisposable
     public const string Mn = "GE0001DUST00000000000001";
     public const string Pw = "s3cret";
 
-    private readonly TempDirectory _folder = new();
+    private readonly TempDirectory? _ownFolder;
     private readonly CancellationTokenSource _stop = new();
 
-    private ListenerFixture(Hj212Options options, GatewayClock clock, TimeProvider time)
+    private ListenerFixture(Hj212Options options, GatewayClock clock, TimeProvider time, string? dataDirectory)
     {
         Options = options;
         Clock = clock;
-        Outbox = TestData.Open(_folder.Path);
+        _ownFolder = dataDirectory is null ? new TempDirectory() : null;
+        Outbox = TestData.Open(dataDirectory ?? _ownFolder!.Path);
         Directory = new MonitorDirectory(Microsoft.Extensions.Options.Options.Create(options));
         Listener = new Hj212Listener(Microsoft.Extensions.Options.Options.Create(options), Directory, Outbox, clock, NullLogger<Hj212Listener>.Instance, time: time);
     }
@@ -33,8 +34,9 @@ internal sealed class ListenerFixture : IAsyncDisposable
     public Hj212Listener Listener { get; }
     public IPEndPoint Endpoint { get; private set; } = null!;
 
+    /// <summary>Starts a listener; with <paramref name="dataDirectory"/> over an existing gateway's outbox (a restart, the folder is left in place), else in a new temp folder.</summary>
     /// <param name="time">The clock of the connections' timeouts (and of the gateway clock when none is given); the system clock when null.</param>
-    public static async Task<ListenerFixture> StartAsync(Action<Hj212Options>? tune = null, GatewayClock? clock = null, TimeProvider? time = null)
+    public static async Task<ListenerFixture> StartAsync(Action<Hj212Options>? tune = null, GatewayClock? clock = null, TimeProvider? time = null, string? dataDirectory = null)
     {
         var options = new Hj212Options
         {
@@ -44,7 +46,7 @@ internal sealed class ListenerFixture : IAsyncDisposable
         };
         tune?.Invoke(options);
         time ??= TimeProvider.System;
-        var fixture = new ListenerFixture(options, clock ?? new GatewayClock(time, Guid.NewGuid()), time);
+        var fixture = new ListenerFixture(options, clock ?? new GatewayClock(time, Guid.NewGuid()), time, dataDirectory);
         await fixture.Listener.StartAsync(fixture._stop.Token);
         fixture.Endpoint = await fixture.Listener.Listening.WaitAsync(TimeSpan.FromSeconds(10));
         return fixture;
@@ -59,7 +61,7 @@ internal sealed class ListenerFixture : IAsyncDisposable
         await Listener.StopAsync(CancellationToken.None);
         Listener.Dispose();
         Outbox.Dispose();
-        _folder.Dispose();
+        _ownFolder?.Dispose();
         _stop.Dispose();
     }
 }

@@ -142,6 +142,7 @@ public sealed class TerminalDirectoryTests
         options.Terminals.AttachmentChunkBytes = 1024 * 1024;
         options.Terminals.Url = "localhost:8080";
         options.Terminals.MaxAccuracyMeters = 0;
+        options.Terminals.IdempotencyRetentionDays = 0;
 
         var result = new EdgeOptionsValidator().Validate(null, options);
 
@@ -149,6 +150,7 @@ public sealed class TerminalDirectoryTests
         Assert.Contains("Edge:Terminals:AttachmentChunkBytes is '1048576'", result.FailureMessage);
         Assert.Contains("Edge:Terminals:Url is 'localhost:8080'", result.FailureMessage);
         Assert.Contains("Edge:Terminals:MaxAccuracyMeters is '0'", result.FailureMessage);
+        Assert.Contains("Edge:Terminals:IdempotencyRetentionDays is '0'; expected 1-365 days", result.FailureMessage);
     }
 
     [Fact]
