@@ -215,6 +215,7 @@ internal sealed class Hj212Connection : IDisposable
     private async ValueTask<bool> AppendAllAsync(RegisteredMonitor monitor, CancellationToken stop)
     {
         if (_readings.Count == 0) return true;
+        Hj212DataTimes.FlagFarOff(_readings, monitor, _listener);
         var pending = new ValueTask<long>[_readings.Count];
         try
         {

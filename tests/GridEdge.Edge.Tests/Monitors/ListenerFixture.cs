@@ -1,4 +1,5 @@
 using System.Net;
+using GridEdge.Edge.Alerts;
 using GridEdge.Edge.Monitors;
 using GridEdge.Edge.Time;
 using GridEdge.Protocol.Records;
@@ -17,13 +18,13 @@ internal sealed class ListenerFixture : IAsyncDisposable
     private readonly TempDirectory _folder = new();
     private readonly CancellationTokenSource _stop = new();
 
-    private ListenerFixture(Hj212Options options, GatewayClock clock)
+    private ListenerFixture(Hj212Options options, GatewayClock clock, AlertEngine? alerts)
     {
         Options = options;
         Clock = clock;
         Outbox = TestData.Open(_folder.Path);
         Directory = new MonitorDirectory(Microsoft.Extensions.Options.Options.Create(options));
-        Listener = new Hj212Listener(Microsoft.Extensions.Options.Options.Create(options), Directory, Outbox, clock, NullLogger<Hj212Listener>.Instance);
+        Listener = new Hj212Listener(Microsoft.Extensions.Options.Options.Create(options), Directory, Outbox, clock, NullLogger<Hj212Listener>.Instance, alerts);
     }
 
     public Hj212Options Options { get; }
@@ -33,7 +34,7 @@ internal sealed class ListenerFixture : IAsyncDisposable
     public Hj212Listener Listener { get; }
     public IPEndPoint Endpoint { get; private set; } = null!;
 
-    public static async Task<ListenerFixture> StartAsync(Action<Hj212Options>? tune = null, GatewayClock? clock = null)
+    public static async Task<ListenerFixture> StartAsync(Action<Hj212Options>? tune = null, GatewayClock? clock = null, AlertEngine? alerts = null)
     {
         var options = new Hj212Options
         {
@@ -42,7 +43,7 @@ internal sealed class ListenerFixture : IAsyncDisposable
             Monitors = [new MonitorRegistration { Mn = Mn, Pw = Pw, Station = "site 3" }, new MonitorRegistration { Mn = "GE0002", Pw = "other" }],
         };
         tune?.Invoke(options);
-        var fixture = new ListenerFixture(options, clock ?? new GatewayClock(TimeProvider.System, Guid.NewGuid()));
+        var fixture = new ListenerFixture(options, clock ?? new GatewayClock(TimeProvider.System, Guid.NewGuid()), alerts);
         await fixture.Listener.StartAsync(fixture._stop.Token);
         fixture.Endpoint = await fixture.Listener.Listening.WaitAsync(TimeSpan.FromSeconds(10));
         return fixture;
