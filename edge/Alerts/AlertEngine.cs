@@ -7,15 +7,23 @@ public sealed record ActiveAlert(string AlertId, string RuleId, AlertKind Kind, 
 
 /// <summary>
 /// The gateway's alert engine: applies <see cref="AlertRules"/> to readings as they are taken, before they reach the
-/// outbox, and emits an <see cref="AlertTransition"/> for every raise, escalation, acknowledgement and clear. Time is
-/// the readings' own timestamps, never the wall clock, so replaying a series gives the same transitions every time.
+/// outbox, and emits an <see cref="AlertTransition"/> for every raise, escalation, acknowledgement and clear. Its "now"
+/// comes from an <see cref="AlertClock"/>: the gateway's clock on a gateway, so no reading's stamp can move it (a
+/// reading stamped far from the clock is counted in <see cref="FarOff"/> and not judged), or the recorded timeline in a
+/// replay, so replaying a series gives the same transitions every time. A reading's own stamp still places it in its
+/// series' windows. Only readings some rule matches cost memory, and at most <see cref="MaxSeries"/> series are kept
+/// (the least recently seen without an active alert is evicted, counted in <see cref="Evicted"/>).
 /// Thread-safe; <see cref="Transition"/> handlers run on the observing thread, in order, and must be quick (the
 /// actuator only writes GPIO pins).
 /// </summary>
 public sealed class AlertEngine
 {
+    /// <summary>Series kept when no limit is given (Edge:Alerts:MaxSeries).</summary>
+    public const int DefaultMaxSeries = 2000;
+
     private static readonly AlertTransition[] None = [];
     private readonly object _gate = new();
+    private readonly AlertClock _clock;
     private volatile AlertRules _rules;
     private readonly Dictionary<SeriesKey, Series> _series = [];
     private readonly List<Series> _seriesList = [];
@@ -28,23 +36,30 @@ public sealed class AlertEngine
     private int[] _noDataRules;
     private long _nowTicks = long.MinValue;
     private TimeSpan _offset;
-    private long _observed, _ignored;
+    private long _observed, _ignored, _farOff, _evicted, _touches;
 
-    /// <summary>Starts with no history and no alerts. Throws <see cref="ArgumentException"/> listing every problem when the rules are invalid.</summary>
-    public AlertEngine(AlertRules rules)
+    /// <summary>
+    /// Starts with no history and no alerts, on <paramref name="clock"/> (the recorded timeline when null: replays and
+    /// tests), keeping at most <paramref name="maxSeries"/> series. Throws <see cref="ArgumentException"/> listing every
+    /// problem when the rules are invalid.
+    /// </summary>
+    public AlertEngine(AlertRules rules, AlertClock? clock = null, int maxSeries = DefaultMaxSeries)
     {
         ArgumentNullException.ThrowIfNull(rules);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxSeries, 1);
         var errors = rules.Validate();
         if (errors.Count > 0) throw new ArgumentException("Invalid alert rules: " + string.Join("; ", errors), nameof(rules));
         _rules = rules;
+        _clock = clock ?? AlertClock.RecordedTimeline();
+        MaxSeries = maxSeries;
         (_explicitGroups, _noDataRules) = Prepare(rules);
     }
 
-    /// <summary><see cref="ReplaceRules(AlertRules, DateTimeOffset)"/> at the engine's current time (the wall clock before any reading).</summary>
+    /// <summary><see cref="ReplaceRules(AlertRules, DateTimeOffset)"/> at the engine's current time (the wall clock before any reading of a recorded timeline).</summary>
     public IReadOnlyList<AlertTransition> ReplaceRules(AlertRules rules)
     {
         DateTimeOffset at;
-        lock (_gate) at = _nowTicks == long.MinValue ? DateTimeOffset.UtcNow : Time(_nowTicks);
+        lock (_gate) at = _clock.Now() ?? (_nowTicks == long.MinValue ? DateTimeOffset.UtcNow : Time(_nowTicks));
         return ReplaceRules(rules, at);
     }
 
@@ -92,6 +107,27 @@ public sealed class AlertEngine
     /// <summary>Every transition, as it happens (also returned by the call that caused it).</summary>
     public event Action<AlertTransition>? Transition;
 
+    /// <summary>A series (sensor, quantity, unit) dropped to stay within <see cref="MaxSeries"/>; raised on the observing thread.</summary>
+    public event Action<string, string, string>? SeriesEvicted;
+
+    /// <summary>Where the engine's time comes from.</summary>
+    public AlertClock Clock => _clock;
+
+    /// <summary>The most series (sensor, quantity, unit) the engine keeps state for.</summary>
+    public int MaxSeries { get; }
+
+    /// <summary>The series the engine keeps state for now.</summary>
+    public int SeriesCount
+    {
+        get { lock (_gate) return _seriesList.Count; }
+    }
+
+    /// <summary>Series dropped so far to stay within <see cref="MaxSeries"/>.</summary>
+    public long Evicted => Interlocked.Read(ref _evicted);
+
+    /// <summary>Readings not judged because they were stamped far from the engine's clock (<see cref="AlertClock.IsFarOff"/>).</summary>
+    public long FarOff => Interlocked.Read(ref _farOff);
+
     /// <summary>The rules this engine runs.</summary>
     public AlertRules Rules => _rules;
 
@@ -116,21 +152,42 @@ public sealed class AlertEngine
         ArgumentNullException.ThrowIfNull(reading);
         lock (_gate)
         {
+            // A stamp from a broken or hostile clock (a monitor's DataTime of 2030) neither moves time nor raises anything.
+            if (_clock.IsFarOff(reading.Timestamp))
+            {
+                _farOff++;
+                return None;
+            }
             var at = reading.Timestamp.UtcTicks;
             var series = GetSeries(reading.SensorId, reading.Quantity, reading.Unit);
-            if (series.LastSeen != long.MinValue && at < series.LastSeen)
+            if (series is not null && series.LastSeen != long.MinValue && at < series.LastSeen)
             {
                 _ignored++;
                 return None;
             }
             _observed++;
-            if (at >= _nowTicks)
+            if (_clock.Now() is { } now)
+            {
+                _nowTicks = now.UtcTicks;
+                _offset = reading.Timestamp.Offset;
+            }
+            else if (at >= _nowTicks)
             {
                 _nowTicks = at;
                 _offset = reading.Timestamp.Offset;
             }
-            CheckReturnFromSilence(series, at);
+            if (series is null)
+            {
+                // No rule watches this quantity (an unmapped HJ 212 code): it costs nothing but the silence scan.
+                ScanForSilence(_nowTicks);
+                return Flush();
+            }
+            series.LastUsed = ++_touches;
+            // Silence is when the gateway last heard the series, on the engine's clock; a replay hears a reading at its stamp.
+            var heard = _clock.FollowsReadings ? at : _nowTicks;
+            CheckReturnFromSilence(series, heard);
             series.LastSeen = at;
+            series.LastHeard = heard;
 
             var value = reading.Value;
             var normal = reading.Flag == DataFlag.Normal && double.IsFinite(value);
@@ -149,11 +206,27 @@ public sealed class AlertEngine
     }
 
     /// <summary>
-    /// Moves the engine's time on without a reading (the gateway's clock, on a timer), so a sensor that went silent is
-    /// noticed even when no other sensor reports.
+    /// Moves the engine's time on to its clock's time without a reading (on a timer), so a sensor that went silent is
+    /// noticed even when no other sensor reports. On a recorded timeline the time stays where the readings left it.
+    /// </summary>
+    public IReadOnlyList<AlertTransition> Advance()
+    {
+        lock (_gate)
+        {
+            if (_clock.Now() is { } now) _nowTicks = now.UtcTicks;
+            if (_nowTicks != long.MinValue) ScanForSilence(_nowTicks);
+            return Flush();
+        }
+    }
+
+    /// <summary>
+    /// Moves a recorded timeline on to <paramref name="now"/> without a reading (a replay's or a test's clock), so a
+    /// sensor that went silent is noticed even when no other sensor reports. Throws <see cref="InvalidOperationException"/>
+    /// on an engine that runs on the gateway's clock: only that clock moves it (<see cref="Advance()"/>).
     /// </summary>
     public IReadOnlyList<AlertTransition> Advance(DateTimeOffset now)
     {
+        if (!_clock.FollowsReadings) throw new InvalidOperationException("This alert engine runs on the gateway's clock: call Advance() to move it on");
         lock (_gate)
         {
             if (now.UtcTicks > _nowTicks)
@@ -404,8 +477,8 @@ public sealed class AlertEngine
         {
             if (series.Health[r] is not { } state) continue;
             var rule = _rules.SensorFault[r];
-            if (series.LastSeen == long.MinValue) continue;
-            var silent = (double)(at - series.LastSeen) / TimeSpan.TicksPerSecond;
+            if (series.LastHeard == long.MinValue) continue;
+            var silent = (double)(at - series.LastHeard) / TimeSpan.TicksPerSecond;
             // Nothing else reported during the gap (a replay of one sensor): the silence is noticed only now, and over.
             if (state.AlertId is null && silent >= rule.Seconds)
                 state.AlertId = Raise(at, rule.Id, AlertKind.SensorFault, rule.Severity, series.Key.Sensor, series.Key.Quantity, [new("silent_seconds", silent)]);
@@ -420,12 +493,14 @@ public sealed class AlertEngine
         if (_noDataRules.Length == 0) return;
         foreach (var series in _seriesList)
         {
-            if (series.LastSeen == long.MinValue) continue;
+            if (series.LastHeard == long.MinValue) continue;
+            // The gateway's clock stepped back (NTP corrected a wrong boot time): silence is counted from the step.
+            if (series.LastHeard > now) series.LastHeard = now;
             foreach (var r in _noDataRules)
             {
                 if (series.Health[r] is not { AlertId: null } state) continue;
                 var rule = _rules.SensorFault[r];
-                var silent = now - series.LastSeen;
+                var silent = now - series.LastHeard;
                 if (silent < Ticks(rule.Seconds)) continue;
                 state.AlertId = Raise(now, rule.Id, AlertKind.SensorFault, rule.Severity, series.Key.Sensor, series.Key.Quantity,
                     [new("silent_seconds", (double)silent / TimeSpan.TicksPerSecond)]);
@@ -435,17 +510,20 @@ public sealed class AlertEngine
 
     // ---- series ----
 
-    private Series GetSeries(string sensor, string quantity, string unit)
+    /// <summary>The series of a reading; null when no rule matches it, so it needs no state.</summary>
+    private Series? GetSeries(string sensor, string quantity, string unit)
     {
         var key = new SeriesKey(sensor, quantity, unit);
         if (_series.TryGetValue(key, out var series)) return series;
+        if (!AnyRuleMatches(sensor, quantity, unit)) return null;
+        if (_seriesList.Count >= MaxSeries) Evict(LeastRecentlyUsed());
 
         var level = new LevelState?[_rules.Dust.Count];
         var retain = 0.0;
         for (var r = 0; r < level.Length; r++)
         {
             var rule = _rules.Dust[r];
-            if (rule.Quantity != quantity || (rule.Unit is not null && rule.Unit != unit) || (rule.Sensor is not null && rule.Sensor != sensor)) continue;
+            if (!LevelRuleMatches(rule, sensor, quantity, unit)) continue;
             level[r] = new LevelState(rule.Levels.Count);
             retain = Math.Max(retain, rule.WindowSeconds);
         }
@@ -453,7 +531,7 @@ public sealed class AlertEngine
         for (var r = 0; r < health.Length; r++)
         {
             var rule = _rules.SensorFault[r];
-            if ((rule.Quantities.Count > 0 && !rule.Quantities.Contains(quantity)) || (rule.Unit is not null && rule.Unit != unit) || (rule.Sensor is not null && rule.Sensor != sensor)) continue;
+            if (!HealthRuleMatches(rule, sensor, quantity, unit)) continue;
             health[r] = new HealthState();
         }
         var groups = new List<GroupState>();
@@ -463,7 +541,7 @@ public sealed class AlertEngine
             for (var c = 0; c < rule.Conditions.Count; c++)
             {
                 var condition = rule.Conditions[c];
-                if (condition.Quantity != quantity || (condition.Unit is not null && condition.Unit != unit)) continue;
+                if (!ConditionMatches(condition, quantity, unit)) continue;
                 retain = Math.Max(retain, condition.WindowSeconds);
                 if (!_implicitGroups.ContainsKey((r, sensor)))
                     _implicitGroups[(r, sensor)] = new GroupState(r, sensor, [sensor], rule.Conditions.Count);
@@ -477,7 +555,7 @@ public sealed class AlertEngine
             for (var c = 0; c < rule.Conditions.Count; c++)
             {
                 var condition = rule.Conditions[c];
-                if (condition.Quantity != quantity || (condition.Unit is not null && condition.Unit != unit)) continue;
+                if (!ConditionMatches(condition, quantity, unit)) continue;
                 foreach (var group in _explicitGroups[r].Where(g => g.Sensors.Contains(sensor)).Prepend(_implicitGroups[(r, sensor)]))
                 {
                     if (group.Slots[c] is not null) continue;
@@ -491,6 +569,73 @@ public sealed class AlertEngine
         _series[key] = series;
         _seriesList.Add(series);
         return series;
+    }
+
+    private static bool LevelRuleMatches(LevelRule rule, string sensor, string quantity, string unit) =>
+        rule.Quantity == quantity && (rule.Unit is null || rule.Unit == unit) && (rule.Sensor is null || rule.Sensor == sensor);
+
+    // "Every quantity" is the vocabulary's: an unmapped source code (hj212:{code}) is watched only when a rule names it,
+    // so a monitor sending thousands of codes costs no memory.
+    private static bool HealthRuleMatches(SensorHealthRule rule, string sensor, string quantity, string unit) =>
+        (rule.Quantities.Count > 0 ? rule.Quantities.Contains(quantity) : !Quantities.IsUnmapped(quantity)) &&
+        (rule.Unit is null || rule.Unit == unit) && (rule.Sensor is null || rule.Sensor == sensor);
+
+    private static bool ConditionMatches(AlertCondition condition, string quantity, string unit) =>
+        condition.Quantity == quantity && (condition.Unit is null || condition.Unit == unit);
+
+    // Loops, not LINQ: this runs for every reading no rule watches, which may be most of a monitor's frame.
+    private bool AnyRuleMatches(string sensor, string quantity, string unit)
+    {
+        foreach (var rule in _rules.Dust)
+            if (LevelRuleMatches(rule, sensor, quantity, unit)) return true;
+        foreach (var rule in _rules.SensorFault)
+            if (HealthRuleMatches(rule, sensor, quantity, unit)) return true;
+        foreach (var rule in _rules.StrawBurning)
+            foreach (var condition in rule.Conditions)
+                if (ConditionMatches(condition, quantity, unit)) return true;
+        return false;
+    }
+
+    /// <summary>The series seen longest ago, preferring one without an active alert (an alert whose series is gone could never clear).</summary>
+    private Series LeastRecentlyUsed()
+    {
+        Series? quiet = null, any = null;
+        foreach (var s in _seriesList)
+        {
+            if (any is null || s.LastUsed < any.LastUsed) any = s;
+            if ((quiet is null || s.LastUsed < quiet.LastUsed) && !HasActiveAlert(s)) quiet = s;
+        }
+        return quiet ?? any!;
+    }
+
+    private static bool HasActiveAlert(Series series) =>
+        series.Level.Any(l => l?.AlertId is not null) || series.Health.Any(h => h?.AlertId is not null) || series.Groups.Any(g => g.AlertId is not null);
+
+    /// <summary>Drops a series and every reference to it; alerts it still holds (only when every series has one) are cleared.</summary>
+    private void Evict(Series series)
+    {
+        var now = _nowTicks == long.MinValue ? series.LastSeen : _nowTicks;
+        AlertValue[] evicted = [new("series_evicted", 1)];
+        foreach (var level in series.Level)
+            if (level?.AlertId is { } id) { Clear(now, id, evicted); level.AlertId = null; }
+        foreach (var health in series.Health)
+            if (health?.AlertId is { } id) { Clear(now, id, evicted); health.AlertId = null; }
+        foreach (var group in series.Groups)
+        {
+            if (group.AlertId is { } id) { Clear(now, id, evicted); group.AlertId = null; }
+            for (var c = 0; c < group.Slots.Length; c++)
+                if (ReferenceEquals(group.Slots[c], series)) group.Slots[c] = null;
+            if (group.Automatic)
+                foreach (var member in group.Slots)
+                    member?.Groups.Remove(group);
+            else if (group.Slots.All(slot => slot is null) && _implicitGroups.TryGetValue((group.Rule, group.Name), out var own) && own == group)
+                _implicitGroups.Remove((group.Rule, group.Name));
+        }
+        foreach (var suppliers in _suppliers.Values) suppliers.Remove(series);
+        _series.Remove(series.Key);
+        _seriesList.Remove(series);
+        _evicted++;
+        SeriesEvicted?.Invoke(series.Key.Sensor, series.Key.Quantity, series.Key.Unit);
     }
 
     /// <summary>
@@ -547,7 +692,12 @@ public sealed class AlertEngine
         public LevelState?[] Level { get; } = level;
         public HealthState?[] Health { get; } = health;
         public List<GroupState> Groups { get; } = groups;
+        /// <summary>The latest reading's stamp: older readings are ignored.</summary>
         public long LastSeen { get; set; } = long.MinValue;
+        /// <summary>When the engine last heard the series, on its own clock: silence is counted from here.</summary>
+        public long LastHeard { get; set; } = long.MinValue;
+        /// <summary>When the series was last observed, as a count of observations (for eviction).</summary>
+        public long LastUsed { get; set; }
         public double RunValue { get; set; }
         public long RunStart { get; set; }
         public int RunCount { get; set; }

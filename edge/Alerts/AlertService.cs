@@ -5,6 +5,7 @@ using GridEdge.Edge.Monitors;
 using GridEdge.Edge.Sensors;
 using GridEdge.Edge.Time;
 using GridEdge.Hardware;
+using GridEdge.Protocol.Diagnostics;
 using GridEdge.Protocol.Records;
 using GridEdge.Protocol.Wire;
 using Microsoft.Extensions.Configuration;
@@ -26,6 +27,18 @@ public sealed class AlertOptions
     /// <summary>How often the engine's time is moved on by the gateway clock, so a sensor gone silent is noticed.</summary>
     public int TickSeconds { get; set; } = 10;
 
+    /// <summary>A reading stamped more than this ahead of the gateway's clock is not judged by the engine (and an HJ 212 one is stored flagged).</summary>
+    public int MaxFutureSkewMinutes { get; set; } = 10;
+
+    /// <summary>A reading stamped more than this behind the gateway's clock is not judged by the engine (and an HJ 212 one is stored flagged).</summary>
+    public int MaxAgeDays { get; set; } = 7;
+
+    /// <summary>The most series (sensor, quantity, unit) the engine keeps state for; past it the least recently seen is dropped.</summary>
+    public int MaxSeries { get; set; } = AlertEngine.DefaultMaxSeries;
+
+    /// <summary>The engine's clock on a gateway: the gateway clock, with the window these options give.</summary>
+    public AlertClock ClockOf(GatewayClock clock) => AlertClock.OfGateway(clock, TimeSpan.FromMinutes(MaxFutureSkewMinutes), TimeSpan.FromDays(MaxAgeDays));
+
     /// <summary>The rules this configuration names, or null with every problem found.</summary>
     public AlertRules? LoadRules(out IReadOnlyList<string> errors)
     {
@@ -45,6 +58,9 @@ internal sealed class AlertOptionsValidator : IValidateOptions<AlertOptions>
     {
         var errors = new List<string>();
         if (options.TickSeconds is < 1 or > 3600) errors.Add($"{AlertOptions.Section}:TickSeconds: {options.TickSeconds}; expected 1-3600");
+        if (options.MaxFutureSkewMinutes is < 0 or > 10_080) errors.Add($"{AlertOptions.Section}:MaxFutureSkewMinutes: {options.MaxFutureSkewMinutes}; expected 0-10080 minutes (a week)");
+        if (options.MaxAgeDays is < 1 or > 366) errors.Add($"{AlertOptions.Section}:MaxAgeDays: {options.MaxAgeDays}; expected 1-366 days");
+        if (options.MaxSeries is < 16 or > 1_000_000) errors.Add($"{AlertOptions.Section}:MaxSeries: {options.MaxSeries}; expected 16-1000000");
         if (options.LoadRules(out var ruleErrors) is null) errors.AddRange(ruleErrors.Select(e => $"{AlertOptions.Section}:RulesFile ({options.RulesFile}): {e}"));
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
@@ -55,8 +71,8 @@ public static class AlertServiceCollectionExtensions
 {
     /// <summary>
     /// Binds Edge:Alerts (validated at start), the <see cref="AlertEngine"/> singleton (rules from Edge:Alerts:RulesFile,
-    /// or the defaults) and <see cref="AlertService"/>. Register after AddGatewayHardware and AddGatewayClock: the
-    /// outputs must exist when the service starts.
+    /// or the defaults; time from the gateway clock) and <see cref="AlertService"/>. Register after AddGatewayHardware and
+    /// AddGatewayClock: the engine runs on the clock, and the outputs must exist when the service starts.
     /// </summary>
     public static IServiceCollection AddAlerts(this IServiceCollection services, IConfiguration configuration)
     {
@@ -65,12 +81,13 @@ public static class AlertServiceCollectionExtensions
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<AlertOptions>>().Value;
+            var clock = options.ClockOf(sp.GetRequiredService<GatewayClock>());
             // Rules accepted from the server's config topic survive a restart and win over the configured ones.
             var dataDirectory = sp.GetService<IOptions<EdgeOptions>>()?.Value.DataDirectory;
             if (dataDirectory is not null && Commands.CommandService.LoadPersistedRules(Path.GetFullPath(dataDirectory), out _) is { } persisted)
-                return new AlertEngine(persisted);
+                return new AlertEngine(persisted, clock, options.MaxSeries);
             var rules = options.LoadRules(out var errors) ?? throw new OptionsValidationException(AlertOptions.Section, typeof(AlertOptions), errors);
-            return new AlertEngine(rules);
+            return new AlertEngine(rules, clock, options.MaxSeries);
         });
         services.AddSingleton<AlertService>();
         services.AddHostedService(sp => sp.GetRequiredService<AlertService>());
@@ -101,6 +118,7 @@ public sealed class AlertService(
     ILogger<AlertService> logger)
     : BackgroundService
 {
+    private readonly LogThrottle _throttle = new(TimeSpan.FromMinutes(1), TimeProvider.System);
     private readonly Channel<Alert> _records = Channel.CreateUnbounded<Alert>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
     private AlertActuator? _actuator;
     private long _appended;
@@ -120,6 +138,7 @@ public sealed class AlertService(
     {
         engine.Transition += LogTransition;
         engine.Transition += QueueTransition;
+        engine.SeriesEvicted += LogEviction;
         var appender = AppendLoopAsync(stop);
         try
         {
@@ -135,13 +154,14 @@ public sealed class AlertService(
                 logger.LogWarning("Alert rules: {Problem}", problem);
 
             using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.TickSeconds));
-            while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false)) engine.Advance(clock.Now().At);
+            while (await timer.WaitForNextTickAsync(stop).ConfigureAwait(false)) engine.Advance();
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
         }
         finally
         {
+            engine.SeriesEvicted -= LogEviction;
             engine.Transition -= QueueTransition;
             engine.Transition -= LogTransition;
             _records.Writer.TryComplete();
@@ -186,6 +206,14 @@ public sealed class AlertService(
         logger.Log(t.State == AlertState.Raised ? LogLevel.Warning : LogLevel.Information,
             "Alert {AlertState} {Rule} ({AlertKind}, {Severity}) on {Sensor} {Quantity} at {Time}: {Values}",
             t.State, t.RuleId, t.Kind, t.Severity, t.Sensor, t.Quantity, t.Time, t.Values);
+
+    private void LogEviction(string sensor, string quantity, string unit)
+    {
+        // A flood of new series (a monitor inventing codes a rule watches) costs one line a minute, not one per series.
+        if (!_throttle.ShouldLog("series-evicted", out var count)) return;
+        logger.LogWarning("Alert engine dropped {Count} series to stay within {Key} ({MaxSeries}), the latest {Sensor} {Quantity} ({Unit}); {Total} since start",
+            count, $"{AlertOptions.Section}:MaxSeries", engine.MaxSeries, sensor, quantity, unit, engine.Evicted);
+    }
 
     private void LogActuation(Actuation a)
     {

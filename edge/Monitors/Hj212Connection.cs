@@ -235,6 +235,7 @@ internal sealed class Hj212Connection : IDisposable
     private async ValueTask<AppendOutcome> AppendAllAsync(RegisteredMonitor monitor, DedupeKey? key, CancellationToken stop)
     {
         if (_readings.Count == 0) return AppendOutcome.Stored;
+        Hj212DataTimes.FlagFarOff(_readings, monitor, _listener);
         StoredGroup stored;
         try
         {

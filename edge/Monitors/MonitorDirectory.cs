@@ -62,6 +62,9 @@ public sealed class MonitorDirectory
         return count;
     }
 
+    /// <summary>Records a data frame of a monitor stamped far from the gateway's clock; returns the monitor's count of such frames since start.</summary>
+    public long FarOffDataTime(RegisteredMonitor monitor) => monitor.AddFarOffDataTime();
+
     /// <summary>The registered monitors, their last contact and conformance warnings, in configuration order; null when none are registered (the status then carries no list).</summary>
     public IReadOnlyList<MonitorStatus>? Snapshot()
     {
@@ -89,11 +92,12 @@ public sealed class MonitorDirectory
     }
 }
 
-/// <summary>A monitor registered in configuration, with its last contact and conformance warnings.</summary>
+/// <summary>A monitor registered in configuration, with its last contact, conformance warnings and far-off DataTimes.</summary>
 public sealed class RegisteredMonitor(string mn, string pw, string? station, Hj212MonitorProfile profile)
 {
     private long _lastContactMs;
     private long _conformanceWarnings;
+    private long _farOffDataTimes;
 
     public string Mn { get; } = mn;
     public string? Station { get; } = station;
@@ -106,6 +110,11 @@ public sealed class RegisteredMonitor(string mn, string pw, string? station, Hj2
     public long ConformanceWarnings => Interlocked.Read(ref _conformanceWarnings);
 
     internal long AddConformanceWarning() => Interlocked.Increment(ref _conformanceWarnings);
+
+    /// <summary>Data frames whose DataTime lay far from the gateway's clock (stored flagged, not judged by the alert engine), since start.</summary>
+    public long FarOffDataTimes => Interlocked.Read(ref _farOffDataTimes);
+
+    internal long AddFarOffDataTime() => Interlocked.Increment(ref _farOffDataTimes);
 
     public bool PasswordMatches(ReadOnlySpan<byte> pw) => System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(pw, _pw);
 }

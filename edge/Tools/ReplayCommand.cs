@@ -82,7 +82,8 @@ public static class ReplayCommand
             return 2;
         }
 
-        var engine = new AlertEngine(rules);
+        // Last season's readings are the timeline: the engine's time is their stamps, not this machine's clock.
+        var engine = new AlertEngine(rules, AlertClock.RecordedTimeline());
         var sensors = new HashSet<string>(StringComparer.Ordinal);
         long lineNumber = 0, read = 0, bad = 0, transitions = 0;
         using (reader)

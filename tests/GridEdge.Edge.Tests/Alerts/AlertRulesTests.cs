@@ -1,4 +1,5 @@
 using GridEdge.Edge.Alerts;
+using GridEdge.Edge.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -122,9 +123,28 @@ public sealed class AlertRulesTests : IDisposable
     public void AddAlerts_without_a_rules_file_runs_the_defaults()
     {
         var configuration = new ConfigurationBuilder().Build();
-        using var provider = new ServiceCollection().AddLogging().AddAlerts(configuration).BuildServiceProvider();
+        using var provider = new ServiceCollection().AddLogging().AddGatewayClock().AddAlerts(configuration).BuildServiceProvider();
 
         var engine = provider.GetRequiredService<AlertEngine>();
         Assert.Equal(AlertRules.Defaults().ToJson(), engine.Rules.ToJson());
+        Assert.False(engine.Clock.FollowsReadings);
+        Assert.Equal(AlertEngine.DefaultMaxSeries, engine.MaxSeries);
+    }
+
+    [Fact]
+    public void AddAlerts_refuses_a_clock_window_or_series_cap_out_of_range_naming_each_key()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Edge:Alerts:MaxFutureSkewMinutes"] = "-1",
+            ["Edge:Alerts:MaxAgeDays"] = "0",
+            ["Edge:Alerts:MaxSeries"] = "3",
+        }).Build();
+        using var provider = new ServiceCollection().AddLogging().AddGatewayClock().AddAlerts(configuration).BuildServiceProvider();
+
+        var e = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<AlertOptions>>().Value);
+        Assert.Contains(e.Failures, f => f.Contains("Edge:Alerts:MaxFutureSkewMinutes: -1"));
+        Assert.Contains(e.Failures, f => f.Contains("Edge:Alerts:MaxAgeDays: 0"));
+        Assert.Contains(e.Failures, f => f.Contains("Edge:Alerts:MaxSeries: 3"));
     }
 }

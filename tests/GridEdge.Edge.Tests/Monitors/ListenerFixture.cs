@@ -1,4 +1,5 @@
 using System.Net;
+using GridEdge.Edge.Alerts;
 using GridEdge.Edge.Monitors;
 using GridEdge.Edge.Time;
 using GridEdge.Protocol.Records;
@@ -17,14 +18,14 @@ internal sealed class ListenerFixture : IAsyncDisposable
     private readonly TempDirectory? _ownFolder;
     private readonly CancellationTokenSource _stop = new();
 
-    private ListenerFixture(Hj212Options options, GatewayClock clock, TimeProvider time, string? dataDirectory)
+    private ListenerFixture(Hj212Options options, GatewayClock clock, TimeProvider time, string? dataDirectory, AlertEngine? alerts)
     {
         Options = options;
         Clock = clock;
         _ownFolder = dataDirectory is null ? new TempDirectory() : null;
         Outbox = TestData.Open(dataDirectory ?? _ownFolder!.Path);
         Directory = new MonitorDirectory(Microsoft.Extensions.Options.Options.Create(options));
-        Listener = new Hj212Listener(Microsoft.Extensions.Options.Options.Create(options), Directory, Outbox, clock, NullLogger<Hj212Listener>.Instance, time: time);
+        Listener = new Hj212Listener(Microsoft.Extensions.Options.Options.Create(options), Directory, Outbox, clock, NullLogger<Hj212Listener>.Instance, alerts, time);
     }
 
     public Hj212Options Options { get; }
@@ -36,7 +37,7 @@ internal sealed class ListenerFixture : IAsyncDisposable
 
     /// <summary>Starts a listener; with <paramref name="dataDirectory"/> over an existing gateway's outbox (a restart, the folder is left in place), else in a new temp folder.</summary>
     /// <param name="time">The clock of the connections' timeouts (and of the gateway clock when none is given); the system clock when null.</param>
-    public static async Task<ListenerFixture> StartAsync(Action<Hj212Options>? tune = null, GatewayClock? clock = null, TimeProvider? time = null, string? dataDirectory = null)
+    public static async Task<ListenerFixture> StartAsync(Action<Hj212Options>? tune = null, GatewayClock? clock = null, TimeProvider? time = null, string? dataDirectory = null, AlertEngine? alerts = null)
     {
         var options = new Hj212Options
         {
@@ -46,7 +47,7 @@ internal sealed class ListenerFixture : IAsyncDisposable
         };
         tune?.Invoke(options);
         time ??= TimeProvider.System;
-        var fixture = new ListenerFixture(options, clock ?? new GatewayClock(time, Guid.NewGuid()), time, dataDirectory);
+        var fixture = new ListenerFixture(options, clock ?? new GatewayClock(time, Guid.NewGuid()), time, dataDirectory, alerts);
         await fixture.Listener.StartAsync(fixture._stop.Token);
         fixture.Endpoint = await fixture.Listener.Listening.WaitAsync(TimeSpan.FromSeconds(10));
         return fixture;
