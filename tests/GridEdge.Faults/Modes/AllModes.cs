@@ -13,7 +13,7 @@ public sealed class AllModes(bool @short, int seed, Action<string> log)
                 () => new KillLoop(kills: 4, serverEvery: 2, loadPerRound: 5_000, seed, log).RunAsync(ct),
                 () => new DiskFull(sizeMb: 20, fillSeconds: 30, recoverSeconds: 15, log).RunAsync(ct),
                 () => new TerminalFuzz(requests: 1_500, seed, log).RunAsync(ct),
-                () => new Hj212Fuzz(frames: 10_000, seed, log).RunAsync(ct),
+                () => new Hj212Fuzz(frames: 6_000, seed, log).RunAsync(ct),
                 () => new MqttFlood(idle: 300, hugeMb: 16, closeWaitSeconds: 20, log).RunAsync(ct),
                 () => new IdleFlood(connections: 2_000, seconds: 10, log).RunAsync(ct),
             ]

@@ -15,8 +15,14 @@ public sealed class AnswerTally
 
     public long this[string kind] => _counts.GetValueOrDefault(kind);
 
-    /// <summary>Answers 500-599.</summary>
-    public long ServerErrors => _counts.Where(c => c.Key.Length == 3 && c.Key[0] == '5' && char.IsAsciiDigit(c.Key[1])).Sum(c => c.Value);
+    /// <summary>Answers 500-599, also under a phase's name ("quota: 500").</summary>
+    public long ServerErrors => _counts.Where(c => IsServerError(c.Key)).Sum(c => c.Value);
+
+    private static bool IsServerError(string kind)
+    {
+        var status = kind.Length > 3 && kind[^4] == ' ' ? kind[^3..] : kind;
+        return status.Length == 3 && status[0] == '5' && char.IsAsciiDigit(status[1]) && char.IsAsciiDigit(status[2]);
+    }
 
     public long Total => _counts.Values.Sum();
 
