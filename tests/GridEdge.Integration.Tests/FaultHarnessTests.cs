@@ -1,0 +1,59 @@
+using GridEdge.Faults;
+using GridEdge.Faults.Modes;
+
+namespace GridEdge.Integration.Tests;
+
+/// <summary>
+/// The fault harness's short run (tests/GridEdge.Faults, <c>all --short</c>): SIGKILLs, a full disk, terminal-API and
+/// HJ 212 fuzz, MQTT and idle-connection floods against real processes on loopback. Every invariant it checks must hold,
+/// except those waiting for the fixes of issue 11 still in progress, which are reported in the output, not asserted.
+/// </summary>
+public class FaultHarnessTests(ITestOutputHelper output)
+{
+    /// <summary>
+    /// "mode: check" of invariants that fail on today's code. Remove an entry as its fix merges: the test then asserts it.
+    /// </summary>
+    private static readonly Dictionary<string, string> Pending = new(StringComparer.Ordinal)
+    {
+        // TODO(issue 11): the idempotency answer and the record in one commit, and the outbox's own identity: a check-in
+        // resent after a SIGKILL is stored twice at the gateway (the 201 names a seq the ledger does not hold), and an
+        // HJ 212 frame resent after a crash is stored twice (the memory of stored QNs is in RAM only).
+        ["kill: 0 duplicated"] = "check-ins stored twice at the gateway after a SIGKILL; HJ 212 QN memory not durable",
+        ["kill: no holes in the check-in stream"] = "the same double store leaves holes in the check-in seqs",
+        // TODO(issue 11): the full-disk policy (outbox quota, 507 at the quota, 503 on ENOSPC, a writer that recovers).
+        ["disk-full: no 500 on a full disk (507 at the quota, 503 on ENOSPC)"] = "a full disk answers 500",
+        ["disk-full: recovers by itself"] = "the writer stays jammed after space returns until the gateway restarts",
+        // TODO(issue 11): a flood of idle connections must not lock status and terminals out of the terminal API.
+        ["idle-flood: status answers during the flood"] = "the flood holds every connection slot Kestrel allows",
+        ["idle-flood: the terminal keeps getting 201"] = "a terminal on a new connection is refused while the flood holds the slots",
+    };
+
+    private void Log(string line)
+    {
+        try { output.WriteLine(line); } catch (InvalidOperationException) { }
+    }
+
+    // About 3.5 minutes on 2 idle cores; the timeout leaves room for a machine busy with other builds.
+    [Fact(Timeout = 600_000)]
+    public async Task The_short_fault_run_loses_nothing_answers_no_5xx_and_neither_crashes_nor_hangs()
+    {
+        var writer = new StringWriter();
+        var accounts = await new AllModes(@short: true, seed: 11, _ => { }).RunAsync(writer, TestContext.Current.CancellationToken);
+        Log(writer.ToString());
+
+        var checks = accounts.Where(a => a.Skipped is null).SelectMany(a => a.Checks.Select(c => (Name: $"{a.Mode}: {c.Name}", Check: c))).ToList();
+        foreach (var skipped in accounts.Where(a => a.Skipped is not null)) Log($"SKIPPED {skipped.Mode}: {skipped.Skipped}");
+        foreach (var (name, check) in checks.Where(c => Pending.ContainsKey(c.Name)))
+            Log($"PENDING (issue 11) {name}: {(check.Held ? "held in this run (a kill may miss the window by chance; remove it from Pending once its fix merged)" : "FAILS")}: {check.Figures}");
+
+        var failed = checks.Where(c => !Pending.ContainsKey(c.Name) && !c.Check.Held).Select(c => $"{c.Name}: {c.Check.Figures}").ToList();
+        Assert.True(failed.Count == 0, "invariants failed:\n" + string.Join('\n', failed));
+        // The invariants the issue names are among those checked (a renamed check must not drop out unnoticed).
+        var names = checks.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var required in new[] { "kill: 0 lost", "kill: 0 × 5xx", "kill: 0 crashes", "kill: 0 hangs", "terminal-fuzz: 0 × 5xx", "terminal-fuzz: 0 crashes",
+                     "terminal-fuzz: 0 hangs", "hj212-fuzz: 0 crashes", "hj212-fuzz: 0 hangs", "mqtt-flood: idle connections closed", "idle-flood: 0 crashes" })
+            Assert.Contains(required, names);
+        Assert.Equal(0, accounts.Sum(a => a.Lost));
+        Assert.Equal(0, accounts.Sum(a => a.Crashes));
+    }
+}
