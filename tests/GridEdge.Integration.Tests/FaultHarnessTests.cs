@@ -15,11 +15,6 @@ public class FaultHarnessTests(ITestOutputHelper output)
     /// </summary>
     private static readonly Dictionary<string, string> Pending = new(StringComparer.Ordinal)
     {
-        // TODO(issue 11): the idempotency answer and the record in one commit, and the outbox's own identity: a check-in
-        // resent after a SIGKILL is stored twice at the gateway (the 201 names a seq the ledger does not hold), and an
-        // HJ 212 frame resent after a crash is stored twice (the memory of stored QNs is in RAM only).
-        ["kill: 0 duplicated"] = "check-ins stored twice at the gateway after a SIGKILL; HJ 212 QN memory not durable",
-        ["kill: no holes in the check-in stream"] = "the same double store leaves holes in the check-in seqs",
         // TODO(issue 11): the full-disk policy (outbox quota, 507 at the quota, 503 on ENOSPC, a writer that recovers).
         ["disk-full: no 500 on a full disk (507 at the quota, 503 on ENOSPC)"] = "a full disk answers 500",
         ["disk-full: recovers by itself"] = "the writer stays jammed after space returns until the gateway restarts",

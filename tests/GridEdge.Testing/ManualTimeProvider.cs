@@ -33,6 +33,15 @@ public sealed class ManualTimeProvider : TimeProvider
     /// <summary>How long until the next timer fires; null when none waits. Tells which wait a loop is parked on.</summary>
     public TimeSpan? NextDueIn { get { lock (_gate) return _timers.Where(t => t.Due is not null).Min(t => t.Due) - _now; } }
 
+    /// <summary>
+    /// The wall clock is stepped (NTP correcting a wrong boot time, a hand-set clock): it jumps to <paramref name="now"/>
+    /// while the monotonic clock and the timers stay where they are.
+    /// </summary>
+    public void StepWallClock(DateTimeOffset now)
+    {
+        lock (_gate) _now = now;
+    }
+
     /// <summary>Time passes: both clocks move, and every timer due by then fires, in order, on this thread.</summary>
     public void Advance(TimeSpan by)
     {

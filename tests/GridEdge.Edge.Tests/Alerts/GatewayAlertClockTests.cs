@@ -15,9 +15,9 @@ public sealed class GatewayAlertClockTests
 
     private static Reading Pm10(string sensor, DateTimeOffset at, double value = 80) => Reading.Instant(sensor, Quantities.Pm10, value, at, ClockQuality.NetworkSynced);
 
-    private static (AlertEngine Engine, ManualTime Time, GatewayClock Clock) OnGatewayClock(bool synchronised = true)
+    private static (AlertEngine Engine, GridEdge.Testing.ManualTimeProvider Time, GatewayClock Clock) OnGatewayClock(bool synchronised = true)
     {
-        var time = new ManualTime(Now);
+        var time = new GridEdge.Testing.ManualTimeProvider(Now, monotonicMs: 1_000_000);
         var clock = new GatewayClock(time, Guid.NewGuid());
         if (synchronised) clock.ReportKernelSynchronised(true);
         return (new AlertEngine(AlertRules.Defaults(), AlertClock.OfGateway(clock, TimeSpan.FromMinutes(10), TimeSpan.FromDays(7))), time, clock);
@@ -74,7 +74,7 @@ public sealed class GatewayAlertClockTests
     {
         var (engine, time, _) = OnGatewayClock();
         engine.Observe(Pm10("site-1", Now));
-        time.SystemNow = Now.AddHours(-2); // the boot time was two hours ahead; NTP corrected it
+        time.StepWallClock(Now.AddHours(-2)); // the boot time was two hours ahead; NTP corrected it
 
         Assert.Empty(engine.Advance());
         time.Advance(TimeSpan.FromMinutes(20));

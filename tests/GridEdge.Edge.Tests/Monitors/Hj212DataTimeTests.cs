@@ -16,7 +16,7 @@ public sealed class Hj212DataTimeTests
 
     private static (AlertEngine Engine, GatewayClock Clock) OnGatewayClock(DateTimeOffset now)
     {
-        var clock = new GatewayClock(new ManualTime(now), Guid.NewGuid());
+        var clock = new GatewayClock(new GridEdge.Testing.ManualTimeProvider(now, monotonicMs: 1_000_000), Guid.NewGuid());
         clock.ReportKernelSynchronised(true);
         return (new AlertEngine(AlertRules.Defaults(), AlertClock.OfGateway(clock, TimeSpan.FromMinutes(10), TimeSpan.FromDays(7))), clock);
     }
