@@ -1,6 +1,7 @@
 using GridEdge.Edge.Hosting;
 using GridEdge.Edge.Simulation;
 using GridEdge.Hardware;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -17,6 +18,17 @@ public sealed class ShippedGatewayTests
         Assert.Contains(shipped, t => t == typeof(GridEdge.Edge.Sensors.GatewaySensors)); // the check looks at the right assemblies
         Assert.DoesNotContain(shipped, t => t.Namespace is { } ns && simulationNamespaces.Any(s => ns == s || ns.StartsWith(s + ".", StringComparison.Ordinal)));
         Assert.DoesNotContain(shipped, t => t.Name.StartsWith("Simulated", StringComparison.Ordinal) || t.Name is "DustModel" or "LoadSource" or "RecordingGpioDriver");
+    }
+
+    [Fact]
+    public void The_township_settings_file_is_accepted_by_the_shipped_gateway()
+    {
+        var file = Path.GetFullPath(Path.Combine(SourceDirectory(), "..", "..", "..", "hardware", "deploy", "appsettings.township.json"));
+        var settings = new ConfigurationBuilder().AddJsonFile(file).Build().AsEnumerable().Where(k => k.Value is not null).ToDictionary(k => k.Key, k => k.Value);
+        using var host = EdgeHost.Build([], settings);
+
+        Assert.Equal("gw-370102-001", host.Services.GetRequiredService<IOptions<EdgeOptions>>().Value.GatewayId);
+        Assert.True(host.Services.GetRequiredService<IOptions<HardwareOptions>>().Value.Enabled);
     }
 
     [Fact]
@@ -55,6 +67,8 @@ public sealed class ShippedGatewayTests
         var load = Assert.Throws<OptionsValidationException>(() => host.Services.GetRequiredService<IOptions<GridEdge.Edge.Load.LoadOptions>>().Value);
         Assert.Contains("Edge:Load:Concurrency is '0'; expected 1-100000", load.Failures);
     }
+
+    private static string SourceDirectory([System.Runtime.CompilerServices.CallerFilePath] string source = "") => Path.GetDirectoryName(source)!;
 
     private static Dictionary<string, string?> Settings(string dataDirectory, params (string Key, string Value)[] extra)
     {
