@@ -6,15 +6,13 @@ using GridEdge.Hardware.Pms5003;
 
 namespace GridEdge.Hardware;
 
-/// <summary>The gateway's hardware, bound from "Edge:Hardware": serial ports, I2C, GPIO pins, and whether buses are simulated.</summary>
+/// <summary>The gateway's hardware, bound from "Edge:Hardware": serial ports, I2C and GPIO pins.</summary>
 public sealed class HardwareOptions
 {
     public const string Section = "Hardware";
 
-    /// <summary>Use simulated buses (replay/simulated streams, simulated ADS1115, recording GPIO) instead of the Pi's.</summary>
-    /// <summary>Open the gateway's own sensors and outputs at all (Edge:Hardware:Enabled). Off on a laptop with no simulation.</summary>
+    /// <summary>Open the gateway's own sensors and outputs at all (Edge:Hardware:Enabled). Off on a laptop.</summary>
     public bool Enabled { get; set; }
-    public bool Simulated { get; set; }
     /// <summary>Length of the aggregate window each sensor's samples are folded into before they enter the outbox.</summary>
     public int WindowSeconds { get; set; } = 60;
     public DustSensorSettings Dust { get; set; } = new();
@@ -34,7 +32,7 @@ public sealed class HardwareOptions
         Check(WindowSeconds is >= 1 and <= 3600, "WindowSeconds", WindowSeconds, "1-3600 seconds");
         if (Dust.Enabled)
         {
-            Check(Simulated || !string.IsNullOrWhiteSpace(Dust.PortName), "Dust:PortName", Dust.PortName, "a serial device such as /dev/serial0");
+            Check(!string.IsNullOrWhiteSpace(Dust.PortName), "Dust:PortName", Dust.PortName, "a serial device such as /dev/serial0");
             Check(Dust.BaudRate == 9600, "Dust:BaudRate", Dust.BaudRate, "9600 (the PMSx003 rate is fixed)");
             Check(Enum.IsDefined(Dust.Model), "Dust:Model", Dust.Model, "Pms5003, Pms5003T or Detect");
             Check(Dust.NoFrameTimeoutSeconds > 0, "Dust:NoFrameTimeoutSeconds", Dust.NoFrameTimeoutSeconds, "a positive number of seconds");
@@ -55,7 +53,7 @@ public sealed class HardwareOptions
         }
         if (Gnss.Enabled)
         {
-            Check(Simulated || !string.IsNullOrWhiteSpace(Gnss.PortName), "Gnss:PortName", Gnss.PortName, "a serial device such as /dev/ttyACM0 or /dev/ttyAMA2");
+            Check(!string.IsNullOrWhiteSpace(Gnss.PortName), "Gnss:PortName", Gnss.PortName, "a serial device such as /dev/ttyACM0 or /dev/ttyAMA2");
             Check(Gnss.BaudRate is 4800 or 9600 or 19200 or 38400 or 57600 or 115200, "Gnss:BaudRate", Gnss.BaudRate, "4800, 9600, 19200, 38400, 57600 or 115200");
             Check(Gnss.NoSentenceTimeoutSeconds > 0, "Gnss:NoSentenceTimeoutSeconds", Gnss.NoSentenceTimeoutSeconds, "a positive number of seconds");
         }
@@ -125,9 +123,6 @@ public sealed class GnssSettings
     public string PortName { get; set; } = "/dev/ttyACM0";
     public int BaudRate { get; set; } = 9600;
     public double NoSentenceTimeoutSeconds { get; set; } = 10;
-    /// <summary>Position of the simulated receiver (demo).</summary>
-    public double SimulatedLatitude { get; set; } = 31.24795;
-    public double SimulatedLongitude { get; set; } = 121.587438;
 
     public GnssReceiverOptions ToReceiverOptions() => new() { NoSentenceTimeout = TimeSpan.FromSeconds(NoSentenceTimeoutSeconds) };
 }

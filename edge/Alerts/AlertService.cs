@@ -112,9 +112,9 @@ public sealed class AlertService(
     GatewayClock clock,
     Outbox.Outbox outbox,
     IOptions<AlertOptions> options,
-    IOptions<EdgeOptions> edge,
     IOptions<HardwareOptions> hardware,
     IOptions<Hj212Options> hj212,
+    IEnumerable<ISensorSource> sources,
     ILogger<AlertService> logger)
     : BackgroundService
 {
@@ -150,7 +150,7 @@ public sealed class AlertService(
             else logger.LogInformation("No alarm outputs (hardware disabled): alerts are raised and logged, nothing is switched");
             logger.LogInformation("Alert engine running {Dust} dust, {Straw} straw-burning and {Health} sensor-health rules",
                 engine.Rules.Dust.Count, engine.Rules.StrawBurning.Count, engine.Rules.SensorFault.Count);
-            foreach (var problem in RuleSensors.Unmatched(engine.Rules, ConfiguredSensors.Of(edge.Value, hardware.Value, hj212.Value), "sensors configured on this gateway"))
+            foreach (var problem in RuleSensors.Unmatched(engine.Rules, ConfiguredSensors.Of(hardware.Value, hj212.Value, sources), "sensors configured on this gateway"))
                 logger.LogWarning("Alert rules: {Problem}", problem);
 
             using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.TickSeconds));

@@ -24,7 +24,7 @@ public static class EdgeCommandLine
         cli.Epilogue(overrides.Help("--Edge:GatewayId=gw-370102-001 --Serilog:MinimumLevel:Default=Debug"))
             .Epilogue(HostCommandLine.Examples(
                 "GridEdge.Edge --Edge:GatewayId=gw-370102-001 --Edge:Broker:Host=10.0.0.5 --Edge:Broker:Password=s3cret",
-                "dotnet run --project edge -- --Edge:Simulation:Enabled=false --Edge:Hardware:Enabled=true"));
+                "dotnet run --project edge -- --Edge:Hardware:Enabled=true"));
         cli.Add(DecodeCommand.Create(), DecodeCommand.Examples);
         cli.Add(ReplayCommand.Create(), ReplayCommand.Examples);
         return cli;

@@ -19,9 +19,9 @@ public static class EdgeHost
     /// the executable, environment variables and the command line, and systemd integration. With settings it is a
     /// guest in another process: configuration is only the settings (keys like "Edge:GatewayId") and the command
     /// line, no appsettings file is read, and its Serilog logger belongs to this host alone (the global Log.Logger is
-    /// never touched).
+    /// never touched). An <paramref name="extension"/> adds settings sections and services (the simulated gateway's).
     /// </summary>
-    public static IHost Build(string[] args, IReadOnlyDictionary<string, string?>? settings = null)
+    public static IHost Build(string[] args, IReadOnlyDictionary<string, string?>? settings = null, IEdgeExtension? extension = null)
     {
         var inProcess = settings is not null;
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
@@ -43,11 +43,11 @@ public static class EdgeHost
             builder.Services.AddSystemdWatchdog();
         }
 
-        builder.Services.AddSerilog(CreateLogger(builder.Configuration), dispose: true);
+        builder.Services.AddSerilog(CreateLogger(builder.Configuration, extension?.OwnsStdout(builder.Configuration) ?? false), dispose: true);
         // The one clock of the gateway's timeouts, waits and stamps; tests build the services with a manual one.
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services
-            .AddEdgeOptions(builder.Configuration)
+            .AddEdgeOptions(builder.Configuration, extension?.Sections)
             .AddGatewayHardware(builder.Configuration)
             .AddGatewayClock()
             .AddAlerts(builder.Configuration)
@@ -55,24 +55,22 @@ public static class EdgeHost
             .AddCommands()
             .AddGatewaySensors()
             .AddUplink()
-            .AddSimulatedSensors()
-            .AddLoadSource()
             .AddHj212Monitors(builder.Configuration)
             .AddTerminals();
+        extension?.AddServices(builder.Services, builder.Configuration);
         return builder.Build();
     }
 
     /// <summary>
     /// Serilog from the "Serilog" section. When that section names no sinks (WriteTo), the defaults apply: console, and a
-    /// daily rolling file under {DataDirectory}/logs. In load mode the console sink writes to stderr so stdout carries
-    /// only the APPENDED lines.
+    /// daily rolling file under {DataDirectory}/logs. When an extension owns stdout (the load source's APPENDED lines)
+    /// the console sink writes to stderr.
     /// </summary>
-    private static Serilog.ILogger CreateLogger(IConfiguration configuration)
+    private static Serilog.ILogger CreateLogger(IConfiguration configuration, bool stdoutTaken)
     {
         var edge = configuration.GetSection(EdgeOptions.Section);
         var gatewayId = edge["GatewayId"] ?? "";
         var dataDirectory = edge["DataDirectory"] is { Length: > 0 } d ? d : new EdgeOptions().DataDirectory;
-        var loadMode = long.TryParse(edge["Load:Count"], out var count) && count > 0;
 
         var config = new LoggerConfiguration()
             .MinimumLevel.Information()
@@ -89,7 +87,7 @@ public static class EdgeHost
         {
             const string template = "[{Timestamp:HH:mm:ss} {Level:u3}] {GatewayId} {SourceContext}: {Message:lj}{NewLine}{Exception}";
             config = config
-                .WriteTo.Console(outputTemplate: template, standardErrorFromLevel: loadMode ? LogEventLevel.Verbose : null)
+                .WriteTo.Console(outputTemplate: template, standardErrorFromLevel: stdoutTaken ? LogEventLevel.Verbose : null)
                 .WriteTo.File(Path.Combine(dataDirectory, "logs", "edge-.log"), outputTemplate: "{Timestamp:o} [{Level:u3}] {GatewayId} {SourceContext}: {Message:lj}{NewLine}{Exception}",
                     rollingInterval: RollingInterval.Day, retainedFileCountLimit: 14, fileSizeLimitBytes: 16 * 1024 * 1024, rollOnFileSizeLimit: true);
         }

@@ -1,5 +1,3 @@
-using GridEdge.Edge.Simulation;
-
 namespace GridEdge.Edge.Hosting;
 
 /// <summary>The gateway's configuration, bound from the "Edge" section and validated at start.</summary>
@@ -15,8 +13,6 @@ public sealed class EdgeOptions
     public string ConfigVersion { get; set; } = "local";
     public BrokerOptions Broker { get; set; } = new();
     public UplinkOptions Uplink { get; set; } = new();
-    public SimulationOptions Simulation { get; set; } = new();
-    public LoadOptions Load { get; set; } = new();
     public TerminalOptions Terminals { get; set; } = new();
 }
 
@@ -91,28 +87,4 @@ public sealed class UplinkOptions
     public double AckTimeoutSeconds { get; set; } = 10;
     public double ReconnectBaseSeconds { get; set; } = 1;
     public double ReconnectCapSeconds { get; set; } = 60;
-}
-
-/// <summary>Simulated dust, smoke and weather sensors for demos and tests.</summary>
-public sealed class SimulationOptions
-{
-    public bool Enabled { get; set; }
-    public int Sensors { get; set; } = 2;
-    public int SampleIntervalMs { get; set; } = 1000;
-    public int WindowSeconds { get; set; } = 60;
-    /// <summary>Also produce temperature and humidity.</summary>
-    public bool Weather { get; set; } = true;
-    /// <summary>Scheduled dust episodes and straw fires in every simulated sensor, these and the gateway's own on simulated buses.</summary>
-    public EpisodeOptions Episodes { get; set; } = new();
-}
-
-/// <summary>A load source for tests: appends Count readings as fast as it can and prints each one whose append returned.</summary>
-public sealed class LoadOptions
-{
-    public long Count { get; set; }
-    public string SensorId { get; set; } = "load";
-    public int Concurrency { get; set; } = 64;
-    public long StartValue { get; set; } = 1;
-    /// <summary>Print an APPENDED line per returned append (off for throughput measurements).</summary>
-    public bool Print { get; set; } = true;
 }

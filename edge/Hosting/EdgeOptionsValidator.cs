@@ -34,20 +34,6 @@ public sealed class EdgeOptionsValidator : IValidateOptions<EdgeOptions>
         Expect(o.Uplink.ReconnectCapSeconds >= o.Uplink.ReconnectBaseSeconds && o.Uplink.ReconnectCapSeconds <= 86400, "Uplink:ReconnectCapSeconds",
             o.Uplink.ReconnectCapSeconds, $"at least Uplink:ReconnectBaseSeconds ({o.Uplink.ReconnectBaseSeconds}) and at most 86400");
 
-        if (o.Simulation.Enabled)
-        {
-            Expect(o.Simulation.Sensors is >= 1 and <= 1000, "Simulation:Sensors", o.Simulation.Sensors, "1-1000");
-            Expect(o.Simulation.SampleIntervalMs is >= 10 and <= 3_600_000, "Simulation:SampleIntervalMs", o.Simulation.SampleIntervalMs, "10-3600000 ms");
-            Expect(o.Simulation.WindowSeconds >= 1 && o.Simulation.WindowSeconds * 1000L >= o.Simulation.SampleIntervalMs, "Simulation:WindowSeconds",
-                o.Simulation.WindowSeconds, "at least 1 second and at least one sample interval");
-        }
-
-        failures.AddRange(o.Simulation.Episodes.Validate($"{EdgeOptions.Section}:Simulation:Episodes"));
-
-        Expect(o.Load.Count >= 0, "Load:Count", o.Load.Count, "0 (off) or more");
-        Expect(o.Load.SensorId is { Length: > 0 and <= Validation.MaxIdLength }, "Load:SensorId", o.Load.SensorId, $"1-{Validation.MaxIdLength} characters");
-        Expect(o.Load.Concurrency is >= 1 and <= 100_000, "Load:Concurrency", o.Load.Concurrency, "1-100000");
-
         var t = o.Terminals;
         Expect(Uri.TryCreate(t.Url, UriKind.Absolute, out var url) && url.Scheme is "http" or "https" && url.AbsolutePath == "/" && string.IsNullOrEmpty(url.Query),
             "Terminals:Url", t.Url, "an http:// or https:// address with a port and no path, e.g. http://0.0.0.0:8080");

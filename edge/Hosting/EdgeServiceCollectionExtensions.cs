@@ -1,8 +1,6 @@
 using GridEdge.Edge.Alerts;
-using GridEdge.Edge.Load;
 using GridEdge.Edge.Outbox;
 using GridEdge.Edge.Sensors;
-using GridEdge.Edge.Simulation;
 using GridEdge.Hardware;
 using GridEdge.Protocol.Configuration;
 using Microsoft.Extensions.Hosting.Systemd;
@@ -18,17 +16,26 @@ namespace GridEdge.Edge.Hosting;
 /// <summary>One Add… per edge feature; <see cref="EdgeHost"/> composes them.</summary>
 public static class EdgeServiceCollectionExtensions
 {
-    /// <summary>Binds <see cref="EdgeOptions"/> from the "Edge" section and validates it when the host starts.</summary>
-    public static IServiceCollection AddEdgeOptions(this IServiceCollection services, IConfiguration configuration)
+    /// <summary>
+    /// Binds <see cref="EdgeOptions"/> from the "Edge" section and validates it when the host starts.
+    /// <paramref name="extensionSections"/> are the sub-sections a host's extension binds (<see cref="IEdgeExtension.Sections"/>).
+    /// </summary>
+    public static IServiceCollection AddEdgeOptions(this IServiceCollection services, IConfiguration configuration,
+        IReadOnlyDictionary<string, Type>? extensionSections = null)
     {
         // Every key under Edge: is checked, those of the sub-sections bound to their own options too.
-        services.AddOptions<EdgeOptions>().BindChecked(configuration, EdgeOptions.Section, new Dictionary<string, Type>
+        var sections = new Dictionary<string, Type>(StringComparer.OrdinalIgnoreCase)
         {
             [HardwareOptions.Section] = typeof(HardwareOptions),
             ["Hj212"] = typeof(Monitors.Hj212Options),
             ["Alerts"] = typeof(AlertOptions),
-        }).ValidateOnStart();
+        };
+        foreach (var (name, type) in extensionSections ?? new Dictionary<string, Type>()) sections[name] = type;
+        var notShipped = NotShippedSections.Missing(sections.Keys);
+        foreach (var name in notShipped) sections[name] = typeof(NotShippedSections.AnyKeys);
+        services.AddOptions<EdgeOptions>().BindChecked(configuration, EdgeOptions.Section, sections).ValidateOnStart();
         services.AddSingleton<IValidateOptions<EdgeOptions>, EdgeOptionsValidator>();
+        if (notShipped.Count > 0) services.AddSingleton<IValidateOptions<EdgeOptions>>(new NotShippedSections(configuration, notShipped));
         return services;
     }
 
@@ -50,14 +57,15 @@ public static class EdgeServiceCollectionExtensions
     }
 
     /// <summary>
-    /// The gateway's own hardware (section Edge:Hardware), real or on simulated buses, and its alarm outputs. Register
-    /// this first: hosted services start in order, and the outputs must be driven safe before anything else starts.
+    /// The gateway's own hardware (section Edge:Hardware) on the Pi's buses (an extension may register other
+    /// <see cref="IHardwareBuses"/> after this), and its alarm outputs. Register this first: hosted services start in
+    /// order, and the outputs must be driven safe before anything else starts.
     /// </summary>
     public static IServiceCollection AddGatewayHardware(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<HardwareOptions>().BindChecked(configuration, $"{EdgeOptions.Section}:{HardwareOptions.Section}", checkKeys: false).ValidateOnStart();
         services.AddSingleton<IValidateOptions<HardwareOptions>, HardwareOptionsValidator>();
-        services.AddSingleton(sp => new HardwareBuses(sp.GetRequiredService<IOptions<HardwareOptions>>().Value));
+        services.AddSingleton<IHardwareBuses>(sp => new HardwareBuses(sp.GetRequiredService<IOptions<HardwareOptions>>().Value));
         services.AddSingleton<AlarmOutputsService>();
         services.AddHostedService(sp => sp.GetRequiredService<AlarmOutputsService>());
         return services;
@@ -92,23 +100,6 @@ public static class EdgeServiceCollectionExtensions
     {
         services.AddSingleton<Uplink.Uplink>();
         services.AddHostedService(sp => sp.GetRequiredService<Uplink.Uplink>());
-        return services;
-    }
-
-    /// <summary>Simulated sensors; they do nothing unless Edge:Simulation:Enabled is true.</summary>
-    public static IServiceCollection AddSimulatedSensors(this IServiceCollection services)
-    {
-        services.AddSingleton<SimulatedSensors>();
-        services.AddHostedService(sp => sp.GetRequiredService<SimulatedSensors>());
-        return services;
-    }
-
-    /// <summary>The load source; it does nothing unless Edge:Load:Count is above 0.</summary>
-    public static IServiceCollection AddLoadSource(this IServiceCollection services)
-    {
-        services.AddSingleton(sp => new LoadSource(sp.GetRequiredService<Outbox.Outbox>(), sp.GetRequiredService<IOptions<EdgeOptions>>(),
-            sp.GetRequiredService<ILogger<LoadSource>>(), sp.GetService<AlertEngine>()));
-        services.AddHostedService(sp => sp.GetRequiredService<LoadSource>());
         return services;
     }
 }

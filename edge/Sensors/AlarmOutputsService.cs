@@ -11,7 +11,7 @@ namespace GridEdge.Edge.Sensors;
 /// every output to its safe state: after a crash the relay to a siren or fog cannon may still be on. On shutdown
 /// everything is driven off again.
 /// </summary>
-public sealed class AlarmOutputsService(HardwareBuses buses, IOptions<HardwareOptions> hardware, ILogger<AlarmOutputsService> logger) : IHostedService, IDisposable
+public sealed class AlarmOutputsService(IHardwareBuses buses, IOptions<HardwareOptions> hardware, ILogger<AlarmOutputsService> logger) : IHostedService, IDisposable
 {
     /// <summary>The outputs once started; null when Edge:Hardware:Enabled is false.</summary>
     public AlarmOutputs? Outputs { get; private set; }

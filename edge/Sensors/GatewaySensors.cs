@@ -1,6 +1,5 @@
 using GridEdge.Edge.Alerts;
 using GridEdge.Edge.Hosting;
-using GridEdge.Edge.Simulation;
 using GridEdge.Edge.Time;
 using GridEdge.Hardware;
 using GridEdge.Hardware.Ads1115;
@@ -18,15 +17,14 @@ namespace GridEdge.Edge.Sensors;
 /// <summary>
 /// The gateway's own sensors through the real drivers: the PMS5003 dust sensor, the MQ-2 smoke sensor behind an
 /// ADS1115, and the GNSS receiver, which also disciplines the <see cref="GatewayClock"/>. Samples are folded into
-/// window aggregates (Edge:Hardware:WindowSeconds) and appended to the readings stream. With Edge:Hardware:Simulated
-/// the same drivers read simulated buses fed by the dust model, so the demo and the tests run the real parsing.
+/// window aggregates (Edge:Hardware:WindowSeconds) and appended to the readings stream. The buses come from
+/// <see cref="IHardwareBuses"/>: the Pi's, or simulated ones a host registers instead, so the demo and the tests run the real parsing.
 /// </summary>
 public sealed class GatewaySensors(
     Outbox.Outbox outbox,
     GatewayClock clock,
-    HardwareBuses buses,
+    IHardwareBuses buses,
     IOptions<HardwareOptions> hardware,
-    IOptions<EdgeOptions> edge,
     ILogger<GatewaySensors> logger,
     AlertEngine? alerts = null) : BackgroundService
 {
@@ -36,7 +34,6 @@ public sealed class GatewaySensors(
     private readonly Lock _lock = new();
     private readonly WindowAggregator _pm1 = new(), _pm25 = new(), _pm10 = new(), _smokeRatio = new(decimals: 2), _smokeVolts = new(decimals: 3);
     private bool _smokeWarmingUp;
-    private DustModel? _model;
     private long _appended;
 
     /// <summary>Readings appended so far.</summary>
@@ -52,22 +49,11 @@ public sealed class GatewaySensors(
     {
         if (!_options.Enabled) return;
         await Task.Yield();
-        if (_options.Simulated) _model = new DustModel(edge.Value.GatewayId.GetHashCode(StringComparison.Ordinal)) { Episodes = Episodes(edge.Value.Simulation.Episodes) };
         var loops = new List<Task> { WindowLoopAsync(stop) };
         if (_options.Dust.Enabled) loops.Add(Guard("dust sensor", () => RunDustAsync(stop), stop));
         if (_options.Smoke.Enabled) loops.Add(Guard("smoke sensor", () => RunSmokeAsync(stop), stop));
         if (_options.Gnss.Enabled) loops.Add(Guard("GNSS receiver", () => RunGnssAsync(stop), stop));
         await Task.WhenAll(loops).ConfigureAwait(false);
-    }
-
-    private PollutionEpisodes? Episodes(EpisodeOptions options)
-    {
-        if (!options.Enabled) return null;
-        var episodes = new PollutionEpisodes(options, clock.Now().At);
-        var (first, kind) = episodes.Episode(0);
-        logger.LogInformation("Simulated air: a {Kind} episode at {First:HH:mm:ss} UTC for {Duration}, then one every {Every} s, alternating dust and straw fire",
-            kind, first, episodes.Duration, options.EverySeconds);
-        return episodes;
     }
 
     /// <summary>Runs one device loop; a device that fails is reopened after a pause instead of taking the host down.</summary>
@@ -93,16 +79,9 @@ public sealed class GatewaySensors(
         }
     }
 
-    private DustSample SimulatedSample() => _model!.Sample(clock.Now().At, TimeSpan.FromSeconds(1));
-
     private async Task RunDustAsync(CancellationToken stop)
     {
-        Func<(double, double, double)>? series = _model is null ? null : () =>
-        {
-            var s = SimulatedSample();
-            return (s.Pm2_5 * 0.7, s.Pm2_5, s.Pm10);
-        };
-        var pms = new Pms5003(buses.OpenDustStream(series), _options.Dust.ToPms5003Options());
+        var pms = new Pms5003(buses.OpenDustStream(), _options.Dust.ToPms5003Options());
         Dust = pms;
         pms.StatusChanged += status => logger.Log(status.IsFault ? LogLevel.Warning : LogLevel.Information,
             "Dust sensor {Health}: {Message}", status.Health, status.Message);
@@ -130,9 +109,7 @@ public sealed class GatewaySensors(
 
     private async Task RunSmokeAsync(CancellationToken stop)
     {
-        const double CleanAirVolts = 0.4;
-        Func<double>? volts = _model is null ? null : () => CleanAirVolts * SimulatedSample().Smoke;
-        var adc = new Ads1115(buses.OpenSmokeAdc(volts), _options.Smoke.Channel, _options.Smoke.Range);
+        var adc = new Ads1115(buses.OpenSmokeAdc(), _options.Smoke.Channel, _options.Smoke.Range);
         var mq2 = new Mq2SmokeSensor(adc, _options.Smoke.ToMq2Options());
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(_options.Smoke.SampleIntervalSeconds));
         do

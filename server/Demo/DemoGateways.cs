@@ -104,7 +104,7 @@ internal sealed class DemoGatewayHosts(
                 // The gateway's own sensors through the real drivers on simulated buses (PMS5003 frames, ADS1115
                 // registers, NMEA sentences, recorded GPIO), with short windows and warm-up so data shows quickly.
                 ["Edge:Hardware:Enabled"] = "true",
-                ["Edge:Hardware:Simulated"] = "true",
+                ["Edge:Simulation:Buses"] = "true",
                 ["Edge:Hardware:WindowSeconds"] = DemoGateways.WindowSeconds.ToString(CultureInfo.InvariantCulture),
                 ["Edge:Hardware:Dust:SettlingSeconds"] = "5",
                 ["Edge:Hardware:Smoke:WarmUpSeconds"] = "20",
@@ -126,7 +126,7 @@ internal sealed class DemoGatewayHosts(
                 ["Edge:Terminals:Enabled"] = "true",
                 ["Edge:Terminals:Url"] = $"http://127.0.0.1:{terminalPort}",
             };
-            var edge = GridEdge.Edge.Hosting.EdgeHost.Build([], settings);
+            var edge = GridEdge.Edge.Hosting.EdgeHost.Build([], settings, SimulatedGateway.Extension);
             await edge.StartAsync(cancellationToken);
             _hosts.Add(edge);
             terminalApis.ByGateway[id] = new Uri($"http://127.0.0.1:{terminalPort}");

@@ -15,6 +15,19 @@ public sealed class StartupFailureTests(ITestOutputHelper output)
     }
 
     [Theory(Timeout = 90_000)]
+    [InlineData("--Edge:Load:Count=5", "Edge:Load:Count is '5'")]
+    [InlineData("--Edge:Simulation:Enabled=true", "Edge:Simulation:Enabled is 'true'")]
+    public async Task The_shipped_gateway_exits_2_on_a_simulation_setting_naming_the_simulated_gateway(string argument, string expected)
+    {
+        using var dir = new TempDirectory("start");
+        var (exit, text) = await RunAsync("edge", "GridEdge.Edge", dir.Path, argument, "--Edge:GatewayId=gw-start-2", $"--Edge:DataDirectory={dir.File("edge")}");
+
+        Assert.Equal(2, exit);
+        Assert.Contains(expected, text, StringComparison.Ordinal);
+        Assert.Contains("GridEdge.Edge.Simulated", text, StringComparison.Ordinal);
+    }
+
+    [Theory(Timeout = 90_000)]
     [InlineData("--Server:Broker:Port=abc", 2, "Server:Broker:Port")]
     [InlineData("--Server:Brokr:Port=1883", 2, "Server:Brokr:Port is not a configuration key")]
     public async Task A_bad_server_setting_exits_2_naming_the_key(string argument, int expectedExit, string expected)
@@ -62,7 +75,7 @@ public sealed class StartupFailureTests(ITestOutputHelper output)
         using var dir = new TempDirectory("start");
         File.WriteAllText(dir.File("a-file"), "");
         var (exit, text) = await RunAsync("edge", "GridEdge.Edge", dir.Path, "--Edge:GatewayId=gw-start-1", $"--Edge:DataDirectory={dir.File("a-file")}/edge",
-            "--Edge:Terminals:Enabled=false", "--Edge:Simulation:Enabled=false", $"--Edge:Broker:Port={Loopback.FreePort()}");
+            "--Edge:Terminals:Enabled=false", $"--Edge:Broker:Port={Loopback.FreePort()}");
 
         Assert.NotEqual(0, exit);
         Assert.Contains("Edge:DataDirectory", text, StringComparison.Ordinal);

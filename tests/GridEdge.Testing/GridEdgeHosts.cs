@@ -100,8 +100,10 @@ public sealed class ServerHost : IDisposable
 }
 
 /// <summary>
-/// A GridEdge gateway as a real process: its outbox file in a folder the test owns, simulated sensors off, and its
-/// terminal API on a free loopback port of its own (so several gateways in one test never clash).
+/// A GridEdge gateway as a real process: its outbox file in a folder the test owns, and its terminal API on a free
+/// loopback port of its own (so several gateways in one test never clash). The shipped GridEdge.Edge.dll, or the
+/// simulated gateway (GridEdge.Edge.Simulated.dll: the same gateway with Edge:Load and Edge:Simulation) when the test
+/// asks for load or simulation.
 /// </summary>
 public sealed class EdgeHost(string dataDirectory, GatewayAccount account, int brokerPort, Action<string>? log) : IDisposable
 {
@@ -117,7 +119,11 @@ public sealed class EdgeHost(string dataDirectory, GatewayAccount account, int b
 
     public HostProcess Process => _process ?? throw new InvalidOperationException("not started");
 
-    /// <summary>Starts the gateway appending <paramref name="count"/> load readings from sensor <paramref name="sensorId"/>.</summary>
+    /// <summary>
+    /// Starts the gateway appending <paramref name="count"/> load readings from sensor <paramref name="sensorId"/>: the
+    /// simulated gateway when <paramref name="count"/> is above 0 or <paramref name="extra"/> sets Edge:Load or
+    /// Edge:Simulation keys, the shipped one otherwise.
+    /// </summary>
     public HostProcess Start(int count, string sensorId, params string[] extra)
     {
         var args = new List<string>
@@ -128,9 +134,6 @@ public sealed class EdgeHost(string dataDirectory, GatewayAccount account, int b
             $"--Edge:Broker:Port={brokerPort}",
             $"--Edge:Broker:Username={account.Id}",
             $"--Edge:Broker:Password={account.Password}",
-            "--Edge:Simulation:Enabled=false",
-            $"--Edge:Load:Count={count}",
-            $"--Edge:Load:SensorId={sensorId}",
             "--Edge:Uplink:AckTimeoutSeconds=3",
             "--Edge:Uplink:ReconnectBaseSeconds=0.2",
             "--Edge:Uplink:ReconnectCapSeconds=2",
@@ -138,10 +141,13 @@ public sealed class EdgeHost(string dataDirectory, GatewayAccount account, int b
             // The uplink's Debug lines say what each ack removed from the outbox: tests wait on them (Acknowledged).
             "--Serilog:MinimumLevel:Override:GridEdge.Edge.Uplink=Debug",
         };
+        var simulated = count > 0 || extra.Any(a => a.StartsWith("--Edge:Load:", StringComparison.OrdinalIgnoreCase) || a.StartsWith("--Edge:Simulation:", StringComparison.OrdinalIgnoreCase));
+        if (simulated) args.AddRange([$"--Edge:Load:Count={count}", $"--Edge:Load:SensorId={sensorId}"]);
         args.AddRange(extra);
         _process?.Dispose();
         Directory.CreateDirectory(DataDirectory);
-        _process = HostProcess.StartDotnet($"edge {account.Id}", Loopback.HostDll("edge", "GridEdge.Edge"), args, log, DataDirectory);
+        var dll = simulated ? Loopback.HostDll("simulation/GridEdge.Edge.Simulated", "GridEdge.Edge.Simulated") : Loopback.HostDll("edge", "GridEdge.Edge");
+        _process = HostProcess.StartDotnet($"edge {account.Id}", dll, args, log, DataDirectory);
         return _process;
     }
 

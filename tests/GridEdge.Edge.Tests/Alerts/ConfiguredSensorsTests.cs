@@ -1,5 +1,5 @@
 using GridEdge.Edge.Alerts;
-using GridEdge.Edge.Hosting;
+using GridEdge.Edge.Sensors;
 using GridEdge.Edge.Monitors;
 using GridEdge.Hardware;
 
@@ -8,13 +8,13 @@ namespace GridEdge.Edge.Tests.Alerts;
 public sealed class ConfiguredSensorsTests
 {
     [Fact]
-    public void A_gateways_sensors_are_its_hardware_simulation_load_source_and_registered_monitors()
+    public void A_gateways_sensors_are_its_hardware_the_sources_its_host_added_and_registered_monitors()
     {
-        var edge = new EdgeOptions { Simulation = { Enabled = true, Sensors = 2 }, Load = { Count = 10, SensorId = "load-x" } };
+        ISensorSource[] sources = [new Source(["sim-01", "sim-02"]), new Source(["load-x"])];
         var hardware = new HardwareOptions { Enabled = true, Gnss = { Enabled = false } };
         var hj212 = new Hj212Options { Monitors = [new MonitorRegistration { Mn = "37010200000001" }] };
 
-        Assert.Equal(["37010200000001", "load-x", "mq2", "pms5003", "sim-01", "sim-02"], ConfiguredSensors.Of(edge, hardware, hj212).Order(StringComparer.Ordinal));
+        Assert.Equal(["37010200000001", "load-x", "mq2", "pms5003", "sim-01", "sim-02"], ConfiguredSensors.Of(hardware, hj212, sources).Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -22,5 +22,10 @@ public sealed class ConfiguredSensorsTests
     {
         Assert.Empty(RuleSensors.Named(AlertRules.Defaults()));
         Assert.Empty(RuleSensors.Unmatched(AlertRules.Defaults(), ["mq2-1", "pms-1"], "sensors configured on this gateway"));
+    }
+
+    private sealed class Source(IEnumerable<string> ids) : ISensorSource
+    {
+        public IEnumerable<string> SensorIds => ids;
     }
 }

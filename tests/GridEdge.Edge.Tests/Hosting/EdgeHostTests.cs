@@ -1,3 +1,4 @@
+using GridEdge.Edge.Simulation;
 using GridEdge.Edge.Hosting;
 using GridEdge.Protocol.Records;
 using GridEdge.Protocol.Wire;
@@ -23,7 +24,7 @@ public sealed class EdgeHostTests
             ["Edge:Simulation:Sensors"] = "2",
             ["Edge:Simulation:SampleIntervalMs"] = "50",
             ["Edge:Simulation:WindowSeconds"] = "1",
-        });
+        }, SimulatedGateway.Extension);
         await host.StartAsync(ct);
         var outbox = host.Services.GetRequiredService<EdgeOutbox>();
         var uplink = host.Services.GetRequiredService<EdgeUplink>();

@@ -14,7 +14,7 @@ public sealed class LoadSourceTests
         using var dir = new TempDirectory();
         using var outbox = TestData.Open(dir.Path);
         var output = new StringWriter();
-        var options = new EdgeOptions { GatewayId = "gw-load", Load = { Count = 500, StartValue = 1001, Concurrency = 16, SensorId = "load-a" } };
+        var options = new LoadOptions { Count = 500, StartValue = 1001, Concurrency = 16, SensorId = "load-a" };
         using var load = new LoadSource(outbox, Microsoft.Extensions.Options.Options.Create(options), NullLogger<LoadSource>.Instance, output);
 
         await load.StartAsync(TestContext.Current.CancellationToken);

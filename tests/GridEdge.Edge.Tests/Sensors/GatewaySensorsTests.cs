@@ -1,3 +1,5 @@
+using GridEdge.Hardware.Simulation;
+using GridEdge.Edge.Simulation;
 using System.Device.Gpio;
 using GridEdge.Edge.Alerts;
 using GridEdge.Edge.Hosting;
@@ -24,7 +26,7 @@ public sealed class GatewaySensorsTests
             ["Edge:DataDirectory"] = dir.Path,
             ["Edge:Broker:Port"] = "1", // no uplink: this test looks at the outbox
             ["Edge:Hardware:Enabled"] = "true",
-            ["Edge:Hardware:Simulated"] = "true",
+            ["Edge:Simulation:Buses"] = "true",
             ["Edge:Hardware:WindowSeconds"] = "1",
             ["Edge:Hardware:Smoke:WarmUpSeconds"] = "0",
             ["Edge:Hardware:Smoke:SampleIntervalSeconds"] = "0.2",
@@ -32,11 +34,11 @@ public sealed class GatewaySensorsTests
             ["Edge:Hardware:Smoke:BaselineFile"] = Path.Combine(dir.Path, "mq2-baseline.json"),
             ["Edge:Hardware:Dust:NoFrameTimeoutSeconds"] = "5",
             ["Edge:Hardware:Dust:SettlingSeconds"] = "0",
-        });
+        }, SimulatedGateway.Extension);
         await host.StartAsync(ct);
         var outbox = host.Services.GetRequiredService<EdgeOutbox>();
         var clock = host.Services.GetRequiredService<GatewayClock>();
-        var buses = host.Services.GetRequiredService<HardwareBuses>();
+        var buses = (SimulatedHardwareBuses)host.Services.GetRequiredService<IHardwareBuses>();
         var hardware = host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<HardwareOptions>>().Value;
 
         // Before any sensor ran, every output was driven to its off level.
@@ -86,15 +88,15 @@ public sealed class GatewaySensorsTests
             ["Edge:Broker:Port"] = "1", // the uplink is down: the alarm must not need it
             ["Edge:Alerts:RulesFile"] = rulesFile,
             ["Edge:Hardware:Enabled"] = "true",
-            ["Edge:Hardware:Simulated"] = "true",
+            ["Edge:Simulation:Buses"] = "true",
             ["Edge:Hardware:WindowSeconds"] = "1",
             ["Edge:Hardware:Dust:SettlingSeconds"] = "0",
             ["Edge:Hardware:Smoke:Enabled"] = "false",
             ["Edge:Hardware:Gnss:Enabled"] = "false",
-        });
+        }, SimulatedGateway.Extension);
         await host.StartAsync(ct);
         var engine = host.Services.GetRequiredService<AlertEngine>();
-        var buses = host.Services.GetRequiredService<HardwareBuses>();
+        var buses = (SimulatedHardwareBuses)host.Services.GetRequiredService<IHardwareBuses>();
         var hardware = host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<HardwareOptions>>().Value;
 
         await Eventually.True(() => engine.Active.Count > 0, "a local alert", TimeSpan.FromSeconds(30));

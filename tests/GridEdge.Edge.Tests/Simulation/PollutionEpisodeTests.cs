@@ -48,7 +48,7 @@ public sealed class PollutionEpisodeTests
             ["Edge:Broker:Port"] = "1", // no uplink: this test looks at the outbox
             ["Edge:Alerts:RulesFile"] = rulesFile,
             ["Edge:Hardware:Enabled"] = "true",
-            ["Edge:Hardware:Simulated"] = "true",
+            ["Edge:Simulation:Buses"] = "true",
             ["Edge:Hardware:WindowSeconds"] = "1",
             ["Edge:Hardware:Dust:SettlingSeconds"] = "0",
             ["Edge:Hardware:Smoke:WarmUpSeconds"] = "0",
@@ -61,7 +61,7 @@ public sealed class PollutionEpisodeTests
             ["Edge:Simulation:Episodes:DurationSeconds"] = "12",
             ["Edge:Simulation:Episodes:EverySeconds"] = "16",
             ["Edge:Simulation:Episodes:FirstKind"] = "StrawFire",
-        });
+        }, SimulatedGateway.Extension);
         await host.StartAsync(ct);
         var outbox = host.Services.GetRequiredService<EdgeOutbox>();
 

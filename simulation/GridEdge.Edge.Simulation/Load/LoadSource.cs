@@ -1,6 +1,6 @@
 using System.Globalization;
 using GridEdge.Edge.Alerts;
-using GridEdge.Edge.Hosting;
+using GridEdge.Edge.Sensors;
 using GridEdge.Protocol.Records;
 using GridEdge.Protocol.Wire;
 using Microsoft.Extensions.Hosting;
@@ -15,7 +15,7 @@ namespace GridEdge.Edge.Load;
 /// for every append that returned (unless Edge:Load:Print is false, for measurements), then <c>LOAD DONE {count}</c>. A line is printed only after the commit, so every
 /// printed record must reach the ledger exactly once, whatever kills the process.
 /// </summary>
-public sealed class LoadSource : BackgroundService
+public sealed class LoadSource : BackgroundService, ISensorSource
 {
     private readonly Outbox.Outbox _outbox;
     private readonly LoadOptions _options;
@@ -24,18 +24,20 @@ public sealed class LoadSource : BackgroundService
     private readonly AlertEngine? _alerts;
     private readonly Lock _outputLock = new();
 
-    public LoadSource(Outbox.Outbox outbox, IOptions<EdgeOptions> options, ILogger<LoadSource> logger, AlertEngine? alerts = null)
+    public LoadSource(Outbox.Outbox outbox, IOptions<LoadOptions> options, ILogger<LoadSource> logger, AlertEngine? alerts = null)
         : this(outbox, options, logger, Console.Out, alerts) { }
 
     /// <param name="alerts">When given, every reading is observed by the alert engine before it is appended, as the sensors do.</param>
-    public LoadSource(Outbox.Outbox outbox, IOptions<EdgeOptions> options, ILogger<LoadSource> logger, TextWriter output, AlertEngine? alerts = null)
+    public LoadSource(Outbox.Outbox outbox, IOptions<LoadOptions> options, ILogger<LoadSource> logger, TextWriter output, AlertEngine? alerts = null)
     {
         _alerts = alerts;
         _outbox = outbox;
-        _options = options.Value.Load;
+        _options = options.Value;
         _logger = logger;
         _output = output;
     }
+
+    public IEnumerable<string> SensorIds => _options.Count > 0 ? [_options.SensorId] : [];
 
     /// <summary>Appends that returned so far.</summary>
     public long Appended => Interlocked.Read(ref _appended);

@@ -1,5 +1,4 @@
 using GridEdge.Edge.Alerts;
-using GridEdge.Edge.Hosting;
 using GridEdge.Edge.Sensors;
 using GridEdge.Edge.Time;
 using GridEdge.Protocol.Records;
@@ -11,13 +10,16 @@ using Microsoft.Extensions.Options;
 namespace GridEdge.Edge.Simulation;
 
 /// <summary>Simulated sensors (enabled by Edge:Simulation:Enabled) that sample every interval and append window aggregates to the readings stream.</summary>
-public sealed class SimulatedSensors(Outbox.Outbox outbox, GatewayClock clock, IOptions<EdgeOptions> options, ILogger<SimulatedSensors> logger, AlertEngine? alerts = null) : BackgroundService
+public sealed class SimulatedSensors(Outbox.Outbox outbox, GatewayClock clock, IOptions<SimulationOptions> options, ILogger<SimulatedSensors> logger, AlertEngine? alerts = null)
+    : BackgroundService, ISensorSource
 {
-    private readonly SimulationOptions _options = options.Value.Simulation;
+    private readonly SimulationOptions _options = options.Value;
     private long _appended, _failed;
 
     public long Appended => Interlocked.Read(ref _appended);
     public long Failed => Interlocked.Read(ref _failed);
+
+    public IEnumerable<string> SensorIds => _options.Enabled ? Enumerable.Range(1, _options.Sensors).Select(SensorId) : [];
 
     /// <summary>The sensor id of simulated point n (1-based).</summary>
     public static string SensorId(int n) => $"sim-{n:00}";
