@@ -50,14 +50,23 @@ public sealed class Outbox : IDisposable
 
     public string FilePath => _settings.FilePath;
 
+    /// <summary>
+    /// This store's identity (see <see cref="StoreIdentity"/>), sent with every batch and in the birth certificate; null for
+    /// a store from before identities, which is sent as before.
+    /// </summary>
+    public Guid? StoreId { get; }
+
     public Outbox(OutboxSettings settings, ILogger<Outbox> logger, GatewayClock? clock = null)
     {
         _settings = settings;
         _clock = clock ?? GatewayClock.ForThisBoot();
         _logger = logger;
         Directory.CreateDirectory(settings.DataDirectory);
+        var hadLegacyData = File.Exists(settings.FilePath) || File.Exists(Path.Combine(settings.DataDirectory, SequenceReservation.FileName));
         _reservation = SequenceReservation.Load(settings.DataDirectory, logger);
         _db = OpenOrMoveAside();
+        var storeId = StoreIdentity.Establish(settings.DataDirectory, _db.GetCollection(MetaCollection), hadLegacyData, _reservation.HasMarks, logger);
+        StoreId = storeId == Guid.Empty ? null : storeId;
         _db.CheckpointSize = settings.CheckpointSizePages;
         PruneDedupeKeys();
         _appends = Channel.CreateUnbounded<PendingAppend>(new UnboundedChannelOptions { SingleReader = true });

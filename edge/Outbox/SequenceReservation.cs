@@ -49,6 +49,9 @@ internal sealed class SequenceReservation
         return new SequenceReservation(path, marks);
     }
 
+    /// <summary>Whether any stream has a mark, so a fresh store numbers above what an earlier one issued.</summary>
+    public bool HasMarks => _marks.Values.Any(m => m > 0);
+
     /// <summary>The highest number reserved for a stream, 0 when none was.</summary>
     public long MarkOf(string stream) => _marks.GetValueOrDefault(stream);
 

@@ -281,7 +281,7 @@ public sealed class Uplink : BackgroundService
             {
                 var records = new Protocol.Records.Record[count];
                 for (var i = 0; i < count; i++) records[i] = entries[i].Record;
-                var payload = WireCodec.Encode(new Batch(_gatewayId, stream, entries[0].Seq, records), _format);
+                var payload = WireCodec.Encode(new Batch(_gatewayId, stream, entries[0].Seq, records, _outbox.StoreId), _format);
                 // The stored sizes only estimate the wire size (JSON is larger): halve until it fits.
                 if (payload.Length > maxBytes && count > 1)
                 {
@@ -347,6 +347,12 @@ public sealed class Uplink : BackgroundService
                 _logger.LogWarning("Ignored a {Type} for {GatewayId} on {Topic}; expected an ack for {Expected}", decoded.Value.GetType().Name,
                     decoded.Value.GatewayId, topic, _gatewayId);
             }
+            else if (ack.StoreId != _outbox.StoreId)
+            {
+                // An ack the broker kept for an earlier store of this gateway (a wiped data directory): its numbers are not ours.
+                _logger.LogInformation("Ignored an ack of {Stream} {Ranges} for store {AckStoreId}; this outbox is store {StoreId}",
+                    ack.Stream, ack.Ranges, ack.StoreId?.ToString() ?? "(legacy)", _outbox.StoreId?.ToString() ?? "(legacy)");
+            }
             else
             {
                 _acks.Enqueue(ack);
@@ -407,7 +413,7 @@ public sealed class Uplink : BackgroundService
         .Build();
 
     private byte[] EncodeStatus(GatewayState state, DateTimeOffset? at = null, IReadOnlyList<MonitorStatus>? monitors = null) =>
-        WireCodec.Encode(new GatewayStatus(_gatewayId, state, SoftwareVersion, _commands?.ConfigVersion ?? _options.ConfigVersion, BootId, at ?? _time.GetUtcNow(), monitors), _format);
+        WireCodec.Encode(new GatewayStatus(_gatewayId, state, SoftwareVersion, _commands?.ConfigVersion ?? _options.ConfigVersion, BootId, at ?? _time.GetUtcNow(), monitors, _outbox.StoreId), _format);
 
     private static string ReadSoftwareVersion()
     {

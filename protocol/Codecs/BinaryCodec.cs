@@ -12,7 +12,7 @@ namespace GridEdge.Protocol.Codecs;
 /// scaled integers, so a minute aggregate costs about 10 bytes. Lossless: a series whose values are not exact
 /// decimals with at most 6 places falls back to 8-byte doubles. The layout is in protocol/WIRE.md.
 /// </summary>
-public static class BinaryCodec
+public static partial class BinaryCodec
 {
     private const byte TypeBatch = 1, TypeStatus = 2, TypeAck = 3, TypeCommand = 4, TypeConfig = 5;
     private const byte KindReading = 1, KindAlert = 2, KindCommandResult = 3, KindJson = 4, KindAttachmentChunk = 5;
@@ -30,8 +30,10 @@ public static class BinaryCodec
     {
         var w = new ByteWriter(256);
         Span<byte> header = stackalloc byte[PayloadHeader.Length];
-        PayloadHeader.Write(header, WireFormat.Binary);
+        var version = PayloadHeader.VersionOf(message);
+        PayloadHeader.Write(header, WireFormat.Binary, version);
         w.Write(header);
+        if (version == PayloadHeader.StoreVersion) EncodeStoreBlock(ref w, message);
         switch (message)
         {
             case Batch b: w.Byte(TypeBatch); EncodeBatch(ref w, b); break;
@@ -405,10 +407,29 @@ public static class BinaryCodec
         return Math.Round(scaled) / Pow10[d] == v;
     }
 
-    /// <summary>Decodes the binary body (after the header).</summary>
-    public static DecodeResult<IWireMessage> DecodeBody(ReadOnlySpan<byte> body)
+    /// <summary>Decodes the binary body (after the header) of a payload of the given header version.</summary>
+    public static DecodeResult<IWireMessage> DecodeBody(ReadOnlySpan<byte> body, byte version = PayloadHeader.Version)
     {
         var r = new ByteReader(body);
+        StoreBlock? store = null;
+        if (version == PayloadHeader.StoreVersion)
+        {
+            var error = DecodeStoreBlock(ref r, out store);
+            if (error is not null) return DecodeResult<IWireMessage>.Fail(error);
+        }
+        var result = DecodeMessage(ref r);
+        if (!result.Ok || store is not { } s) return result;
+        return DecodeResult<IWireMessage>.Success(result.Value switch
+        {
+            Batch b => b with { StoreId = s.StoreId },
+            Ack a => a with { StoreId = s.StoreId },
+            GatewayStatus st => st with { StoreId = s.StoreId, GapNotes = s.GapNotes },
+            var other => other,
+        });
+    }
+
+    private static DecodeResult<IWireMessage> DecodeMessage(ref ByteReader r)
+    {
         if (!r.Byte(out var type)) return DecodeResult<IWireMessage>.Fail("type", "missing message type byte");
         var result = type switch
         {

@@ -30,7 +30,7 @@ public static class JsonCodec
     {
         using var buffer = new MemoryStream();
         Span<byte> header = stackalloc byte[PayloadHeader.Length];
-        PayloadHeader.Write(header, WireFormat.Json);
+        PayloadHeader.Write(header, WireFormat.Json, PayloadHeader.VersionOf(message));
         buffer.Write(header);
         using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
             JsonSerializer.Serialize(writer, message, WireJsonContext.Default.IWireMessage);

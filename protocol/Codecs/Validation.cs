@@ -14,11 +14,13 @@ public static partial class Validation
     public const int MaxAlertTextLength = 256;
     /// <summary>Named values one alert record may carry.</summary>
     public const int MaxAlertValues = 16;
+    /// <summary>Gap notes one gateway status may carry.</summary>
+    public const int MaxGapNotes = 256;
 
     public static DecodeError? Check(IWireMessage message) => message switch
     {
         Batch b => CheckBatch(b),
-        GatewayStatus s => CheckGatewayId(s.GatewayId) ?? CheckText("softwareVersion", s.SoftwareVersion) ?? CheckText("configVersion", s.ConfigVersion) ?? CheckMonitors(s.Monitors),
+        GatewayStatus s => CheckGatewayId(s.GatewayId) ?? CheckText("softwareVersion", s.SoftwareVersion) ?? CheckText("configVersion", s.ConfigVersion) ?? CheckMonitors(s.Monitors) ?? CheckGapNotes(s.GapNotes),
         Ack a => CheckAck(a),
         Command c => CheckCommand(c),
         GatewayConfig g => CheckGatewayId(g.GatewayId)
@@ -50,6 +52,21 @@ public static partial class Validation
             if (!seen.Add(m.Mn)) return new DecodeError($"monitors[{i}].mn", $"'{m.Mn}' is listed twice");
             if (m.Station is { Length: > MaxIdLength }) return new DecodeError($"monitors[{i}].station", $"longer than {MaxIdLength} characters");
             if (m.ConformanceWarnings < 0) return new DecodeError($"monitors[{i}].conformanceWarnings", $"{m.ConformanceWarnings} is not a count (0 or more)");
+        }
+        return null;
+    }
+
+    private static DecodeError? CheckGapNotes(IReadOnlyList<GapNote>? notes)
+    {
+        if (notes is null) return null;
+        if (notes.Count > MaxGapNotes) return new DecodeError("gapNotes", $"{notes.Count} notes, more than {MaxGapNotes}");
+        for (var i = 0; i < notes.Count; i++)
+        {
+            var n = notes[i];
+            if (n is null) return new DecodeError($"gapNotes[{i}]", "null");
+            if (n.Stream is null || !Streams.IsKnown(n.Stream)) return new DecodeError($"gapNotes[{i}].stream", $"'{n.Stream}' is not one of {string.Join(", ", Streams.All)}");
+            if (n.From < 1 || n.To < n.From) return new DecodeError($"gapNotes[{i}]", $"{n.From}-{n.To} is not a range of sequence numbers >= 1");
+            if (!GapReasons.IsKnown(n.Reason)) return new DecodeError($"gapNotes[{i}].reason", $"'{n.Reason}' is not one of {string.Join(", ", GapReasons.All)}");
         }
         return null;
     }

@@ -16,12 +16,12 @@ public static class WireCodec
     {
         if (payload.Length > maxPayloadBytes)
             return DecodeResult<IWireMessage>.Fail("payload", $"{payload.Length} bytes, over the limit of {maxPayloadBytes}");
-        if (PayloadHeader.TryRead(payload, out var format) is { } headerError) return DecodeResult<IWireMessage>.Fail(headerError);
+        if (PayloadHeader.TryRead(payload, out var format, out var version) is { } headerError) return DecodeResult<IWireMessage>.Fail(headerError);
         var body = payload[PayloadHeader.Length..];
         DecodeResult<IWireMessage> result;
         try
         {
-            result = format == WireFormat.Json ? JsonCodec.DecodeBody(body) : BinaryCodec.DecodeBody(body);
+            result = format == WireFormat.Json ? JsonCodec.DecodeBody(body) : BinaryCodec.DecodeBody(body, version);
         }
         catch (Exception e)
         {

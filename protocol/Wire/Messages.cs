@@ -20,14 +20,23 @@ public interface IWireMessage
 /// Records of one stream from one gateway with a contiguous sequence range:
 /// the first record has <see cref="FirstSeq"/>, the last <see cref="LastSeq"/>.
 /// </summary>
-public sealed record Batch(string GatewayId, string Stream, long FirstSeq, IReadOnlyList<Record> Records) : IWireMessage
+/// <param name="StoreId">
+/// The outbox that numbered the records (wire version 2); null for a store from before store identities (the legacy
+/// store). Sequence numbers count within one store: a new store starting at 1 again is new data, not a redelivery.
+/// </param>
+public sealed record Batch(
+    string GatewayId,
+    string Stream,
+    long FirstSeq,
+    IReadOnlyList<Record> Records,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Guid? StoreId = null) : IWireMessage
 {
     [JsonIgnore]
     public long LastSeq => FirstSeq + Records.Count - 1;
 
     public bool Equals(Batch? other) =>
         other is not null && GatewayId == other.GatewayId && Stream == other.Stream && FirstSeq == other.FirstSeq &&
-        Records.SequenceEqual(other.Records);
+        StoreId == other.StoreId && Records.SequenceEqual(other.Records);
 
     public override int GetHashCode() => HashCode.Combine(GatewayId, Stream, FirstSeq, Records.Count);
 }
@@ -43,6 +52,8 @@ public enum GatewayState : byte
 /// <summary>
 /// A gateway's birth or death certificate, retained on its status topic. <see cref="Monitors"/>, when present, is the
 /// list of HJ 212 monitors registered on the gateway with their last contact; absent (null) means "unchanged / not reported".
+/// <see cref="StoreId"/> names the gateway's outbox (wire version 2; null: the legacy store), <see cref="GapNotes"/> the
+/// ranges the gateway knows it will never send, with the reason (null or empty: none to report).
 /// </summary>
 public sealed record GatewayStatus(
     string GatewayId,
@@ -51,12 +62,15 @@ public sealed record GatewayStatus(
     string ConfigVersion,
     Guid BootId,
     DateTimeOffset Timestamp,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<MonitorStatus>? Monitors = null) : IWireMessage
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<MonitorStatus>? Monitors = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Guid? StoreId = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<GapNote>? GapNotes = null) : IWireMessage
 {
     public bool Equals(GatewayStatus? other) =>
         other is not null && GatewayId == other.GatewayId && State == other.State && SoftwareVersion == other.SoftwareVersion &&
-        ConfigVersion == other.ConfigVersion && BootId == other.BootId && Timestamp == other.Timestamp &&
-        (Monitors is null ? other.Monitors is null : other.Monitors is not null && Monitors.SequenceEqual(other.Monitors));
+        ConfigVersion == other.ConfigVersion && BootId == other.BootId && Timestamp == other.Timestamp && StoreId == other.StoreId &&
+        (Monitors is null ? other.Monitors is null : other.Monitors is not null && Monitors.SequenceEqual(other.Monitors)) &&
+        (GapNotes is null ? other.GapNotes is null : other.GapNotes is not null && GapNotes.SequenceEqual(other.GapNotes));
 
     public override int GetHashCode() => HashCode.Combine(GatewayId, State, BootId, Timestamp, Monitors?.Count);
 }
@@ -79,11 +93,18 @@ public readonly record struct SeqRange(long From, long To)
     public override string ToString() => From == To ? $"{From}" : $"{From}-{To}";
 }
 
-/// <summary>The server's acknowledgement: these ranges of this stream are committed to the ledger.</summary>
-public sealed record Ack(string GatewayId, string Stream, IReadOnlyList<SeqRange> Ranges) : IWireMessage
+/// <summary>
+/// The server's acknowledgement: these ranges of this stream are committed to the ledger. <see cref="StoreId"/> repeats
+/// the batch's store (ranges in that store's own numbers); a gateway ignores an ack naming another store.
+/// </summary>
+public sealed record Ack(
+    string GatewayId,
+    string Stream,
+    IReadOnlyList<SeqRange> Ranges,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Guid? StoreId = null) : IWireMessage
 {
     public bool Equals(Ack? other) =>
-        other is not null && GatewayId == other.GatewayId && Stream == other.Stream && Ranges.SequenceEqual(other.Ranges);
+        other is not null && GatewayId == other.GatewayId && Stream == other.Stream && StoreId == other.StoreId && Ranges.SequenceEqual(other.Ranges);
 
     public override int GetHashCode() => HashCode.Combine(GatewayId, Stream, Ranges.Count);
 }

@@ -54,7 +54,7 @@ public static class ApiEndpoints
         var known = (await ledger.GetGatewaysAsync(ct)).Any(g => g.Id == id);
         if (!known) return Results.Json(new ApiError($"gateway '{id}' is not in the ledger", "id", id, "the id of a gateway that has connected or sent data"), statusCode: StatusCodes.Status404NotFound);
         var gaps = await ledger.GetGapsAsync(id, stream, ct);
-        return Results.Ok(new GapsView(id, stream, gaps.Select(g => new RangeView(g.From, g.To, g.Count)).ToList(), gaps.Sum(g => g.Count)));
+        return Results.Ok(new GapsView(id, stream, gaps.Select(g => new GapView(g.From, g.To, g.Count, g.Reason)).ToList(), gaps.Sum(g => g.Count)));
     }
 
     private static async Task<IResult> ReadingsAsync(HttpRequest request, ILedgerStore ledger, CancellationToken ct)

@@ -38,10 +38,10 @@ public sealed record GatewayView(
         g.Streams.Select(s => new StreamView(s.Stream, s.LastSeq, s.Stored, s.Gaps, s.Missing)).ToList());
 }
 
-/// <summary>An inclusive range of sequence numbers.</summary>
-public sealed record RangeView(long From, long To, long Count);
+/// <summary>A missing range as /api/gateways/{id}/gaps returns it; reason is null when the records may still arrive.</summary>
+public sealed record GapView(long From, long To, long Count, string? Reason);
 /// <summary>The body of /api/gateways/{id}/gaps.</summary>
-public sealed record GapsView(string Gateway, string Stream, IReadOnlyList<RangeView> Gaps, long Missing);
+public sealed record GapsView(string Gateway, string Stream, IReadOnlyList<GapView> Gaps, long Missing);
 
 /// <summary>The aggregate window of a reading.</summary>
 public sealed record WindowView(double Min, double Avg, double Max, int Count, int WindowSeconds);

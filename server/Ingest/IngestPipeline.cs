@@ -87,6 +87,7 @@ public sealed class IngestPipeline(
                 return await CommitAsync(batch, payload.Span[2], topic, cancellationToken);
             case ("status", GatewayStatus status):
                 await ledger.RecordStatusAsync(status, cancellationToken);
+                await RecordStoreAsync(status, cancellationToken);
                 metrics.StatusRecorded();
                 // Gateways repeat their status (a heartbeat); the log says when it changes.
                 var seen = (status.State, status.SoftwareVersion, status.ConfigVersion, status.BootId);
@@ -100,11 +101,37 @@ public sealed class IngestPipeline(
         }
     }
 
-    private async Task<IngestOutcome> CommitAsync(Batch batch, byte formatByte, string topic, CancellationToken cancellationToken)
+    /// <summary>
+    /// A birth names the gateway's outbox store: registering it for every stream at once marks the unfilled holes of the
+    /// store it replaced as lost (store_replaced) even on streams the new store has not sent yet. Gap notes are stored in
+    /// ledger numbers. A will is not a birth: it may come from an older connection after a newer store was seen.
+    /// </summary>
+    private async Task RecordStoreAsync(GatewayStatus status, CancellationToken cancellationToken)
+    {
+        if (status.State == GatewayState.Online)
+            foreach (var stream in Streams.All) await ledger.OpenStoreAsync(status.GatewayId, stream, status.StoreId, cancellationToken);
+        if (status.GapNotes is not { Count: > 0 } notes) return;
+        var translated = new List<GapNote>(notes.Count);
+        foreach (var note in notes)
+        {
+            var offset = await ledger.OpenStoreAsync(status.GatewayId, note.Stream, status.StoreId, cancellationToken);
+            translated.Add(note with { From = note.From + offset, To = note.To + offset });
+        }
+        await ledger.RecordGapNotesAsync(status.GatewayId, translated, cancellationToken);
+        log.LogInformation("Gateway {Gateway} reported {Count} gap notes: {Notes}", status.GatewayId, notes.Count,
+            string.Join(", ", notes.Select(n => $"{n.Stream} {n.From}-{n.To} {n.Reason}")));
+    }
+
+    private async Task<IngestOutcome> CommitAsync(Batch received, byte formatByte, string topic, CancellationToken cancellationToken)
     {
         CommitResult commit;
+        long offset = 0;
+        var batch = received;
         try
         {
+            // The ledger keeps each outbox store's numbers after those of the stores before it: a new store's 1 is new data.
+            offset = await ledger.OpenStoreAsync(received.GatewayId, received.Stream, received.StoreId, cancellationToken);
+            if (offset != 0) batch = received with { FirstSeq = received.FirstSeq + offset };
             // Alerts, command results and the terminal streams have their own tables; the acknowledgement is the same.
             commit = batch.Stream switch
             {
@@ -123,12 +150,13 @@ public sealed class IngestPipeline(
             return new IngestOutcome(IngestStatus.Failed, RejectReason.LedgerFailure, e.Message);
         }
         metrics.BatchCommitted(commit.New, commit.Duplicates);
-        log.LogDebug("Committed {Stream} {Range} of gateway {Gateway}: {New} new, {Duplicates} duplicate",
-            commit.Stream, commit.Committed, commit.GatewayId, commit.New, commit.Duplicates);
+        log.LogDebug("Committed {Stream} {Range} of gateway {Gateway} (store {StoreId}, ledger offset {Offset}): {New} new, {Duplicates} duplicate",
+            commit.Stream, commit.Committed, commit.GatewayId, received.StoreId, offset, commit.New, commit.Duplicates);
 
-        // The ack goes back in the format the batch came in: a gateway that speaks only JSON never meets binary.
+        // The ack goes back in the format the batch came in: a gateway that speaks only JSON never meets binary. Its ranges
+        // are the store's own numbers, and it names the store, so an ack kept for an older store is not taken for this one's.
         var format = (WireFormat)formatByte;
-        var ack = new Ack(batch.GatewayId, batch.Stream, [commit.Committed]);
+        var ack = new Ack(batch.GatewayId, batch.Stream, [new SeqRange(commit.Committed.From - offset, commit.Committed.To - offset)], received.StoreId);
         try
         {
             await acks.PublishAsync(ack, format, cancellationToken);

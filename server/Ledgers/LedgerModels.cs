@@ -8,6 +8,15 @@ namespace GridEdge.Server.Ledgers;
 /// <summary>What one batch commit did: the committed range and how many of its records were new or already stored.</summary>
 public sealed record CommitResult(string GatewayId, string Stream, SeqRange Committed, int New, int Duplicates);
 
+/// <summary>
+/// A range of ledger sequence numbers missing from one gateway's stream, with the reason when one is known
+/// (<see cref="GapReasons"/>: evicted at the gateway, or lost with a replaced store); null: it may still arrive.
+/// </summary>
+public sealed record LedgerGap(long From, long To, string? Reason = null)
+{
+    public long Count => To - From + 1;
+}
+
 /// <summary>One stream of one gateway as the ledger holds it.</summary>
 /// <param name="LastSeq">The highest sequence number stored.</param>
 /// <param name="Stored">How many records are stored.</param>

@@ -11,7 +11,7 @@ namespace GridEdge.Server.Ledgers;
 /// The embedded ledger: one SQLite file in WAL mode with synchronous=FULL, so a batch commit is on disk before the
 /// ingest acknowledges it. Writes are serialised in-process; reads run beside them (WAL readers never block).
 /// </summary>
-public sealed class SqliteLedgerStore : ILedgerStore, IDisposable
+public sealed partial class SqliteLedgerStore : ILedgerStore, IDisposable
 {
     private readonly SqliteFile _file;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
@@ -158,7 +158,7 @@ public sealed class SqliteLedgerStore : ILedgerStore, IDisposable
     public async Task InitializeAsync(CancellationToken cancellationToken = default)
     {
         // WAL is a property of the file: set once, it stays.
-        await _file.CreateAsync(Schema, cancellationToken);
+        await _file.CreateAsync(Schema + StoreSchema, cancellationToken);
         await _file.AddColumnIfMissingAsync("monitors", "conformance_warnings", "INTEGER NOT NULL DEFAULT 0", cancellationToken);
     }
 
@@ -372,7 +372,7 @@ public sealed class SqliteLedgerStore : ILedgerStore, IDisposable
         return result;
     }
 
-    public async Task<IReadOnlyList<SeqRange>> GetGapsAsync(string gatewayId, string stream, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<LedgerGap>> GetGapsAsync(string gatewayId, string stream, CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
@@ -388,10 +388,10 @@ public sealed class SqliteLedgerStore : ILedgerStore, IDisposable
             """;
         command.Parameters.AddWithValue("$gateway", gatewayId);
         command.Parameters.AddWithValue("$stream", stream);
-        var gaps = new List<SeqRange>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken)) gaps.Add(new SeqRange(reader.GetInt64(0), reader.GetInt64(1)));
-        return gaps;
+        var holes = new List<SeqRange>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+            while (await reader.ReadAsync(cancellationToken)) holes.Add(new SeqRange(reader.GetInt64(0), reader.GetInt64(1)));
+        return await ExplainAsync(connection, gatewayId, stream, holes, cancellationToken);
     }
 
     public async Task<ReadingPage> QueryReadingsAsync(ReadingQuery query, CancellationToken cancellationToken = default)

@@ -110,7 +110,16 @@ internal static class Samples
         yield return ("command-acknowledge", AcknowledgeCommand());
         yield return ("command-silence", SilenceCommand());
         yield return ("config", Config());
+        yield return ("batch-store-v2", ReadingBatch() with { StoreId = StoreId });
+        yield return ("ack-store-v2", Ack() with { StoreId = StoreId });
+        yield return ("status-birth-store-v2", Birth() with
+        {
+            StoreId = StoreId,
+            GapNotes = [new GapNote(Streams.Readings, 1201, 1450, GapReasons.Evicted), new GapNote(Streams.CheckIns, 7, 7, GapReasons.StoreReplaced)],
+        });
     }
+
+    public static readonly Guid StoreId = Guid.Parse("6f1c2a9e-3b4d-4e5f-8a7b-0c1d2e3f4a5b");
 
     /// <summary>A day-like batch of minute aggregates from a 50-sensor gateway, rounded to 0.1 like the simulator.</summary>
     public static Batch MinuteAggregates(int count, int seed = 7)

@@ -92,7 +92,7 @@ internal sealed class TestBroker : IAsyncDisposable
                 Batches.Enqueue(batch);
                 for (var seq = batch.FirstSeq; seq <= batch.LastSeq; seq++) TimesSeen.AddOrUpdate(seq, 1, (_, n) => n + 1);
                 if (!Acking) break;
-                var ack = new Ack(batch.GatewayId, batch.Stream, [new SeqRange(batch.FirstSeq, batch.LastSeq)]);
+                var ack = new Ack(batch.GatewayId, batch.Stream, [new SeqRange(batch.FirstSeq, batch.LastSeq)], batch.StoreId);
                 await _responder.PublishAsync(new MqttApplicationMessageBuilder()
                     .WithTopic(Topics.Ack(batch.GatewayId))
                     .WithPayload(WireCodec.Encode(ack, WireFormat.Binary))

@@ -107,6 +107,34 @@ public sealed class UplinkTests
     }
 
     [Fact(Timeout = 30_000)]
+    public async Task An_ack_for_another_store_of_the_gateway_removes_nothing()
+    {
+        await using var broker = await TestBroker.StartAsync(Ct);
+        broker.Acking = false;
+        using var dir = new TempDirectory();
+        using var outbox = TestData.Open(dir.Path);
+        for (var i = 1; i <= 5; i++) await outbox.AppendAsync(Streams.Readings, TestData.Reading(i), Ct);
+        using var uplink = NewUplink(outbox, Options(broker.Port), new ManualTimeProvider());
+        await uplink.StartAsync(Ct);
+        await WaitUntil(() => broker.TimesSeen.Count == 5, "all 5 records to be published");
+
+        // Acks the broker kept for the store this one replaced (a wiped data directory): one naming it, one from before store ids.
+        await broker.PublishRawAsync(Topics.Ack("gw-test"), WireCodec.Encode(new Ack("gw-test", Streams.Readings, [new SeqRange(1, 5)], Guid.NewGuid()), WireFormat.Binary), Ct);
+        await broker.PublishRawAsync(Topics.Ack("gw-test"), WireCodec.Encode(new Ack("gw-test", Streams.Readings, [new SeqRange(1, 5)]), WireFormat.Binary), Ct);
+        await broker.PublishRawAsync(Topics.Ack("gw-test"), [1, 2, 3, 4, 5], Ct);
+        await WaitUntil(() => uplink.Status.BadPayloads == 1, "the marker after the stale acks to be handled");
+
+        Assert.NotNull(outbox.StoreId);
+        Assert.All(broker.Batches, b => Assert.Equal(outbox.StoreId, b.StoreId));
+        Assert.Equal(outbox.StoreId, broker.Statuses.First().StoreId);
+        Assert.Equal(5, outbox.Backlog(Streams.Readings));
+
+        await broker.PublishRawAsync(Topics.Ack("gw-test"), WireCodec.Encode(new Ack("gw-test", Streams.Readings, [new SeqRange(1, 5)], outbox.StoreId), WireFormat.Binary), Ct);
+        await WaitUntil(() => outbox.Backlog(Streams.Readings) == 0, "the ack naming this store to remove the records");
+        await uplink.StopAsync(Ct);
+    }
+
+    [Fact(Timeout = 30_000)]
     public async Task Uplink_reconnects_after_the_broker_restarts_and_delivers_what_was_appended_meanwhile()
     {
         await using var broker = await TestBroker.StartAsync(Ct);

@@ -1,9 +1,11 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using GridEdge.Protocol.Codecs;
 using GridEdge.Protocol.Records;
 using GridEdge.Protocol.Wire;
 using GridEdge.Server.Grid;
+using GridEdge.Server.Ingest;
 using GridEdge.Server.Tests.Grid;
 using GridEdge.Server.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
@@ -172,5 +174,32 @@ public sealed class ApiShapeTests
             Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
             Assert.Equal("cursor", (await bad.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("field").GetString());
         }
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Check_ins_of_a_replacing_store_are_listed_and_gaps_name_the_old_stores_lost_records()
+    {
+        await using var server = await RunningServer.StartAsync();
+        var ingest = server.App.Services.GetRequiredService<IngestPipeline>();
+        const string Gw = "gw-alpha";
+        var oldStore = Guid.NewGuid();
+        var newStore = Guid.NewGuid();
+        async Task SendAsync(IWireMessage message, string topic) =>
+            Assert.True((await ingest.HandleAsync(topic, WireCodec.Encode(message, WireFormat.Json), Ct)).Accepted);
+        await SendAsync(new Batch(Gw, Streams.CheckIns, 1, [CheckIn("ci-1", "li.na", GridSamples.VillageA1, T0)], oldStore), Topics.Up(Gw, Streams.CheckIns));
+        await SendAsync(new Batch(Gw, Streams.CheckIns, 3, [CheckIn("ci-3", "li.na", GridSamples.VillageA1, T0.AddHours(1))], oldStore), Topics.Up(Gw, Streams.CheckIns));
+
+        // The data directory is wiped: a new store is born and numbers its check-ins from 1 again.
+        await SendAsync(Samples.Status(Gw, GatewayState.Online, T0.AddHours(2)) with { StoreId = newStore }, Topics.Status(Gw));
+        await SendAsync(new Batch(Gw, Streams.CheckIns, 1, [CheckIn("ci-new-1", "li.na", GridSamples.VillageA1, T0.AddHours(3))], newStore), Topics.Up(Gw, Streams.CheckIns));
+        using var http = server.Http();
+
+        var checkIns = await http.GetStringAsync($"/api/checkins?gateway={Gw}", Ct);
+        var gaps = await http.GetFromJsonAsync<JsonElement>($"/api/gateways/{Gw}/gaps?stream=checkins", Ct);
+
+        Assert.Contains("ci-new-1", checkIns, StringComparison.Ordinal);
+        var gap = Assert.Single(gaps.GetProperty("gaps").EnumerateArray());
+        Assert.Equal((2L, 2L, 1L, "store_replaced"),
+            (gap.GetProperty("from").GetInt64(), gap.GetProperty("to").GetInt64(), gap.GetProperty("count").GetInt64(), gap.GetProperty("reason").GetString()));
     }
 }

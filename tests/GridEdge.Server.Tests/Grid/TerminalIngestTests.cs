@@ -3,6 +3,7 @@ using GridEdge.Protocol.Records;
 using GridEdge.Protocol.Wire;
 using GridEdge.Server.Grid;
 using GridEdge.Server.Ingest;
+using GridEdge.Server.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using static GridEdge.Server.Tests.Grid.GridSamples;
@@ -182,16 +183,5 @@ public sealed class TerminalIngestTests : IDisposable
             WireCodec.Encode(new Batch("gw-alpha", Streams.CheckIns, 1, [CheckIn("ci-1", "li.na", VillageA1, T0)]), WireFormat.Json), Ct);
         Assert.Equal(IngestStatus.Failed, outcome.Status);
         Assert.Empty(_acks.Sent);
-    }
-
-    private sealed class CapturedAcks : IAckPublisher
-    {
-        public List<(Ack Ack, WireFormat Format)> Sent { get; } = [];
-
-        public Task PublishAsync(Ack ack, WireFormat format, CancellationToken cancellationToken = default)
-        {
-            lock (Sent) Sent.Add((ack, format));
-            return Task.CompletedTask;
-        }
     }
 }

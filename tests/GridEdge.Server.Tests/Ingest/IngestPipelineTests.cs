@@ -174,21 +174,4 @@ public sealed class IngestPipelineTests : IDisposable
         _ledger.Dispose();
         _folder.Dispose();
     }
-
-    private sealed class CapturedAcks : IAckPublisher
-    {
-        public List<(Ack Ack, WireFormat Format)> Sent { get; } = [];
-        public bool FailNext { get; set; }
-
-        public Task PublishAsync(Ack ack, WireFormat format, CancellationToken cancellationToken = default)
-        {
-            if (FailNext)
-            {
-                FailNext = false;
-                throw new InvalidOperationException("broker unavailable");
-            }
-            Sent.Add((ack, format));
-            return Task.CompletedTask;
-        }
-    }
 }

@@ -84,7 +84,7 @@ public abstract class LedgerContractTests : IAsyncLifetime
 
         var gaps = await Store.GetGapsAsync("gw-a", Streams.Readings, Ct);
 
-        Assert.Equal([new SeqRange(1, 2), new SeqRange(8, 9), new SeqRange(11, 11)], gaps);
+        Assert.Equal([new LedgerGap(1, 2), new LedgerGap(8, 9), new LedgerGap(11, 11)], gaps);
         Assert.Empty(await Store.GetGapsAsync("gw-b", Streams.Readings, Ct));
         Assert.Empty(await Store.GetGapsAsync("gw-unknown", Streams.Readings, Ct));
         var summary = (await Store.GetGatewaysAsync(Ct)).Single(g => g.Id == "gw-a");
