@@ -230,7 +230,7 @@ internal sealed class Hj212Connection : IDisposable
             // The alert engine sees them first, in memory, so a local alarm never waits for the disk.
             if (_listener.Alerts is { } alerts) foreach (var reading in _readings) alerts.Observe(reading);
             // All handed to the outbox first: its group commit then stores them in one transaction.
-            for (var i = 0; i < pending.Length; i++) pending[i] = _listener.Outbox.AppendAsync(Streams.Readings, _readings[i], stop);
+            for (var i = 0; i < pending.Length; i++) pending[i] = _listener.Outbox.AppendAsync(Streams.Readings, _readings[i], evictable: false, stop);
             foreach (var append in pending) await append.ConfigureAwait(false);
         }
         catch (Exception e)

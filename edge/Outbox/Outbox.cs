@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using GridEdge.Edge.Time;
 using GridEdge.Protocol.Codecs;
+using GridEdge.Protocol.Diagnostics;
 using GridEdge.Protocol.Records;
 using GridEdge.Protocol.Wire;
 using LiteDB;
@@ -17,7 +18,7 @@ namespace GridEdge.Edge.Outbox;
 /// commit), so a thousand concurrent appends cost a handful of file syncs rather than a thousand. Each stream has
 /// its own collection whose _id is the sequence number, so reading in order is a scan of the _id index.
 /// </remarks>
-public sealed class Outbox : IDisposable
+public sealed partial class Outbox : IDisposable
 {
     private const string MetaCollection = "meta";
     private const string RecordField = "r", SizeField = "n", NextField = "next", DeliveredThroughField = "deliveredThrough";
@@ -27,7 +28,10 @@ public sealed class Outbox : IDisposable
     private readonly OutboxSettings _settings;
     private readonly GatewayClock _clock;
     private readonly ILogger _logger;
-    private readonly LiteDatabase _db;
+    // Replaced only under _writeLock, when a failed commit left the store unusable (Outbox.Recovery.cs).
+    private LiteDatabase _db;
+    private readonly TimeProvider _time;
+    private readonly LogThrottle _logThrottle;
     private readonly SequenceReservation _reservation;
     private readonly Channel<PendingAppend> _appends;
     private readonly Task _writer;
@@ -47,12 +51,16 @@ public sealed class Outbox : IDisposable
 
     public string FilePath => _settings.FilePath;
 
-    public Outbox(OutboxSettings settings, ILogger<Outbox> logger, GatewayClock? clock = null)
+    /// <param name="time">Times eviction notes and throttles repeated log lines; the system clock when null.</param>
+    public Outbox(OutboxSettings settings, ILogger<Outbox> logger, GatewayClock? clock = null, TimeProvider? time = null)
     {
         _settings = settings;
         _clock = clock ?? GatewayClock.ForThisBoot();
         _logger = logger;
+        _time = time ?? TimeProvider.System;
+        _logThrottle = new LogThrottle(settings.RepeatedErrorLogInterval, _time);
         Directory.CreateDirectory(settings.DataDirectory);
+        QuotaBytes = settings.QuotaBytes ?? OutboxQuota.DefaultFor(settings.DataDirectory);
         _reservation = SequenceReservation.Load(settings.DataDirectory, logger);
         _db = OpenOrMoveAside();
         _db.CheckpointSize = settings.CheckpointSizePages;
@@ -61,8 +69,15 @@ public sealed class Outbox : IDisposable
     }
 
     /// <summary>Stores a record durably and returns its sequence number; returns only after the commit that holds it.</summary>
+    /// <remarks>Readings may be evicted at the quota (oldest first); every other stream's records never are.</remarks>
     /// <exception cref="ArgumentException">The stream is unknown, or the record does not belong on it or breaks the protocol's rules.</exception>
-    public ValueTask<long> AppendAsync(string stream, Record record, CancellationToken ct = default)
+    /// <exception cref="OutboxFullException">The outbox is at its quota and nothing in it may be evicted: nothing stored.</exception>
+    /// <exception cref="OutboxUnavailableException">The commit failed (the disk refused a write): nothing stored.</exception>
+    public ValueTask<long> AppendAsync(string stream, Record record, CancellationToken ct = default) =>
+        AppendAsync(stream, record, evictable: stream == Streams.Readings, ct);
+
+    /// <summary>Stores a record as <see cref="AppendAsync(string, Record, CancellationToken)"/>, saying whether it may be evicted at the quota (readings of registered HJ 212 monitors may not).</summary>
+    public ValueTask<long> AppendAsync(string stream, Record record, bool evictable, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(record);
         var bytes = RecordEncoding.Encode(stream, record);
@@ -70,7 +85,7 @@ public sealed class Outbox : IDisposable
         long? monotonic = record.Clock == ClockQuality.Unsynchronised
             ? _clock.MonotonicMs - (long)(_clock.SystemUtcNow - record.Timestamp).TotalMilliseconds
             : null;
-        var pending = new PendingAppend(stream, bytes, monotonic);
+        var pending = new PendingAppend(stream, bytes, monotonic, evictable);
         if (!_appends.Writer.TryWrite(pending))
             return ValueTask.FromException<long>(new ObjectDisposedException(nameof(Outbox), "the outbox is closed"));
         // Cancelling stops the wait, not the append: a record already handed to the writer may still be committed.
@@ -292,23 +307,28 @@ public sealed class Outbox : IDisposable
             while (group.Count < _settings.MaxRecordsPerCommit && reader.TryRead(out var pending)) group.Add(pending);
             if (group.Count == 0) continue;
             HashSet<string>? committedStreams = null;
+            var admitted = group;
             try
             {
-                committedStreams = CommitGroup(group);
+                if (!TryReopen()) throw new IOException("the outbox store could not be reopened after a failed commit");
+                admitted = AdmitWithinQuota(group);
+                if (admitted.Count == 0) continue;
+                committedStreams = CommitGroup(admitted);
+                _commitFailing = false;
             }
             catch (Exception e)
             {
-                Counters.AddFailedCommit();
-                _logger.LogError(e, "Outbox commit of {Count} records failed; every append in it fails", group.Count);
-                foreach (var pending in group) pending.Completion.TrySetException(e);
+                RecoverFromFailedCommit(admitted, e);
                 continue;
             }
-            foreach (var stream in committedStreams)
-            {
-                try { RecordsCommitted?.Invoke(stream); }
-                catch (Exception e) { _logger.LogError(e, "A RecordsCommitted handler failed for {Stream}", stream); }
-            }
+            foreach (var stream in committedStreams) RaiseCommitted(stream);
         }
+    }
+
+    private void RaiseCommitted(string stream)
+    {
+        try { RecordsCommitted?.Invoke(stream); }
+        catch (Exception e) { _logger.LogError(e, "A RecordsCommitted handler failed for {Stream}", stream); }
     }
 
     /// <summary>Assigns sequence numbers and commits one transaction; completes the callers only after the commit.</summary>
@@ -343,6 +363,7 @@ public sealed class Outbox : IDisposable
                             [RecordField] = group[i].Bytes,
                             [SizeField] = group[i].Bytes.Length,
                         };
+                        if (group[i].Evictable) doc[OutboxEviction.EvictableField] = true;
                         if (group[i].Monotonic is { } m)
                         {
                             doc[MonotonicField] = m;
@@ -454,7 +475,7 @@ public sealed class Outbox : IDisposable
     /// </summary>
     private static void CreateCollections(LiteDatabase db)
     {
-        foreach (var name in Streams.All.Select(CollectionName).Append(MetaCollection))
+        foreach (var name in Streams.All.Select(CollectionName).Append(MetaCollection).Append(OutboxEviction.GapsCollection))
         {
             if (db.CollectionExists(name)) continue;
             var collection = db.GetCollection(name);
@@ -522,8 +543,9 @@ public sealed class Outbox : IDisposable
         public long? PendingBytes;
     }
 
-    private sealed class PendingAppend(string stream, byte[] bytes, long? monotonic)
+    private sealed class PendingAppend(string stream, byte[] bytes, long? monotonic, bool evictable)
     {
+        public bool Evictable { get; } = evictable;
         public string Stream { get; } = stream;
         public byte[] Bytes { get; } = bytes;
         public long? Monotonic { get; } = monotonic;

@@ -3,7 +3,7 @@ namespace GridEdge.Edge.Outbox;
 /// <summary>What the outbox has done since it was opened; records per commit shows group commit at work.</summary>
 public sealed class OutboxCounters
 {
-    private long _appended, _commits, _failedCommits, _delivered, _corruptStoresMovedAside, _checkpoints;
+    private long _appended, _commits, _failedCommits, _delivered, _corruptStoresMovedAside, _checkpoints, _evicted, _refusedFull;
 
     /// <summary>Records committed (each one's AppendAsync has returned or is about to).</summary>
     public long Appended => Interlocked.Read(ref _appended);
@@ -18,11 +18,18 @@ public sealed class OutboxCounters
     /// <summary>Explicit checkpoints of the LiteDB log into the data file.</summary>
     public long Checkpoints => Interlocked.Read(ref _checkpoints);
 
+    /// <summary>Records given up at the quota before the server had them (oldest readings; their ranges are gap notes).</summary>
+    public long Evicted => Interlocked.Read(ref _evicted);
+    /// <summary>Appends refused because the outbox was at its quota with nothing evictable left.</summary>
+    public long RefusedFull => Interlocked.Read(ref _refusedFull);
+
     public double RecordsPerCommit => Commits == 0 ? 0 : (double)Appended / Commits;
 
     internal void AddCommit(int records) { Interlocked.Add(ref _appended, records); Interlocked.Increment(ref _commits); }
     internal void AddFailedCommit() => Interlocked.Increment(ref _failedCommits);
     internal void AddDelivered(long records) => Interlocked.Add(ref _delivered, records);
     internal void AddCorruptStore() => Interlocked.Increment(ref _corruptStoresMovedAside);
+    internal void AddEvicted(long records) => Interlocked.Add(ref _evicted, records);
+    internal void AddRefusedFull(long appends) => Interlocked.Add(ref _refusedFull, appends);
     internal void AddCheckpoint() => Interlocked.Increment(ref _checkpoints);
 }

@@ -21,6 +21,12 @@ public sealed record OutboxSettings(string DataDirectory)
     /// <summary>Checkpoint explicitly after reclaiming when the log file is bigger than this.</summary>
     public long CheckpointAfterLogBytes { get; init; } = 16 * 1024 * 1024;
 
+    /// <summary>Bytes the outbox may hold (records plus their overhead); null: a share of the filesystem (<see cref="OutboxQuota.DefaultFor"/>); 0: no quota.</summary>
+    public long? QuotaBytes { get; init; }
+
+    /// <summary>A repeated identical error (a full disk) is logged at most once per this interval, with a count.</summary>
+    public TimeSpan RepeatedErrorLogInterval { get; init; } = TimeSpan.FromMinutes(1);
+
     public string FilePath => Path.Combine(DataDirectory, FileName);
     public string LogFilePath => Path.Combine(DataDirectory, LogFileName);
 }

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using GridEdge.Edge.Outbox;
 using GridEdge.Edge.Time;
 using GridEdge.Protocol.Codecs;
 using GridEdge.Protocol.Records;
@@ -157,6 +158,17 @@ internal sealed class TerminalApi
             catch (ArgumentException e)
             {
                 return Invalid(terminal, kind, [new FieldError("$", e.Message)]);
+            }
+            // Nothing stored and no answer remembered: the terminal keeps the record and retries with the same key.
+            catch (OutboxFullException e)
+            {
+                _counters.OverQuota();
+                return Refuse(507, "the gateway's storage is full; nothing was stored, keep the record and retry later", new FieldError("$", e.Message));
+            }
+            catch (OutboxUnavailableException e)
+            {
+                _counters.Failure();
+                return Refuse(503, "the gateway could not store the record now; nothing was stored, retry later", new FieldError("$", e.Message));
             }
             var response = JsonSerializer.Serialize(new AcceptedResponse(key, stream, seq, geofence, at), Json);
             try
