@@ -114,7 +114,7 @@ public sealed partial class Outbox
         }
         catch
         {
-            _db.Rollback();
+            RollbackAfterFailure();
             throw;
         }
         state.Backlog -= evicted.Count;

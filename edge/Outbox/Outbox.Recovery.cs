@@ -73,6 +73,25 @@ public sealed partial class Outbox
         }
     }
 
+    /// <summary>
+    /// Rolls back after a failed write without hiding why it failed: after an I/O error LiteDB's own rollback often fails
+    /// too ("discarded page must be writable"), and then only reopening the store clears its state.
+    /// </summary>
+    private void RollbackAfterFailure()
+    {
+        try { _db.Rollback(); }
+        catch (Exception e) when (e is LiteDB.LiteException or IOException or ObjectDisposedException or InvalidOperationException) { }
+        _needsReopen = true;
+    }
+
+    /// <summary>ENOSPC (28) on Linux, ERROR_HANDLE_DISK_FULL and ERROR_DISK_FULL on Windows, here or in an inner exception.</summary>
+    internal static bool IsDiskFull(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+            if (e is IOException && e.HResult is 28 or unchecked((int)0x80070027) or unchecked((int)0x80070070)) return true;
+        return false;
+    }
+
     private void LogThrottled(LogLevel level, string key, Exception? exception, string template, params object?[] args)
     {
         if (!_logThrottle.ShouldLog(key, out var count)) return;

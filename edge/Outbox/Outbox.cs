@@ -153,7 +153,7 @@ public sealed partial class Outbox : IDisposable
             }
             catch
             {
-                _db.Rollback();
+                RollbackAfterFailure();
                 throw;
             }
             Counters.AddDelivered(deleted);
@@ -263,7 +263,7 @@ public sealed partial class Outbox : IDisposable
             }
             catch
             {
-                _db.Rollback();
+                RollbackAfterFailure();
                 throw;
             }
         }
@@ -290,7 +290,13 @@ public sealed partial class Outbox : IDisposable
     // the window in which a power cut could lose folded pages is as short as we can make it from outside LiteDB.
     private void CheckpointDurably()
     {
-        _db.Checkpoint();
+        try { _db.Checkpoint(); }
+        catch (Exception e) when (e is IOException or LiteException)
+        {
+            // A full disk: the log still holds everything; the writer reopens the store before its next commit.
+            _needsReopen = true;
+            throw;
+        }
         FileSync.File(_settings.FilePath);
         FileSync.File(_settings.LogFilePath);
         _deliveredSinceCheckpoint = 0;
@@ -382,7 +388,7 @@ public sealed partial class Outbox : IDisposable
             }
             catch
             {
-                _db.Rollback();
+                RollbackAfterFailure();
                 throw;
             }
             foreach (var (stream, count) in added)
@@ -455,9 +461,9 @@ public sealed partial class Outbox : IDisposable
         }
     }
 
-    // A lock held by another process is not damage: never move a file aside for that.
+    // A lock held by another process is not damage, nor is a full disk: never move a file aside for that.
     private static bool IsCorruption(Exception e) =>
-        e is not (UnauthorizedAccessException or OutOfMemoryException or DirectoryNotFoundException)
+        e is not (UnauthorizedAccessException or OutOfMemoryException or DirectoryNotFoundException) && !IsDiskFull(e)
         && !(e is IOException && e.GetType() == typeof(IOException) && e.HResult is 11 or 32 or 33 or unchecked((int)0x80070020));
 
     private static string MoveAside(string path, string stamp)
@@ -530,7 +536,12 @@ public sealed partial class Outbox : IDisposable
         if (!_writer.Wait(TimeSpan.FromSeconds(30))) _logger.LogError("Outbox writer did not finish within 30 s of closing");
         while (_appends.Reader.TryRead(out var pending))
             pending.Completion.TrySetException(new ObjectDisposedException(nameof(Outbox), "the outbox closed before this record was committed"));
-        lock (_writeLock) _db.Dispose();
+        lock (_writeLock)
+        {
+            // Closing checkpoints the log into the data file, which a full disk refuses; the log keeps the records for the next start.
+            try { _db.Dispose(); }
+            catch (Exception e) when (e is IOException or LiteException) { _logger.LogWarning("Outbox closed without its final checkpoint: {Error}", e.Message); }
+        }
     }
 
     private sealed class StreamState
