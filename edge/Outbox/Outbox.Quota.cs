@@ -55,8 +55,9 @@ public sealed partial class Outbox
     }
 
     /// <summary>
-    /// Makes room for a group under the quota, evicting the oldest evictable readings if it must, and returns the appends
-    /// that fit, in order; those that do not fit are failed with <see cref="OutboxFullException"/>.
+    /// Makes room for a group under the quota, evicting the oldest evictable readings if it must. A group that still does
+    /// not fit is refused whole with <see cref="OutboxFullException"/> (an empty list is returned): the appends of one
+    /// source (an HJ 212 frame's readings) are stored together or not at all, so its resend stores nothing twice.
     /// </summary>
     private List<PendingAppend> AdmitWithinQuota(List<PendingAppend> group)
     {
@@ -68,31 +69,16 @@ public sealed partial class Outbox
             if (used + incoming <= QuotaBytes) return group;
 
             var target = (long)(QuotaBytes * OutboxQuota.EvictToShare);
-            var evicted = Evict(Streams.Readings, used + incoming - target);
-            used -= evicted.Cost;
+            used -= Evict(Streams.Readings, used + incoming - target).Cost;
+            if (used + incoming <= QuotaBytes) return group;
 
-            var admitted = new List<PendingAppend>(group.Count);
-            var refused = 0;
-            foreach (var pending in group)
-            {
-                var cost = OutboxQuota.Cost(pending.Bytes.Length);
-                if (used + cost <= QuotaBytes)
-                {
-                    admitted.Add(pending);
-                    used += cost;
-                    continue;
-                }
-                refused++;
-                pending.Completion.TrySetException(new OutboxFullException(
-                    $"the outbox is full: {used} of {QuotaBytes} bytes ({QuotaKey}) hold records that may not be evicted; retry once the uplink has delivered some"));
-            }
-            if (refused > 0)
-            {
-                Counters.AddRefusedFull(refused);
-                LogThrottled(LogLevel.Warning, "full", null,
-                    "Outbox full ({Used} of {Quota} bytes, nothing evictable left): refused {Count} appends since the last report", used, QuotaBytes);
-            }
-            return admitted;
+            var full = new OutboxFullException(
+                $"the outbox is full: {used} of {QuotaBytes} bytes ({QuotaKey}) hold records that may not be evicted; retry once the uplink has delivered some");
+            foreach (var pending in group) pending.Completion.TrySetException(full);
+            Counters.AddRefusedFull(group.Count);
+            LogThrottled(LogLevel.Warning, "full", null,
+                "Outbox full ({Used} of {Quota} bytes, nothing evictable left): refused {Count} commits since the last report", used, QuotaBytes);
+            return [];
         }
     }
 

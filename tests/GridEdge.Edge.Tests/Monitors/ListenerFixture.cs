@@ -17,11 +17,11 @@ internal sealed class ListenerFixture : IAsyncDisposable
     private readonly TempDirectory _folder = new();
     private readonly CancellationTokenSource _stop = new();
 
-    private ListenerFixture(Hj212Options options, GatewayClock clock, TimeProvider time)
+    private ListenerFixture(Hj212Options options, GatewayClock clock, TimeProvider time, long? outboxQuotaBytes)
     {
         Options = options;
         Clock = clock;
-        Outbox = TestData.Open(_folder.Path);
+        Outbox = TestData.Open(_folder.Path, s => s with { QuotaBytes = outboxQuotaBytes });
         Directory = new MonitorDirectory(Microsoft.Extensions.Options.Options.Create(options));
         Listener = new Hj212Listener(Microsoft.Extensions.Options.Options.Create(options), Directory, Outbox, clock, NullLogger<Hj212Listener>.Instance, time: time);
     }
@@ -34,7 +34,8 @@ internal sealed class ListenerFixture : IAsyncDisposable
     public IPEndPoint Endpoint { get; private set; } = null!;
 
     /// <param name="time">The clock of the connections' timeouts (and of the gateway clock when none is given); the system clock when null.</param>
-    public static async Task<ListenerFixture> StartAsync(Action<Hj212Options>? tune = null, GatewayClock? clock = null, TimeProvider? time = null)
+    public static async Task<ListenerFixture> StartAsync(Action<Hj212Options>? tune = null, GatewayClock? clock = null, TimeProvider? time = null,
+        long? outboxQuotaBytes = null)
     {
         var options = new Hj212Options
         {
@@ -44,7 +45,7 @@ internal sealed class ListenerFixture : IAsyncDisposable
         };
         tune?.Invoke(options);
         time ??= TimeProvider.System;
-        var fixture = new ListenerFixture(options, clock ?? new GatewayClock(time, Guid.NewGuid()), time);
+        var fixture = new ListenerFixture(options, clock ?? new GatewayClock(time, Guid.NewGuid()), time, outboxQuotaBytes);
         await fixture.Listener.StartAsync(fixture._stop.Token);
         fixture.Endpoint = await fixture.Listener.Listening.WaitAsync(TimeSpan.FromSeconds(10));
         return fixture;
