@@ -56,7 +56,12 @@ public sealed partial class Outbox
         {
             if (!_needsReopen) return true;
             try { _db.Dispose(); }
-            catch (Exception e) { LogThrottled(LogLevel.Warning, "close:" + e.GetType().Name, null, "Closing the outbox after a failure: {Error} ({Count} since the last report)", e.Message); }
+            catch (Exception e)
+            {
+                // Its finalizer would try to close it again, throw, and end the process.
+                if (_engine is not null) GC.SuppressFinalize(_engine);
+                LogThrottled(LogLevel.Warning, "close:" + e.GetType().Name, null, "Closing the outbox after a failure: {Error} ({Count} since the last report)", e.Message);
+            }
             try
             {
                 _db = OpenAndProbe();

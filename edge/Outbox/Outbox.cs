@@ -30,6 +30,7 @@ public sealed partial class Outbox : IDisposable
     private readonly ILogger _logger;
     // Replaced only under _writeLock, when a failed commit left the store unusable (Outbox.Recovery.cs).
     private LiteDatabase _db;
+    private LiteDB.Engine.LiteEngine? _engine;
     private readonly TimeProvider _time;
     private readonly LogThrottle _logThrottle;
     private readonly SequenceReservation _reservation;
@@ -431,7 +432,9 @@ public sealed partial class Outbox : IDisposable
             using var probe = new LiteDatabase(new ConnectionString { Filename = _settings.FilePath, Connection = ConnectionType.Direct, ReadOnly = true });
             Probe(probe);
         }
-        var db = new LiteDatabase(new ConnectionString { Filename = _settings.FilePath, Connection = ConnectionType.Direct });
+        // Our own engine, so that one whose closing failed (a full disk) can be kept from throwing again from its finalizer.
+        _engine = new LiteDB.Engine.LiteEngine(new LiteDB.Engine.EngineSettings { Filename = _settings.FilePath });
+        var db = new LiteDatabase(_engine);
         try
         {
             CreateCollections(db);
@@ -540,7 +543,11 @@ public sealed partial class Outbox : IDisposable
         {
             // Closing checkpoints the log into the data file, which a full disk refuses; the log keeps the records for the next start.
             try { _db.Dispose(); }
-            catch (Exception e) when (e is IOException or LiteException) { _logger.LogWarning("Outbox closed without its final checkpoint: {Error}", e.Message); }
+            catch (Exception e) when (e is IOException or LiteException)
+            {
+                if (_engine is not null) GC.SuppressFinalize(_engine);
+                _logger.LogWarning("Outbox closed without its final checkpoint: {Error}", e.Message);
+            }
         }
     }
 
