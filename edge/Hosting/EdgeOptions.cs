@@ -14,6 +14,16 @@ public sealed class EdgeOptions
     public BrokerOptions Broker { get; set; } = new();
     public UplinkOptions Uplink { get; set; } = new();
     public TerminalOptions Terminals { get; set; } = new();
+    public OutboxOptions Outbox { get; set; } = new();
+}
+
+/// <summary>How much of the disk the outbox may fill (see docs/architecture.md, "A full disk").</summary>
+public sealed class OutboxOptions
+{
+    /// <summary>Bytes the outbox's records may take (with their overhead); at this mark the oldest readings are evicted. Unset: a quarter of the filesystem; 0: no quota.</summary>
+    public long? QuotaBytes { get; set; }
+    /// <summary>A repeated identical outbox error (a full disk) is logged at most once per this many seconds, with a count.</summary>
+    public int RepeatedErrorLogSeconds { get; set; } = 60;
 }
 
 /// <summary>The terminal API (edge/Terminals): where grid members' enforcement terminals upload check-ins, patrols, problems and photos.</summary>

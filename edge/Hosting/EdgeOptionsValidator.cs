@@ -34,6 +34,9 @@ public sealed class EdgeOptionsValidator : IValidateOptions<EdgeOptions>
         Expect(o.Uplink.ReconnectCapSeconds >= o.Uplink.ReconnectBaseSeconds && o.Uplink.ReconnectCapSeconds <= 86400, "Uplink:ReconnectCapSeconds",
             o.Uplink.ReconnectCapSeconds, $"at least Uplink:ReconnectBaseSeconds ({o.Uplink.ReconnectBaseSeconds}) and at most 86400");
 
+        Expect(o.Outbox.QuotaBytes is null or 0 or >= 1024 * 1024, "Outbox:QuotaBytes", o.Outbox.QuotaBytes, "at least 1048576 bytes, 0 for no quota, or no key for a quarter of the filesystem");
+        Expect(o.Outbox.RepeatedErrorLogSeconds is >= 1 and <= 86400, "Outbox:RepeatedErrorLogSeconds", o.Outbox.RepeatedErrorLogSeconds, "1-86400 seconds");
+
         var t = o.Terminals;
         Expect(Uri.TryCreate(t.Url, UriKind.Absolute, out var url) && url.Scheme is "http" or "https" && url.AbsolutePath == "/" && string.IsNullOrEmpty(url.Query),
             "Terminals:Url", t.Url, "an http:// or https:// address with a port and no path, e.g. http://0.0.0.0:8080");

@@ -50,8 +50,13 @@ public static class EdgeServiceCollectionExtensions
         {
             var options = sp.GetRequiredService<IOptions<EdgeOptions>>().Value;
             _ = sp.GetRequiredService<DataDirectoryLock>();
-            return new Outbox.Outbox(new OutboxSettings(Path.GetFullPath(options.DataDirectory)), sp.GetRequiredService<ILogger<Outbox.Outbox>>(),
-                sp.GetRequiredService<GatewayClock>());
+            var settings = new OutboxSettings(Path.GetFullPath(options.DataDirectory))
+            {
+                QuotaBytes = options.Outbox.QuotaBytes,
+                RepeatedErrorLogInterval = TimeSpan.FromSeconds(options.Outbox.RepeatedErrorLogSeconds),
+            };
+            return new Outbox.Outbox(settings, sp.GetRequiredService<ILogger<Outbox.Outbox>>(), sp.GetRequiredService<GatewayClock>(),
+                sp.GetService<TimeProvider>());
         });
         return services;
     }

@@ -5,7 +5,7 @@ namespace GridEdge.Edge.Hosting;
 
 /// <summary>
 /// Pets systemd's watchdog (WatchdogSec= in the unit) at half the interval systemd asks for, while the outbox's writer
-/// is alive: if the data path dies or the process hangs, systemd restarts the gateway. AddSystemd() only reports
+/// is alive and able to commit: if the data path dies, the disk refuses every commit, or the process hangs, systemd restarts the gateway. AddSystemd() only reports
 /// READY and STOPPING, so this is ours.
 /// </summary>
 public sealed class SystemdWatchdog : BackgroundService
@@ -36,7 +36,7 @@ public sealed class SystemdWatchdog : BackgroundService
         if (!_notifier.IsEnabled || _interval is not { } interval) return;
         while (!stop.IsCancellationRequested)
         {
-            if (_outbox.IsWriterAlive) _notifier.Notify(new ServiceState("WATCHDOG=1"));
+            if (_outbox.IsWriterHealthy) _notifier.Notify(new ServiceState("WATCHDOG=1"));
             // A plain wait, not a PeriodicTimer: a pet a little late is harmless (systemd allows twice the interval), and a
             // wait that exists only between checks lets a test on a manual clock see that a check has been made.
             await Task.Delay(interval, _time, stop).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);

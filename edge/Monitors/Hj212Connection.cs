@@ -248,7 +248,9 @@ internal sealed class Hj212Connection : IDisposable
         catch (Exception e)
         {
             _counters.AppendFailure();
-            _listener.Logger.LogError("HJ 212 readings of monitor {Mn} not stored, no acknowledgement sent (the monitor will resend): {Error}", monitor.Mn, e.Message);
+            if (_listener.RepeatedErrors.ShouldLog("append:" + monitor.Mn + ":" + e.GetType().Name, out var count))
+                _listener.Logger.LogError("HJ 212 readings of monitor {Mn} not stored, no acknowledgement sent (the monitor will resend): {Error} ({Count} frames since the last report)",
+                    monitor.Mn, e.Message, count);
             return AppendOutcome.Failed;
         }
         // The same QN on two connections at once: the outbox stored the first and answered the second with it.

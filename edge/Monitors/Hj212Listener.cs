@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using GridEdge.Edge.Time;
+using GridEdge.Protocol.Diagnostics;
 using GridEdge.Protocol.Hj212;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -52,6 +53,9 @@ public sealed class Hj212Listener : BackgroundService
     internal GatewayClock Clock => _clock;
     internal TimeProvider Time { get; }
     internal ILogger Logger => _logger;
+    /// <summary>One line per minute for a failure every frame repeats (a full outbox), with a count.</summary>
+    internal LogThrottle RepeatedErrors => _repeatedErrors ??= new LogThrottle(TimeSpan.FromMinutes(1), Time);
+    private LogThrottle? _repeatedErrors;
 
     protected override async Task ExecuteAsync(CancellationToken stop)
     {

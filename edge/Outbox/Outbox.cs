@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using GridEdge.Edge.Time;
 using GridEdge.Protocol.Codecs;
+using GridEdge.Protocol.Diagnostics;
 using GridEdge.Protocol.Records;
 using GridEdge.Protocol.Wire;
 using LiteDB;
@@ -19,7 +20,7 @@ namespace GridEdge.Edge.Outbox;
 /// carry a key (<see cref="AppendAllAsync"/>); the key is committed with its records in the <c>dedupe</c> collection,
 /// which is no stream, and a later append with the same key stores nothing and gets the first one's answer.
 /// </remarks>
-public sealed class Outbox : IDisposable
+public sealed partial class Outbox : IDisposable
 {
     private const string MetaCollection = "meta";
     private const string RecordField = "r", SizeField = "n", NextField = "next", DeliveredThroughField = "deliveredThrough";
@@ -29,7 +30,11 @@ public sealed class Outbox : IDisposable
     private readonly OutboxSettings _settings;
     private readonly GatewayClock _clock;
     private readonly ILogger _logger;
-    private readonly LiteDatabase _db;
+    // Replaced only under _writeLock, when a failed commit left the store unusable (Outbox.Recovery.cs).
+    private LiteDatabase _db;
+    private LiteDB.Engine.LiteEngine? _engine;
+    private readonly TimeProvider _time;
+    private readonly LogThrottle _logThrottle;
     private readonly SequenceReservation _reservation;
     private readonly Channel<PendingAppend> _appends;
     private readonly Task _writer;
@@ -56,12 +61,16 @@ public sealed class Outbox : IDisposable
     /// </summary>
     public Guid? StoreId { get; }
 
-    public Outbox(OutboxSettings settings, ILogger<Outbox> logger, GatewayClock? clock = null)
+    /// <param name="time">Times eviction notes and throttles repeated log lines; the system clock when null.</param>
+    public Outbox(OutboxSettings settings, ILogger<Outbox> logger, GatewayClock? clock = null, TimeProvider? time = null)
     {
         _settings = settings;
         _clock = clock ?? GatewayClock.ForThisBoot();
         _logger = logger;
+        _time = time ?? TimeProvider.System;
+        _logThrottle = new LogThrottle(settings.RepeatedErrorLogInterval, _time);
         Directory.CreateDirectory(settings.DataDirectory);
+        QuotaBytes = settings.QuotaBytes ?? OutboxQuota.DefaultFor(settings.DataDirectory);
         var hadLegacyData = File.Exists(settings.FilePath) || File.Exists(Path.Combine(settings.DataDirectory, SequenceReservation.FileName));
         _reservation = SequenceReservation.Load(settings.DataDirectory, logger);
         _db = OpenOrMoveAside();
@@ -74,11 +83,18 @@ public sealed class Outbox : IDisposable
     }
 
     /// <summary>Stores a record durably and returns its sequence number; returns only after the commit that holds it.</summary>
+    /// <remarks>Readings may be evicted at the quota (oldest first); every other stream's records never are.</remarks>
     /// <exception cref="ArgumentException">The stream is unknown, or the record does not belong on it or breaks the protocol's rules.</exception>
-    public ValueTask<long> AppendAsync(string stream, Record record, CancellationToken ct = default)
+    /// <exception cref="OutboxFullException">The outbox is at its quota and nothing in it may be evicted: nothing stored.</exception>
+    /// <exception cref="OutboxUnavailableException">The commit failed (the disk refused a write): nothing stored.</exception>
+    public ValueTask<long> AppendAsync(string stream, Record record, CancellationToken ct = default) =>
+        AppendAsync(stream, record, evictable: stream == Streams.Readings, ct);
+
+    /// <summary>Stores a record as <see cref="AppendAsync(string, Record, CancellationToken)"/>, saying whether it may be evicted at the quota (readings of registered HJ 212 monitors may not).</summary>
+    public ValueTask<long> AppendAsync(string stream, Record record, bool evictable, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(record);
-        var pending = new PendingAppend(stream, [Encode(stream, record)]);
+        var pending = new PendingAppend(stream, [Encode(stream, record)], evictable: evictable);
         if (!_appends.Writer.TryWrite(pending))
             return ValueTask.FromException<long>(new ObjectDisposedException(nameof(Outbox), "the outbox is closed"));
         // Cancelling stops the wait, not the append: a record already handed to the writer may still be committed.
@@ -188,7 +204,7 @@ public sealed class Outbox : IDisposable
             }
             catch
             {
-                _db.Rollback();
+                RollbackAfterFailure();
                 throw;
             }
             Counters.AddDelivered(deleted);
@@ -298,7 +314,7 @@ public sealed class Outbox : IDisposable
             }
             catch
             {
-                _db.Rollback();
+                RollbackAfterFailure();
                 throw;
             }
         }
@@ -325,7 +341,13 @@ public sealed class Outbox : IDisposable
     // the window in which a power cut could lose folded pages is as short as we can make it from outside LiteDB.
     private void CheckpointDurably()
     {
-        _db.Checkpoint();
+        try { _db.Checkpoint(); }
+        catch (Exception e) when (e is IOException or LiteException)
+        {
+            // A full disk: the log still holds everything; the writer reopens the store before its next commit.
+            _needsReopen = true;
+            throw;
+        }
         FileSync.File(_settings.FilePath);
         FileSync.File(_settings.LogFilePath);
         _deliveredSinceCheckpoint = 0;
@@ -347,23 +369,28 @@ public sealed class Outbox : IDisposable
             }
             if (group.Count == 0) continue;
             HashSet<string>? committedStreams = null;
+            var admitted = group;
             try
             {
-                committedStreams = CommitGroup(group);
+                if (!TryReopen()) throw new IOException("the outbox store could not be reopened after a failed commit");
+                admitted = AdmitWithinQuota(group);
+                if (admitted.Count == 0) continue;
+                committedStreams = CommitGroup(admitted);
+                _commitFailing = false;
             }
             catch (Exception e)
             {
-                Counters.AddFailedCommit();
-                _logger.LogError(e, "Outbox commit of {Count} records failed; every append in it fails", records);
-                foreach (var pending in group) pending.Fail(e);
+                RecoverFromFailedCommit(admitted, e);
                 continue;
             }
-            foreach (var stream in committedStreams)
-            {
-                try { RecordsCommitted?.Invoke(stream); }
-                catch (Exception e) { _logger.LogError(e, "A RecordsCommitted handler failed for {Stream}", stream); }
-            }
+            foreach (var stream in committedStreams) RaiseCommitted(stream);
         }
+    }
+
+    private void RaiseCommitted(string stream)
+    {
+        try { RecordsCommitted?.Invoke(stream); }
+        catch (Exception e) { _logger.LogError(e, "A RecordsCommitted handler failed for {Stream}", stream); }
     }
 
     /// <summary>
@@ -408,6 +435,7 @@ public sealed class Outbox : IDisposable
                             [RecordField] = record.Bytes,
                             [SizeField] = record.Bytes.Length,
                         };
+                        if (group[i].Evictable) doc[OutboxEviction.EvictableField] = true;
                         if (record.Monotonic is { } m)
                         {
                             doc[MonotonicField] = m;
@@ -432,7 +460,7 @@ public sealed class Outbox : IDisposable
             }
             catch
             {
-                _db.Rollback();
+                RollbackAfterFailure();
                 _dedupe.RolledBack();
                 throw;
             }
@@ -525,7 +553,9 @@ public sealed class Outbox : IDisposable
             using var probe = new LiteDatabase(new ConnectionString { Filename = _settings.FilePath, Connection = ConnectionType.Direct, ReadOnly = true });
             Probe(probe);
         }
-        var db = new LiteDatabase(new ConnectionString { Filename = _settings.FilePath, Connection = ConnectionType.Direct });
+        // Our own engine, so that one whose closing failed (a full disk) can be kept from throwing again from its finalizer.
+        _engine = new LiteDB.Engine.LiteEngine(new LiteDB.Engine.EngineSettings { Filename = _settings.FilePath });
+        var db = new LiteDatabase(_engine);
         try
         {
             CreateCollections(db);
@@ -556,10 +586,10 @@ public sealed class Outbox : IDisposable
         }
     }
 
-    // A lock held by another process is not damage: never move a file aside for that.
+    // A lock held by another process is not damage, nor is a full disk: never move a file aside for that.
     private static bool IsCorruption(Exception e) =>
         e is not (UnauthorizedAccessException or OutOfMemoryException or DirectoryNotFoundException)
-        && !(e is IOException && e.GetType() == typeof(IOException) && e.HResult is 11 or 32 or 33 or unchecked((int)0x80070020));
+        && !IsDiskFull(e) && !(e is IOException && e.GetType() == typeof(IOException) && e.HResult is 11 or 32 or 33 or unchecked((int)0x80070020));
 
     private static string MoveAside(string path, string stamp)
     {
@@ -576,7 +606,7 @@ public sealed class Outbox : IDisposable
     /// </summary>
     private static void CreateCollections(LiteDatabase db)
     {
-        foreach (var name in Streams.All.Select(CollectionName).Append(MetaCollection).Append(DedupeKeys.CollectionName))
+        foreach (var name in Streams.All.Select(CollectionName).Append(MetaCollection).Append(DedupeKeys.CollectionName).Append(OutboxEviction.GapsCollection))
         {
             if (db.CollectionExists(name)) continue;
             var collection = db.GetCollection(name);
@@ -601,7 +631,7 @@ public sealed class Outbox : IDisposable
             }
             catch
             {
-                _db.Rollback();
+                RollbackAfterFailure();
                 _dedupe.RolledBack();
                 throw;
             }
@@ -656,7 +686,16 @@ public sealed class Outbox : IDisposable
         if (!_writer.Wait(TimeSpan.FromSeconds(30))) _logger.LogError("Outbox writer did not finish within 30 s of closing");
         while (_appends.Reader.TryRead(out var pending))
             pending.Fail(new ObjectDisposedException(nameof(Outbox), "the outbox closed before this record was committed"));
-        lock (_writeLock) _db.Dispose();
+        lock (_writeLock)
+        {
+            // Closing checkpoints the log into the data file, which a full disk refuses; the log keeps the records for the next start.
+            try { _db.Dispose(); }
+            catch (Exception e) when (e is IOException or LiteException)
+            {
+                if (_engine is not null) GC.SuppressFinalize(_engine);
+                _logger.LogWarning("Outbox closed without its final checkpoint: {Error}", e.Message);
+            }
+        }
     }
 
     private sealed class StreamState
@@ -674,10 +713,11 @@ public sealed class Outbox : IDisposable
     /// <summary>What one caller handed the writer: one record (<see cref="AppendAsync"/>), or a group stored all or none, perhaps with a key (<see cref="AppendAllAsync"/>).</summary>
     private sealed class PendingAppend
     {
-        public PendingAppend(string stream, EncodedRecord[] records)
+        public PendingAppend(string stream, EncodedRecord[] records, bool evictable)
         {
             Stream = stream;
             Records = records;
+            Evictable = evictable;
             Seq = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
         }
 
@@ -691,6 +731,8 @@ public sealed class Outbox : IDisposable
 
         public string Stream { get; }
         public EncodedRecord[] Records { get; }
+        /// <summary>Whether its records may be evicted at the quota (the gateway's own sensor readings).</summary>
+        public bool Evictable { get; }
         public DedupeEntry? Dedupe { get; }
         /// <summary>Completed with the record's sequence number (one record, no key).</summary>
         public TaskCompletionSource<long>? Seq { get; }

@@ -3,7 +3,7 @@ namespace GridEdge.Edge.Outbox;
 /// <summary>What the outbox has done since it was opened; records per commit shows group commit at work.</summary>
 public sealed class OutboxCounters
 {
-    private long _appended, _commits, _failedCommits, _delivered, _corruptStoresMovedAside, _checkpoints, _dedupeAnswered, _dedupeExpired, _dedupeEvicted;
+    private long _appended, _commits, _failedCommits, _delivered, _corruptStoresMovedAside, _checkpoints, _dedupeAnswered, _dedupeExpired, _dedupeEvicted, _evicted, _refusedFull;
 
     /// <summary>Records committed (each one's AppendAsync has returned or is about to).</summary>
     public long Appended => Interlocked.Read(ref _appended);
@@ -24,6 +24,10 @@ public sealed class OutboxCounters
     public long DedupeKeysExpired => Interlocked.Read(ref _dedupeExpired);
     /// <summary>Keys dropped before expiring because more than <see cref="OutboxSettings.MaxDedupeKeys"/> were held: a resend of theirs would be stored again.</summary>
     public long DedupeKeysEvicted => Interlocked.Read(ref _dedupeEvicted);
+    /// <summary>Records given up at the quota before the server had them (oldest readings; their ranges are gap notes).</summary>
+    public long Evicted => Interlocked.Read(ref _evicted);
+    /// <summary>Appends refused because the outbox was at its quota with nothing evictable left.</summary>
+    public long RefusedFull => Interlocked.Read(ref _refusedFull);
 
     public double RecordsPerCommit => Commits == 0 ? 0 : (double)Appended / Commits;
 
@@ -37,5 +41,7 @@ public sealed class OutboxCounters
         if (expired > 0) Interlocked.Add(ref _dedupeExpired, expired);
         if (evicted > 0) Interlocked.Add(ref _dedupeEvicted, evicted);
     }
+    internal void AddEvicted(long records) => Interlocked.Add(ref _evicted, records);
+    internal void AddRefusedFull(long appends) => Interlocked.Add(ref _refusedFull, appends);
     internal void AddCheckpoint() => Interlocked.Increment(ref _checkpoints);
 }

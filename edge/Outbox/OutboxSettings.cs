@@ -24,6 +24,12 @@ public sealed record OutboxSettings(string DataDirectory)
     /// <summary>Most keys of appends stored once (<see cref="Outbox.AppendAllAsync"/>) kept at a time; past it those closest to expiring are dropped (counted).</summary>
     public int MaxDedupeKeys { get; init; } = 100_000;
 
+    /// <summary>Bytes the outbox may hold (records plus their overhead); null: a share of the filesystem (<see cref="OutboxQuota.DefaultFor"/>); 0: no quota.</summary>
+    public long? QuotaBytes { get; init; }
+
+    /// <summary>A repeated identical error (a full disk) is logged at most once per this interval, with a count.</summary>
+    public TimeSpan RepeatedErrorLogInterval { get; init; } = TimeSpan.FromMinutes(1);
+
     public string FilePath => Path.Combine(DataDirectory, FileName);
     public string LogFilePath => Path.Combine(DataDirectory, LogFileName);
 }

@@ -152,6 +152,17 @@ internal sealed class TerminalApi
             {
                 return Invalid(terminal, kind, [new FieldError("$", e.Message)]);
             }
+            // Nothing stored and no answer remembered: the terminal keeps the record and retries with the same key.
+            catch (OutboxFullException e)
+            {
+                _counters.OverQuota();
+                return Refuse(507, "the gateway's storage is full; nothing was stored, keep the record and retry later", new FieldError("$", e.Message));
+            }
+            catch (OutboxUnavailableException e)
+            {
+                _counters.Failure();
+                return Refuse(503, "the gateway could not store the record now; nothing was stored, retry later", new FieldError("$", e.Message));
+            }
             // Only a request that raced ours past the key lock (none in this process) can have stored it first.
             if (appended.Earlier) return Replay(terminal, key, fingerprint, IdempotencyAnswers.Response(key, appended));
             var seq = appended.FirstSeq;

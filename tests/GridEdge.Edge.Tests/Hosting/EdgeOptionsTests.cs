@@ -29,6 +29,20 @@ public sealed class EdgeOptionsTests
         Assert.Contains("a-z", result.FailureMessage);
     }
 
+    [Theory]
+    [InlineData(100L, true)]
+    [InlineData(-1L, true)]
+    [InlineData(0L, false)]
+    [InlineData(4L * 1024 * 1024, false)]
+    public void An_outbox_quota_below_one_mebibyte_is_refused_naming_the_key_and_0_turns_it_off(long quota, bool refused)
+    {
+        var options = Valid();
+        options.Outbox.QuotaBytes = quota;
+        var result = new EdgeOptionsValidator().Validate(null, options);
+        Assert.Equal(refused, result.Failed);
+        if (refused) Assert.Contains($"Edge:Outbox:QuotaBytes is '{quota}'; expected at least 1048576 bytes", result.FailureMessage);
+    }
+
     [Fact]
     public void Bad_port_format_and_batch_sizes_are_each_named()
     {

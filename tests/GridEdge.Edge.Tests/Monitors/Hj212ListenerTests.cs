@@ -84,6 +84,30 @@ public class Hj212ListenerTests
         Assert.Null(Assert.Single(f.Directory.Snapshot()!, m => m.Mn == ListenerFixture.Mn).LastContact);
     }
 
+    [Fact(Timeout = 60_000)]
+    public async Task A_full_outbox_keeps_a_monitors_readings_and_sends_no_acknowledgement_for_a_frame_it_cannot_store()
+    {
+        await using var f = await ListenerFixture.StartAsync(outboxQuotaBytes: 32 * 1024);
+        await using var monitor = await SimulatedMonitor.ConnectAsync(f.Endpoint);
+        await monitor.SendAsync(SimulatedMonitor.MinuteFrame(ListenerFixture.Mn, ListenerFixture.Pw, "20250301080100123", "20250301080000"));
+        Assert.Contains("CN=9014;", await monitor.ReceiveAsync(Wait));
+
+        // Check-ins fill the rest; the monitor's readings are not evicted to make room for them.
+        var ct = TestContext.Current.CancellationToken;
+        await Assert.ThrowsAsync<GridEdge.Edge.Outbox.OutboxFullException>(async () =>
+        {
+            for (var i = 1; i < 5000; i++) await f.Outbox.AppendAsync(GridEdge.Protocol.Wire.Streams.CheckIns, OutboxQuotaTests.CheckIn(i), ct);
+        });
+        Assert.Equal(4, f.Stored().Count);
+
+        await monitor.SendAsync(SimulatedMonitor.MinuteFrame(ListenerFixture.Mn, ListenerFixture.Pw, "20250301080200123", "20250301080100"));
+        var reply = await monitor.ReceiveAsync(Wait);
+        Assert.True(reply is null || !reply.Contains("CN=9014;", StringComparison.Ordinal), $"no acknowledgement expected, got '{reply}'");
+        await Eventually.True(() => f.Listener.Counters.Snapshot().AppendFailures == 1, "the failed append to be counted");
+        Assert.Equal(4, f.Stored().Count);
+        Assert.Equal(0, f.Outbox.Counters.Evicted);
+    }
+
     [Fact(Timeout = 30_000)]
     public async Task Stalled_oversized_and_garbage_clients_do_not_stall_a_good_monitor_and_are_closed()
     {

@@ -18,12 +18,12 @@ internal sealed class ListenerFixture : IAsyncDisposable
     private readonly TempDirectory? _ownFolder;
     private readonly CancellationTokenSource _stop = new();
 
-    private ListenerFixture(Hj212Options options, GatewayClock clock, TimeProvider time, string? dataDirectory, AlertEngine? alerts)
+    private ListenerFixture(Hj212Options options, GatewayClock clock, TimeProvider time, string? dataDirectory, AlertEngine? alerts, long? outboxQuotaBytes)
     {
         Options = options;
         Clock = clock;
         _ownFolder = dataDirectory is null ? new TempDirectory() : null;
-        Outbox = TestData.Open(dataDirectory ?? _ownFolder!.Path);
+        Outbox = TestData.Open(dataDirectory ?? _ownFolder!.Path, s => s with { QuotaBytes = outboxQuotaBytes });
         Directory = new MonitorDirectory(Microsoft.Extensions.Options.Options.Create(options));
         Listener = new Hj212Listener(Microsoft.Extensions.Options.Options.Create(options), Directory, Outbox, clock, NullLogger<Hj212Listener>.Instance, alerts, time);
     }
@@ -37,7 +37,8 @@ internal sealed class ListenerFixture : IAsyncDisposable
 
     /// <summary>Starts a listener; with <paramref name="dataDirectory"/> over an existing gateway's outbox (a restart, the folder is left in place), else in a new temp folder.</summary>
     /// <param name="time">The clock of the connections' timeouts (and of the gateway clock when none is given); the system clock when null.</param>
-    public static async Task<ListenerFixture> StartAsync(Action<Hj212Options>? tune = null, GatewayClock? clock = null, TimeProvider? time = null, string? dataDirectory = null, AlertEngine? alerts = null)
+    public static async Task<ListenerFixture> StartAsync(Action<Hj212Options>? tune = null, GatewayClock? clock = null, TimeProvider? time = null, string? dataDirectory = null, AlertEngine? alerts = null,
+        long? outboxQuotaBytes = null)
     {
         var options = new Hj212Options
         {
@@ -47,7 +48,7 @@ internal sealed class ListenerFixture : IAsyncDisposable
         };
         tune?.Invoke(options);
         time ??= TimeProvider.System;
-        var fixture = new ListenerFixture(options, clock ?? new GatewayClock(time, Guid.NewGuid()), time, dataDirectory, alerts);
+        var fixture = new ListenerFixture(options, clock ?? new GatewayClock(time, Guid.NewGuid()), time, dataDirectory, alerts, outboxQuotaBytes);
         await fixture.Listener.StartAsync(fixture._stop.Token);
         fixture.Endpoint = await fixture.Listener.Listening.WaitAsync(TimeSpan.FromSeconds(10));
         return fixture;

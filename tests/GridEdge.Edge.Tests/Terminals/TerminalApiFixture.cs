@@ -33,7 +33,7 @@ internal sealed class TerminalApiFixture : IAsyncDisposable
     private readonly TempDirectory? _ownDirectory;
     private TerminalApiService? _service;
 
-    private TerminalApiFixture(string dataDirectory, TempDirectory? own, TerminalOptions options)
+    private TerminalApiFixture(string dataDirectory, TempDirectory? own, TerminalOptions options, long? outboxQuotaBytes)
     {
         DataDirectory = dataDirectory;
         _ownDirectory = own;
@@ -41,7 +41,7 @@ internal sealed class TerminalApiFixture : IAsyncDisposable
         Time = new GridEdge.Testing.ManualTimeProvider(GatewayNow, monotonicMs: 1_000_000);
         Clock = new GatewayClock(Time, Guid.NewGuid());
         Clock.ReportKernelSynchronised(true);
-        Outbox = new EdgeOutbox(new Outbox.OutboxSettings(dataDirectory), NullLogger<EdgeOutbox>.Instance, Clock);
+        Outbox = new EdgeOutbox(new Outbox.OutboxSettings(dataDirectory) { QuotaBytes = outboxQuotaBytes }, NullLogger<EdgeOutbox>.Instance, Clock);
         Directory = new TerminalDirectoryStore(dataDirectory);
     }
 
@@ -55,12 +55,13 @@ internal sealed class TerminalApiFixture : IAsyncDisposable
     public HttpClient Http { get; private set; } = null!;
 
     /// <summary>Starts an API; with <paramref name="dataDirectory"/> over an existing gateway's data (a restart), else in a new temp folder with the two-terminal directory.</summary>
-    public static async Task<TerminalApiFixture> StartAsync(Action<TerminalOptions>? configure = null, string? dataDirectory = null, bool withDirectory = true)
+    public static async Task<TerminalApiFixture> StartAsync(Action<TerminalOptions>? configure = null, string? dataDirectory = null, bool withDirectory = true,
+        long? outboxQuotaBytes = null)
     {
         var options = new TerminalOptions { Enabled = true, Url = "http://127.0.0.1:0" };
         configure?.Invoke(options);
         var own = dataDirectory is null ? new TempDirectory() : null;
-        var fixture = new TerminalApiFixture(dataDirectory ?? own!.Path, own, options);
+        var fixture = new TerminalApiFixture(dataDirectory ?? own!.Path, own, options, outboxQuotaBytes);
         if (withDirectory && dataDirectory is null) fixture.Directory.Apply(Prepare(DirectoryJson(includeTerminal2: true)));
         await fixture.StartServiceAsync();
         return fixture;

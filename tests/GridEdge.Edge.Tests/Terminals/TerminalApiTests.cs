@@ -36,6 +36,38 @@ public sealed class TerminalApiTests
         Assert.Equal(HttpStatusCode.Created, ok.StatusCode);
     }
 
+    [Fact(Timeout = 60_000)]
+    public async Task A_full_outbox_answers_507_with_nothing_stored_and_the_same_key_succeeds_once_there_is_room()
+    {
+        await using var api = await StartAsync(o => o.RequestsPerMinute = o.RequestBurst = 100_000, outboxQuotaBytes: 32 * 1024);
+
+        HttpResponseMessage? full = null;
+        for (var i = 0; i < 2000 && full is null; i++)
+        {
+            var response = await api.PostAsync("/api/v1/checkins", CheckInJson(), key: $"ci-{i:D4}");
+            if (response.StatusCode == HttpStatusCode.Created) { response.Dispose(); continue; }
+            full = response;
+        }
+
+        Assert.NotNull(full);
+        using (full)
+        {
+            Assert.Equal((HttpStatusCode)507, full.StatusCode);
+            var error = await JsonOf(full);
+            Assert.Contains("storage is full", error.GetProperty("error").GetString(), StringComparison.Ordinal);
+            Assert.Contains("Edge:Outbox:QuotaBytes", error.GetProperty("errors")[0].GetProperty("problem").GetString(), StringComparison.Ordinal);
+        }
+        var stored = api.Backlog(Streams.CheckIns);
+        Assert.Equal(stored + 1, api.Outbox.NextSeq(Streams.CheckIns));   // the refused one took no number
+        var refusedKey = $"ci-{stored:D4}";
+
+        // The uplink delivers; the terminal's retry with the same key is stored, not answered from memory with 507.
+        api.Outbox.MarkDelivered(Streams.CheckIns, new SeqRange(1, stored));
+        using var retry = await api.PostAsync("/api/v1/checkins", CheckInJson(), key: refusedKey);
+        Assert.Equal(HttpStatusCode.Created, retry.StatusCode);
+        Assert.Equal(stored + 1, (await JsonOf(retry)).GetProperty("seq").GetInt64());
+    }
+
     [Fact]
     public async Task A_body_naming_another_terminal_member_or_grid_is_forbidden_naming_each_field()
     {

@@ -1,0 +1,65 @@
+using LiteDB;
+
+namespace GridEdge.Edge.Outbox;
+
+/// <summary>
+/// Gives up the oldest evictable records of a stream (readings the gateway's own sensors aggregated) when the outbox is
+/// at its quota, and notes the range given up in the "gaps" collection in the same transaction, so that the server can
+/// be told why those sequence numbers will never arrive.
+/// </summary>
+internal static class OutboxEviction
+{
+    public const string GapsCollection = "gaps";
+    /// <summary>Set (true) on a record that may be evicted; a record without it never is.</summary>
+    public const string EvictableField = "e";
+    private const string StreamField = "stream", FromField = "from", ToField = "to", CountField = "count", ReasonField = "reason", AtField = "at";
+
+    /// <summary>What one eviction gave up.</summary>
+    public readonly record struct Evicted(long Count, long Bytes, long Cost);
+
+    /// <summary>
+    /// Deletes the oldest evictable records of one stream until their cost reaches <paramref name="cost"/> (or none is left),
+    /// and records their range; runs inside the caller's transaction.
+    /// </summary>
+    public static Evicted EvictOldest(LiteDatabase db, string collection, string stream, long cost, string sizeField, DateTimeOffset now)
+    {
+        var records = db.GetCollection(collection);
+        var chosen = new List<long>();
+        long bytes = 0, freed = 0;
+        var candidates = records.Query()
+            .Where($"$.{EvictableField} = true")
+            .OrderBy("_id")
+            .Select(BsonExpression.Create($"{{ _id: $._id, n: $.{sizeField} }}"))
+            .ToEnumerable();
+        foreach (var doc in candidates)
+        {
+            if (freed >= cost) break;
+            var size = doc["n"].AsInt32;
+            chosen.Add(doc["_id"].AsInt64);
+            bytes += size;
+            freed += OutboxQuota.Cost(size);
+        }
+        if (chosen.Count == 0) return default;
+        foreach (var id in chosen) records.Delete(id);
+        db.GetCollection(GapsCollection, BsonAutoId.Int64).Insert(new BsonDocument
+        {
+            [StreamField] = stream,
+            [FromField] = chosen[0],
+            [ToField] = chosen[^1],
+            [CountField] = (long)chosen.Count,
+            [ReasonField] = GapNote.Evicted,
+            [AtField] = now.UtcDateTime,
+        });
+        return new Evicted(chosen.Count, bytes, freed);
+    }
+
+    public static IReadOnlyList<GapNote> Read(LiteDatabase db) =>
+        [.. db.GetCollection(GapsCollection, BsonAutoId.Int64).FindAll().Select(d => new GapNote(d["_id"].AsInt64, d[StreamField].AsString,
+            d[FromField].AsInt64, d[ToField].AsInt64, d[CountField].AsInt64, d[ReasonField].AsString, new DateTimeOffset(d[AtField].AsDateTime.ToUniversalTime(), TimeSpan.Zero)))];
+
+    public static int Delete(LiteDatabase db, IEnumerable<long> ids)
+    {
+        var gaps = db.GetCollection(GapsCollection, BsonAutoId.Int64);
+        return ids.Count(id => gaps.Delete(id));
+    }
+}
