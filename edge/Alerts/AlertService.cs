@@ -110,7 +110,7 @@ public sealed class AlertService(
     AlertEngine engine,
     AlarmOutputsService outputs,
     GatewayClock clock,
-    Outbox.Outbox outbox,
+    Outbox.OutboxStore outbox,
     IOptions<AlertOptions> options,
     IOptions<HardwareOptions> hardware,
     IOptions<Hj212Options> hj212,

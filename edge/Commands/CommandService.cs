@@ -35,7 +35,7 @@ public sealed class CommandService : BackgroundService
     private readonly AlertEngine _engine;
     private readonly Func<AlarmOutputs?> _outputs;
     private readonly Func<(DateTimeOffset At, ClockQuality Quality)> _now;
-    private readonly Outbox.Outbox _outbox;
+    private readonly Outbox.OutboxStore _outbox;
     private readonly string _dataDirectory;
     private readonly ILogger _logger;
     private readonly Channel<(string Leaf, byte[] Payload)> _queue = Channel.CreateUnbounded<(string, byte[])>(new UnboundedChannelOptions { SingleReader = true });
@@ -48,7 +48,7 @@ public sealed class CommandService : BackgroundService
     /// <param name="outputs">The alarm outputs, or null when the gateway has none (asked each time: they exist once started).</param>
     /// <param name="now">The gateway clock: time and quality for results and acknowledgements.</param>
     /// <param name="configVersion">The version of the rules the engine started with.</param>
-    public CommandService(AlertEngine engine, Func<AlarmOutputs?> outputs, Func<(DateTimeOffset At, ClockQuality Quality)> now, Outbox.Outbox outbox,
+    public CommandService(AlertEngine engine, Func<AlarmOutputs?> outputs, Func<(DateTimeOffset At, ClockQuality Quality)> now, Outbox.OutboxStore outbox,
         string dataDirectory, string configVersion, ILogger<CommandService> logger)
     {
         _engine = engine;
@@ -352,7 +352,7 @@ public static class CommandServiceCollectionExtensions
                 sp.GetRequiredService<AlertEngine>(),
                 () => outputs.Outputs,
                 clock.Now,
-                sp.GetRequiredService<Outbox.Outbox>(),
+                sp.GetRequiredService<Outbox.OutboxStore>(),
                 Path.GetFullPath(options.DataDirectory),
                 options.ConfigVersion,
                 sp.GetRequiredService<ILogger<CommandService>>())

@@ -55,7 +55,7 @@ public static class EdgeServiceCollectionExtensions
                 QuotaBytes = options.Outbox.QuotaBytes,
                 RepeatedErrorLogInterval = TimeSpan.FromSeconds(options.Outbox.RepeatedErrorLogSeconds),
             };
-            return new Outbox.Outbox(settings, sp.GetRequiredService<ILogger<Outbox.Outbox>>(), sp.GetRequiredService<GatewayClock>(),
+            return new Outbox.OutboxStore(settings, sp.GetRequiredService<ILogger<Outbox.OutboxStore>>(), sp.GetRequiredService<GatewayClock>(),
                 sp.GetService<TimeProvider>());
         });
         return services;
@@ -103,8 +103,8 @@ public static class EdgeServiceCollectionExtensions
     /// <summary>The uplink, also resolvable as itself so a host can read its status.</summary>
     public static IServiceCollection AddUplink(this IServiceCollection services)
     {
-        services.AddSingleton<Uplink.Uplink>();
-        services.AddHostedService(sp => sp.GetRequiredService<Uplink.Uplink>());
+        services.AddSingleton<Uplink.UplinkService>();
+        services.AddHostedService(sp => sp.GetRequiredService<Uplink.UplinkService>());
         return services;
     }
 }

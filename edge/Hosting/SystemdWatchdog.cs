@@ -11,15 +11,15 @@ namespace GridEdge.Edge.Hosting;
 public sealed class SystemdWatchdog : BackgroundService
 {
     private readonly ISystemdNotifier _notifier;
-    private readonly Outbox.Outbox _outbox;
+    private readonly Outbox.OutboxStore _outbox;
     private readonly TimeSpan? _interval;
     private readonly TimeProvider _time;
 
     /// <param name="time">The clock the pets are timed by; the system clock when null.</param>
-    public SystemdWatchdog(ISystemdNotifier notifier, Outbox.Outbox outbox, TimeProvider? time = null) : this(notifier, outbox, IntervalFromEnvironment(), time) { }
+    public SystemdWatchdog(ISystemdNotifier notifier, Outbox.OutboxStore outbox, TimeProvider? time = null) : this(notifier, outbox, IntervalFromEnvironment(), time) { }
 
     /// <param name="interval">How often to pet; null when systemd asked for no watchdog.</param>
-    internal SystemdWatchdog(ISystemdNotifier notifier, Outbox.Outbox outbox, TimeSpan? interval, TimeProvider? time = null)
+    internal SystemdWatchdog(ISystemdNotifier notifier, Outbox.OutboxStore outbox, TimeSpan? interval, TimeProvider? time = null)
     {
         _notifier = notifier;
         _outbox = outbox;

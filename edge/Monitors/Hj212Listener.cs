@@ -20,7 +20,7 @@ public sealed class Hj212Listener : BackgroundService
 {
     private readonly Hj212Options _options;
     private readonly MonitorDirectory _monitors;
-    private readonly Outbox.Outbox _outbox;
+    private readonly Outbox.OutboxStore _outbox;
     private readonly GatewayClock _clock;
     private readonly ILogger<Hj212Listener> _logger;
     private readonly ConcurrentDictionary<Hj212Connection, Task> _connections = new();
@@ -30,7 +30,7 @@ public sealed class Hj212Listener : BackgroundService
     private readonly TaskCompletionSource<IPEndPoint> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <param name="time">The clock of the connections' frame, idle, auth and write timeouts; the system clock when null.</param>
-    public Hj212Listener(IOptions<Hj212Options> options, MonitorDirectory monitors, Outbox.Outbox outbox, GatewayClock clock, ILogger<Hj212Listener> logger,
+    public Hj212Listener(IOptions<Hj212Options> options, MonitorDirectory monitors, Outbox.OutboxStore outbox, GatewayClock clock, ILogger<Hj212Listener> logger,
         AlertEngine? alerts = null, TimeProvider? time = null)
     {
         Time = time ?? TimeProvider.System;
@@ -49,7 +49,7 @@ public sealed class Hj212Listener : BackgroundService
 
     internal Hj212Options Options => _options;
     internal MonitorDirectory Monitors => _monitors;
-    internal Outbox.Outbox Outbox => _outbox;
+    internal Outbox.OutboxStore Outbox => _outbox;
     internal GatewayClock Clock => _clock;
     internal TimeProvider Time { get; }
     internal ILogger Logger => _logger;

@@ -47,14 +47,14 @@ internal static class OutboxEviction
             [FromField] = chosen[0],
             [ToField] = chosen[^1],
             [CountField] = (long)chosen.Count,
-            [ReasonField] = GapNote.Evicted,
+            [ReasonField] = EvictionNote.Evicted,
             [AtField] = now.UtcDateTime,
         });
         return new Evicted(chosen.Count, bytes, freed);
     }
 
-    public static IReadOnlyList<GapNote> Read(LiteDatabase db) =>
-        [.. db.GetCollection(GapsCollection, BsonAutoId.Int64).FindAll().Select(d => new GapNote(d["_id"].AsInt64, d[StreamField].AsString,
+    public static IReadOnlyList<EvictionNote> Read(LiteDatabase db) =>
+        [.. db.GetCollection(GapsCollection, BsonAutoId.Int64).FindAll().Select(d => new EvictionNote(d["_id"].AsInt64, d[StreamField].AsString,
             d[FromField].AsInt64, d[ToField].AsInt64, d[CountField].AsInt64, d[ReasonField].AsString, new DateTimeOffset(d[AtField].AsDateTime.ToUniversalTime(), TimeSpan.Zero)))];
 
     public static int Delete(LiteDatabase db, IEnumerable<long> ids)

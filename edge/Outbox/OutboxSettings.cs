@@ -21,7 +21,7 @@ public sealed record OutboxSettings(string DataDirectory)
     /// <summary>Checkpoint explicitly after reclaiming when the log file is bigger than this.</summary>
     public long CheckpointAfterLogBytes { get; init; } = 16 * 1024 * 1024;
 
-    /// <summary>Most keys of appends stored once (<see cref="Outbox.AppendAllAsync"/>) kept at a time; past it those closest to expiring are dropped (counted).</summary>
+    /// <summary>Most keys of appends stored once (<see cref="OutboxStore.AppendAllAsync"/>) kept at a time; past it those closest to expiring are dropped (counted).</summary>
     public int MaxDedupeKeys { get; init; } = 100_000;
 
     /// <summary>Bytes the outbox may hold (records plus their overhead); null: a share of the filesystem (<see cref="OutboxQuota.DefaultFor"/>); 0: no quota.</summary>

@@ -21,7 +21,7 @@ namespace GridEdge.Edge.Sensors;
 /// <see cref="IHardwareBuses"/>: the Pi's, or simulated ones a host registers instead, so the demo and the tests run the real parsing.
 /// </summary>
 public sealed class GatewaySensors(
-    Outbox.Outbox outbox,
+    Outbox.OutboxStore outbox,
     GatewayClock clock,
     IHardwareBuses buses,
     IOptions<HardwareOptions> hardware,

@@ -29,7 +29,7 @@ internal sealed class AttachmentStore : IDisposable
 
     private readonly string _directory;
     private readonly TerminalState _state;
-    private readonly Outbox.Outbox _outbox;
+    private readonly Outbox.OutboxStore _outbox;
     private readonly GatewayClock _clock;
     private readonly Hosting.TerminalOptions _options;
     private readonly TerminalCounters _counters;
@@ -43,7 +43,7 @@ internal sealed class AttachmentStore : IDisposable
     private readonly ITimer _sweep;
 
     /// <param name="time">Drives the periodic sweep of stale uploads (staleness itself is judged on <paramref name="clock"/>).</param>
-    public AttachmentStore(string dataDirectory, TerminalState state, Outbox.Outbox outbox, GatewayClock clock, Hosting.TerminalOptions options,
+    public AttachmentStore(string dataDirectory, TerminalState state, Outbox.OutboxStore outbox, GatewayClock clock, Hosting.TerminalOptions options,
         TerminalCounters counters, ILogger logger, TimeProvider time)
     {
         _directory = Path.Combine(dataDirectory, "attachments");

@@ -27,7 +27,7 @@ internal sealed class TerminalApi
     };
 
     private readonly Hosting.TerminalOptions _options;
-    private readonly Outbox.Outbox _outbox;
+    private readonly Outbox.OutboxStore _outbox;
     private readonly GatewayClock _clock;
     private readonly TerminalDirectoryStore _directory;
     private readonly TerminalState _state;
@@ -38,7 +38,7 @@ internal sealed class TerminalApi
     // Requests with the same (terminal, key) run one at a time, so a retry racing its original cannot append twice.
     private readonly SemaphoreSlim[] _keyLocks = [.. Enumerable.Range(0, 256).Select(_ => new SemaphoreSlim(1, 1))];
 
-    public TerminalApi(Hosting.TerminalOptions options, Outbox.Outbox outbox, GatewayClock clock, TerminalDirectoryStore directory, TerminalState state,
+    public TerminalApi(Hosting.TerminalOptions options, Outbox.OutboxStore outbox, GatewayClock clock, TerminalDirectoryStore directory, TerminalState state,
         AttachmentStore attachments, TerminalCounters counters, ILogger logger, CancellationToken stopping)
     {
         _options = options;

@@ -21,7 +21,7 @@ public sealed class TerminalApiService : IHostedService, IAsyncDisposable, IDisp
 {
     private readonly TerminalOptions _options;
     private readonly string _dataDirectory;
-    private readonly Outbox.Outbox _outbox;
+    private readonly Outbox.OutboxStore _outbox;
     private readonly GatewayClock _clock;
     private readonly TerminalDirectoryStore _directory;
     private readonly ILoggerFactory _loggers;
@@ -36,7 +36,7 @@ public sealed class TerminalApiService : IHostedService, IAsyncDisposable, IDisp
     private AttachmentStore? _attachments;
 
     /// <param name="time">Drives the sweep of stale uploads; the system's when not given (the same provider as <paramref name="clock"/>'s).</param>
-    public TerminalApiService(TerminalOptions options, string dataDirectory, Outbox.Outbox outbox, GatewayClock clock, TerminalDirectoryStore directory,
+    public TerminalApiService(TerminalOptions options, string dataDirectory, Outbox.OutboxStore outbox, GatewayClock clock, TerminalDirectoryStore directory,
         ILoggerFactory loggers, TimeProvider? time = null)
     {
         _time = time ?? TimeProvider.System;
@@ -237,7 +237,7 @@ public static class TerminalServiceCollectionExtensions
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<EdgeOptions>>().Value;
-            return new TerminalApiService(options.Terminals, Path.GetFullPath(options.DataDirectory), sp.GetRequiredService<Outbox.Outbox>(),
+            return new TerminalApiService(options.Terminals, Path.GetFullPath(options.DataDirectory), sp.GetRequiredService<Outbox.OutboxStore>(),
                 sp.GetRequiredService<GatewayClock>(), sp.GetRequiredService<TerminalDirectoryStore>(), sp.GetRequiredService<ILoggerFactory>(),
                 sp.GetService<TimeProvider>());
         });

@@ -7,7 +7,7 @@ namespace GridEdge.Edge.Time;
 /// Polls the kernel's synchronisation state into the <see cref="GatewayClock"/>, and when the clock first becomes
 /// trustworthy corrects the records still in the outbox that were stamped before, flagging what could not be.
 /// </summary>
-public sealed class ClockWatcher(GatewayClock clock, Outbox.Outbox outbox, ILogger<ClockWatcher> logger) : BackgroundService
+public sealed class ClockWatcher(GatewayClock clock, Outbox.OutboxStore outbox, ILogger<ClockWatcher> logger) : BackgroundService
 {
     public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(10);
 

@@ -14,7 +14,7 @@ public readonly record struct TimeAnchor(DateTimeOffset Utc, long MonotonicMs, C
 /// record is stamped with the quality of the clock at that moment. GNSS time (from the NMEA driver) or a kernel
 /// synchronised by NTP make the time trustworthy; until then it is <see cref="ClockQuality.Unsynchronised"/>.
 /// The monotonic clock (milliseconds since the OS booted) and the boot id let records stamped before a trustworthy
-/// source appeared be corrected afterwards (<see cref="Outbox.Outbox.CorrectTimestamps"/>).
+/// source appeared be corrected afterwards (<see cref="Outbox.OutboxStore.CorrectTimestamps"/>).
 /// </summary>
 public sealed class GatewayClock(TimeProvider time, Guid bootId)
 {

@@ -135,13 +135,19 @@ internal sealed class DirectorySync(TerminalDirectoryPublisher publisher, Micros
             if (results.Count > 0)
                 log.LogInformation("Terminal directories of {Count} gateways brought up to date ({Failed} failed)", results.Count, results.Count(r => r.Error is not null));
         }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            return;
+        }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             log.LogError(e, "Publishing the terminal directories at start failed; retried in {Seconds} s", interval.TotalSeconds);
         }
         while (!stoppingToken.IsCancellationRequested)
         {
-            await Task.Delay(interval, stoppingToken);
+            // Stopping (also when the host failed to start) ends the wait: that is the end of the loop, not a failure.
+            try { await Task.Delay(interval, stoppingToken); }
+            catch (OperationCanceledException) { return; }
             try
             {
                 if (publisher.Pending.Count > 0) await publisher.PublishChangedAsync(publisher.Pending, stoppingToken);

@@ -55,7 +55,7 @@ public sealed class SimulatedGateway : IEdgeExtension
         services.AddSingleton<SimulatedSensors>();
         services.AddSingleton<ISensorSource>(sp => sp.GetRequiredService<SimulatedSensors>());
         services.AddHostedService(sp => sp.GetRequiredService<SimulatedSensors>());
-        services.AddSingleton(sp => new LoadSource(sp.GetRequiredService<Outbox.Outbox>(), sp.GetRequiredService<IOptions<LoadOptions>>(),
+        services.AddSingleton(sp => new LoadSource(sp.GetRequiredService<Outbox.OutboxStore>(), sp.GetRequiredService<IOptions<LoadOptions>>(),
             sp.GetRequiredService<ILogger<LoadSource>>(), sp.GetService<AlertEngine>()));
         services.AddSingleton<ISensorSource>(sp => sp.GetRequiredService<LoadSource>());
         services.AddHostedService(sp => sp.GetRequiredService<LoadSource>());

@@ -10,7 +10,7 @@ using Microsoft.Extensions.Options;
 namespace GridEdge.Edge.Simulation;
 
 /// <summary>Simulated sensors (enabled by Edge:Simulation:Enabled) that sample every interval and append window aggregates to the readings stream.</summary>
-public sealed class SimulatedSensors(Outbox.Outbox outbox, GatewayClock clock, IOptions<SimulationOptions> options, ILogger<SimulatedSensors> logger, AlertEngine? alerts = null)
+public sealed class SimulatedSensors(Outbox.OutboxStore outbox, GatewayClock clock, IOptions<SimulationOptions> options, ILogger<SimulatedSensors> logger, AlertEngine? alerts = null)
     : BackgroundService, ISensorSource
 {
     private readonly SimulationOptions _options = options.Value;

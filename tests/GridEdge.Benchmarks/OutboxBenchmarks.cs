@@ -21,7 +21,7 @@ public class OutboxBenchmarks
     private Reading[] _readings = [];
     private BsonDocument[] _documents = [];
     private LiteDatabase? _db;
-    private Outbox? _outbox;
+    private OutboxStore? _outbox;
 
     [GlobalSetup]
     public void Setup()
@@ -44,7 +44,7 @@ public class OutboxBenchmarks
             return new BsonDocument { ["_id"] = (long)i + 1, ["r"] = bytes, ["n"] = bytes.Length };
         }).ToArray();
         _db = new LiteDatabase(new ConnectionString { Filename = Path.Combine(_dir, "baseline.db"), Connection = ConnectionType.Direct });
-        _outbox = new Outbox(new OutboxSettings(Path.Combine(_dir, "outbox")), NullLogger<Outbox>.Instance);
+        _outbox = new OutboxStore(new OutboxSettings(Path.Combine(_dir, "outbox")), NullLogger<OutboxStore>.Instance);
     }
 
     [IterationCleanup]

@@ -8,7 +8,7 @@ internal static class OutboxProbe
 {
     public static long Backlog(string dataDirectory)
     {
-        using var outbox = new Outbox(new OutboxSettings(dataDirectory), NullLogger<Outbox>.Instance);
+        using var outbox = new OutboxStore(new OutboxSettings(dataDirectory), NullLogger<OutboxStore>.Instance);
         return outbox.Backlogs().Values.Sum();
     }
 }

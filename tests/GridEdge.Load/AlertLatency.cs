@@ -58,7 +58,7 @@ internal static class AlertLatency
         });
         await edge.StartAsync();
         var engine = edge.Services.GetRequiredService<AlertEngine>();
-        var outbox = edge.Services.GetRequiredService<GridEdge.Edge.Outbox.Outbox>();
+        var outbox = edge.Services.GetRequiredService<GridEdge.Edge.Outbox.OutboxStore>();
 
         var at = DateTimeOffset.UtcNow;
         var raised = 0;

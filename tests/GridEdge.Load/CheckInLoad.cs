@@ -107,7 +107,7 @@ internal static class CheckInLoad
         // Stop the gateway and count what its outbox holds.
         await edge.Process.StopAsync(TimeSpan.FromSeconds(30));
         long stored;
-        using (var outbox = new Outbox(new OutboxSettings(edge.DataDirectory), NullLogger<Outbox>.Instance))
+        using (var outbox = new OutboxStore(new OutboxSettings(edge.DataDirectory), NullLogger<OutboxStore>.Instance))
             stored = outbox.Backlog(Streams.CheckIns);
 
         // Baseline: the same check-ins appended straight to an outbox in this process with the same concurrency.
@@ -124,7 +124,7 @@ internal static class CheckInLoad
 
     private static async Task<double> OutboxBaselineAsync(string directory, int concurrency, int count)
     {
-        using var outbox = new Outbox(new OutboxSettings(directory), NullLogger<Outbox>.Instance);
+        using var outbox = new OutboxStore(new OutboxSettings(directory), NullLogger<OutboxStore>.Instance);
         var next = 0;
         var stop = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, concurrency).Select(t => Task.Run(async () =>

@@ -17,18 +17,18 @@ namespace GridEdge.Edge.Load;
 /// </summary>
 public sealed class LoadSource : BackgroundService, ISensorSource
 {
-    private readonly Outbox.Outbox _outbox;
+    private readonly Outbox.OutboxStore _outbox;
     private readonly LoadOptions _options;
     private readonly ILogger<LoadSource> _logger;
     private readonly TextWriter _output;
     private readonly AlertEngine? _alerts;
     private readonly Lock _outputLock = new();
 
-    public LoadSource(Outbox.Outbox outbox, IOptions<LoadOptions> options, ILogger<LoadSource> logger, AlertEngine? alerts = null)
+    public LoadSource(Outbox.OutboxStore outbox, IOptions<LoadOptions> options, ILogger<LoadSource> logger, AlertEngine? alerts = null)
         : this(outbox, options, logger, Console.Out, alerts) { }
 
     /// <param name="alerts">When given, every reading is observed by the alert engine before it is appended, as the sensors do.</param>
-    public LoadSource(Outbox.Outbox outbox, IOptions<LoadOptions> options, ILogger<LoadSource> logger, TextWriter output, AlertEngine? alerts = null)
+    public LoadSource(Outbox.OutboxStore outbox, IOptions<LoadOptions> options, ILogger<LoadSource> logger, TextWriter output, AlertEngine? alerts = null)
     {
         _alerts = alerts;
         _outbox = outbox;

@@ -39,7 +39,7 @@ public sealed class OutboxQuotaTests
         {
             var notes = reopened.PendingGapNotes();
             Assert.NotEmpty(notes);
-            Assert.All(notes, n => Assert.Equal((Streams.Readings, GapNote.Evicted), (n.Stream, n.Reason)));
+            Assert.All(notes, n => Assert.Equal((Streams.Readings, EvictionNote.Evicted), (n.Stream, n.Reason)));
             Assert.Equal(1, notes[0].From);
             Assert.Equal(evicted, notes[^1].To);
             Assert.Equal(evicted, notes.Sum(n => n.Count));

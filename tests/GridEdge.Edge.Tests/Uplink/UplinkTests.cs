@@ -54,7 +54,7 @@ public sealed class UplinkTests
         var birth = broker.Statuses.First();
         Assert.Equal(GatewayState.Online, birth.State);
         Assert.Equal("gw-test", birth.GatewayId);
-        Assert.Equal(EdgeUplink.BootId, birth.BootId);
+        Assert.Equal(EdgeUplink.RunId, birth.BootId);
 
         // Records appended while connected go out at once, not at the next poll (whose 5 s never pass on this clock).
         await outbox.AppendAsync(Streams.Readings, TestData.Reading(121), Ct);

@@ -20,7 +20,7 @@ namespace GridEdge.Edge.Outbox;
 /// carry a key (<see cref="AppendAllAsync"/>); the key is committed with its records in the <c>dedupe</c> collection,
 /// which is no stream, and a later append with the same key stores nothing and gets the first one's answer.
 /// </remarks>
-public sealed partial class Outbox : IDisposable
+public sealed partial class OutboxStore : IDisposable
 {
     private const string MetaCollection = "meta";
     private const string RecordField = "r", SizeField = "n", NextField = "next", DeliveredThroughField = "deliveredThrough";
@@ -62,7 +62,7 @@ public sealed partial class Outbox : IDisposable
     public Guid? StoreId { get; }
 
     /// <param name="time">Times eviction notes and throttles repeated log lines; the system clock when null.</param>
-    public Outbox(OutboxSettings settings, ILogger<Outbox> logger, GatewayClock? clock = null, TimeProvider? time = null)
+    public OutboxStore(OutboxSettings settings, ILogger<OutboxStore> logger, GatewayClock? clock = null, TimeProvider? time = null)
     {
         _settings = settings;
         _clock = clock ?? GatewayClock.ForThisBoot();
@@ -96,7 +96,7 @@ public sealed partial class Outbox : IDisposable
         ArgumentNullException.ThrowIfNull(record);
         var pending = new PendingAppend(stream, [Encode(stream, record)], evictable: evictable);
         if (!_appends.Writer.TryWrite(pending))
-            return ValueTask.FromException<long>(new ObjectDisposedException(nameof(Outbox), "the outbox is closed"));
+            return ValueTask.FromException<long>(new ObjectDisposedException(nameof(OutboxStore), "the outbox is closed"));
         // Cancelling stops the wait, not the append: a record already handed to the writer may still be committed.
         var task = pending.Seq!.Task;
         return ct.CanBeCanceled ? new ValueTask<long>(task.WaitAsync(ct)) : new ValueTask<long>(task);
@@ -119,7 +119,7 @@ public sealed partial class Outbox : IDisposable
         for (var i = 0; i < encoded.Length; i++) encoded[i] = Encode(stream, records[i] ?? throw new ArgumentNullException(nameof(records)));
         var pending = new PendingAppend(stream, encoded, dedupe);
         if (!_appends.Writer.TryWrite(pending))
-            return ValueTask.FromException<StoredGroup>(new ObjectDisposedException(nameof(Outbox), "the outbox is closed"));
+            return ValueTask.FromException<StoredGroup>(new ObjectDisposedException(nameof(OutboxStore), "the outbox is closed"));
         var task = pending.Group!.Task;
         return ct.CanBeCanceled ? new ValueTask<StoredGroup>(task.WaitAsync(ct)) : new ValueTask<StoredGroup>(task);
     }
@@ -685,7 +685,7 @@ public sealed partial class Outbox : IDisposable
         // Let the writer commit what it already took; appends after this point fail.
         if (!_writer.Wait(TimeSpan.FromSeconds(30))) _logger.LogError("Outbox writer did not finish within 30 s of closing");
         while (_appends.Reader.TryRead(out var pending))
-            pending.Fail(new ObjectDisposedException(nameof(Outbox), "the outbox closed before this record was committed"));
+            pending.Fail(new ObjectDisposedException(nameof(OutboxStore), "the outbox closed before this record was committed"));
         lock (_writeLock)
         {
             // Closing checkpoints the log into the data file, which a full disk refuses; the log keeps the records for the next start.
@@ -710,7 +710,7 @@ public sealed partial class Outbox : IDisposable
 
     private readonly record struct EncodedRecord(byte[] Bytes, long? Monotonic);
 
-    /// <summary>What one caller handed the writer: one record (<see cref="AppendAsync"/>), or a group stored all or none, perhaps with a key (<see cref="AppendAllAsync"/>).</summary>
+    /// <summary>What one caller handed the writer: one record (<see cref="AppendAsync(string, Record, CancellationToken)"/>), or a group stored all or none, perhaps with a key (<see cref="AppendAllAsync"/>).</summary>
     private sealed class PendingAppend
     {
         public PendingAppend(string stream, EncodedRecord[] records, bool evictable)

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 
 namespace GridEdge.Edge.Outbox;
 
-public sealed partial class Outbox
+public sealed partial class OutboxStore
 {
     /// <summary>The bytes the outbox may hold (records plus their overhead, see <see cref="OutboxQuota"/>); 0: no quota.</summary>
     public long QuotaBytes { get; }
@@ -22,7 +22,7 @@ public sealed partial class Outbox
     }
 
     /// <summary>Ranges of records given up before the server had them (oldest first), not yet reported to it.</summary>
-    public IReadOnlyList<GapNote> PendingGapNotes()
+    public IReadOnlyList<EvictionNote> PendingGapNotes()
     {
         lock (_writeLock)
         {

@@ -24,14 +24,14 @@ namespace GridEdge.Edge.Uplink;
 /// the server stores by (gateway, seq) so a duplicate costs bandwidth, never a second ledger row). A broker PUBACK
 /// only means the broker has the batch, not that the ledger does, so it changes nothing here.
 /// </remarks>
-public sealed class Uplink : BackgroundService
+public sealed class UplinkService : BackgroundService
 {
     private static readonly string SoftwareVersion = ReadSoftwareVersion();
     private static readonly TimeSpan IdleWait = TimeSpan.FromSeconds(5);
 
-    private readonly Outbox.Outbox _outbox;
+    private readonly Outbox.OutboxStore _outbox;
     private readonly EdgeOptions _options;
-    private readonly ILogger<Uplink> _logger;
+    private readonly ILogger<UplinkService> _logger;
     private readonly IMqttClient _client;
     private readonly WireFormat _format;
     private readonly string _gatewayId, _ackTopic, _configTopic, _commandTopic;
@@ -52,7 +52,7 @@ public sealed class Uplink : BackgroundService
     private volatile bool _statusDue;
 
     /// <param name="time">The clock for the ack timeout, the idle wait and the reconnect backoff; the system clock when null.</param>
-    public Uplink(Outbox.Outbox outbox, IOptions<EdgeOptions> options, ILogger<Uplink> logger, MonitorDirectory? monitors = null, CommandService? commands = null,
+    public UplinkService(Outbox.OutboxStore outbox, IOptions<EdgeOptions> options, ILogger<UplinkService> logger, MonitorDirectory? monitors = null, CommandService? commands = null,
         TimeProvider? time = null)
     {
         _time = time ?? TimeProvider.System;
@@ -68,7 +68,7 @@ public sealed class Uplink : BackgroundService
         _configTopic = Topics.Config(_gatewayId);
         _commandTopic = Topics.Command(_gatewayId);
         if (!EdgeOptionsValidator.TryParseFormat(_options.Uplink.Format, out _format))
-            throw new ArgumentException($"Edge:Uplink:Format is '{_options.Uplink.Format}'; expected 'binary' or 'json'", nameof(options));
+            throw new ArgumentException($"Edge:UplinkService:Format is '{_options.Uplink.Format}'; expected 'binary' or 'json'", nameof(options));
         _client = new MqttClientFactory().CreateMqttClient();
         _client.ApplicationMessageReceivedAsync += OnMessageAsync;
         _client.DisconnectedAsync += _ => { _wake.Set(); return Task.CompletedTask; };
@@ -77,8 +77,11 @@ public sealed class Uplink : BackgroundService
 
     public UplinkStatus Status { get; } = new();
 
-    /// <summary>New for every process start; sent in the birth certificate so the server can tell a restart from a reconnect.</summary>
-    public static Guid BootId { get; } = Guid.NewGuid();
+    /// <summary>
+    /// A new id at every start of the gateway process (not of the OS: that is <see cref="Time.GatewayClock.BootId"/>), sent
+    /// as the status's <c>bootId</c> field so the server sees each restart.
+    /// </summary>
+    public static Guid RunId { get; } = Guid.NewGuid();
 
     private TimeSpan AckTimeout => TimeSpan.FromSeconds(_options.Uplink.AckTimeoutSeconds);
 
@@ -413,11 +416,23 @@ public sealed class Uplink : BackgroundService
         .Build();
 
     private byte[] EncodeStatus(GatewayState state, DateTimeOffset? at = null, IReadOnlyList<MonitorStatus>? monitors = null) =>
-        WireCodec.Encode(new GatewayStatus(_gatewayId, state, SoftwareVersion, _commands?.ConfigVersion ?? _options.ConfigVersion, BootId, at ?? _time.GetUtcNow(), monitors, _outbox.StoreId), _format);
+        WireCodec.Encode(new GatewayStatus(_gatewayId, state, SoftwareVersion, _commands?.ConfigVersion ?? _options.ConfigVersion, RunId, at ?? _time.GetUtcNow(), monitors,
+            _outbox.StoreId, GapNotes()), _format);
+
+    /// <summary>
+    /// The ranges the outbox gave up at its quota, newest last, in every status: the server stores a note once however
+    /// often it comes, and a retained status may be replaced before an external broker's ingest read it.
+    /// </summary>
+    private List<GapNote>? GapNotes()
+    {
+        var notes = _outbox.PendingGapNotes();
+        if (notes.Count == 0) return null;
+        return [.. notes.Skip(Math.Max(0, notes.Count - Validation.MaxGapNotes)).Select(n => new GapNote(n.Stream, n.From, n.To, n.Reason))];
+    }
 
     private static string ReadSoftwareVersion()
     {
-        var assembly = typeof(Uplink).Assembly;
+        var assembly = typeof(UplinkService).Assembly;
         var version = assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
             ?? assembly.GetName().Version?.ToString() ?? "0";
         var plus = version.IndexOf('+', StringComparison.Ordinal);

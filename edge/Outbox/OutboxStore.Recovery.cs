@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace GridEdge.Edge.Outbox;
 
-public sealed partial class Outbox
+public sealed partial class OutboxStore
 {
     // Set when a commit failed and cleared by the next that succeeds; the store must be reopened before it is used again.
     private volatile bool _commitFailing;
