@@ -4,4 +4,4 @@ namespace GridEdge.Edge.Outbox;
 public sealed class OutboxFullException(string message) : IOException(message);
 
 /// <summary>The commit that held the record failed (the disk refused a write): the record was not stored; its sender should retry later.</summary>
-public sealed class OutboxUnavailableException(string message, Exception inner) : IOException(message, inner);
+public sealed class OutboxUnavailableException(string message, Exception? inner) : IOException(message, inner);

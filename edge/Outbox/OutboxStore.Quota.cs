@@ -51,7 +51,7 @@ public sealed partial class OutboxStore
             state.PendingBytes ??= SizeOf(_db.GetCollection(CollectionName(stream)), null);
             used += state.PendingBytes.Value + state.Backlog * OutboxQuota.RecordOverheadBytes;
         }
-        return used;
+        return used + _dedupe.Count * OutboxQuota.DedupeKeyBytes;
     }
 
     /// <summary>
@@ -65,21 +65,32 @@ public sealed partial class OutboxStore
         lock (_writeLock)
         {
             var used = Used();
-            var incoming = group.Sum(p => p.Records.Sum(r => OutboxQuota.Cost(r.Bytes.Length)));
+            var incoming = group.Sum(p => p.Records.Sum(r => OutboxQuota.Cost(r.Bytes.Length)) + (p.Dedupe is null ? 0 : OutboxQuota.DedupeKeyBytes));
+            // The filesystem itself is nearly full (the estimate was low, or another process filled it): take only what
+            // fits in pages eviction frees, so the file does not grow into ENOSPC.
+            if (OutboxQuota.FreeBytes(_settings.DataDirectory) is { } free && free < _reserveBytes)
+            {
+                var freed = Evict(Streams.Readings, incoming).Cost;
+                if (freed >= incoming) return group;
+                return RefuseFull(group, $"the gateway's disk is nearly full ({free} bytes free, {_reserveBytes} kept for the store's log and the system)");
+            }
             if (used + incoming <= QuotaBytes) return group;
 
             var target = (long)(QuotaBytes * OutboxQuota.EvictToShare);
             used -= Evict(Streams.Readings, used + incoming - target).Cost;
             if (used + incoming <= QuotaBytes) return group;
 
-            var full = new OutboxFullException(
-                $"the outbox is full: {used} of {QuotaBytes} bytes ({QuotaKey}) hold records that may not be evicted; retry once the uplink has delivered some");
-            foreach (var pending in group) pending.Fail(full);
-            Counters.AddRefusedFull(group.Count);
-            LogThrottled(LogLevel.Warning, "full", null,
-                "Outbox full ({Used} of {Quota} bytes, nothing evictable left): refused {Count} commits since the last report", used, QuotaBytes);
-            return [];
+            return RefuseFull(group, $"{used} of {QuotaBytes} bytes ({QuotaKey}) hold records that may not be evicted");
         }
+    }
+
+    private List<PendingAppend> RefuseFull(List<PendingAppend> group, string why)
+    {
+        var full = new OutboxFullException($"the outbox is full: {why}; retry once the uplink has delivered some");
+        foreach (var pending in group) pending.Fail(full);
+        Counters.AddRefusedFull(group.Count);
+        LogThrottled(LogLevel.Warning, "full", null, "Outbox full ({Why}): refused {Count} commits since the last report", why);
+        return [];
     }
 
     private OutboxEviction.Evicted Evict(string stream, long cost)

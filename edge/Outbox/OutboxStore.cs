@@ -35,6 +35,7 @@ public sealed partial class OutboxStore : IDisposable
     private LiteDB.Engine.LiteEngine? _engine;
     private readonly TimeProvider _time;
     private readonly LogThrottle _logThrottle;
+    private readonly long _reserveBytes;
     private readonly SequenceReservation _reservation;
     private readonly Channel<PendingAppend> _appends;
     private readonly Task _writer;
@@ -71,6 +72,7 @@ public sealed partial class OutboxStore : IDisposable
         _logThrottle = new LogThrottle(settings.RepeatedErrorLogInterval, _time);
         Directory.CreateDirectory(settings.DataDirectory);
         QuotaBytes = settings.QuotaBytes ?? OutboxQuota.DefaultFor(settings.DataDirectory);
+        _reserveBytes = QuotaBytes <= 0 ? 0 : OutboxQuota.ReserveFor(settings.DataDirectory);
         var hadLegacyData = File.Exists(settings.FilePath) || File.Exists(Path.Combine(settings.DataDirectory, SequenceReservation.FileName));
         _reservation = SequenceReservation.Load(settings.DataDirectory, logger);
         _db = OpenOrMoveAside();
@@ -125,7 +127,21 @@ public sealed partial class OutboxStore : IDisposable
     }
 
     /// <summary>The group committed under a key, if the key is remembered and has not expired; appends still on their way to a commit are not seen.</summary>
-    public StoredGroup? FindStored(DedupeKey key) => _dedupe.Find(key.Id, _clock.SystemUtcNow);
+    /// <exception cref="OutboxUnavailableException">The store is not usable now (a full disk left it closed); it is reopened when it can be.</exception>
+    public StoredGroup? FindStored(DedupeKey key)
+    {
+        // A failed commit may have left the store closed: the next lookup reopens it (so a sender's retry heals it too).
+        if (!TryReopen()) throw new OutboxUnavailableException("the outbox store cannot be opened now (is the disk full?); nothing was stored, retry later", null);
+        try
+        {
+            lock (_writeLock) return _dedupe.Find(key.Id, _clock.SystemUtcNow);
+        }
+        catch (Exception e) when (e is LiteException or ObjectDisposedException or IOException)
+        {
+            _needsReopen = true;
+            throw new OutboxUnavailableException($"the outbox store could not be read ({e.Message}); nothing was stored, retry later", e);
+        }
+    }
 
     /// <summary>Keys remembered now (<see cref="AppendAllAsync"/>), at most <see cref="OutboxSettings.MaxDedupeKeys"/>.</summary>
     public long DedupeKeyCount

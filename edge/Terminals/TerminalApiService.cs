@@ -148,6 +148,17 @@ public sealed class TerminalApiService : IHostedService, IAsyncDisposable, IDisp
                     await context.Response.WriteAsJsonAsync(new ErrorResponse("the request could not be read", [new FieldError("$", bad.Message)])).ConfigureAwait(false);
                 }
             }
+            catch (Exception e) when (e is Outbox.OutboxFullException or Outbox.OutboxUnavailableException)
+            {
+                // The outbox says why (logged there, once per interval): the sender keeps the record and retries.
+                Counters.Failure();
+                if (!context.Response.HasStarted)
+                {
+                    context.Response.StatusCode = e is Outbox.OutboxFullException ? 507 : 503;
+                    await context.Response.WriteAsJsonAsync(new ErrorResponse("the gateway could not store the record now; nothing was stored, retry later with the same Idempotency-Key",
+                        [new FieldError("$", e.Message)])).ConfigureAwait(false);
+                }
+            }
             catch (Exception e)
             {
                 Counters.Failure();

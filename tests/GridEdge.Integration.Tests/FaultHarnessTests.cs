@@ -15,9 +15,6 @@ public class FaultHarnessTests(ITestOutputHelper output)
     /// </summary>
     private static readonly Dictionary<string, string> Pending = new(StringComparer.Ordinal)
     {
-        // TODO(issue 11): the full-disk policy (outbox quota, 507 at the quota, 503 on ENOSPC, a writer that recovers).
-        ["disk-full: no 500 on a full disk (507 at the quota, 503 on ENOSPC)"] = "a full disk answers 500",
-        ["disk-full: recovers by itself"] = "the writer stays jammed after space returns until the gateway restarts",
         // TODO(issue 11): a flood of idle connections must not lock status and terminals out of the terminal API.
         ["idle-flood: status answers during the flood"] = "the flood holds every connection slot Kestrel allows",
         ["idle-flood: the terminal keeps getting 201"] = "a terminal on a new connection is refused while the flood holds the slots",
