@@ -134,7 +134,7 @@ public sealed partial class OutboxStore : IDisposable
         if (!TryReopen()) throw new OutboxUnavailableException("the outbox store cannot be opened now (is the disk full?); nothing was stored, retry later", null);
         try
         {
-            lock (_writeLock) return _dedupe.Find(key.Id, _clock.SystemUtcNow);
+            return _dedupe.Find(key.Id, _clock.SystemUtcNow);
         }
         catch (Exception e) when (e is LiteException or ObjectDisposedException or IOException)
         {
