@@ -13,8 +13,7 @@ internal static class ProcStats
         return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
     }
 
-    /// <summary>A numeric field of /proc/{pid}/status ("VmRSS:", "VmHWM:", "RssAnon:" in kB; "Threads:").</summary>
+    /// <summary>A numeric field of /proc/{pid}/status ("VmRSS:", "VmHWM:", "RssAnon:" in kB; "Threads:"), read by the harness's one parser.</summary>
     public static long Status(int pid, string field) =>
-        long.Parse(File.ReadAllLines($"/proc/{pid}/status").First(l => l.StartsWith(field, StringComparison.Ordinal)).Split(':')[1].Trim().Split(' ')[0],
-            CultureInfo.InvariantCulture);
+        Testing.ProcStatus.Field(pid, field) ?? throw new InvalidOperationException($"/proc/{pid}/status has no {field} (has the process exited?)");
 }
