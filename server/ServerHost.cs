@@ -3,7 +3,6 @@ using GridEdge.Server.Api;
 using GridEdge.Server.Broker;
 using GridEdge.Server.Commands;
 using GridEdge.Server.Compliance;
-using GridEdge.Server.Demo;
 using GridEdge.Server.Grid;
 using GridEdge.Server.Ingest;
 using GridEdge.Server.Ledgers;
@@ -17,22 +16,22 @@ using Serilog.Events;
 
 namespace GridEdge.Server;
 
-/// <summary>Composes the server: options, logging, ledger, ingest, broker, API and (with --demo) simulated gateways.</summary>
+/// <summary>Composes the server: options, logging, ledger, ingest, broker and API, plus what an <see cref="IServerExtension"/> adds.</summary>
 public static class ServerHost
 {
-    /// <summary>Builds the host. <paramref name="settings"/> override every other configuration source (tests, demo).</summary>
-    public static WebApplication Build(string[] args, IReadOnlyDictionary<string, string?>? settings = null)
+    /// <summary>
+    /// Builds the host. <paramref name="settings"/> override every other configuration source (tests);
+    /// <paramref name="extension"/> adds its settings and services (the demo).
+    /// </summary>
+    public static WebApplication Build(string[] args, IReadOnlyDictionary<string, string?>? settings = null, IServerExtension? extension = null)
     {
-        var demo = args.Contains(DemoGateways.Switch);
-        // Before logging or the ledger open a file in it.
-        if (demo) DemoData.StartFresh();
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
-            Args = args.Where(a => a != DemoGateways.Switch).ToArray(),
+            Args = args,
             // appsettings.json sits next to the assembly; relative data paths (./data/...) stay relative to the working directory.
             ContentRootPath = AppContext.BaseDirectory,
         });
-        if (demo) builder.Configuration.AddInMemoryCollection(DemoGateways.Settings);
+        if (extension is not null) builder.Configuration.AddInMemoryCollection(extension.Settings);
         if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
 
         builder.AddServerLogging();
@@ -46,7 +45,7 @@ public static class ServerHost
         builder.Services.AddGrid();
         builder.Services.AddProblems();
         builder.Services.AddCompliance();
-        if (demo) builder.Services.AddDemoGateways();
+        extension?.AddServices(builder.Services);
 
         // --urls (or ASPNETCORE_URLS) wins over Server:Http:Url.
         if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
@@ -63,20 +62,34 @@ public static class ServerHost
         {
             var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
             var url = (addresses.FirstOrDefault() ?? "").TrimEnd('/');
-            var log = app.Services.GetRequiredService<ILogger<ServerOptions>>();
-            if (demo)
-            {
-                // Printed plainly too: the first thing someone trying the demo needs.
-                foreach (var line in DemoData.StartLines(url)) Console.WriteLine(line);
-                log.LogInformation("GridEdge demo running: {Url}/api/gateways; ledger {LedgerPath}, demo file {DemoFile}, alert rules {RulesFile}; {Episodes}",
-                    url, DemoData.LedgerPath, DemoData.DemoFile, DemoData.AlertRulesFile, DemoGateways.DescribeEpisodes());
-            }
-            else
-            {
-                log.LogInformation("GridEdge server running: {Url} ({Broker})", url, app.Services.GetRequiredService<IBrokerStatus>().Describe());
-            }
+            if (extension?.Started(app.Services, url) == true) return;
+            app.Services.GetRequiredService<ILogger<ServerOptions>>()
+                .LogInformation("GridEdge server running: {Url} ({Broker})", url, app.Services.GetRequiredService<IBrokerStatus>().Describe());
         });
         return app;
+    }
+
+    /// <summary>
+    /// Builds and runs a host until it stops; the exit status: 0, 2 for a bad setting (each failure on stderr naming its
+    /// key), 1 when something a setting points at is unusable (one line naming the setting, no stack trace).
+    /// </summary>
+    public static int Run(string program, Func<WebApplication> build)
+    {
+        try
+        {
+            build().Run();
+            return 0;
+        }
+        catch (OptionsValidationException e)
+        {
+            foreach (var failure in e.Failures) Console.Error.WriteLine($"Configuration error: {failure}");
+            return 2;
+        }
+        catch (Exception e)
+        {
+            Console.Error.WriteLine($"{program}: could not start: {StartupFailure.Describe(e)}");
+            return 1;
+        }
     }
 
     /// <summary>Binds Server:* to <see cref="ServerOptions"/> and validates it when the host starts (unknown keys and unconvertible values too).</summary>

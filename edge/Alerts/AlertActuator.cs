@@ -1,5 +1,6 @@
 using GridEdge.Hardware.Outputs;
 using GridEdge.Protocol.Records;
+using GridEdge.Protocol.Alerts;
 
 namespace GridEdge.Edge.Alerts;
 

@@ -1,4 +1,5 @@
 using GridEdge.Protocol.Records;
+using GridEdge.Protocol.Alerts;
 
 namespace GridEdge.Edge.Alerts;
 

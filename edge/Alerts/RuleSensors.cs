@@ -1,3 +1,4 @@
+using GridEdge.Protocol.Alerts;
 namespace GridEdge.Edge.Alerts;
 
 /// <summary>

@@ -1,3 +1,4 @@
+using GridEdge.Protocol.Hosting;
 using GridEdge.Edge.Tools;
 
 namespace GridEdge.Edge.Hosting;

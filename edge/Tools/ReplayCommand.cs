@@ -4,6 +4,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using GridEdge.Edge.Alerts;
 using GridEdge.Protocol.Records;
+using GridEdge.Protocol.Alerts;
 
 namespace GridEdge.Edge.Tools;
 

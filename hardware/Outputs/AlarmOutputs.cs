@@ -1,4 +1,5 @@
 using System.Device.Gpio;
+using GridEdge.Protocol.Alerts;
 
 namespace GridEdge.Hardware.Outputs;
 

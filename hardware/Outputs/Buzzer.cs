@@ -1,19 +1,7 @@
 using System.Device.Gpio;
+using GridEdge.Protocol.Alerts;
 
 namespace GridEdge.Hardware.Outputs;
-
-/// <summary>What the buzzer sounds.</summary>
-public enum BuzzerPattern
-{
-    Off,
-    Continuous,
-    /// <summary>0.5 s on, 1.5 s off: a warning.</summary>
-    SlowBeep,
-    /// <summary>0.15 s on, 0.15 s off: an alarm.</summary>
-    FastBeep,
-    /// <summary>Morse ··· − − − ··· then a pause: the most urgent.</summary>
-    Sos,
-}
 
 /// <summary>An active buzzer (it sounds whenever its pin is on) on one GPIO, playing patterns from a timer loop.</summary>
 public sealed class Buzzer : IDisposable
@@ -69,17 +57,6 @@ public sealed class Buzzer : IDisposable
         ],
         _ => throw new ArgumentOutOfRangeException(nameof(pattern), pattern, "Unknown buzzer pattern."),
     };
-}
-
-/// <summary>How the signal light shows.</summary>
-public enum LightPattern
-{
-    Off,
-    Steady,
-    /// <summary>1 s on, 1 s off.</summary>
-    SlowBlink,
-    /// <summary>0.25 s on, 0.25 s off.</summary>
-    FastBlink,
 }
 
 /// <summary>A signal light (LED or a lamp through a driver) on one GPIO.</summary>

@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using GridEdge.Edge.Alerts;
 using GridEdge.Protocol.Codecs;
 using GridEdge.Protocol.Records;
 using GridEdge.Protocol.Wire;
@@ -8,6 +7,7 @@ using GridEdge.Server.Api;
 using GridEdge.Server.Grid;
 using GridEdge.Server.Ledgers;
 using static GridEdge.Server.Api.QueryParameters;
+using GridEdge.Protocol.Alerts;
 
 namespace GridEdge.Server.Commands;
 

@@ -6,6 +6,7 @@ using System.Text.Json;
 using GridEdge.Protocol.Wire;
 using GridEdge.Server.Ledgers;
 using Microsoft.Data.Sqlite;
+using GridEdge.Protocol.Alerts;
 
 namespace GridEdge.Server.Grid;
 

@@ -4,6 +4,7 @@ using System.Text;
 using GridEdge.Protocol.Wire;
 using GridEdge.Server.Commands;
 using GridEdge.Server.Ledgers;
+using GridEdge.Protocol.Alerts;
 
 namespace GridEdge.Server.Grid;
 

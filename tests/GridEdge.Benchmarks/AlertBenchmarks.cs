@@ -10,6 +10,7 @@ using GridEdge.Edge.Alerts;
 using GridEdge.Hardware.Outputs;
 using GridEdge.Hardware.Simulation;
 using GridEdge.Protocol.Records;
+using GridEdge.Protocol.Alerts;
 
 namespace GridEdge.Benchmarks;
 

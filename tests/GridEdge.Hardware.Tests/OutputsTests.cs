@@ -1,6 +1,7 @@
 using System.Device.Gpio;
 using GridEdge.Hardware.Outputs;
 using GridEdge.Hardware.Simulation;
+using GridEdge.Protocol.Alerts;
 
 namespace GridEdge.Hardware.Tests;
 

@@ -12,7 +12,7 @@ public sealed class CommandLineTests(ITestOutputHelper output)
         { "edge", "GridEdge.Edge", ["decode"] },
         { "edge", "GridEdge.Edge", ["replay"] },
         { "server", "GridEdge.Server", [] },
-        { "server", "GridEdge.Server", ["--demo"] },
+        { "demo", "GridEdge.Demo", [] },
     };
 
     private async Task<(int Exit, string Output, string[] Files)> RunAsync(string project, string assembly, IEnumerable<string> args)

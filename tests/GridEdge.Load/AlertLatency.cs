@@ -8,6 +8,7 @@ using InProcessServer = GridEdge.Server.ServerHost;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using GridEdge.Protocol.Alerts;
 
 namespace GridEdge.Load;
 

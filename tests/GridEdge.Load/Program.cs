@@ -1,8 +1,9 @@
+using GridEdge.Protocol.Hosting;
 using System.CommandLine;
 using Command = System.CommandLine.Command;
 using System.Diagnostics;
 using System.Globalization;
-using HostCommandLine = GridEdge.Edge.Hosting.HostCommandLine;
+
 using GridEdge.Edge.Outbox;
 using GridEdge.Protocol.Codecs;
 using GridEdge.Protocol.Records;

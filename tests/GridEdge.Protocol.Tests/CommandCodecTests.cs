@@ -2,6 +2,7 @@ using System.Text;
 using GridEdge.Protocol.Codecs;
 using GridEdge.Protocol.Records;
 using GridEdge.Protocol.Wire;
+using GridEdge.Protocol.Alerts;
 
 namespace GridEdge.Protocol.Tests;
 

@@ -1,6 +1,7 @@
 using Record = GridEdge.Protocol.Records.Record;
 using GridEdge.Protocol.Records;
 using GridEdge.Protocol.Wire;
+using GridEdge.Protocol.Alerts;
 
 namespace GridEdge.Protocol.Tests;
 

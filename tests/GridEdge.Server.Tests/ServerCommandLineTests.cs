@@ -1,4 +1,4 @@
-using GridEdge.Edge.Hosting;
+using GridEdge.Protocol.Hosting;
 
 namespace GridEdge.Server.Tests;
 
@@ -10,25 +10,25 @@ public sealed class ServerCommandLineTests
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();
-        var exit = ServerCommandLine.Create(a =>
+        var exit = ServerCommandLine.Create(ServerCommandLine.ServerDescription, a =>
         {
             _startedWith = a;
             return 0;
-        }).Invoke(args, stdout, stderr);
+        }, ServerCommandLine.ServerExamples).Invoke(args, stdout, stderr);
         return (exit, stdout.ToString(), stderr.ToString());
     }
 
     [Theory]
     [InlineData("--help")]
-    [InlineData("--demo", "-h")]
-    public void Help_describes_the_server_demo_configuration_and_examples_and_starts_nothing(params string[] args)
+    [InlineData("-h")]
+    public void Help_describes_the_server_configuration_and_examples_and_starts_nothing(params string[] args)
     {
         var (exit, stdout, stderr) = Run(args);
 
         Assert.Equal(0, exit);
         Assert.Null(_startedWith);
         Assert.Empty(stderr);
-        foreach (var part in new[] { "Usage:", "GridEdge server", "--demo", "--Section:Key=value", "Server, Serilog, Logging and Kestrel", "--urls", "Examples:" })
+        foreach (var part in new[] { "Usage:", "GridEdge server", "--Section:Key=value", "Server, Serilog, Logging and Kestrel", "--urls", "Examples:" })
             Assert.Contains(part, stdout);
     }
 
@@ -36,9 +36,10 @@ public sealed class ServerCommandLineTests
     [InlineData("--bogus")]
     [InlineData("--Sever:Http:Url=http://127.0.0.1:1")]
     [InlineData("demo")]
+    [InlineData("--demo")]
     public void An_unknown_argument_exits_2_naming_it_and_starts_nothing(string arg)
     {
-        var (exit, stdout, stderr) = Run("--demo", arg);
+        var (exit, stdout, stderr) = Run(arg);
 
         Assert.Equal(HostCommandLine.UsageError, exit);
         Assert.Null(_startedWith);
@@ -47,13 +48,13 @@ public sealed class ServerCommandLineTests
     }
 
     [Fact]
-    public void The_demo_switch_and_configuration_overrides_reach_the_server()
+    public void Configuration_overrides_reach_the_server()
     {
-        var (exit, _, stderr) = Run("--demo", "--Server:Gateways:0:Id=gw-1", "--Server:Gateways:0:Password", "s3cret", "--urls", "http://127.0.0.1:0", "--Serilog:MinimumLevel:Default=Warning");
+        var (exit, _, stderr) = Run("--Server:Gateways:0:Id=gw-1", "--Server:Gateways:0:Password", "s3cret", "--urls", "http://127.0.0.1:0", "--Serilog:MinimumLevel:Default=Warning");
 
         Assert.Equal(0, exit);
         Assert.Empty(stderr);
-        Assert.Equal(["--demo", "--Server:Gateways:0:Id=gw-1", "--Server:Gateways:0:Password", "s3cret", "--urls", "http://127.0.0.1:0", "--Serilog:MinimumLevel:Default=Warning"], _startedWith!);
+        Assert.Equal(["--Server:Gateways:0:Id=gw-1", "--Server:Gateways:0:Password", "s3cret", "--urls", "http://127.0.0.1:0", "--Serilog:MinimumLevel:Default=Warning"], _startedWith!);
     }
 
     [Fact]

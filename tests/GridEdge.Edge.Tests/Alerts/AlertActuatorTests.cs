@@ -5,6 +5,7 @@ using GridEdge.Hardware.Outputs;
 using GridEdge.Hardware.Simulation;
 using GridEdge.Protocol.Records;
 using static GridEdge.Edge.Tests.Alerts.Scenarios;
+using GridEdge.Protocol.Alerts;
 
 namespace GridEdge.Edge.Tests.Alerts;
 

@@ -3,6 +3,7 @@ using GridEdge.Edge.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using GridEdge.Protocol.Alerts;
 
 namespace GridEdge.Edge.Tests.Alerts;
 

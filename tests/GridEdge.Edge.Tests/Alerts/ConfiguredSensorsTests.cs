@@ -2,6 +2,7 @@ using GridEdge.Edge.Alerts;
 using GridEdge.Edge.Sensors;
 using GridEdge.Edge.Monitors;
 using GridEdge.Hardware;
+using GridEdge.Protocol.Alerts;
 
 namespace GridEdge.Edge.Tests.Alerts;
 

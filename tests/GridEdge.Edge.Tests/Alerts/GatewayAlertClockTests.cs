@@ -5,6 +5,7 @@ using GridEdge.Edge.Time;
 using GridEdge.Protocol.Records;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using GridEdge.Protocol.Alerts;
 
 namespace GridEdge.Edge.Tests.Alerts;
 

@@ -3,6 +3,7 @@ using GridEdge.Edge.Alerts;
 using GridEdge.Edge.Tools;
 using GridEdge.Protocol.Records;
 using static GridEdge.Edge.Tests.Alerts.Scenarios;
+using GridEdge.Protocol.Alerts;
 
 namespace GridEdge.Edge.Tests.Alerts;
 

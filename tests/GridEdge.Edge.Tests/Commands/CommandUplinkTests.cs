@@ -6,6 +6,7 @@ using GridEdge.Protocol.Records;
 using GridEdge.Protocol.Wire;
 using Microsoft.Extensions.Logging.Abstractions;
 using static GridEdge.Edge.Tests.Alerts.Scenarios;
+using GridEdge.Protocol.Alerts;
 
 namespace GridEdge.Edge.Tests.Commands;
 

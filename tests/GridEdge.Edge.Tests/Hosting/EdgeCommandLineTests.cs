@@ -1,3 +1,4 @@
+using GridEdge.Protocol.Hosting;
 using GridEdge.Edge.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

@@ -5,6 +5,7 @@ using GridEdge.Edge.Tests.Time;
 using GridEdge.Edge.Time;
 using GridEdge.Protocol.Hj212;
 using GridEdge.Protocol.Records;
+using GridEdge.Protocol.Alerts;
 
 namespace GridEdge.Edge.Tests.Monitors;
 

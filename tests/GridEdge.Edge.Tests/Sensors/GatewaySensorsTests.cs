@@ -10,6 +10,7 @@ using GridEdge.Protocol.Records;
 using GridEdge.Protocol.Wire;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using GridEdge.Protocol.Alerts;
 
 namespace GridEdge.Edge.Tests;
 

@@ -7,6 +7,7 @@ using GridEdge.Protocol.Records;
 using GridEdge.Protocol.Wire;
 using Microsoft.Extensions.Logging.Abstractions;
 using static GridEdge.Edge.Tests.Terminals.TerminalApiFixture;
+using GridEdge.Protocol.Alerts;
 
 namespace GridEdge.Edge.Tests.Terminals;
 

@@ -7,6 +7,7 @@ using GridEdge.Protocol.Codecs;
 using GridEdge.Protocol.Records;
 using GridEdge.Protocol.Wire;
 using GridEdge.Server.Tests.Support;
+using GridEdge.Protocol.Alerts;
 
 namespace GridEdge.Server.Tests.Commands;
 

@@ -1,4 +1,4 @@
-using GridEdge.Server.Demo;
+using GridEdge.Demo;
 using GridEdge.Server.Tests.Support;
 
 namespace GridEdge.Server.Tests.Demo;

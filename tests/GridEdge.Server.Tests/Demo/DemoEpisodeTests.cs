@@ -2,7 +2,7 @@ using GridEdge.Edge.Alerts;
 using GridEdge.Edge.Sensors;
 using GridEdge.Edge.Simulation;
 using GridEdge.Protocol.Records;
-using GridEdge.Server.Demo;
+using GridEdge.Demo;
 
 namespace GridEdge.Server.Tests.Demo;
 

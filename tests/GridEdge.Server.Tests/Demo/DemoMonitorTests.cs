@@ -1,6 +1,6 @@
 using GridEdge.Protocol.Hj212;
 using GridEdge.Protocol.Records;
-using GridEdge.Server.Demo;
+using GridEdge.Demo;
 
 namespace GridEdge.Server.Tests.Demo;
 

@@ -11,6 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 using static GridEdge.Server.Tests.Grid.GridSamples;
 using static GridEdge.Server.Tests.Grid.TerminalSamples;
 using Record = GridEdge.Protocol.Records.Record;
+using GridEdge.Protocol.Alerts;
 
 namespace GridEdge.Server.Tests.Grid;
 

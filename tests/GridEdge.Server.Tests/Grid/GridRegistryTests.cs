@@ -3,6 +3,7 @@ using System.Text.Json;
 using GridEdge.Protocol.Wire;
 using GridEdge.Server.Grid;
 using static GridEdge.Server.Tests.Grid.GridSamples;
+using GridEdge.Protocol.Alerts;
 
 namespace GridEdge.Server.Tests.Grid;
 

@@ -3,7 +3,7 @@ using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace GridEdge.Server.Demo;
+namespace GridEdge.Demo;
 
 /// <summary>
 /// A simulated HJ 212-2017 dust monitor for the demo: connects to one demo gateway's listener on loopback, measures every

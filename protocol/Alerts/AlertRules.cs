@@ -2,10 +2,9 @@ using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using GridEdge.Hardware.Outputs;
 using GridEdge.Protocol.Records;
 
-namespace GridEdge.Edge.Alerts;
+namespace GridEdge.Protocol.Alerts;
 
 /// <summary>What a level rule or a condition measures over its rolling window.</summary>
 public enum AlertMeasure

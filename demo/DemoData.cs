@@ -1,4 +1,4 @@
-namespace GridEdge.Server.Demo;
+namespace GridEdge.Demo;
 
 /// <summary>
 /// Where the demo keeps its files: <c>./data/demo/</c> (ledger, logs, the gateways' outboxes, the demo's alert rules)

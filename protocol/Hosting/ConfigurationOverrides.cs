@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 
-namespace GridEdge.Edge.Hosting;
+namespace GridEdge.Protocol.Hosting;
 
 /// <summary>
 /// The configuration keys a host takes on its command line, in every form Microsoft.Extensions.Configuration's

@@ -1,7 +1,7 @@
 using System.Globalization;
 using GridEdge.Protocol.Hj212;
 
-namespace GridEdge.Server.Demo;
+namespace GridEdge.Demo;
 
 /// <summary>
 /// What the demo's HJ 212 monitor measures: a sample at each call, folded into the minute it falls in (Beijing time);

@@ -8,7 +8,9 @@ using System.Text.Json.Nodes;
 using GridEdge.Server.Grid;
 using Microsoft.Extensions.Options;
 
-namespace GridEdge.Server.Demo;
+using GridEdge.Server;
+
+namespace GridEdge.Demo;
 
 /// <summary>Where each demo gateway's terminal API listens, filled in as the gateways start.</summary>
 public sealed class DemoTerminalApis

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Help;
 using System.CommandLine.Invocation;
 
-namespace GridEdge.Edge.Hosting;
+namespace GridEdge.Protocol.Hosting;
 
 /// <summary>
 /// A program's command line on System.CommandLine: <c>--help</c> (<c>-h</c>) on every command printing its description,

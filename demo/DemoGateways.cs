@@ -4,17 +4,17 @@ using GridEdge.Server.Broker;
 using GridEdge.Edge.Simulation;
 using Microsoft.Extensions.Options;
 
-namespace GridEdge.Server.Demo;
+using GridEdge.Server;
+
+namespace GridEdge.Demo;
 
 /// <summary>
-/// The --demo switch: the embedded broker, a ledger under ./data/demo/ (<see cref="DemoData"/>) and two simulated
+/// The demo's gateways: the embedded broker, a ledger under ./data/demo/ (<see cref="DemoData"/>) and two simulated
 /// gateways (gw-demo-1, gw-demo-2) running in this process, each with a password generated at start, and scheduled dust
-/// episodes and straw fires in their simulated air so alerts are raised and cleared. The only place the server
-/// composes edge code.
+/// episodes and straw fires in their simulated air so alerts are raised and cleared.
 /// </summary>
 public static class DemoGateways
 {
-    public const string Switch = "--demo";
     public static readonly IReadOnlyList<string> GatewayIds = ["gw-demo-1", "gw-demo-2"];
 
     /// <summary>The gateways' sensor aggregate window: short, so data shows quickly.</summary>

@@ -1,6 +1,6 @@
-using GridEdge.Edge.Alerts;
+using GridEdge.Protocol.Alerts;
 
-namespace GridEdge.Server.Demo;
+namespace GridEdge.Demo;
 
 /// <summary>
 /// The alert rules of the demo's gateways: the shipped rules (<see cref="AlertRules.Defaults"/>) with the same

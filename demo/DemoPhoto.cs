@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Text;
 
-namespace GridEdge.Server.Demo;
+namespace GridEdge.Demo;
 
 /// <summary>A generated photo for the demo's problem reports: a real PNG (a coloured field with a smoke-grey plume), different every time.</summary>
 public static class DemoPhoto
