@@ -8,6 +8,7 @@ using GridEdge.Server.Ingest;
 using GridEdge.Server.Ledgers;
 using GridEdge.Server.Monitors;
 using GridEdge.Server.Problems;
+using GridEdge.Server.Storage;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
@@ -38,6 +39,7 @@ public static class ServerHost
         // The one clock of the server (ledger stamps, overdue problems, weekly reports); features add it only when absent.
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddServerOptions(builder.Configuration);
+        builder.Services.AddLedgerDatabase();
         builder.Services.AddLedger();
         builder.Services.AddIngest();
         builder.Services.AddBroker(builder.Configuration);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using GridEdge.Protocol.Codecs;
 using GridEdge.Protocol.Wire;
 using Microsoft.Extensions.Options;
@@ -21,11 +22,23 @@ public sealed class ServerOptions
     public List<GatewayAccountOptions> Gateways { get; set; } = [];
 }
 
-/// <summary>Server:Ledger: where the SQLite ledger lives.</summary>
+/// <summary>Server:Ledger: the engine that holds the ledgers and where.</summary>
 public sealed class LedgerOptions
 {
-    /// <summary>The SQLite ledger file (Server:Ledger:Path).</summary>
+    /// <summary>Server:Ledger:Provider: <c>sqlite</c> (embedded, the default) or <c>postgres</c>.</summary>
+    public string Provider { get; set; } = "sqlite";
+
+    /// <summary>The SQLite ledger file (Server:Ledger:Path), for the sqlite provider.</summary>
     public string Path { get; set; } = "./data/ledger.db";
+
+    /// <summary>An Npgsql connection string (Server:Ledger:ConnectionString), for the postgres provider.</summary>
+    public string ConnectionString { get; set; } = "";
+
+    /// <summary>
+    /// Server:Ledger:ReadingsRetentionMonths: months of readings kept (0 keeps all). PostgreSQL drops whole monthly
+    /// partitions older than this; SQLite deletes the rows.
+    /// </summary>
+    public int ReadingsRetentionMonths { get; set; }
 }
 
 /// <summary>Server:Ingest: limits applied to every payload before decoding.</summary>
@@ -123,7 +136,11 @@ internal sealed class ServerOptionsValidator : IValidateOptions<ServerOptions>
         var errors = new List<string>();
         void Fail(string key, object? value, string expected) => errors.Add($"Server:{key} is '{value}': expected {expected}");
 
-        if (string.IsNullOrWhiteSpace(o.Ledger.Path)) Fail("Ledger:Path", o.Ledger.Path, "a file path");
+        if (o.Ledger.Provider is not ("sqlite" or "postgres")) Fail("Ledger:Provider", o.Ledger.Provider, "sqlite or postgres");
+        if (o.Ledger.Provider == "sqlite" && string.IsNullOrWhiteSpace(o.Ledger.Path)) Fail("Ledger:Path", o.Ledger.Path, "a file path");
+        if (o.Ledger.Provider == "postgres" && string.IsNullOrWhiteSpace(o.Ledger.ConnectionString))
+            Fail("Ledger:ConnectionString", o.Ledger.ConnectionString, "an Npgsql connection string (Host=...;Database=...;Username=...) for the postgres provider");
+        if (o.Ledger.ReadingsRetentionMonths < 0) Fail("Ledger:ReadingsRetentionMonths", o.Ledger.ReadingsRetentionMonths.ToString(CultureInfo.InvariantCulture), "0 (keep all) or a number of months");
         if (o.Ingest.MaxPayloadBytes < 64 || o.Ingest.MaxPayloadBytes > WireCodec.DefaultMaxPayloadBytes)
             Fail("Ingest:MaxPayloadBytes", o.Ingest.MaxPayloadBytes, $"a byte count from 64 to {WireCodec.DefaultMaxPayloadBytes}");
         if (!Enum.IsDefined(o.Broker.Mode)) Fail("Broker:Mode", o.Broker.Mode, "embedded or external");

@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using GridEdge.Server.Storage;
 
 namespace GridEdge.Server.Ledgers;
 
@@ -89,5 +90,3 @@ public sealed class SqliteFile
     }
 }
 
-/// <summary>The ledger's file cannot be created or opened where Server:Ledger:Path says.</summary>
-public sealed class LedgerUnavailableException(string message, Exception inner) : IOException(message, inner);
