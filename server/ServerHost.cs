@@ -1,6 +1,7 @@
 using GridEdge.Protocol.Configuration;
 using GridEdge.Server.Api;
 using GridEdge.Server.Broker;
+using GridEdge.Server.Cluster;
 using GridEdge.Server.Commands;
 using GridEdge.Server.Compliance;
 using GridEdge.Server.Grid;
@@ -40,6 +41,7 @@ public static class ServerHost
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddServerOptions(builder.Configuration);
         builder.Services.AddLedgerDatabase();
+        builder.Services.AddCluster();
         builder.Services.AddLedger();
         builder.Services.AddIngest();
         builder.Services.AddBroker(builder.Configuration);
