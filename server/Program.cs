@@ -1,6 +1,9 @@
 using GridEdge.Server;
+using GridEdge.Server.Storage;
 
 // Composition lives in ServerHost so the tests and the demo start exactly this host.
-return ServerCommandLine.Create(ServerCommandLine.ServerDescription, RunServer, ServerCommandLine.ServerExamples).Invoke(args, Console.Out, Console.Error);
+var cli = ServerCommandLine.Create(ServerCommandLine.ServerDescription, RunServer, ServerCommandLine.ServerExamples);
+cli.Add(LedgerCommand.Create(), LedgerCommand.Examples);
+return cli.Invoke(args, Console.Out, Console.Error);
 
 static int RunServer(string[] args) => ServerHost.Run("GridEdge.Server", () => ServerHost.Build(args));
