@@ -43,11 +43,11 @@ public sealed class TerminalOptions
     public int MaxJsonBytes { get; set; } = 2 * 1024 * 1024;
 
     // Limits sized for a Pi with 512 MB-1 GB: a flood of connections or requests is refused, not held in memory.
-    /// <summary>Connections Kestrel holds at once; one more is closed as soon as it is accepted.</summary>
+    /// <summary>Connections held at once; one more closes the one idle longest, or is closed itself when every one is busy with a request.</summary>
     public int MaxConnections { get; set; } = 256;
     /// <summary>How long an idle connection (between requests, or before the first) is kept open.</summary>
     public int KeepAliveTimeoutSeconds { get; set; } = 30;
-    /// <summary>How long a request's headers may take to arrive once it started.</summary>
+    /// <summary>How long a request's headers may take to arrive once it started; a new connection's first bytes too (or KeepAliveTimeoutSeconds if shorter).</summary>
     public int RequestHeadersTimeoutSeconds { get; set; } = 10;
     /// <summary>The largest total size of a request's headers.</summary>
     public int MaxRequestHeadersBytes { get; set; } = 16 * 1024;

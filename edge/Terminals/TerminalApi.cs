@@ -32,6 +32,7 @@ internal sealed class TerminalApi
     private readonly TerminalDirectoryStore _directory;
     private readonly TerminalState _state;
     private readonly AttachmentStore _attachments;
+    private readonly ConnectionSlots _connections;
     private readonly TerminalCounters _counters;
     private readonly ILogger _logger;
     private readonly CancellationToken _stopping;
@@ -39,7 +40,7 @@ internal sealed class TerminalApi
     private readonly SemaphoreSlim[] _keyLocks = [.. Enumerable.Range(0, 256).Select(_ => new SemaphoreSlim(1, 1))];
 
     public TerminalApi(Hosting.TerminalOptions options, Outbox.OutboxStore outbox, GatewayClock clock, TerminalDirectoryStore directory, TerminalState state,
-        AttachmentStore attachments, TerminalCounters counters, ILogger logger, CancellationToken stopping)
+        AttachmentStore attachments, ConnectionSlots connections, TerminalCounters counters, ILogger logger, CancellationToken stopping)
     {
         _options = options;
         _outbox = outbox;
@@ -47,6 +48,7 @@ internal sealed class TerminalApi
         _directory = directory;
         _state = state;
         _attachments = attachments;
+        _connections = connections;
         _counters = counters;
         _logger = logger;
         _stopping = stopping;
@@ -307,6 +309,7 @@ internal sealed class TerminalApi
                 pendingBytes = _outbox.PendingBytes(Streams.Attachments),
                 quotaBytes = _options.AttachmentQuotaBytes,
             },
+            connections = new { open = _connections.Open, busy = _connections.Busy, limit = _connections.Limit },
         }, Json);
     }
 

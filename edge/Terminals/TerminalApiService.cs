@@ -51,6 +51,9 @@ public sealed class TerminalApiService : IHostedService, IAsyncDisposable, IDisp
 
     public TerminalCounters Counters { get; } = new();
 
+    /// <summary>The connections held now (for tests); null until started.</summary>
+    internal ConnectionSlots? Connections { get; private set; }
+
     /// <summary>Where the API listens once started (the port Kestrel bound when the Url asked for port 0); null when not running.</summary>
     public Uri? BaseAddress { get; private set; }
 
@@ -68,10 +71,11 @@ public sealed class TerminalApiService : IHostedService, IAsyncDisposable, IDisp
                 pruned, _options.IdempotencyRetentionDays, TerminalState.FileName);
         var apiLogger = _loggers.CreateLogger("GridEdge.Edge.Terminals.TerminalApi");
         var attachments = _attachments = new AttachmentStore(_dataDirectory, _state, _outbox, _clock, _options, Counters, apiLogger, _time);
-        var api = new TerminalApi(_options, _outbox, _clock, _directory, _state, attachments, Counters, apiLogger, _stopping.Token);
-        var limits = new TerminalLimits(_options, _directory, Counters, apiLogger);
+        var connections = Connections = new ConnectionSlots(_options, Counters, apiLogger, _time);
+        var api = new TerminalApi(_options, _outbox, _clock, _directory, _state, attachments, connections, Counters, apiLogger, _stopping.Token);
+        var limits = new TerminalLimits(_options, _directory, Counters, connections, apiLogger);
 
-        if (await TryListenAsync(api, limits, cancellationToken).ConfigureAwait(false)) return;
+        if (await TryListenAsync(api, limits, connections, cancellationToken).ConfigureAwait(false)) return;
         // The rest of the gateway (alarms, outbox, uplink) must not stop because a port is taken: retry until it is free.
         _retry = Task.Run(async () =>
         {
@@ -80,7 +84,7 @@ public sealed class TerminalApiService : IHostedService, IAsyncDisposable, IDisp
                 try
                 {
                     await Task.Delay(RetryInterval, _retryStop.Token).ConfigureAwait(false);
-                    if (await TryListenAsync(api, limits, _retryStop.Token).ConfigureAwait(false)) return;
+                    if (await TryListenAsync(api, limits, connections, _retryStop.Token).ConfigureAwait(false)) return;
                 }
                 catch (OperationCanceledException)
                 {
@@ -93,7 +97,7 @@ public sealed class TerminalApiService : IHostedService, IAsyncDisposable, IDisp
     /// <summary>How often the API tries again to listen when its address was taken.</summary>
     public TimeSpan RetryInterval { get; init; } = TimeSpan.FromSeconds(10);
 
-    private async Task<bool> TryListenAsync(TerminalApi api, TerminalLimits limits, CancellationToken cancellationToken)
+    private async Task<bool> TryListenAsync(TerminalApi api, TerminalLimits limits, ConnectionSlots connections, CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
@@ -123,6 +127,7 @@ public sealed class TerminalApiService : IHostedService, IAsyncDisposable, IDisp
         }));
 
         var app = builder.Build();
+        app.Use(connections.TrackRequestAsync);
         app.Use(async (context, next) =>
         {
             try

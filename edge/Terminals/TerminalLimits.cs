@@ -9,10 +9,11 @@ using Microsoft.Extensions.Logging;
 namespace GridEdge.Edge.Terminals;
 
 /// <summary>
-/// What keeps a flood from taking the gateway down: Kestrel's connection, timeout and size limits, and a request rate per
-/// terminal (per bearer token in the directory; per client address for anything else) answered 429 with Retry-After.
+/// What keeps a flood from taking the gateway down: the connection limit (<see cref="ConnectionSlots"/>), Kestrel's timeout
+/// and size limits, and a request rate per terminal (per bearer token in the directory; per client address for anything
+/// else) answered 429 with Retry-After.
 /// </summary>
-internal sealed class TerminalLimits(TerminalOptions options, TerminalDirectoryStore directory, TerminalCounters counters, ILogger logger)
+internal sealed class TerminalLimits(TerminalOptions options, TerminalDirectoryStore directory, TerminalCounters counters, ConnectionSlots connections, ILogger logger)
 {
     private static readonly TimeSpan BodyRateGrace = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan LogInterval = TimeSpan.FromMinutes(1);
@@ -22,7 +23,9 @@ internal sealed class TerminalLimits(TerminalOptions options, TerminalDirectoryS
     public void ApplyTo(KestrelServerOptions kestrel)
     {
         var limits = kestrel.Limits;
-        limits.MaxConcurrentConnections = options.MaxConnections;
+        // Kestrel's limit would close every newcomer while idle sockets hold the slots: the connection middleware holds it instead.
+        limits.MaxConcurrentConnections = null;
+        kestrel.ConfigureEndpointDefaults(listen => listen.Use(next => connection => connections.OnConnectionAsync(connection, next)));
         limits.KeepAliveTimeout = TimeSpan.FromSeconds(options.KeepAliveTimeoutSeconds);
         limits.RequestHeadersTimeout = TimeSpan.FromSeconds(options.RequestHeadersTimeoutSeconds);
         limits.MaxRequestHeadersTotalSize = options.MaxRequestHeadersBytes;

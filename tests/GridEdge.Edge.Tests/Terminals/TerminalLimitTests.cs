@@ -6,53 +6,10 @@ using static GridEdge.Edge.Tests.Terminals.TerminalApiFixture;
 
 namespace GridEdge.Edge.Tests.Terminals;
 
-/// <summary>Floods against a real Kestrel on loopback: idle connections, headers that never end, a terminal sending too fast.</summary>
+/// <summary>Floods against a real Kestrel on loopback: headers that never end, a terminal sending too fast (idle connections: <see cref="TerminalConnectionLimitTests"/>).</summary>
 public sealed class TerminalLimitTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    // The peer closed (or reset) the connection: readable with nothing to read.
-    private static bool ClosedByServer(Socket socket) => socket.Poll(0, SelectMode.SelectRead) && socket.Available == 0;
-
-    private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, string what)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) Assert.Fail($"timed out after {timeout.TotalSeconds} s waiting for {what}");
-            await Task.Delay(50, Ct);
-        }
-    }
-
-    [Fact]
-    public async Task Idle_connections_past_the_limit_are_closed_at_once_and_a_terminal_checks_in_once_the_idle_ones_time_out()
-    {
-        await using var api = await StartAsync(o => { o.MaxConnections = 20; o.KeepAliveTimeoutSeconds = 2; });
-        var flood = new List<Socket>();
-        try
-        {
-            for (var i = 0; i < 300; i++)
-            {
-                var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-                await socket.ConnectAsync(IPAddress.Loopback, api.Service.BaseAddress!.Port, Ct);
-                flood.Add(socket);
-            }
-
-            await WaitUntilAsync(() => flood.Count(ClosedByServer) >= 280, TimeSpan.FromSeconds(15), "the connections past the limit of 20 to be closed");
-            // The 20 it holds say nothing: they are closed after KeepAliveTimeoutSeconds, and the terminal gets in.
-            await WaitUntilAsync(() => flood.All(ClosedByServer), TimeSpan.FromSeconds(15), "the idle connections to time out");
-            for (var i = 0; i < 5; i++)
-            {
-                using var checkIn = await api.PostAsync("/api/v1/checkins", CheckInJson());
-                Assert.Equal(HttpStatusCode.Created, checkIn.StatusCode);
-            }
-            Assert.Equal(5, api.Backlog(Streams.CheckIns));
-        }
-        finally
-        {
-            foreach (var socket in flood) socket.Dispose();
-        }
-    }
 
     [Fact]
     public async Task A_request_whose_headers_never_end_is_cut_off_after_the_headers_timeout()
