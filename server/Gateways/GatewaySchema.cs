@@ -32,6 +32,23 @@ public sealed class GatewaySchema : ILedgerSchema
             conformance_warnings INTEGER NOT NULL DEFAULT 0,  -- as the gateway last reported it (since it started)
             PRIMARY KEY (gateway, mn)
         ) WITHOUT ROWID;
+        -- A ledger from before conformance warnings has monitors without that column, and SQLite cannot add a column only
+        -- where missing: the table is rebuilt in the current shape, keeping its rows (the warning count comes back with
+        -- the gateway's next status, which it repeats as a heartbeat).
+        CREATE TABLE monitors_v1 (
+            gateway      TEXT    NOT NULL,
+            mn           TEXT    NOT NULL,
+            station      TEXT,
+            last_contact INTEGER,
+            reported_at  INTEGER NOT NULL,
+            listed       INTEGER NOT NULL DEFAULT 1,
+            conformance_warnings INTEGER NOT NULL DEFAULT 0,  -- as the gateway last reported it (since it started)
+            PRIMARY KEY (gateway, mn)
+        ) WITHOUT ROWID;
+        INSERT INTO monitors_v1 (gateway, mn, station, last_contact, reported_at, listed)
+            SELECT gateway, mn, station, last_contact, reported_at, listed FROM monitors;
+        DROP TABLE monitors;
+        ALTER TABLE monitors_v1 RENAME TO monitors;
         CREATE TABLE IF NOT EXISTS ledger_stores (
             gateway    TEXT    NOT NULL,
             stream     TEXT    NOT NULL,
