@@ -15,13 +15,6 @@ public static partial class ReadingPartitions
 {
     private const long AdvisoryLockKey = 0x4752_4944_5245_4144; // "GRIDREAD"
 
-    /// <summary>The partition holding Unix-ms time <paramref name="ms"/>.</summary>
-    public static string NameOf(long ms)
-    {
-        var month = MonthOf(ms);
-        return Name(month);
-    }
-
     /// <summary>Makes the partitions of every month in <paramref name="timestamps"/> that does not exist yet.</summary>
     public static async Task EnsureAsync(DbConnection connection, DbTransaction transaction, IEnumerable<long> timestamps, CancellationToken cancellationToken)
     {
