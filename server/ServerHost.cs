@@ -1,14 +1,16 @@
 using GridEdge.Protocol.Configuration;
+using GridEdge.Server.Alerts;
 using GridEdge.Server.Api;
 using GridEdge.Server.Broker;
 using GridEdge.Server.Cluster;
 using GridEdge.Server.Commands;
 using GridEdge.Server.Compliance;
+using GridEdge.Server.Gateways;
 using GridEdge.Server.Grid;
 using GridEdge.Server.Ingest;
 using GridEdge.Server.Ledgers;
-using GridEdge.Server.Monitors;
 using GridEdge.Server.Problems;
+using GridEdge.Server.Readings;
 using GridEdge.Server.Storage;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -57,7 +59,9 @@ public static class ServerHost
 
         var app = builder.Build();
         app.MapGridEdgeApi();
-        app.MapMonitorApi();
+        app.MapGatewayApi();
+        app.MapReadingApi();
+        app.MapAlertApi();
         app.MapCommandApi();
         app.MapGridApi();
         app.MapProblemApi();

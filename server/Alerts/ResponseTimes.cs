@@ -1,5 +1,4 @@
 using System.Globalization;
-using GridEdge.Server.Ledgers;
 
 namespace GridEdge.Server.Alerts;
 

@@ -2,7 +2,7 @@ using System.Buffers;
 using GridEdge.Protocol.Codecs;
 using GridEdge.Protocol.Wire;
 using GridEdge.Server.Ingest;
-using GridEdge.Server.Ledgers;
+using GridEdge.Server.Gateways;
 using Microsoft.Extensions.Options;
 using MQTTnet;
 using MQTTnet.Protocol;
@@ -20,7 +20,7 @@ public sealed class EmbeddedBroker(
     IOptions<ServerOptions> options,
     GatewayCredentials credentials,
     IngestPipeline pipeline,
-    ILedgerStore ledger,
+    IGatewayStore ledger,
     IngestMetrics metrics,
     TimeProvider time,
     ILogger<EmbeddedBroker> log) : IHostedService, IBrokerStatus, IAsyncDisposable

@@ -5,7 +5,8 @@ using GridEdge.Protocol.Records;
 using GridEdge.Protocol.Wire;
 using GridEdge.Server.Api;
 using GridEdge.Server.Grid;
-using GridEdge.Server.Ledgers;
+using GridEdge.Server.Alerts;
+using GridEdge.Server.Gateways;
 using static GridEdge.Server.Api.QueryParameters;
 using GridEdge.Protocol.Alerts;
 
@@ -48,7 +49,7 @@ public static class CommandEndpoints
         return app;
     }
 
-    private static async Task<IResult> AcknowledgeAsync(string gateway, string alertId, HttpRequest request, ILedgerStore ledger, IDownlinkPublisher downlink,
+    private static async Task<IResult> AcknowledgeAsync(string gateway, string alertId, HttpRequest request, IGatewayStore gateways, IAlertStore alerts, ICommandStore ledger, IDownlinkPublisher downlink,
         TimeProvider time, ILoggerFactory logs, CancellationToken ct)
     {
         if (!GatewayIds.IsValid(gateway)) return Bad("gateway", gateway, GatewayIds.Rule);
@@ -57,14 +58,14 @@ public static class CommandEndpoints
         if (error is not null) return error;
         var by = body?.By;
         if (string.IsNullOrWhiteSpace(by) || by.Length > Validation.MaxIdLength) return Bad("by", by, $"who acknowledges: 1-{Validation.MaxIdLength} characters");
-        if (await UnknownGatewayAsync(ledger, gateway, "gateway", ct) is { } notFound) return notFound;
-        if (await ledger.GetAlertAsync(gateway, alertId, ct) is null)
+        if (await UnknownGatewayAsync(gateways, gateway, "gateway", ct) is { } notFound) return notFound;
+        if (await alerts.GetAlertAsync(gateway, alertId, ct) is null)
             return Results.Json(new ApiError($"alert '{alertId}' of gateway '{gateway}' is not in the alert ledger", "alertId", alertId, "the id of an alert the gateway raised"),
                 statusCode: StatusCodes.Status404NotFound);
         return await IssueAsync(new Command(NewId(), gateway, CommandNames.Acknowledge, time.GetUtcNow(), alertId, by), ledger, downlink, logs, ct);
     }
 
-    private static async Task<IResult> CommandAsync(string id, HttpRequest request, ILedgerStore ledger, IDownlinkPublisher downlink, TimeProvider time,
+    private static async Task<IResult> CommandAsync(string id, HttpRequest request, IGatewayStore gateways, ICommandStore ledger, IDownlinkPublisher downlink, TimeProvider time,
         ILoggerFactory logs, CancellationToken ct)
     {
         if (!GatewayIds.IsValid(id)) return Bad("id", id, GatewayIds.Rule);
@@ -73,11 +74,11 @@ public static class CommandEndpoints
         var name = body?.Name;
         if (name is not (CommandNames.Silence or CommandNames.TestOutputs))
             return Bad("name", name, $"{CommandNames.Silence} or {CommandNames.TestOutputs} (acknowledge through POST /api/alerts/{{gateway}}/{{alertId}}/acknowledge)");
-        if (await UnknownGatewayAsync(ledger, id, "id", ct) is { } notFound) return notFound;
+        if (await UnknownGatewayAsync(gateways, id, "id", ct) is { } notFound) return notFound;
         return await IssueAsync(new Command(NewId(), id, name, time.GetUtcNow()), ledger, downlink, logs, ct);
     }
 
-    private static async Task<IResult> IssueAsync(Command command, ILedgerStore ledger, IDownlinkPublisher downlink, ILoggerFactory logs, CancellationToken ct)
+    private static async Task<IResult> IssueAsync(Command command, ICommandStore ledger, IDownlinkPublisher downlink, ILoggerFactory logs, CancellationToken ct)
     {
         var issuedAt = DateTimeOffset.FromUnixTimeMilliseconds(command.IssuedAt.ToUnixTimeMilliseconds());
         command = command with { IssuedAt = issuedAt };
@@ -96,7 +97,7 @@ public static class CommandEndpoints
         return Results.Json(new CommandAccepted(command.Id, command.GatewayId, command.Name, issuedAt), statusCode: StatusCodes.Status202Accepted);
     }
 
-    private static async Task<IResult> CommandsAsync(string id, HttpRequest request, ILedgerStore ledger, CancellationToken ct)
+    private static async Task<IResult> CommandsAsync(string id, HttpRequest request, IGatewayStore gateways, ICommandStore ledger, CancellationToken ct)
     {
         var q = request.Query;
         if (Unknown(q, "limit", "cursor") is { } unknown) return unknown;
@@ -111,7 +112,7 @@ public static class CommandEndpoints
             if (!LedgerCursor.TryDecode(cursor, CommandCursorKind, out var c)) return Bad("cursor", cursor, "the nextCursor of a previous page, unchanged");
             after = (DateTimeOffset.FromUnixTimeMilliseconds(c.At), c.Key);
         }
-        if (await UnknownGatewayAsync(ledger, id, "id", ct) is { } notFound) return notFound;
+        if (await UnknownGatewayAsync(gateways, id, "id", ct) is { } notFound) return notFound;
         var commands = await ledger.GetCommandsAsync(id, limit + 1, ct, after);
         var page = commands.Take(limit).Select(c => new CommandView(c.Command.CommandId, c.Command.Name, c.Command.AlertId, c.Command.By, c.Command.IssuedAt,
             CommandResultView.From(c.Result))).ToList();
@@ -122,7 +123,7 @@ public static class CommandEndpoints
     private const int DefaultCommandLimit = 100, MaxCommandLimit = 1000;
     private const string CommandCursorKind = "cmd"; // "c" is the check-in cursor
 
-    private static async Task<IResult> PutRulesAsync(string id, HttpRequest request, ILedgerStore ledger, TerminalDirectoryPublisher configs,
+    private static async Task<IResult> PutRulesAsync(string id, HttpRequest request, IGatewayStore gateways, TerminalDirectoryPublisher configs,
         ILoggerFactory logs, CancellationToken ct)
     {
         if (!GatewayIds.IsValid(id)) return Bad("id", id, GatewayIds.Rule);
@@ -136,7 +137,7 @@ public static class CommandEndpoints
         // validate=false leaves validation to the gateway alone (one running a newer rules schema than this server); it still refuses what it cannot use.
         if (validate != "false" && AlertRules.Parse(rules, out var errors) is null)
             return Results.BadRequest(new RulesRejected($"the alert rules are not valid: {errors.Count} problem(s)", "body", errors));
-        if (await UnknownGatewayAsync(ledger, id, "id", ct) is { } notFound) return notFound;
+        if (await UnknownGatewayAsync(gateways, id, "id", ct) is { } notFound) return notFound;
         // Recorded, then published retained with the gateway's current terminal directory (if it serves a township), so a
         // gateway connecting for the first time gets rules and directory from the one message.
         SentConfig sent;
@@ -153,10 +154,10 @@ public static class CommandEndpoints
         return Results.Json(new ConfigAccepted(id, sent.Version, sent.SentAt), statusCode: StatusCodes.Status202Accepted);
     }
 
-    private static async Task<IResult> ConfigAsync(string id, ILedgerStore ledger, CancellationToken ct)
+    private static async Task<IResult> ConfigAsync(string id, IGatewayStore gateways, ICommandStore ledger, CancellationToken ct)
     {
         if (!GatewayIds.IsValid(id)) return Bad("id", id, GatewayIds.Rule);
-        var gateway = (await ledger.GetGatewaysAsync(ct)).FirstOrDefault(g => g.Id == id);
+        var gateway = (await gateways.GetGatewaysAsync(ct)).FirstOrDefault(g => g.Id == id);
         if (gateway is null) return NotFound(id, "id");
         var sent = await ledger.GetConfigAsync(id, ct);
         JsonElement? rules = null;
@@ -181,8 +182,8 @@ public static class CommandEndpoints
         }
     }
 
-    private static async Task<IResult?> UnknownGatewayAsync(ILedgerStore ledger, string id, string field, CancellationToken ct) =>
-        (await ledger.GetGatewaysAsync(ct)).Any(g => g.Id == id) ? null : NotFound(id, field);
+    private static async Task<IResult?> UnknownGatewayAsync(IGatewayStore gateways, string id, string field, CancellationToken ct) =>
+        (await gateways.GetGatewaysAsync(ct)).Any(g => g.Id == id) ? null : NotFound(id, field);
 
     private static IResult NotFound(string id, string field) =>
         Results.Json(new ApiError($"gateway '{id}' is not in the ledger", field, id, "the id of a gateway that has connected or sent data"), statusCode: StatusCodes.Status404NotFound);

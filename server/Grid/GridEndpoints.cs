@@ -302,7 +302,7 @@ public static class GridEndpoints
         return found is null ? NotFound("id", id, $"the id of an enterprise of grid {code}") : Results.Ok(EnterpriseView.From(found, withFile: true));
     }
 
-    private static async Task<IResult> DirectoryAsync(string id, HttpRequest request, GridStore store, Ledgers.ILedgerStore ledger, CancellationToken ct)
+    private static async Task<IResult> DirectoryAsync(string id, HttpRequest request, GridStore store, Gateways.IGatewayStore gateways, Commands.ICommandStore ledger, CancellationToken ct)
     {
         var q = request.Query;
         if (Unknown(q, "full") is { } unknown) return unknown;
@@ -316,7 +316,7 @@ public static class GridEndpoints
         var json = directory.ToJson();
         JsonElement? body = null;
         if (full == "true") { using var doc = JsonDocument.Parse(json); body = doc.RootElement.Clone(); }
-        var reported = (await ledger.GetGatewaysAsync(ct)).FirstOrDefault(g => g.Id == id)?.ConfigVersion;
+        var reported = (await gateways.GetGatewaysAsync(ct)).FirstOrDefault(g => g.Id == id)?.ConfigVersion;
         var sent = await ledger.GetConfigAsync(id, ct);
         var result = sent is not null && sent.Version == published?.Version ? sent.Result : null;
         var isPublished = published?.Terminals == json;

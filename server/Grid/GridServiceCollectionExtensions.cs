@@ -16,7 +16,7 @@ public static class GridServiceCollectionExtensions
 
         // The grid tables must exist before the broker lets a gateway's check-ins in: start right after the ledger's schema.
         var initializer = ServiceDescriptor.Singleton<IHostedService, GridInitializer>();
-        var ledger = services.Select((d, i) => (d, i)).FirstOrDefault(x => x.d.ServiceType == typeof(IHostedService) && x.d.ImplementationType == typeof(LedgerInitializer));
+        var ledger = services.Select((d, i) => (d, i)).FirstOrDefault(x => x.d.ServiceType == typeof(IHostedService) && x.d.ImplementationType == typeof(Storage.LedgerMigration));
         if (ledger.d is not null) services.Insert(ledger.i + 1, initializer);
         else services.Add(initializer);
 

@@ -52,7 +52,7 @@ public sealed partial class GridStore : IDisposable
             await ExecuteAsync(connection, null, "PRAGMA journal_mode=WAL;", cancellationToken);
             await ExecuteAsync(connection, null, GridLedgerSchema.Sql, cancellationToken);
             // The readings ledger owns this table; created here too so a grid store works on a file of its own (tests, tools).
-            await ExecuteAsync(connection, null, SqliteLedgerStore.GatewaysTable, cancellationToken);
+            await ExecuteAsync(connection, null, Gateways.GatewaySchema.GatewaysTable, cancellationToken);
         }
         finally
         {

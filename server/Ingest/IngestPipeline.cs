@@ -2,7 +2,11 @@ using System.Collections.Concurrent;
 using GridEdge.Protocol.Codecs;
 using GridEdge.Protocol.Wire;
 using GridEdge.Server.Grid;
+using GridEdge.Server.Alerts;
+using GridEdge.Server.Commands;
+using GridEdge.Server.Gateways;
 using GridEdge.Server.Ledgers;
+using GridEdge.Server.Readings;
 using Microsoft.Extensions.Options;
 
 namespace GridEdge.Server.Ingest;
@@ -33,7 +37,10 @@ public sealed record IngestOutcome(IngestStatus Status, RejectReason? Reason = n
 /// <see cref="GridStore"/>'s patrol and problem ledgers; without one they are refused as a ledger failure (not acked).
 /// </summary>
 public sealed class IngestPipeline(
-    ILedgerStore ledger,
+    IReadingStore readings,
+    IGatewayStore gateways,
+    IAlertStore alerts,
+    ICommandStore commands,
     IAckPublisher acks,
     IngestMetrics metrics,
     IOptions<ServerOptions> options,
@@ -86,7 +93,7 @@ public sealed class IngestPipeline(
                     return Reject(RejectReason.TopicMismatch, gateway, topic, "stream", $"'{batch.Stream}' differs from the topic's stream '{topicStream}'");
                 return await CommitAsync(batch, payload.Span[2], topic, cancellationToken);
             case ("status", GatewayStatus status):
-                await ledger.RecordStatusAsync(status, cancellationToken);
+                await gateways.RecordStatusAsync(status, cancellationToken);
                 await RecordStoreAsync(status, cancellationToken);
                 metrics.StatusRecorded();
                 // Gateways repeat their status (a heartbeat); the log says when it changes.
@@ -109,15 +116,15 @@ public sealed class IngestPipeline(
     private async Task RecordStoreAsync(GatewayStatus status, CancellationToken cancellationToken)
     {
         if (status.State == GatewayState.Online)
-            foreach (var stream in Streams.All) await ledger.OpenStoreAsync(status.GatewayId, stream, status.StoreId, cancellationToken);
+            foreach (var stream in Streams.All) await gateways.OpenStoreAsync(status.GatewayId, stream, status.StoreId, cancellationToken);
         if (status.GapNotes is not { Count: > 0 } notes) return;
         var translated = new List<GapNote>(notes.Count);
         foreach (var note in notes)
         {
-            var offset = await ledger.OpenStoreAsync(status.GatewayId, note.Stream, status.StoreId, cancellationToken);
+            var offset = await gateways.OpenStoreAsync(status.GatewayId, note.Stream, status.StoreId, cancellationToken);
             translated.Add(note with { From = note.From + offset, To = note.To + offset });
         }
-        await ledger.RecordGapNotesAsync(status.GatewayId, translated, cancellationToken);
+        await gateways.RecordGapNotesAsync(status.GatewayId, translated, cancellationToken);
         log.LogInformation("Gateway {Gateway} reported {Count} gap notes: {Notes}", status.GatewayId, notes.Count,
             string.Join(", ", notes.Select(n => $"{n.Stream} {n.From}-{n.To} {n.Reason}")));
     }
@@ -130,16 +137,16 @@ public sealed class IngestPipeline(
         try
         {
             // The ledger keeps each outbox store's numbers after those of the stores before it: a new store's 1 is new data.
-            offset = await ledger.OpenStoreAsync(received.GatewayId, received.Stream, received.StoreId, cancellationToken);
+            offset = await gateways.OpenStoreAsync(received.GatewayId, received.Stream, received.StoreId, cancellationToken);
             if (offset != 0) batch = received with { FirstSeq = received.FirstSeq + offset };
             // Alerts, command results and the terminal streams have their own tables; the acknowledgement is the same.
             commit = batch.Stream switch
             {
-                Streams.Alerts => await ledger.CommitAlertsAsync(batch, cancellationToken),
-                Streams.CommandResults => await ledger.CommitCommandResultsAsync(batch, cancellationToken),
+                Streams.Alerts => await alerts.CommitAlertsAsync(batch, cancellationToken),
+                Streams.CommandResults => await commands.CommitCommandResultsAsync(batch, cancellationToken),
                 Streams.CheckIns or Streams.Uploads or Streams.Attachments =>
                     await (grid ?? throw new InvalidOperationException($"no grid store to take the {batch.Stream} stream")).CommitAsync(batch, cancellationToken),
-                _ => await ledger.CommitBatchAsync(batch, cancellationToken),
+                _ => await readings.CommitBatchAsync(batch, cancellationToken),
             };
         }
         catch (Exception e) when (e is not OperationCanceledException)

@@ -1,28 +1,26 @@
-using Microsoft.Extensions.Options;
+using GridEdge.Protocol.Wire;
+using GridEdge.Server.Alerts;
+using GridEdge.Server.Commands;
+using GridEdge.Server.Gateways;
+using GridEdge.Server.Readings;
 
 namespace GridEdge.Server.Ledgers;
 
-/// <summary>Registers the ledger feature.</summary>
+/// <summary>Registers the gateway ledgers (readings, gateways, alerts, commands) on the <see cref="Storage.LedgerDatabase"/>.</summary>
 public static class LedgerServiceCollectionExtensions
 {
-    /// <summary>Registers the SQLite ledger at Server:Ledger:Path and creates its schema when the host starts.</summary>
+    /// <summary>Each ledger's store and schema (migrated at start by <see cref="Storage.StorageServiceCollectionExtensions.AddLedgerDatabase"/>).</summary>
     public static IServiceCollection AddLedger(this IServiceCollection services)
     {
-        services.AddSingleton(sp => new SqliteLedgerStore(sp.GetRequiredService<IOptions<ServerOptions>>().Value.Ledger.Path));
-        services.AddSingleton<ILedgerStore>(sp => sp.GetRequiredService<SqliteLedgerStore>());
-        services.AddHostedService<LedgerInitializer>();
+        services.AddReadings();
+        services.AddGateways();
+        services.AddAlerts();
+        services.AddCommands();
+        // The terminal streams' tables belong to the grid (GridLedgerSchema); gateway listings and gaps count them too.
+        services.AddGatewayStream(new StreamTable("checkins", Streams.CheckIns));
+        services.AddGatewayStream(new StreamTable("patrols", Streams.Uploads));
+        services.AddGatewayStream(new StreamTable("problems", Streams.Uploads));
+        services.AddGatewayStream(new StreamTable("attachment_chunks", Streams.Attachments));
         return services;
     }
-}
-
-/// <summary>Creates the ledger schema before anything else starts, so ingest never meets a missing table.</summary>
-internal sealed class LedgerInitializer(ILedgerStore ledger, ILogger<LedgerInitializer> log, IOptions<ServerOptions> options) : IHostedService
-{
-    public async Task StartAsync(CancellationToken cancellationToken)
-    {
-        await ledger.InitializeAsync(cancellationToken);
-        log.LogInformation("Ledger ready at {LedgerPath}", Path.GetFullPath(options.Value.Ledger.Path));
-    }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -1,6 +1,5 @@
 using GridEdge.Protocol.Records;
 using GridEdge.Server.Alerts;
-using GridEdge.Server.Ledgers;
 
 namespace GridEdge.Server.Tests.Alerts;
 

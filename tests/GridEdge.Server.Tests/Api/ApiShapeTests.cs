@@ -24,11 +24,11 @@ public sealed class ApiShapeTests
         await using var server = await RunningServer.StartAsync();
         var grid = server.App.Services.GetRequiredService<GridStore>();
         const string Gw = "gw-alpha";
-        await server.Ledger.CommitBatchAsync(Samples.Readings(Gw, 1, 3), Ct);
-        await server.Ledger.CommitAlertsAsync(new Batch(Gw, Streams.Alerts, 2,
+        await server.Ledger.Readings.CommitBatchAsync(Samples.Readings(Gw, 1, 3), Ct);
+        await server.Ledger.Alerts.CommitAlertsAsync(new Batch(Gw, Streams.Alerts, 2,
             [new Alert("a1", "dust-pm10", AlertKind.Dust, AlertState.Raised, AlertSeverity.Warning, "pms-1", Quantities.Pm10, [new AlertValue("mean", 180)],
                 T0, ClockQuality.NetworkSynced)]), Ct);
-        await server.Ledger.CommitCommandResultsAsync(new Batch(Gw, Streams.CommandResults, 1,
+        await server.Ledger.Commands.CommitCommandResultsAsync(new Batch(Gw, Streams.CommandResults, 1,
             [new CommandResult("c1", CommandNames.Silence, CommandOutcome.Ok, "silenced", T0, ClockQuality.NetworkSynced)]), Ct);
         await grid.CommitAsync(new Batch(Gw, Streams.CheckIns, 1,
             [CheckIn("ci-1", "li.na", GridSamples.VillageA1, T0), CheckIn("ci-2", "li.na", GridSamples.VillageA1, T0.AddHours(1))]), Ct);
@@ -69,8 +69,8 @@ public sealed class ApiShapeTests
     public async Task Readings_list_newest_first_with_order_desc_and_page_through_each_reading_once_in_either_order()
     {
         await using var server = await RunningServer.StartAsync();
-        await server.Ledger.CommitBatchAsync(Samples.Readings("gw-alpha", 1, 45), Ct);
-        await server.Ledger.CommitBatchAsync(Samples.Readings("gw-beta", 1, 45), Ct); // the same timestamps: the cursor breaks the ties
+        await server.Ledger.Readings.CommitBatchAsync(Samples.Readings("gw-alpha", 1, 45), Ct);
+        await server.Ledger.Readings.CommitBatchAsync(Samples.Readings("gw-beta", 1, 45), Ct); // the same timestamps: the cursor breaks the ties
         using var http = server.Http();
 
         async Task<List<(DateTimeOffset At, string Gateway, long Seq)>> AllAsync(string order)
@@ -120,7 +120,7 @@ public sealed class ApiShapeTests
     public async Task A_cursor_continues_only_a_listing_in_its_own_order()
     {
         await using var server = await RunningServer.StartAsync();
-        await server.Ledger.CommitBatchAsync(Samples.Readings("gw-alpha", 1, 5), Ct);
+        await server.Ledger.Readings.CommitBatchAsync(Samples.Readings("gw-alpha", 1, 5), Ct);
         using var http = server.Http();
         var cursor = (await http.GetFromJsonAsync<JsonElement>("/api/readings?limit=2&order=desc", Ct)).GetProperty("nextCursor").GetString()!;
 
@@ -145,9 +145,9 @@ public sealed class ApiShapeTests
         foreach (var (id, cls) in new[] { ("ent-2", "city_county"), ("ent-3", "province") })
             using (var post = await http.PostAsJsonAsync($"/api/grids/{GridSamples.VillageA1}/enterprises", new { id, name = "Works " + id, @class = cls }, Ct))
                 Assert.Equal(HttpStatusCode.Created, post.StatusCode);
-        await server.Ledger.RecordStatusAsync(Samples.Status("gw-alpha", GatewayState.Online, DateTimeOffset.UtcNow), Ct);
+        await server.Ledger.Gateways.RecordStatusAsync(Samples.Status("gw-alpha", GatewayState.Online, DateTimeOffset.UtcNow), Ct);
         for (var i = 0; i < 3; i++)
-            await server.Ledger.RecordCommandAsync(new GridEdge.Server.Ledgers.IssuedCommand("gw-alpha", $"cmd-{i}", CommandNames.Silence, null, "duty", Samples.T0.AddMinutes(i)), Ct);
+            await server.Ledger.Commands.RecordCommandAsync(new GridEdge.Server.Commands.IssuedCommand("gw-alpha", $"cmd-{i}", CommandNames.Silence, null, "duty", Samples.T0.AddMinutes(i)), Ct);
 
         async Task<List<string>> IdsAsync(string path, string idField)
         {

@@ -43,8 +43,8 @@ public sealed class ApiTests
     public async Task Readings_page_through_every_stored_reading_once_with_filters()
     {
         await using var server = await RunningServer.StartAsync();
-        await server.Ledger.CommitBatchAsync(Samples.Readings("gw-alpha", 1, 120), Ct);
-        await server.Ledger.CommitBatchAsync(Samples.Readings("gw-beta", 1, 30), Ct);
+        await server.Ledger.Readings.CommitBatchAsync(Samples.Readings("gw-alpha", 1, 120), Ct);
+        await server.Ledger.Readings.CommitBatchAsync(Samples.Readings("gw-beta", 1, 30), Ct);
         using var http = server.Http();
 
         var seqs = new List<long>();
@@ -76,9 +76,9 @@ public sealed class ApiTests
     public async Task Gateways_list_last_sequence_gaps_and_status()
     {
         await using var server = await RunningServer.StartAsync();
-        await server.Ledger.RecordStatusAsync(Samples.Status("gw-alpha", GatewayState.Online, DateTimeOffset.UtcNow), Ct);
-        await server.Ledger.CommitBatchAsync(Samples.Readings("gw-alpha", 1, 10), Ct);
-        await server.Ledger.CommitBatchAsync(Samples.Readings("gw-alpha", 16, 5), Ct);
+        await server.Ledger.Gateways.RecordStatusAsync(Samples.Status("gw-alpha", GatewayState.Online, DateTimeOffset.UtcNow), Ct);
+        await server.Ledger.Readings.CommitBatchAsync(Samples.Readings("gw-alpha", 1, 10), Ct);
+        await server.Ledger.Readings.CommitBatchAsync(Samples.Readings("gw-alpha", 16, 5), Ct);
         using var http = server.Http();
 
         var gateways = await http.GetFromJsonAsync<JsonElement>("/api/gateways", Ct);
@@ -149,7 +149,7 @@ public sealed class ApiTests
         var raised = new DateTimeOffset(2026, 11, 26, 10, 0, 0, TimeSpan.FromHours(8));
         Alert T(string id, AlertState state, DateTimeOffset at, string? by = null) =>
             new(id, "dust-pm10", AlertKind.Dust, state, AlertSeverity.Warning, "pms-1", Quantities.Pm10, [new AlertValue("mean", 180)], at, ClockQuality.NetworkSynced, by);
-        await server.Ledger.CommitAlertsAsync(new Batch("gw-alpha", Streams.Alerts, 1,
+        await server.Ledger.Alerts.CommitAlertsAsync(new Batch("gw-alpha", Streams.Alerts, 1,
         [
             T("old", AlertState.Raised, raised),
             T("old", AlertState.Acknowledged, raised.AddMinutes(20), "button"),

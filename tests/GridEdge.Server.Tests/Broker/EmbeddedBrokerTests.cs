@@ -1,7 +1,7 @@
 using GridEdge.Protocol.Codecs;
 using GridEdge.Protocol.Wire;
 using GridEdge.Server.Ingest;
-using GridEdge.Server.Ledgers;
+using GridEdge.Server.Readings;
 using GridEdge.Server.Tests.Support;
 using System.Buffers;
 using MQTTnet;
@@ -33,7 +33,7 @@ public sealed class EmbeddedBrokerTests
         Assert.True(ack.Ok, ack.Error?.ToString());
         Assert.Equal(new Ack("gw-alpha", Streams.Readings, [new SeqRange(1, 20)]), ack.Value);
         // The PUBACK came after the commit: the rows are there already.
-        Assert.Equal(20, await server.Ledger.CountReadingsAsync(new ReadingQuery(Gateway: "gw-alpha"), Ct));
+        Assert.Equal(20, await server.Ledger.Readings.CountReadingsAsync(new ReadingQuery(Gateway: "gw-alpha"), Ct));
     }
 
     [Fact(Timeout = 60_000)]
@@ -49,8 +49,8 @@ public sealed class EmbeddedBrokerTests
         Assert.Equal(MqttClientPublishReasonCode.NotAuthorized, forged.ReasonCode);
         Assert.Equal(MqttClientPublishReasonCode.NotAuthorized, forgedStatus.ReasonCode);
         Assert.Equal(MqttClientPublishReasonCode.NotAuthorized, downlink.ReasonCode);
-        Assert.Equal(0, await server.Ledger.CountReadingsAsync(new ReadingQuery(), Ct));
-        Assert.DoesNotContain(await server.Ledger.GetGatewaysAsync(Ct), g => g.Id == "gw-beta");
+        Assert.Equal(0, await server.Ledger.Readings.CountReadingsAsync(new ReadingQuery(), Ct));
+        Assert.DoesNotContain(await server.Ledger.Gateways.GetGatewaysAsync(Ct), g => g.Id == "gw-beta");
         Assert.Equal(3, server.Metrics.RefusedCount("publish"));
         Assert.True(alpha.Client.IsConnected);
     }
@@ -141,15 +141,15 @@ public sealed class EmbeddedBrokerTests
         var gateway = await server.ConnectGatewayAsync("gw-alpha", Ct);
         await gateway.PublishAsync(Topics.Status("gw-alpha"), WireCodec.Encode(Samples.Status("gw-alpha", GatewayState.Online, DateTimeOffset.UtcNow), WireFormat.Json), Ct);
 
-        var online = (await server.Ledger.GetGatewaysAsync(Ct)).Single(g => g.Id == "gw-alpha");
+        var online = (await server.Ledger.Gateways.GetGatewaysAsync(Ct)).Single(g => g.Id == "gw-alpha");
         Assert.True(online.Online);
         Assert.Equal("cfg-7", online.ConfigVersion);
 
         gateway.Dispose();
         var deadline = DateTime.UtcNow + Wait;
-        while ((await server.Ledger.GetGatewaysAsync(Ct)).Single(g => g.Id == "gw-alpha").Online && DateTime.UtcNow < deadline)
+        while ((await server.Ledger.Gateways.GetGatewaysAsync(Ct)).Single(g => g.Id == "gw-alpha").Online && DateTime.UtcNow < deadline)
             await Task.Delay(50, Ct);
-        Assert.False((await server.Ledger.GetGatewaysAsync(Ct)).Single(g => g.Id == "gw-alpha").Online);
+        Assert.False((await server.Ledger.Gateways.GetGatewaysAsync(Ct)).Single(g => g.Id == "gw-alpha").Online);
     }
 
     [Fact(Timeout = 60_000)]
@@ -167,7 +167,7 @@ public sealed class EmbeddedBrokerTests
         Assert.All(results, r => Assert.Equal(MqttClientPublishReasonCode.Success, r.ReasonCode));
         var acked = Enumerable.Range(0, 200).Select(_ => ((Ack)WireCodec.Decode(gateway.Receive(Wait).Payload.ToArray<byte>()).Value!).Ranges.Single()).ToList();
         Assert.Equal(2000, acked.Sum(r => r.Count));
-        Assert.Equal(2000, await server.Ledger.CountReadingsAsync(new ReadingQuery(), Ct));
-        Assert.Empty(await server.Ledger.GetGapsAsync("gw-alpha", Streams.Readings, Ct));
+        Assert.Equal(2000, await server.Ledger.Readings.CountReadingsAsync(new ReadingQuery(), Ct));
+        Assert.Empty(await server.Ledger.Gateways.GetGapsAsync("gw-alpha", Streams.Readings, Ct));
     }
 }

@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Diagnostics;
 using GridEdge.Protocol.Codecs;
 using GridEdge.Protocol.Wire;
-using GridEdge.Server.Ledgers;
+using GridEdge.Server.Readings;
 using GridEdge.Server.Tests.Support;
 using MQTTnet;
 
@@ -40,12 +40,12 @@ public sealed class ExternalBrokerTests
         var ack = WireCodec.Decode(message.Payload.ToArray<byte>());
         Assert.Equal(new Ack("gw-alpha", Streams.Readings, [new SeqRange(1, 25)]), ack.Value);
         Assert.Equal(PayloadHeader.BinaryContentType, message.ContentType);
-        Assert.Equal(25, await server.Ledger.CountReadingsAsync(new ReadingQuery(Gateway: "gw-alpha"), Ct));
+        Assert.Equal(25, await server.Ledger.Readings.CountReadingsAsync(new ReadingQuery(Gateway: "gw-alpha"), Ct));
 
         // Last: Mosquitto 2.0.11 drops the connection right after refusing a publish (observed), taking unread acks with it.
         var forged = await alpha.PublishAsync(Topics.Up("gw-beta", Streams.Readings), WireCodec.Encode(Samples.Readings("gw-beta", 1, 5), WireFormat.Json), Ct);
         Assert.Equal(MqttClientPublishReasonCode.NotAuthorized, forged.ReasonCode);
-        Assert.Equal(0, await server.Ledger.CountReadingsAsync(new ReadingQuery(Gateway: "gw-beta"), Ct));
+        Assert.Equal(0, await server.Ledger.Readings.CountReadingsAsync(new ReadingQuery(Gateway: "gw-beta"), Ct));
     }
 
     private static async Task WaitUntilAsync(Func<Task<bool>> condition)

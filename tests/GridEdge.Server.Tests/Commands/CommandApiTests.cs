@@ -6,13 +6,15 @@ using GridEdge.Edge.Alerts;
 using GridEdge.Protocol.Codecs;
 using GridEdge.Protocol.Records;
 using GridEdge.Protocol.Wire;
+using GridEdge.Server.Commands;
+using GridEdge.Server.Storage;
 using GridEdge.Server.Tests.Support;
 using GridEdge.Protocol.Alerts;
 
 namespace GridEdge.Server.Tests.Commands;
 
 /// <summary>Commands and configuration through the real host: HTTP API, embedded broker on loopback, SQLite ledger.</summary>
-public sealed class CommandApiTests
+public sealed class CommandApiTests(PostgresFixture postgres)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
     private const string AlertId = "dust-pm10|pms-1|pm10|1740816000000";
@@ -20,7 +22,7 @@ public sealed class CommandApiTests
     private static async Task<(RunningServer Server, GatewayClient Gateway)> StartWithAlertAsync()
     {
         var server = await RunningServer.StartAsync();
-        await server.Ledger.CommitAlertsAsync(new Batch("gw-alpha", Streams.Alerts, 1,
+        await server.Ledger.Alerts.CommitAlertsAsync(new Batch("gw-alpha", Streams.Alerts, 1,
         [
             new Alert(AlertId, "dust-pm10", AlertKind.Dust, AlertState.Raised, AlertSeverity.Warning, "pms-1", Quantities.Pm10,
                 [new AlertValue("mean", 180)], Samples.T0, ClockQuality.NetworkSynced),
@@ -165,19 +167,20 @@ public sealed class CommandApiTests
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
     }
 
-    [Fact(Timeout = 60_000)]
-    public async Task Command_results_are_stored_once_per_sequence_number()
+    [Theory(Timeout = 60_000)]
+    [MemberData(nameof(LedgerDatabases.Engines), MemberType = typeof(LedgerDatabases))]
+    public async Task Command_results_are_stored_once_per_sequence_number(LedgerEngine engine)
     {
-        await using var server = await RunningServer.StartAsync();
+        await using var ledger = await TestLedger.CreateAsync(engine, postgres);
         var result = new CommandResult("c1", CommandNames.Silence, CommandOutcome.Ok, "buzzer silenced", Samples.T0, ClockQuality.NetworkSynced);
-        await server.Ledger.RecordCommandAsync(new GridEdge.Server.Ledgers.IssuedCommand("gw-alpha", "c1", CommandNames.Silence, null, null, Samples.T0), Ct);
+        await ledger.Commands.RecordCommandAsync(new IssuedCommand("gw-alpha", "c1", CommandNames.Silence, null, null, Samples.T0), Ct);
 
-        var first = await server.Ledger.CommitCommandResultsAsync(new Batch("gw-alpha", Streams.CommandResults, 1, [result]), Ct);
-        var again = await server.Ledger.CommitCommandResultsAsync(new Batch("gw-alpha", Streams.CommandResults, 1, [result]), Ct);
+        var first = await ledger.Commands.CommitCommandResultsAsync(new Batch("gw-alpha", Streams.CommandResults, 1, [result]), Ct);
+        var again = await ledger.Commands.CommitCommandResultsAsync(new Batch("gw-alpha", Streams.CommandResults, 1, [result]), Ct);
 
         Assert.Equal((1, 0), (first.New, first.Duplicates));
         Assert.Equal((0, 1), (again.New, again.Duplicates));
-        var listed = Assert.Single(await server.Ledger.GetCommandsAsync("gw-alpha", 100, Ct));
+        var listed = Assert.Single(await ledger.Commands.GetCommandsAsync("gw-alpha", 100, Ct));
         Assert.Equal(("c1", CommandOutcome.Ok), (listed.Command.CommandId, listed.Result!.Outcome));
     }
 }

@@ -4,7 +4,6 @@ using GridEdge.Protocol.Records;
 using GridEdge.Protocol.Wire;
 using GridEdge.Server.Commands;
 using GridEdge.Server.Grid;
-using GridEdge.Server.Ledgers;
 using GridEdge.Server.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -122,15 +121,14 @@ public sealed class GridRig : IDisposable
 
     public GridRig()
     {
-        Ledger = new SqliteLedgerStore(_folder.File("ledger.db"));
-        Ledger.InitializeAsync().GetAwaiter().GetResult();
         Store = new GridStore(_folder.File("ledger.db"));
         Store.InitializeAsync().GetAwaiter().GetResult();
-        Publisher = new TerminalDirectoryPublisher(Store, Ledger, Downlink, TimeProvider.System, NullLogger<TerminalDirectoryPublisher>.Instance);
+        Ledger = TestLedger.OpenSqliteWithGrid(_folder.File("ledger.db"));
+        Publisher = new TerminalDirectoryPublisher(Store, Ledger.Commands, Downlink, TimeProvider.System, NullLogger<TerminalDirectoryPublisher>.Instance);
         Registry = new GridRegistry(Store, Publisher);
     }
 
-    public SqliteLedgerStore Ledger { get; }
+    public TestLedger Ledger { get; }
     public GridStore Store { get; }
     public RecordingDownlink Downlink { get; } = new();
     public TerminalDirectoryPublisher Publisher { get; }
@@ -148,7 +146,7 @@ public sealed class GridRig : IDisposable
     public void Dispose()
     {
         Store.Dispose();
-        Ledger.Dispose();
+        Ledger.DisposeAsync().AsTask().GetAwaiter().GetResult();
         _folder.Dispose();
     }
 }

@@ -24,7 +24,7 @@ public sealed class TerminalIngestTests : IDisposable
     public TerminalIngestTests()
     {
         var options = Options.Create(new ServerOptions());
-        _pipeline = new IngestPipeline(_rig.Ledger, _acks, _metrics, options, NullLogger<IngestPipeline>.Instance, _rig.Store);
+        _pipeline = new IngestPipeline(_rig.Ledger.Readings, _rig.Ledger.Gateways, _rig.Ledger.Alerts, _rig.Ledger.Commands, _acks, _metrics, options, NullLogger<IngestPipeline>.Instance, _rig.Store);
     }
 
     public void Dispose() => _rig.Dispose();
@@ -61,7 +61,7 @@ public sealed class TerminalIngestTests : IDisposable
         Assert.Equal(("gw-alpha", 8L, "li.na", "t-1", VillageA1, GeofenceResult.Inaccurate, "north gate", 8.5, T0.AddMinutes(5)),
             (s.Gateway, s.Seq, s.MemberId, s.TerminalId, s.GridCode, s.Geofence, s.Note, s.AccuracyMeters, s.FixTime));
         // Last seen is touched like any other commit.
-        Assert.Contains(await _rig.Ledger.GetGatewaysAsync(Ct), g => g.Id == "gw-beta" && g.LastSeen is not null);
+        Assert.Contains(await _rig.Ledger.Gateways.GetGatewaysAsync(Ct), g => g.Id == "gw-beta" && g.LastSeen is not null);
     }
 
     [Fact(Timeout = 30_000)]
@@ -178,7 +178,7 @@ public sealed class TerminalIngestTests : IDisposable
     [Fact(Timeout = 30_000)]
     public async Task Without_a_grid_store_terminal_streams_are_not_acked()
     {
-        var pipeline = new IngestPipeline(_rig.Ledger, _acks, _metrics, Options.Create(new ServerOptions()), NullLogger<IngestPipeline>.Instance);
+        var pipeline = new IngestPipeline(_rig.Ledger.Readings, _rig.Ledger.Gateways, _rig.Ledger.Alerts, _rig.Ledger.Commands, _acks, _metrics, Options.Create(new ServerOptions()), NullLogger<IngestPipeline>.Instance);
         var outcome = await pipeline.HandleAsync(Topics.Up("gw-alpha", Streams.CheckIns),
             WireCodec.Encode(new Batch("gw-alpha", Streams.CheckIns, 1, [CheckIn("ci-1", "li.na", VillageA1, T0)]), WireFormat.Json), Ct);
         Assert.Equal(IngestStatus.Failed, outcome.Status);

@@ -2,25 +2,26 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using GridEdge.Protocol.Wire;
-using GridEdge.Server.Ledgers;
+using GridEdge.Server.Gateways;
+using GridEdge.Server.Storage;
 using GridEdge.Server.Tests.Support;
 
 namespace GridEdge.Server.Tests.Monitors;
 
 /// <summary>HJ 212 monitors reported in gateway statuses: stored in the ledger and served at /api/gateways/{id}/monitors.</summary>
-public sealed class MonitorTests
+public sealed class MonitorTests(PostgresFixture postgres)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
     private static readonly DateTimeOffset T0 = Samples.T0;
 
     private static GatewayStatus Status(DateTimeOffset at, params MonitorStatus[]? monitors) => Samples.Status("gw-a", GatewayState.Online, at) with { Monitors = monitors };
 
-    [Fact(Timeout = 30_000)]
-    public async Task A_status_listing_monitors_replaces_the_list_and_last_contact_never_goes_back()
+    [Theory(Timeout = 30_000)]
+    [MemberData(nameof(LedgerDatabases.Engines), MemberType = typeof(LedgerDatabases))]
+    public async Task A_status_listing_monitors_replaces_the_list_and_last_contact_never_goes_back(LedgerEngine engine)
     {
-        using var folder = new TempFolder();
-        using var ledger = new SqliteLedgerStore(folder.File("ledger.db"));
-        await ledger.InitializeAsync(Ct);
+        await using var test = await TestLedger.CreateAsync(engine, postgres);
+        var ledger = test.Gateways;
 
         await ledger.RecordStatusAsync(Status(T0, new MonitorStatus("M1", "site 1", T0.AddMinutes(5)), new MonitorStatus("M2")), Ct);
         Assert.Equal(["M1", "M2"], (await ledger.GetMonitorsAsync("gw-a", Ct)).Select(m => m.Mn));
@@ -52,9 +53,10 @@ public sealed class MonitorTests
                 """;
             await create.ExecuteNonQueryAsync(Ct);
         }
-        using var ledger = new SqliteLedgerStore(path);
-        await ledger.InitializeAsync(Ct);
-        await ledger.InitializeAsync(Ct); // a second start finds the column and leaves it
+        await using var database = new SqliteLedgerDatabase(path);
+        await TestLedger.MigrateAsync(database);
+        await TestLedger.MigrateAsync(database); // a second start finds the ledger current and leaves it
+        var ledger = new GatewayStore(database, TestLedger.StreamTables, TimeProvider.System);
 
         Assert.Equal(("M1", 0L), (await ledger.GetMonitorsAsync("gw-a", Ct)).Select(m => (m.Mn, m.ConformanceWarnings)).Single());
         await ledger.RecordStatusAsync(Status(T0, new MonitorStatus("M1", "site 1", T0, ConformanceWarnings: 3)), Ct);
@@ -66,7 +68,7 @@ public sealed class MonitorTests
     {
         await using var server = await RunningServer.StartAsync();
         using var http = server.Http();
-        await server.Ledger.RecordStatusAsync(Status(T0, new MonitorStatus("GE0001", "site 3", T0.AddMinutes(2))), Ct);
+        await server.Ledger.Gateways.RecordStatusAsync(Status(T0, new MonitorStatus("GE0001", "site 3", T0.AddMinutes(2))), Ct);
 
         var body = await http.GetFromJsonAsync<JsonElement>("/api/gateways/gw-a/monitors", Ct);
         var monitor = body.GetProperty("monitors")[0];
@@ -77,7 +79,7 @@ public sealed class MonitorTests
         Assert.Equal(0, monitor.GetProperty("conformanceWarnings").GetInt64());
 
         // The gateway counted frames it read despite the standard (Flag=7 without PNUM/PNO): the next status carries the count.
-        await server.Ledger.RecordStatusAsync(Status(T0.AddMinutes(3), new MonitorStatus("GE0001", "site 3", T0.AddMinutes(3), ConformanceWarnings: 17)), Ct);
+        await server.Ledger.Gateways.RecordStatusAsync(Status(T0.AddMinutes(3), new MonitorStatus("GE0001", "site 3", T0.AddMinutes(3), ConformanceWarnings: 17)), Ct);
         body = await http.GetFromJsonAsync<JsonElement>("/api/gateways/gw-a/monitors", Ct);
         Assert.Equal(17, body.GetProperty("monitors")[0].GetProperty("conformanceWarnings").GetInt64());
 

@@ -1,6 +1,9 @@
 using System.Collections.Concurrent;
 using GridEdge.Server.Ingest;
-using GridEdge.Server.Ledgers;
+using GridEdge.Server.Alerts;
+using GridEdge.Server.Commands;
+using GridEdge.Server.Gateways;
+using GridEdge.Server.Readings;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -26,7 +29,8 @@ public sealed class RunningServer : IAsyncDisposable
     public int MqttPort { get; } = FreePort.Next();
     public Uri BaseAddress => new($"http://127.0.0.1:{HttpPort}");
     public string LedgerPath => _folder.File("ledger.db");
-    public ILedgerStore Ledger => App.Services.GetRequiredService<ILedgerStore>();
+    public ServerLedgers Ledger => new(App.Services.GetRequiredService<IReadingStore>(), App.Services.GetRequiredService<IGatewayStore>(),
+        App.Services.GetRequiredService<IAlertStore>(), App.Services.GetRequiredService<ICommandStore>());
     public IngestMetrics Metrics => App.Services.GetRequiredService<IngestMetrics>();
     public WebApplication App => _app ?? throw new InvalidOperationException("not started");
 
@@ -138,3 +142,6 @@ public sealed class GatewayClient : IDisposable
         _received.Dispose();
     }
 }
+
+/// <summary>The running server's ledger stores.</summary>
+public sealed record ServerLedgers(IReadingStore Readings, IGatewayStore Gateways, IAlertStore Alerts, ICommandStore Commands);

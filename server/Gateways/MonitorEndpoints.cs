@@ -1,8 +1,7 @@
 using GridEdge.Protocol.Wire;
 using GridEdge.Server.Api;
-using GridEdge.Server.Ledgers;
 
-namespace GridEdge.Server.Monitors;
+namespace GridEdge.Server.Gateways;
 
 /// <summary>An HJ 212 monitor as /api/gateways/{id}/monitors lists it; <c>ConformanceWarnings</c> counts its frames read despite breaking the standard, since the gateway started.</summary>
 public sealed record MonitorView(string Mn, string? Station, DateTimeOffset? LastContact, DateTimeOffset ReportedAt, long ConformanceWarnings);
@@ -22,7 +21,7 @@ public static class MonitorEndpoints
         return app;
     }
 
-    private static async Task<IResult> MonitorsAsync(string id, ILedgerStore ledger, CancellationToken ct)
+    private static async Task<IResult> MonitorsAsync(string id, IGatewayStore ledger, CancellationToken ct)
     {
         if (!GatewayIds.IsValid(id))
             return Results.BadRequest(new ApiError($"id '{id}' is not valid: expected {GatewayIds.Rule}", "id", id, GatewayIds.Rule));

@@ -2,8 +2,9 @@ using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using GridEdge.Protocol.Records;
 using GridEdge.Protocol.Wire;
+using GridEdge.Server.Ledgers;
 
-namespace GridEdge.Server.Ledgers;
+namespace GridEdge.Server.Alerts;
 
 /// <summary>
 /// One alert as the alert ledger aggregates its transitions: the highest severity reached, the figures of the raise

@@ -1,7 +1,7 @@
 using GridEdge.Protocol.Records;
 using GridEdge.Protocol.Alerts;
 
-namespace GridEdge.Server.Ledgers;
+namespace GridEdge.Server.Commands;
 
 /// <summary>A command the server sent to a gateway.</summary>
 public sealed record IssuedCommand(string Gateway, string CommandId, string Name, string? AlertId, string? By, DateTimeOffset IssuedAt);

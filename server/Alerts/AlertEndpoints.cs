@@ -1,0 +1,83 @@
+using GridEdge.Protocol.Records;
+using Microsoft.Extensions.Options;
+using static GridEdge.Server.Api.QueryParameters;
+
+namespace GridEdge.Server.Alerts;
+
+/// <summary>GET /api/alerts (the aggregated alerts, in pages) and /api/alerts/response-times (per gateway and ISO week).</summary>
+public static class AlertEndpoints
+{
+    public static IEndpointRouteBuilder MapAlertApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/alerts", AlertsAsync);
+        app.MapGet("/api/alerts/response-times", ResponseTimesAsync);
+        return app;
+    }
+
+    private static async Task<IResult> AlertsAsync(HttpRequest request, IAlertStore ledger, CancellationToken ct)
+    {
+        var parsed = ParseAlertQuery(request.Query);
+        if (parsed.Error is not null) return parsed.Error;
+        var page = await ledger.QueryAlertsAsync(parsed.Query!, ct);
+        return Results.Ok(new AlertPageView(page.Items.Select(AlertView.From).ToList(), page.NextCursor));
+    }
+
+    internal static (AlertQuery? Query, IResult? Error) ParseAlertQuery(IQueryCollection q)
+    {
+        if (Unknown(q, "gateway", "state", "severity", "kind", "from", "to", "limit", "cursor") is { } unknown) return (null, unknown);
+        var gateway = Gateway(q, out var error);
+        if (error is not null) return (null, error);
+
+        var stateText = Single(q, "state", out error);
+        if (error is not null) return (null, error);
+        var state = stateText switch
+        {
+            null or "all" => AlertStateFilter.All,
+            "open" => AlertStateFilter.Open,
+            "closed" => AlertStateFilter.Closed,
+            _ => (AlertStateFilter?)null,
+        };
+        if (state is null) return (null, Bad("state", stateText, "open, closed or all"));
+
+        var severity = SnakeEnum<AlertSeverity>(q, "severity", out error);
+        if (error is not null) return (null, error);
+        var kind = SnakeEnum<AlertKind>(q, "kind", out error);
+        if (error is not null) return (null, error);
+
+        var (from, to) = TimeRange(q, out error);
+        if (error is not null) return (null, error);
+
+        var limit = Limit(q, AlertQuery.DefaultLimit, AlertQuery.MaxLimit, out error);
+        if (error is not null) return (null, error);
+
+        var cursor = Single(q, "cursor", out error);
+        if (error is not null) return (null, error);
+        if (cursor is not null && !AlertCursor.TryDecode(cursor, out _))
+            return (null, Bad("cursor", cursor, "the nextCursor of a previous page, unchanged"));
+
+        return (new AlertQuery(gateway, state.Value, severity, kind, from, to, limit, cursor), null);
+    }
+
+    private static async Task<IResult> ResponseTimesAsync(HttpRequest request, IAlertStore ledger, IOptions<ServerOptions> options, TimeProvider time, CancellationToken ct)
+    {
+        var q = request.Query;
+        if (Unknown(q, "gateway", "week") is { } unknown) return unknown;
+        var gateway = Gateway(q, out var error);
+        if (error is not null) return error;
+        var rule = options.Value.Alerts.TryParse(out _) ?? throw new InvalidOperationException("Server:Alerts is validated at start");
+        var week = Single(q, "week", out error);
+        if (error is not null) return error;
+        DateTimeOffset? from = null, to = null;
+        if (week is not null)
+        {
+            if (!ResponseTimes.TryParseWeek(week, rule, out var f, out var t)) return Bad("week", week, "an ISO week such as 2026-W48");
+            (from, to) = (f, t);
+        }
+        var alerts = await ledger.GetRaisedAlertsAsync(gateway, from, to, ct);
+        var figures = ResponseTimes.Compute(alerts, rule, time.GetUtcNow());
+        return Results.Ok(new ResponseTimesView(
+            new ResponseRuleView(options.Value.Alerts.WorkingHours, options.Value.Alerts.WorkingDays, options.Value.Alerts.UtcOffset,
+                options.Value.Alerts.WorkingHoursLimitMinutes, options.Value.Alerts.OtherLimitMinutes),
+            figures));
+    }
+}

@@ -1,0 +1,35 @@
+using GridEdge.Protocol.Wire;
+using GridEdge.Server.Api;
+using static GridEdge.Server.Api.QueryParameters;
+
+namespace GridEdge.Server.Gateways;
+
+/// <summary>The gateways as the ledger knows them: GET /api/gateways and /api/gateways/{id}/gaps.</summary>
+public static class GatewayEndpoints
+{
+    public static IEndpointRouteBuilder MapGatewayApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/gateways", GatewaysAsync);
+        app.MapGet("/api/gateways/{id}/gaps", GapsAsync);
+        app.MapMonitorApi();
+        return app;
+    }
+
+    private static async Task<IResult> GatewaysAsync(IGatewayStore ledger, CancellationToken ct)
+    {
+        var gateways = await ledger.GetGatewaysAsync(ct);
+        return Results.Ok(gateways.Select(GatewayView.From).ToList());
+    }
+
+    private static async Task<IResult> GapsAsync(string id, HttpRequest request, IGatewayStore ledger, CancellationToken ct)
+    {
+        if (!GatewayIds.IsValid(id)) return Bad("id", id, GatewayIds.Rule);
+        var stream = Single(request.Query, "stream", out var streamError) ?? Streams.Readings;
+        if (streamError is not null) return streamError;
+        if (!Streams.IsKnown(stream)) return Bad("stream", stream, "one of " + string.Join(", ", Streams.All));
+        var known = (await ledger.GetGatewaysAsync(ct)).Any(g => g.Id == id);
+        if (!known) return Results.Json(new ApiError($"gateway '{id}' is not in the ledger", "id", id, "the id of a gateway that has connected or sent data"), statusCode: StatusCodes.Status404NotFound);
+        var gaps = await ledger.GetGapsAsync(id, stream, ct);
+        return Results.Ok(new GapsView(id, stream, gaps.Select(g => new GapView(g.From, g.To, g.Count, g.Reason)).ToList(), gaps.Sum(g => g.Count)));
+    }
+}
