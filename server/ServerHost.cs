@@ -7,8 +7,11 @@ using GridEdge.Server.Grid;
 using GridEdge.Server.Ingest;
 using GridEdge.Server.Ledgers;
 using GridEdge.Server.Monitors;
+using GridEdge.Server.Patrols;
+using GridEdge.Server.Photos;
 using GridEdge.Server.Problems;
 using GridEdge.Server.Storage;
+using GridEdge.Server.Terminals;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
@@ -45,6 +48,9 @@ public static class ServerHost
         builder.Services.AddBroker(builder.Configuration);
         builder.Services.AddApi();
         builder.Services.AddGrid();
+        builder.Services.AddTerminals();
+        builder.Services.AddPatrols();
+        builder.Services.AddPhotos();
         builder.Services.AddProblems();
         builder.Services.AddCompliance();
         extension?.AddServices(builder.Services);
@@ -58,6 +64,8 @@ public static class ServerHost
         app.MapMonitorApi();
         app.MapCommandApi();
         app.MapGridApi();
+        app.MapPatrolApi();
+        app.MapPhotoApi();
         app.MapProblemApi();
         app.MapComplianceApi();
         app.Lifetime.ApplicationStarted.Register(() =>

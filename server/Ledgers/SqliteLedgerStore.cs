@@ -53,7 +53,7 @@ public sealed partial class SqliteLedgerStore : ILedgerStore, IDisposable
         UNION ALL SELECT gateway, 'attachments', seq FROM attachment_chunks
         """;
 
-    private const string Schema = """
+    private static readonly string Schema = """
         CREATE TABLE IF NOT EXISTS readings (
             gateway        TEXT    NOT NULL,
             stream         TEXT    NOT NULL,
@@ -153,7 +153,7 @@ public sealed partial class SqliteLedgerStore : ILedgerStore, IDisposable
             alert_rules TEXT    NOT NULL,
             sent_at     INTEGER NOT NULL
         ) WITHOUT ROWID;
-        """ + GridLedgerSchema.Sql; // the terminal streams' tables: the grid store writes them, gateway listings and gaps read them
+        """ + Grid.GridLedgers.SqliteV1; // the terminal streams' tables: the grid store writes them, gateway listings and gaps read them
 
     public async Task InitializeAsync(CancellationToken cancellationToken = default)
     {

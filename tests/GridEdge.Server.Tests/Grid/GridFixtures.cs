@@ -5,6 +5,7 @@ using GridEdge.Protocol.Wire;
 using GridEdge.Server.Commands;
 using GridEdge.Server.Grid;
 using GridEdge.Server.Ledgers;
+using GridEdge.Server.Storage;
 using GridEdge.Server.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -115,7 +116,7 @@ public sealed class RecordingDownlink : IDownlinkPublisher
     }
 }
 
-/// <summary>The grid store, the readings ledger on the same file, a recording downlink, the publisher and the registry.</summary>
+/// <summary>The grid's stores and the readings ledger on one SQLite file, a recording downlink, the publisher and the registry.</summary>
 public sealed class GridRig : IDisposable
 {
     private readonly TempFolder _folder = new();
@@ -124,14 +125,17 @@ public sealed class GridRig : IDisposable
     {
         Ledger = new SqliteLedgerStore(_folder.File("ledger.db"));
         Ledger.InitializeAsync().GetAwaiter().GetResult();
-        Store = new GridStore(_folder.File("ledger.db"));
-        Store.InitializeAsync().GetAwaiter().GetResult();
-        Publisher = new TerminalDirectoryPublisher(Store, Ledger, Downlink, TimeProvider.System, NullLogger<TerminalDirectoryPublisher>.Instance);
-        Registry = new GridRegistry(Store, Publisher);
+        Database = new SqliteLedgerDatabase(_folder.File("ledger.db"));
+        Stores = GridLedgerSet.CreateAsync(Database).GetAwaiter().GetResult();
+        Publisher = new TerminalDirectoryPublisher(Stores.Registry, Ledger, Downlink, TimeProvider.System, NullLogger<TerminalDirectoryPublisher>.Instance);
+        Registry = new GridRegistry(Stores.Registry, Stores.Terminals, Publisher);
     }
 
     public SqliteLedgerStore Ledger { get; }
-    public GridStore Store { get; }
+    public SqliteLedgerDatabase Database { get; }
+    public GridLedgerSet Stores { get; }
+    public IGridRegistryStore Store => Stores.Registry;
+    public GridStore Ingest => Stores.Ingest;
     public RecordingDownlink Downlink { get; } = new();
     public TerminalDirectoryPublisher Publisher { get; }
     public GridRegistry Registry { get; }
@@ -147,7 +151,7 @@ public sealed class GridRig : IDisposable
 
     public void Dispose()
     {
-        Store.Dispose();
+        Database.DisposeAsync().AsTask().GetAwaiter().GetResult();
         Ledger.Dispose();
         _folder.Dispose();
     }

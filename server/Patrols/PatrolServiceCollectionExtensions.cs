@@ -1,0 +1,20 @@
+using GridEdge.Server.Storage;
+
+namespace GridEdge.Server.Patrols;
+
+/// <summary>Registers the patrol ledger (check-ins, patrol records) and its API.</summary>
+public static class PatrolServiceCollectionExtensions
+{
+    public static IServiceCollection AddPatrols(this IServiceCollection services)
+    {
+        services.AddLedgerSchema<PatrolSchema>();
+        services.AddSingleton<IPatrolLedger, PatrolLedger>();
+        return services;
+    }
+
+    public static WebApplication MapPatrolApi(this WebApplication app)
+    {
+        app.MapPatrolLedgerApi();
+        return app;
+    }
+}
