@@ -35,6 +35,20 @@ public sealed class PhotoLedger(LedgerDatabase database, IPhotoStore bytes, ILog
         ArgumentNullException.ThrowIfNull(batch);
         var touched = new HashSet<string>(StringComparer.Ordinal);
         var added = 0;
+        // One assembly of a photo at a time, across server nodes too: each photo's row is created if missing and, on PostgreSQL,
+        // locked, in a fixed order, before its chunks are counted, so a node sees the chunks another node committed meanwhile.
+        foreach (var first in batch.Records.OfType<AttachmentChunk>().GroupBy(c => c.Sha256, StringComparer.Ordinal).Select(g => g.First())
+                     .OrderBy(c => c.Sha256, StringComparer.Ordinal))
+        {
+            await ExecuteAsync(connection, transaction, """
+                INSERT INTO attachments (sha256, content_type, size, terminal, gateway, received, complete_at, first_at)
+                VALUES (@sha, @type, @size, @terminal, @gateway, 0, NULL, @at)
+                ON CONFLICT DO NOTHING;
+                """, cancellationToken, ("@sha", first.Sha256), ("@type", first.ContentType), ("@size", first.TotalSize), ("@terminal", first.TerminalId),
+                ("@gateway", batch.GatewayId), ("@at", receivedAt));
+            if (database.Engine == LedgerEngine.Postgres)
+                await ScalarAsync(connection, transaction, "SELECT 1 FROM attachments WHERE sha256 = @sha FOR UPDATE;", cancellationToken, ("@sha", first.Sha256));
+        }
         await using (var writes = bytes.Begin(connection, transaction))
         {
             for (var i = 0; i < batch.Records.Count; i++)
@@ -46,12 +60,6 @@ public sealed class PhotoLedger(LedgerDatabase database, IPhotoStore bytes, ILog
                         ("@gateway", batch.GatewayId), ("@seq", seq)) is not null)
                     continue; // this very record again (a redelivered batch)
                 added++;
-                await ExecuteAsync(connection, transaction, """
-                    INSERT INTO attachments (sha256, content_type, size, terminal, gateway, received, complete_at, first_at)
-                    VALUES (@sha, @type, @size, @terminal, @gateway, 0, NULL, @at)
-                    ON CONFLICT DO NOTHING;
-                    """, cancellationToken, ("@sha", c.Sha256), ("@type", c.ContentType), ("@size", c.TotalSize), ("@terminal", c.TerminalId),
-                    ("@gateway", batch.GatewayId), ("@at", receivedAt));
                 var (size, complete, attempt) = (await ListAsync(connection, transaction,
                     "SELECT size, CASE WHEN complete_at IS NOT NULL THEN 1 ELSE 0 END, mismatches FROM attachments WHERE sha256 = @sha;",
                     r => (r.GetInt64(0), r.GetInt64(1) != 0, r.GetInt64(2)), cancellationToken, ("@sha", c.Sha256)))[0];

@@ -75,6 +75,36 @@ public sealed class TerminalLedgerTests(PostgresFixture postgres)
 
     [Theory(Timeout = 60_000)]
     [MemberData(nameof(LedgerDatabases.Engines), MemberType = typeof(LedgerDatabases))]
+    public async Task The_last_chunks_of_photos_committed_at_once_by_two_nodes_complete_them(LedgerEngine engine)
+    {
+        using var dir = new TempFolder();
+        await using var db = await LedgerDatabases.CreateAsync(engine, dir, postgres);
+        // A second node on the same ledger: its own connections (and, on SQLite, its own writer turn).
+        await using LedgerDatabase second = db is PostgresLedgerDatabase pg
+            ? new PostgresLedgerDatabase(pg.Source.ConnectionString)
+            : new SqliteLedgerDatabase(((SqliteLedgerDatabase)db).Path);
+        var (a, b) = (await GridLedgerSet.CreateAsync(db), await GridLedgerSet.CreateAsync(second));
+        var random = new Random(17);
+
+        for (var round = 0; round < 10; round++)
+        {
+            var file = new byte[30_000];
+            random.NextBytes(file);
+            var chunks = Chunks(file, 10_000);
+            // The photo is known already; its last two chunks arrive at the same moment through two gateways on two nodes.
+            await a.Ingest.CommitAsync(Batch("gw-alpha", Streams.Attachments, 2 * round + 1, chunks[0]), Ct);
+            await Task.WhenAll(
+                Task.Run(() => a.Ingest.CommitAsync(Batch("gw-alpha", Streams.Attachments, 2 * round + 2, chunks[1]), Ct), Ct),
+                Task.Run(() => b.Ingest.CommitAsync(Batch("gw-beta", Streams.Attachments, round + 1, chunks[2]), Ct), Ct));
+
+            var photo = (await a.Photos.GetAsync(chunks[0].Sha256, Ct))!;
+            Assert.True(photo.CompleteAt is not null, $"round {round}: {photo.Received} of {photo.Size} bytes");
+            Assert.Equal(file, await ReadAllAsync(b.Photos, photo));
+        }
+    }
+
+    [Theory(Timeout = 60_000)]
+    [MemberData(nameof(LedgerDatabases.Engines), MemberType = typeof(LedgerDatabases))]
     public async Task A_photo_failing_verification_is_kept_aside_and_a_correct_upload_then_completes_it(LedgerEngine engine)
     {
         using var dir = new TempFolder();
