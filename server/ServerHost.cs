@@ -9,9 +9,12 @@ using GridEdge.Server.Gateways;
 using GridEdge.Server.Grid;
 using GridEdge.Server.Ingest;
 using GridEdge.Server.Ledgers;
+using GridEdge.Server.Patrols;
+using GridEdge.Server.Photos;
 using GridEdge.Server.Problems;
 using GridEdge.Server.Readings;
 using GridEdge.Server.Storage;
+using GridEdge.Server.Terminals;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
@@ -49,6 +52,9 @@ public static class ServerHost
         builder.Services.AddBroker(builder.Configuration);
         builder.Services.AddApi();
         builder.Services.AddGrid();
+        builder.Services.AddTerminals();
+        builder.Services.AddPatrols();
+        builder.Services.AddPhotos();
         builder.Services.AddProblems();
         builder.Services.AddCompliance();
         extension?.AddServices(builder.Services);
@@ -64,6 +70,8 @@ public static class ServerHost
         app.MapAlertApi();
         app.MapCommandApi();
         app.MapGridApi();
+        app.MapPatrolApi();
+        app.MapPhotoApi();
         app.MapProblemApi();
         app.MapComplianceApi();
         app.Lifetime.ApplicationStarted.Register(() =>

@@ -1,32 +1,19 @@
+using System.Data.Common;
+using System.Text.RegularExpressions;
 using GridEdge.Server.Grid;
-using GridEdge.Server.Ledgers;
 using GridEdge.Server.Problems;
-using Microsoft.Data.Sqlite;
+using GridEdge.Server.Storage;
 
 namespace GridEdge.Server.Compliance;
 
 /// <summary>
 /// Computes the compliance figures (patrol frequency, key point coverage, enterprise visits, problem handling) per village
 /// grid over the grid ledger's tables. Every figure is one set-based query grouped by grid over the whole scope, never one
-/// query per grid: a city has about 5,000 village grids and a million check-ins a month.
+/// query per grid: a city has about 5,000 village grids and a million check-ins a month. The same SQL on SQLite and
+/// PostgreSQL but for index hints (SQLite's INDEXED BY) and reading a deadline out of an event's JSON detail.
 /// </summary>
-public sealed class ComplianceLedger : IDisposable
+public sealed partial class ComplianceLedger(LedgerDatabase database)
 {
-    private readonly SqliteFile _file;
-
-    public ComplianceLedger(string path)
-    {
-        _file = new SqliteFile(path);
-        Path = _file.Path;
-    }
-
-    public string Path { get; }
-
-    /// <summary>Creates the grid tables if they are missing (the schema is idempotent).</summary>
-    public async Task InitializeAsync(CancellationToken cancellationToken = default)
-    {
-        await _file.CreateAsync(GridLedgerSchema.Sql, cancellationToken);
-    }
 
     public const string GridRule = "the 12-digit code of a grid in the registry (a city, county, township or village grid)";
 
@@ -34,28 +21,25 @@ public sealed class ComplianceLedger : IDisposable
     public async Task<(GridScope? Scope, string? Error)> ResolveGridAsync(string? code, CancellationToken cancellationToken = default)
     {
         if (code is null || code.Length != 12 || !code.All(char.IsAsciiDigit)) return (null, GridRule);
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT level, name FROM grids WHERE code = $code;";
-        command.Parameters.AddWithValue("$code", code);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken)) return (null, GridRule + "; there is no grid with this code");
-        var level = reader.GetInt32(0);
+        var rows = await database.ReadAsync(c => Sql.ListAsync(c, null, "SELECT level, name FROM grids WHERE code = @code;",
+            r => (Level: r.GetInt32(0), Name: r.GetString(1)), cancellationToken, ("@code", code)), cancellationToken);
+        if (rows.Count == 0) return (null, GridRule + "; there is no grid with this code");
+        var (level, name) = rows[0];
         if (level is < 1 or > 4) return (null, GridRule + $"; this grid has level {level}, expected 1 to 4");
-        return (new GridScope(code, level, reader.GetString(1), code[..GridScope.PrefixLength(level)]), null);
+        return (new GridScope(code, level, name, code[..GridScope.PrefixLength(level)]), null);
     }
 
     public async Task<ComplianceReport> ComputeAsync(GridScope scope, ReportWeek week, CancellationToken cancellationToken = default)
     {
         var windows = new ComplianceWindows(week.PeriodFrom, week.CutOff, week.KeyPointWindowFrom,
             week.VisitWindowFrom(EnterpriseClasses.Province), week.VisitWindowFrom(EnterpriseClasses.CityCounty), week.VisitWindowFrom(EnterpriseClasses.Other));
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await database.OpenAsync(cancellationToken);
         var builders = new Dictionary<string, RowBuilder>(StringComparer.Ordinal);
         var order = new List<RowBuilder>();
 
         await using (var c = Command(connection, scope, windows, """
             SELECT g.code, g.name, t.name FROM grids g LEFT JOIN grids t ON t.code = g.parent
-            WHERE g.level = 4 AND g.code >= $lo AND g.code < $hi ORDER BY g.code;
+            WHERE g.level = 4 AND g.code >= @lo AND g.code < @hi ORDER BY g.code;
             """))
         await using (var r = await c.ExecuteReaderAsync(cancellationToken))
             while (await r.ReadAsync(cancellationToken))
@@ -65,34 +49,36 @@ public sealed class ComplianceLedger : IDisposable
                 order.Add(b);
             }
 
-        await ForEach(connection, scope, windows, "SELECT grid, COUNT(*) FROM members WHERE active != 0 AND grid >= $lo AND grid < $hi GROUP BY grid;",
+        await ForEach(connection, scope, windows, "SELECT grid, COUNT(*) FROM members WHERE active != 0 AND grid >= @lo AND grid < @hi GROUP BY grid;",
             (b, r) => { b.Members = r.GetInt32(1); }, builders, cancellationToken);
 
         // Check-ins by the terminal's fix time, patrols by their start; a member is active with either in the period.
         // A scope of a county or more reads the period through the time index; a township or village through its grids.
-        var checkinIndex = scope.Level <= 2 ? "checkins_by_time" : "checkins_by_grid_time";
-        var patrolIndex = scope.Level <= 2 ? "" : "INDEXED BY patrols_by_grid_time";
+        // PostgreSQL's planner picks between the same indexes by itself.
+        var sqlite = database.Engine == LedgerEngine.Sqlite;
+        var checkinIndex = !sqlite ? "" : scope.Level <= 2 ? "INDEXED BY checkins_by_time" : "INDEXED BY checkins_by_grid_time";
+        var patrolIndex = !sqlite || scope.Level <= 2 ? "" : "INDEXED BY patrols_by_grid_time";
         await ForEach(connection, scope, windows, $"""
             SELECT grid, SUM(c), COUNT(*), SUM(p) FROM (
-                SELECT grid, member, SUM(k = 1) AS c, SUM(k = 0) AS p FROM (
-                    SELECT grid, member, 1 AS k FROM checkins INDEXED BY {checkinIndex}
-                    WHERE fix_time >= $from AND fix_time < $cut AND grid >= $lo AND grid < $hi
+                SELECT grid, member, SUM(CASE WHEN k = 1 THEN 1 ELSE 0 END) AS c, SUM(CASE WHEN k = 0 THEN 1 ELSE 0 END) AS p FROM (
+                    SELECT grid, member, 1 AS k FROM checkins {checkinIndex}
+                    WHERE fix_time >= @from AND fix_time < @cut AND grid >= @lo AND grid < @hi
                     UNION ALL
                     SELECT grid, member, 0 FROM patrols {patrolIndex}
-                    WHERE started_at >= $from AND started_at < $cut AND grid >= $lo AND grid < $hi)
-                GROUP BY grid, member)
+                    WHERE started_at >= @from AND started_at < @cut AND grid >= @lo AND grid < @hi) AS records
+                GROUP BY grid, member) AS per_member
             GROUP BY grid;
             """, (b, r) => { b.CheckIns = r.GetInt32(1); b.ActiveMembers = r.GetInt32(2); b.Patrols = r.GetInt32(3); }, builders, cancellationToken);
 
         // A key point counts the distinct patrols that visited it from the start of the cut-off's month to the cut-off.
         await ForEach(connection, scope, windows, """
-            SELECT k.grid, COUNT(*), SUM(coalesce(v.n, 0) >= 2), SUM(coalesce(v.n, 0) = 1)
+            SELECT k.grid, COUNT(*), SUM(CASE WHEN COALESCE(v.n, 0) >= 2 THEN 1 ELSE 0 END), SUM(CASE WHEN COALESCE(v.n, 0) = 1 THEN 1 ELSE 0 END)
             FROM key_points k LEFT JOIN (
                 SELECT place_id, COUNT(*) AS n FROM (
                     SELECT DISTINCT place_id, gateway, seq FROM patrol_places
-                    WHERE kind = 0 AND place_id IS NOT NULL AND at >= $month AND at < $cut)
+                    WHERE kind = 0 AND place_id IS NOT NULL AND at >= @month AND at < @cut) AS visits
                 GROUP BY place_id) v ON v.place_id = k.id
-            WHERE k.grid >= $lo AND k.grid < $hi
+            WHERE k.grid >= @lo AND k.grid < @hi
             GROUP BY k.grid;
             """, (b, r) => { b.KeyPoints = r.GetInt32(1); b.KeyPointsCovered = r.GetInt32(2); b.KeyPointsOnce = r.GetInt32(3); }, builders, cancellationToken);
 
@@ -100,10 +86,10 @@ public sealed class ComplianceLedger : IDisposable
         await ForEach(connection, scope, windows, """
             SELECT grid, cls, COUNT(*), SUM(visited) FROM (
                 SELECT e.grid, CASE WHEN e.class IN ('province', 'city_county') THEN e.class ELSE 'other' END AS cls,
-                    EXISTS (SELECT 1 FROM patrol_places p
-                            WHERE p.kind = 1 AND p.place_id = e.id AND p.at < $cut
-                              AND p.at >= CASE e.class WHEN 'province' THEN $province WHEN 'city_county' THEN $cityCounty ELSE $other END) AS visited
-                FROM enterprises e WHERE e.grid >= $lo AND e.grid < $hi)
+                    CASE WHEN EXISTS (SELECT 1 FROM patrol_places p
+                            WHERE p.kind = 1 AND p.place_id = e.id AND p.at < @cut
+                              AND p.at >= CASE e.class WHEN 'province' THEN @province WHEN 'city_county' THEN @cityCounty ELSE @other END) THEN 1 ELSE 0 END AS visited
+                FROM enterprises e WHERE e.grid >= @lo AND e.grid < @hi) AS classed
             GROUP BY grid, cls;
             """, (b, r) =>
             {
@@ -117,8 +103,9 @@ public sealed class ComplianceLedger : IDisposable
             }, builders, cancellationToken);
 
         await ForEach(connection, scope, windows, $"""
-            {ProblemsAtCutOff}
-            SELECT grid, SUM(reported_at >= $from), SUM(state_at != 'closed'), SUM(overdue), SUM(closed_in_period) FROM s GROUP BY grid;
+            {ProblemsAtCutOff()}
+            SELECT grid, SUM(CASE WHEN reported_at >= @from THEN 1 ELSE 0 END), SUM(CASE WHEN state_at != 'closed' THEN 1 ELSE 0 END), SUM(overdue), SUM(closed_in_period)
+            FROM s GROUP BY grid;
             """, (b, r) => { b.ProblemsReported = r.GetInt32(1); b.ProblemsOpen = r.GetInt32(2); b.ProblemsOverdue = r.GetInt32(3); b.ProblemsClosed = r.GetInt32(4); },
             builders, cancellationToken);
 
@@ -130,11 +117,11 @@ public sealed class ComplianceLedger : IDisposable
     public async Task<IReadOnlyList<OverdueProblem>> GetOverdueAtCutOffAsync(GridScope scope, ReportWeek week, CancellationToken cancellationToken = default)
     {
         var windows = new ComplianceWindows(week.PeriodFrom, week.CutOff, week.KeyPointWindowFrom, week.CutOff, week.CutOff, week.CutOff);
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = Command(connection, scope, windows, $"""
-            {ProblemsAtCutOff}
+            {ProblemsAtCutOff()}
             SELECT s.id, s.grid, p.category, s.state_at, p.reported_at, s.deadline_at, p.assignee, p.department
-            FROM s JOIN problems p ON p.id = s.id WHERE s.overdue ORDER BY s.deadline_at, s.id;
+            FROM s JOIN problems p ON p.id = s.id WHERE s.overdue = 1 ORDER BY s.deadline_at, s.id;
             """);
         var result = new List<OverdueProblem>();
         await using var r = await command.ExecuteReaderAsync(cancellationToken);
@@ -153,42 +140,53 @@ public sealed class ComplianceLedger : IDisposable
     /// or plan before the cut-off carries it in its detail; without one, the problem's deadline column). Overdue: that
     /// deadline passed before the cut-off while the problem was not yet rectified.
     /// </summary>
-    private const string ProblemsAtCutOff = $"""
+    private string ProblemsAtCutOff() => $"""
         WITH s AS (
             SELECT id, grid, reported_at, state_at, deadline_at,
-                   (deadline_at IS NOT NULL AND deadline_at < $cut AND state_at NOT IN {ProblemStates.NotOverdueSql}) AS overdue,
+                   CASE WHEN deadline_at IS NOT NULL AND deadline_at < @cut AND state_at NOT IN {ProblemStates.NotOverdueSql} THEN 1 ELSE 0 END AS overdue,
                    closed_in_period
             FROM (
                 SELECT p.id, p.grid, p.reported_at,
-                       coalesce((SELECT e.to_state FROM problem_events e WHERE e.problem_id = p.id AND e.at < $cut ORDER BY e.n DESC LIMIT 1), 'reported') AS state_at,
-                       coalesce((SELECT CAST(round((julianday(json_extract(e.detail, '$.deadline')) - 2440587.5) * 86400000) AS INTEGER)
+                       COALESCE((SELECT e.to_state FROM problem_events e WHERE e.problem_id = p.id AND e.at < @cut ORDER BY e.n DESC LIMIT 1), 'reported') AS state_at,
+                       COALESCE((SELECT {DeadlineOfDetail}
                                  FROM problem_events e
-                                 WHERE e.problem_id = p.id AND e.at < $cut AND e.action IN ('assign', 'transfer', 'plan')
-                                   AND json_valid(e.detail) AND json_extract(e.detail, '$.deadline') IS NOT NULL
+                                 WHERE e.problem_id = p.id AND e.at < @cut AND e.action IN ('assign', 'transfer', 'plan') AND {HasDeadline}
                                  ORDER BY e.n DESC LIMIT 1), p.deadline) AS deadline_at,
-                       EXISTS (SELECT 1 FROM problem_events e WHERE e.problem_id = p.id AND e.action = 'close' AND e.at >= $from AND e.at < $cut) AS closed_in_period
+                       CASE WHEN EXISTS (SELECT 1 FROM problem_events e WHERE e.problem_id = p.id AND e.action = 'close' AND e.at >= @from AND e.at < @cut)
+                            THEN 1 ELSE 0 END AS closed_in_period
                 FROM problems p
-                WHERE p.grid >= $lo AND p.grid < $hi AND p.reported_at < $cut))
+                WHERE p.grid >= @lo AND p.grid < @hi AND p.reported_at < @cut) AS replayed)
         """;
 
-    private static SqliteCommand Command(SqliteConnection connection, GridScope scope, ComplianceWindows w, string sql)
+    // The deadline an event's JSON detail carries (an ISO 8601 time with its offset) as Unix milliseconds. The detail is
+    // written by this server (always JSON on PostgreSQL); SQLite checks it, as ledgers from earlier servers are read too.
+    private string DeadlineOfDetail => database.Engine == LedgerEngine.Postgres
+        ? "CAST(round(EXTRACT(EPOCH FROM CAST(CAST(e.detail AS jsonb) ->> 'deadline' AS timestamptz)) * 1000) AS BIGINT)"
+        : "CAST(round((julianday(json_extract(e.detail, '$.deadline')) - 2440587.5) * 86400000) AS INTEGER)";
+
+    private string HasDeadline => database.Engine == LedgerEngine.Postgres
+        ? "e.detail IS NOT NULL AND CAST(e.detail AS jsonb) ->> 'deadline' IS NOT NULL"
+        : "json_valid(e.detail) AND json_extract(e.detail, '$.deadline') IS NOT NULL";
+
+    /// <summary>A query with those of the scope's and the windows' parameters it uses.</summary>
+    private static DbCommand Command(DbConnection connection, GridScope scope, ComplianceWindows w, string sql)
     {
-        var command = connection.CreateCommand();
-        command.CommandText = sql;
         // Codes are digits: every code with the prefix sorts at or after it and before prefix + ':' (the character after '9').
-        command.Parameters.AddWithValue("$lo", scope.Prefix);
-        command.Parameters.AddWithValue("$hi", scope.Prefix + ":");
-        command.Parameters.AddWithValue("$from", w.PeriodFrom.ToUnixTimeMilliseconds());
-        command.Parameters.AddWithValue("$cut", w.CutOff.ToUnixTimeMilliseconds());
-        command.Parameters.AddWithValue("$month", w.KeyPointsFrom.ToUnixTimeMilliseconds());
-        command.Parameters.AddWithValue("$province", w.ProvinceFrom.ToUnixTimeMilliseconds());
-        command.Parameters.AddWithValue("$cityCounty", w.CityCountyFrom.ToUnixTimeMilliseconds());
-        command.Parameters.AddWithValue("$other", w.OtherFrom.ToUnixTimeMilliseconds());
-        return command;
+        (string Name, object? Value)[] all =
+        [
+            ("@lo", scope.Prefix), ("@hi", scope.Prefix + ":"), ("@from", w.PeriodFrom.ToUnixTimeMilliseconds()), ("@cut", w.CutOff.ToUnixTimeMilliseconds()),
+            ("@month", w.KeyPointsFrom.ToUnixTimeMilliseconds()), ("@province", w.ProvinceFrom.ToUnixTimeMilliseconds()),
+            ("@cityCounty", w.CityCountyFrom.ToUnixTimeMilliseconds()), ("@other", w.OtherFrom.ToUnixTimeMilliseconds()),
+        ];
+        var used = ParameterName().Matches(sql).Select(m => m.Value).ToHashSet(StringComparer.Ordinal);
+        return Sql.Command(connection, null, sql, all.Where(p => used.Contains(p.Name)).ToArray());
     }
 
-    private static async Task ForEach(SqliteConnection connection, GridScope scope, ComplianceWindows windows, string sql,
-        Action<RowBuilder, SqliteDataReader> apply, Dictionary<string, RowBuilder> builders, CancellationToken ct)
+    [GeneratedRegex(@"@[A-Za-z]+")]
+    private static partial Regex ParameterName();
+
+    private static async Task ForEach(DbConnection connection, GridScope scope, ComplianceWindows windows, string sql,
+        Action<RowBuilder, DbDataReader> apply, Dictionary<string, RowBuilder> builders, CancellationToken ct)
     {
         await using var command = Command(connection, scope, windows, sql);
         await using var reader = await command.ExecuteReaderAsync(ct);
@@ -211,7 +209,4 @@ public sealed class ComplianceLedger : IDisposable
             OtherEnterprises, OtherVisited, ProblemsReported, ProblemsOpen, ProblemsOverdue, ProblemsClosed);
     }
 
-    private Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken) => _file.OpenAsync(cancellationToken);
-
-    public void Dispose() => _file.ClearPool();
 }

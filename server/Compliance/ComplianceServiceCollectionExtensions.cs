@@ -1,5 +1,4 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 
 namespace GridEdge.Server.Compliance;
 
@@ -9,8 +8,7 @@ public static class ComplianceServiceCollectionExtensions
     public static IServiceCollection AddCompliance(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton(sp => new ComplianceLedger(sp.GetRequiredService<IOptions<ServerOptions>>().Value.Ledger.Path));
-        services.AddHostedService<ComplianceLedgerInitializer>();
+        services.AddSingleton<ComplianceLedger>();
         return services;
     }
 
@@ -19,11 +17,4 @@ public static class ComplianceServiceCollectionExtensions
         app.MapComplianceEndpoints();
         return app;
     }
-}
-
-/// <summary>Makes sure the grid tables exist before the first report reads them.</summary>
-internal sealed class ComplianceLedgerInitializer(ComplianceLedger ledger) : IHostedService
-{
-    public Task StartAsync(CancellationToken cancellationToken) => ledger.InitializeAsync(cancellationToken);
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

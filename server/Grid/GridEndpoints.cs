@@ -1,5 +1,6 @@
 using System.Text.Json;
 using GridEdge.Protocol.Wire;
+using GridEdge.Server.Terminals;
 using static GridEdge.Server.Api.QueryParameters;
 using static GridEdge.Server.Grid.GridQueryParameters;
 
@@ -107,7 +108,7 @@ public static class GridEndpoints
         return Saved(result, await DetailAsync(registry.Store, (await registry.Store.GetGridAsync(grid!.Code!, ct))!, ct), StatusCodes.Status201Created);
     }
 
-    private static async Task<IResult> GridsAsync(HttpRequest request, GridStore store, CancellationToken ct)
+    private static async Task<IResult> GridsAsync(HttpRequest request, IGridRegistryStore store, CancellationToken ct)
     {
         var q = request.Query;
         if (Unknown(q, "parent", "level", "limit", "cursor") is { } unknown) return unknown;
@@ -130,7 +131,7 @@ public static class GridEndpoints
         return Results.Ok(PageOf(items, limit, g => GridView.From(g), g => new LedgerCursor("g", 0, g.Code, 0)));
     }
 
-    private static async Task<IResult> GridAsync(string code, HttpRequest request, GridStore store, CancellationToken ct)
+    private static async Task<IResult> GridAsync(string code, HttpRequest request, IGridRegistryStore store, CancellationToken ct)
     {
         if (Unknown(request.Query) is { } unknown) return unknown;
         if (!GridLevels.IsValid(code)) return Bad("code", code, GridCodes.Rule);
@@ -139,7 +140,7 @@ public static class GridEndpoints
         return Results.Ok(await DetailAsync(store, grid, ct));
     }
 
-    private static async Task<GridDetailView> DetailAsync(GridStore store, GridRecord g, CancellationToken ct)
+    private static async Task<GridDetailView> DetailAsync(IGridRegistryStore store, GridRecord g, CancellationToken ct)
     {
         var (children, members, points, enterprises) = await store.CountUnderAsync(g.Code, ct);
         var servedBy = g.Level == GridLevels.Township ? g.Gateway
@@ -169,7 +170,7 @@ public static class GridEndpoints
         return Saved(result, MemberView.From((await registry.Store.GetMemberAsync(id, ct))!), StatusCodes.Status200OK);
     }
 
-    private static async Task<IResult> MembersAsync(HttpRequest request, GridStore store, CancellationToken ct)
+    private static async Task<IResult> MembersAsync(HttpRequest request, IGridRegistryStore store, CancellationToken ct)
     {
         var q = request.Query;
         if (Unknown(q, "grid", "limit", "cursor") is { } unknown) return unknown;
@@ -184,7 +185,7 @@ public static class GridEndpoints
         return Results.Ok(PageOf(items, limit, MemberView.From, m => new LedgerCursor("m", 0, m.Id, 0)));
     }
 
-    private static async Task<IResult> MemberAsync(string id, HttpRequest request, GridStore store, CancellationToken ct)
+    private static async Task<IResult> MemberAsync(string id, HttpRequest request, IGridRegistryStore store, CancellationToken ct)
     {
         if (Unknown(request.Query) is { } unknown) return unknown;
         if (!TerminalIds.IsValid(id)) return Bad("id", id, TerminalIds.Rule);
@@ -213,7 +214,7 @@ public static class GridEndpoints
         return Saved(result, TerminalView.From(result.Value!), StatusCodes.Status200OK);
     }
 
-    private static async Task<IResult> TerminalsAsync(HttpRequest request, GridStore store, CancellationToken ct)
+    private static async Task<IResult> TerminalsAsync(HttpRequest request, ITerminalStore terminals, CancellationToken ct)
     {
         var q = request.Query;
         if (Unknown(q, "member", "grid", "state", "limit", "cursor") is { } unknown) return unknown;
@@ -230,7 +231,7 @@ public static class GridEndpoints
         var cursor = Cursor(q, "t", out error);
         if (error is not null) return error;
         LedgerCursor.TryDecode(cursor, "t", out var after);
-        var items = await store.ListTerminalsAsync(member, grid, active, cursor is null ? null : after.Key, limit + 1, ct);
+        var items = await terminals.ListAsync(member, grid, active, cursor is null ? null : after.Key, limit + 1, ct);
         return Results.Ok(PageOf(items, limit, TerminalView.From, t => new LedgerCursor("t", 0, t.Id, 0)));
     }
 
@@ -247,7 +248,7 @@ public static class GridEndpoints
         return Results.Json(KeyPointView.From(saved), statusCode: StatusCodes.Status201Created);
     }
 
-    private static async Task<IResult> KeyPointsAsync(string code, HttpRequest request, GridStore store, CancellationToken ct)
+    private static async Task<IResult> KeyPointsAsync(string code, HttpRequest request, IGridRegistryStore store, CancellationToken ct)
     {
         var q = request.Query;
         if (Unknown(q, "limit", "cursor") is { } unknown) return unknown;
@@ -275,7 +276,7 @@ public static class GridEndpoints
         return Results.Json(EnterpriseView.From(saved, withFile: true), statusCode: StatusCodes.Status201Created);
     }
 
-    private static async Task<IResult> EnterprisesAsync(string code, HttpRequest request, GridStore store, CancellationToken ct)
+    private static async Task<IResult> EnterprisesAsync(string code, HttpRequest request, IGridRegistryStore store, CancellationToken ct)
     {
         var q = request.Query;
         if (Unknown(q, "class", "limit", "cursor") is { } unknown) return unknown;
@@ -293,7 +294,7 @@ public static class GridEndpoints
         return Results.Ok(PageOf(items, limit, e => EnterpriseView.From(e), e => new LedgerCursor("e", 0, e.Id, 0)));
     }
 
-    private static async Task<IResult> EnterpriseAsync(string code, string id, HttpRequest request, GridStore store, CancellationToken ct)
+    private static async Task<IResult> EnterpriseAsync(string code, string id, HttpRequest request, IGridRegistryStore store, CancellationToken ct)
     {
         if (Unknown(request.Query) is { } unknown) return unknown;
         if (!GridLevels.IsValid(code)) return Bad("code", code, GridCodes.Rule);
@@ -302,7 +303,7 @@ public static class GridEndpoints
         return found is null ? NotFound("id", id, $"the id of an enterprise of grid {code}") : Results.Ok(EnterpriseView.From(found, withFile: true));
     }
 
-    private static async Task<IResult> DirectoryAsync(string id, HttpRequest request, GridStore store, Gateways.IGatewayStore gateways, Commands.ICommandStore ledger, CancellationToken ct)
+    private static async Task<IResult> DirectoryAsync(string id, HttpRequest request, IGridRegistryStore store, Gateways.IGatewayStore gateways, Commands.ICommandStore ledger, CancellationToken ct)
     {
         var q = request.Query;
         if (Unknown(q, "full") is { } unknown) return unknown;

@@ -24,9 +24,6 @@ public sealed record GridDocument(
     IReadOnlyList<KeyPointInput>? KeyPoints = null,
     IReadOnlyList<EnterpriseInput>? Enterprises = null);
 
-/// <summary>The body of POST /api/terminals.</summary>
-public sealed record TerminalRequest(string? Id, string? Member);
-
 /// <summary>One thing wrong with a request: the field (JSON path), the value given and what was expected.</summary>
 public sealed record FieldError(string Field, string? Value, string Expected);
 
@@ -48,12 +45,6 @@ public sealed record GridRecord(string Code, int Level, string Name, string? Par
 /// <summary>A member as stored.</summary>
 public sealed record MemberRecord(string Id, string Name, string Grid, string? Phone, bool Active);
 
-/// <summary>A terminal as stored (its token hash included; the API never shows it).</summary>
-public sealed record TerminalRecord(string Id, string Member, string TokenSha256, DateTimeOffset IssuedAt, DateTimeOffset? RevokedAt, string? Grid);
-
-/// <summary>A terminal just issued: <see cref="Token"/> is shown this once and never stored.</summary>
-public sealed record IssuedTerminal(string Id, string Member, string Grid, string Token, string TokenSha256, DateTimeOffset IssuedAt);
-
 /// <summary>A key point as stored.</summary>
 public sealed record KeyPointRecord(string Id, string Grid, string Name, double? Latitude, double? Longitude);
 
@@ -62,49 +53,6 @@ public sealed record EnterpriseRecord(string Id, string Grid, string Name, strin
 
 /// <summary>What an import changed: counts, and the gateways whose terminal directory may have changed.</summary>
 public sealed record ImportResult(int Grids, int Members, int KeyPoints, int Enterprises, IReadOnlyList<string> Gateways);
-
-// The patrol and problem ledgers as read back.
-
-/// <summary>A stored check-in, named as on the wire (<see cref="CheckIn"/>) plus where it came from and when it arrived.</summary>
-public sealed record StoredCheckIn(
-    string Gateway, long Seq, string RecordId, string MemberId, string TerminalId, string GridCode, double Latitude, double Longitude,
-    double AccuracyMeters, DateTimeOffset FixTime, string? Note, GeofenceResult Geofence, DateTimeOffset Timestamp, ClockQuality Clock, DateTimeOffset ReceivedAt);
-
-/// <summary>A place of a stored patrol.</summary>
-public sealed record StoredPlace(PlaceKind Kind, string? Id, string Name, DateTimeOffset At);
-
-/// <summary>A stored patrol record with its places.</summary>
-public sealed record StoredPatrol(
-    string Gateway, long Seq, string RecordId, string MemberId, string TerminalId, string GridCode, DateTimeOffset StartedAt, DateTimeOffset EndedAt,
-    IReadOnlyList<TrackPoint> Track, IReadOnlyList<StoredPlace> Places, string Findings, IReadOnlyList<string> Attachments,
-    DateTimeOffset Timestamp, ClockQuality Clock, DateTimeOffset ReceivedAt);
-
-/// <summary>A transition of a problem (n = 0 is the report).</summary>
-public sealed record StoredProblemEvent(int N, string Action, string? FromState, string ToState, string By, DateTimeOffset At, JsonElement? Detail);
-
-/// <summary>A stored problem with its lifecycle fields; <see cref="Events"/> only when read one at a time.</summary>
-public sealed record StoredProblem(
-    long Id, string Gateway, long Seq, string RecordId, string MemberId, string TerminalId, string GridCode, double Latitude, double Longitude,
-    string? Address, ProblemCategory Category, string Description, IReadOnlyList<string> Attachments, DateTimeOffset ReportedAt,
-    ClockQuality Clock, DateTimeOffset ReceivedAt, string State, string? Assignee, string? Department, DateTimeOffset? Deadline,
-    JsonElement? Plan, DateTimeOffset UpdatedAt,
-    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<StoredProblemEvent>? Events = null);
-
-/// <summary>An attachment's state in the ledger.</summary>
-public sealed record StoredAttachment(string Sha256, string ContentType, long Size, string Terminal, string Gateway, long Received,
-    DateTimeOffset? CompleteAt, DateTimeOffset FirstAt, int Mismatches);
-
-/// <summary>Filters of the check-in and patrol listings; <see cref="Grid"/> matches the grid and every grid beneath it.</summary>
-public sealed record PatrolLedgerQuery(string? Gateway = null, string? Grid = null, string? Member = null, DateTimeOffset? From = null, DateTimeOffset? To = null,
-    int Limit = 100, string? Cursor = null)
-{
-    public const int DefaultLimit = 100;
-    public const int MaxLimit = 1000;
-}
-
-/// <summary>Filters of the problem listing.</summary>
-public sealed record ProblemQuery(string? Grid = null, string? Member = null, string? State = null, ProblemCategory? Category = null,
-    DateTimeOffset? From = null, DateTimeOffset? To = null, int Limit = 100, string? Cursor = null);
 
 /// <summary>One page of a listing; <see cref="NextCursor"/> is null on the last page.</summary>
 public sealed record Page<T>(IReadOnlyList<T> Items, string? NextCursor);

@@ -1,3 +1,5 @@
+using GridEdge.Server.Terminals;
+
 namespace GridEdge.Server.Grid;
 
 /// <summary>Why a registry change was not made.</summary>
@@ -27,9 +29,13 @@ public sealed record RegistryResult<T>(T? Value, RegistryFailure Failure, IReadO
 /// Changes to the grid registry with their consequence: every gateway whose terminal directory changed gets a new retained
 /// configuration. The HTTP API and the demo both go through here.
 /// </summary>
-public sealed class GridRegistry(GridStore store, TerminalDirectoryPublisher publisher)
+public sealed class GridRegistry(IGridRegistryStore store, ITerminalStore terminals, TerminalDirectoryPublisher publisher)
 {
-    public GridStore Store => store;
+    /// <summary>The registry's tables.</summary>
+    public IGridRegistryStore Store => store;
+
+    /// <summary>The terminals issued.</summary>
+    public ITerminalStore Terminals => terminals;
 
     /// <summary>Imports grids, members, key points and enterprises (upserts; with <paramref name="create"/> an existing id is a conflict).</summary>
     public async Task<RegistryResult<ImportResult>> ImportAsync(GridDocument document, bool create = false, CancellationToken cancellationToken = default)
@@ -44,7 +50,7 @@ public sealed class GridRegistry(GridStore store, TerminalDirectoryPublisher pub
     /// <summary>Issues a terminal to a member; the result holds the token, shown this once.</summary>
     public async Task<RegistryResult<IssuedTerminal>> IssueTerminalAsync(string id, string member, CancellationToken cancellationToken = default)
     {
-        var (terminal, error, failure) = await store.IssueTerminalAsync(id, member, cancellationToken);
+        var (terminal, error, failure) = await terminals.IssueAsync(id, member, cancellationToken);
         if (terminal is null) return new(null, failure, [error!], []);
         var published = await publisher.PublishChangedAsync(await GatewaysOfAsync(terminal.Grid, cancellationToken), cancellationToken);
         return new(terminal, RegistryFailure.None, [], published);
@@ -53,7 +59,7 @@ public sealed class GridRegistry(GridStore store, TerminalDirectoryPublisher pub
     /// <summary>Revokes a terminal: its gateway's directory is published without it.</summary>
     public async Task<RegistryResult<TerminalRecord>> RevokeTerminalAsync(string id, CancellationToken cancellationToken = default)
     {
-        var terminal = await store.RevokeTerminalAsync(id, cancellationToken);
+        var terminal = await terminals.RevokeAsync(id, cancellationToken);
         if (terminal is null) return new(null, RegistryFailure.NotFound, [new FieldError("id", id, "the id of an issued terminal")], []);
         var published = terminal.Grid is null ? [] : await publisher.PublishChangedAsync(await GatewaysOfAsync(terminal.Grid, cancellationToken), cancellationToken);
         return new(terminal, RegistryFailure.None, [], published);

@@ -1,20 +1,28 @@
 using System.Text.Json;
 using GridEdge.Server.Ledgers;
+using GridEdge.Server.Patrols;
+using GridEdge.Server.Photos;
+using GridEdge.Server.Problems;
+using GridEdge.Server.Storage;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace GridEdge.Server.Grid;
 
-/// <summary>Registers the grid: its registry, members and terminals, the patrol ledger and the terminal records' ingest.</summary>
+/// <summary>Registers the grid: its registry and the terminal directories, and the terminal streams' ingest (GridStore).</summary>
 public static class GridServiceCollectionExtensions
 {
     public static IServiceCollection AddGrid(this IServiceCollection services)
     {
-        services.AddSingleton(sp => new GridStore(sp.GetRequiredService<IOptions<ServerOptions>>().Value.Ledger.Path, sp.GetService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<GridStore>>()));
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddLedgerSchema<GridSchema>();
+        services.AddSingleton<IGridRegistryStore, GridRegistryStore>();
+        services.AddSingleton(sp => new GridStore(sp.GetRequiredService<LedgerDatabase>(), sp.GetRequiredService<IPatrolLedger>(),
+            sp.GetRequiredService<IProblemLedger>(), sp.GetRequiredService<PhotoLedger>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<TerminalDirectoryPublisher>();
         services.AddSingleton<GridRegistry>();
 
-        // The grid tables must exist before the broker lets a gateway's check-ins in: start right after the ledger's schema.
+        // The seed is applied before the broker lets gateways in: start right after the readings ledger.
         var initializer = ServiceDescriptor.Singleton<IHostedService, GridInitializer>();
         var ledger = services.Select((d, i) => (d, i)).FirstOrDefault(x => x.d.ServiceType == typeof(IHostedService) && x.d.ImplementationType == typeof(Storage.LedgerMigration));
         if (ledger.d is not null) services.Insert(ledger.i + 1, initializer);
@@ -28,17 +36,15 @@ public static class GridServiceCollectionExtensions
     public static WebApplication MapGridApi(this WebApplication app)
     {
         app.MapGridRegistryApi();
-        app.MapPatrolLedgerApi();
         return app;
     }
 }
 
-/// <summary>Creates the grid tables and applies the seed file (Server:Grid:SeedFile) when the host starts; a bad seed stops the host naming every wrong field.</summary>
-internal sealed class GridInitializer(GridStore store, IOptions<ServerOptions> options, ILogger<GridInitializer> log) : IHostedService
+/// <summary>Applies the seed file (Server:Grid:SeedFile) when the host starts; a bad seed stops the host naming every wrong field.</summary>
+internal sealed class GridInitializer(IGridRegistryStore store, IOptions<ServerOptions> options, ILogger<GridInitializer> log) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        await store.InitializeAsync(cancellationToken);
         var seed = options.Value.Grid.SeedFile;
         if (string.IsNullOrWhiteSpace(seed)) return;
         var document = await ReadSeedAsync(seed, cancellationToken);

@@ -5,7 +5,7 @@ namespace GridEdge.Server.Grid;
 
 /// <summary>
 /// The checks of everything the registry takes, naming every wrong field by its JSON path. <see cref="Check"/> looks at a
-/// document alone; references (parents, members' grids) are checked against the registry by <see cref="GridStore.ImportAsync"/>.
+/// document alone; references (parents, members' grids) are checked against the registry by <see cref="IGridRegistryStore.ImportAsync"/>.
 /// </summary>
 public static class GridValidation
 {

@@ -18,7 +18,7 @@ public sealed record DirectoryPublish(string Gateway, string? Version, bool Publ
 /// published one at a time, so the retained message is always the newest. A directory that could not be published is
 /// retried by <see cref="DirectorySync"/> until the broker takes it; the registry change itself is already committed.
 /// </summary>
-public sealed class TerminalDirectoryPublisher(GridStore grid, ICommandStore ledger, IDownlinkPublisher downlink, TimeProvider time, ILogger<TerminalDirectoryPublisher> log)
+public sealed class TerminalDirectoryPublisher(IGridRegistryStore grid, ICommandStore ledger, IDownlinkPublisher downlink, TimeProvider time, ILogger<TerminalDirectoryPublisher> log)
 {
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> _pending = new(StringComparer.Ordinal);

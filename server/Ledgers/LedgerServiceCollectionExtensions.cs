@@ -1,4 +1,3 @@
-using GridEdge.Protocol.Wire;
 using GridEdge.Server.Alerts;
 using GridEdge.Server.Commands;
 using GridEdge.Server.Gateways;
@@ -16,11 +15,6 @@ public static class LedgerServiceCollectionExtensions
         services.AddGateways();
         services.AddAlerts();
         services.AddCommands();
-        // The terminal streams' tables belong to the grid (GridLedgerSchema); gateway listings and gaps count them too.
-        services.AddGatewayStream(new StreamTable("checkins", Streams.CheckIns));
-        services.AddGatewayStream(new StreamTable("patrols", Streams.Uploads));
-        services.AddGatewayStream(new StreamTable("problems", Streams.Uploads));
-        services.AddGatewayStream(new StreamTable("attachment_chunks", Streams.Attachments));
         return services;
     }
 }

@@ -23,13 +23,13 @@ public static class ProblemEndpoints
     {
         foreach (var action in Enum.GetValues<ProblemAction>())
             app.MapPost($"/api/problems/{{id}}/{action.Name()}",
-                (string id, HttpRequest request, ProblemLedger ledger, TimeProvider time, ILogger<ProblemLedger> log, CancellationToken ct) =>
+                (string id, HttpRequest request, IProblemLedger ledger, TimeProvider time, ILogger<ProblemLedger> log, CancellationToken ct) =>
                     TransitionAsync(action, id, request, ledger, time, log, ct));
         app.MapGet("/api/problems/overdue", OverdueAsync);
         return app;
     }
 
-    private static async Task<IResult> TransitionAsync(ProblemAction action, string idText, HttpRequest request, ProblemLedger ledger, TimeProvider time,
+    private static async Task<IResult> TransitionAsync(ProblemAction action, string idText, HttpRequest request, IProblemLedger ledger, TimeProvider time,
         ILogger<ProblemLedger> log, CancellationToken ct)
     {
         if (!TryId(idText, out var id, out var idError)) return idError!;
@@ -67,7 +67,7 @@ public static class ProblemEndpoints
         };
     }
 
-    private static async Task<IResult> OverdueAsync(HttpRequest request, ProblemLedger ledger, ComplianceLedger compliance, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> OverdueAsync(HttpRequest request, IProblemLedger ledger, ComplianceLedger compliance, TimeProvider time, CancellationToken ct)
     {
         var q = request.Query;
         foreach (var key in q.Keys)

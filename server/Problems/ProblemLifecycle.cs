@@ -11,6 +11,9 @@ public static class ProblemStates
     public const string Verified = "verified";
     public const string Closed = "closed";
 
+    /// <summary>Every state, in lifecycle order.</summary>
+    public static readonly IReadOnlyList<string> All = [Reported, Assigned, Transferred, Planned, Rectified, Verified, Closed];
+
     /// <summary>The SQL list of states that stop a deadline from being overdue.</summary>
     public const string NotOverdueSql = "('rectified', 'verified', 'closed')";
 }

@@ -1,29 +1,26 @@
+using GridEdge.Server.Gateways;
+using GridEdge.Protocol.Wire;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
+using GridEdge.Server.Storage;
 
 namespace GridEdge.Server.Problems;
 
-/// <summary>Registers the problem ledger's lifecycle: assignment, transfer, rectification plan, rectification, verification, closing.</summary>
+/// <summary>Registers the problem ledger: problems as reported, their lifecycle (assignment, transfer, plan, rectification, verification, closing) and their API.</summary>
 public static class ProblemServiceCollectionExtensions
 {
     public static IServiceCollection AddProblems(this IServiceCollection services)
     {
+        services.AddGatewayStream(new StreamTable("problems", Streams.Uploads)); // gateway listings and gaps count this stream
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton(sp => new ProblemLedger(sp.GetRequiredService<IOptions<ServerOptions>>().Value.Ledger.Path, sp.GetRequiredService<TimeProvider>()));
-        services.AddHostedService<ProblemLedgerInitializer>();
+        services.AddLedgerSchema<ProblemSchema>();
+        services.AddSingleton<IProblemLedger>(sp => new ProblemLedger(sp.GetRequiredService<LedgerDatabase>(), sp.GetRequiredService<TimeProvider>()));
         return services;
     }
 
     public static WebApplication MapProblemApi(this WebApplication app)
     {
         app.MapProblemEndpoints();
+        app.MapProblemQueryEndpoints();
         return app;
     }
-}
-
-/// <summary>Makes sure the grid tables exist before a transition or a report reads them.</summary>
-internal sealed class ProblemLedgerInitializer(ProblemLedger ledger) : IHostedService
-{
-    public Task StartAsync(CancellationToken cancellationToken) => ledger.InitializeAsync(cancellationToken);
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

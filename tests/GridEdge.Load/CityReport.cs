@@ -1,9 +1,12 @@
 using System.Diagnostics;
 using System.Globalization;
 using GridEdge.Server.Compliance;
+using GridEdge.Server.Grid;
 using GridEdge.Server.Ledgers;
+using GridEdge.Server.Storage;
 using GridEdge.Testing;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
 using InProcessServer = GridEdge.Server.ServerHost;
 
 namespace GridEdge.Load;
@@ -89,7 +92,8 @@ internal static class CityReport
     /// <summary>Writes the city into a fresh ledger in batched transactions. Deterministic (fixed seed).</summary>
     private static async Task<SortedDictionary<string, long>> GenerateAsync(string path, int checkinTotal)
     {
-        using (var ledger = new ComplianceLedger(path)) await ledger.InitializeAsync();
+        await using (var database = new SqliteLedgerDatabase(path))
+            await new SchemaMigrator(database, GridLedgers.Schemas, TimeProvider.System, NullLogger<SchemaMigrator>.Instance).MigrateAsync();
         var random = new Random(4812);
         var cutOff = new DateTimeOffset(2026, 11, 25, 12, 0, 0, Cst);
         var monthStart = cutOff.AddDays(-30);

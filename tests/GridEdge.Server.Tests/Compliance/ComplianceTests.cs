@@ -5,6 +5,7 @@ using System.Text.Json;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Spreadsheet;
 using GridEdge.Server.Compliance;
+using GridEdge.Server.Storage;
 using GridEdge.Server.Tests.Problems;
 using GridEdge.Server.Tests.Support;
 using static GridEdge.Server.Tests.Compliance.ComplianceScenario;
@@ -12,7 +13,7 @@ using static GridEdge.Server.Tests.Compliance.ComplianceScenario;
 namespace GridEdge.Server.Tests.Compliance;
 
 /// <summary>Compliance figures per village grid and report week, and the weekly report as JSON, XLSX and CSV.</summary>
-public sealed class ComplianceTests
+public sealed class ComplianceTests(PostgresFixture postgres)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -41,14 +42,14 @@ public sealed class ComplianceTests
             Assert.False(ReportWeek.TryParse(bad, out _), bad);
     }
 
-    [Fact(Timeout = 60_000)]
-    public async Task Figures_per_village_follow_the_cut_off_the_monthly_key_point_rule_and_the_enterprise_windows()
+    [Theory(Timeout = 60_000)]
+    [MemberData(nameof(LedgerDatabases.Engines), MemberType = typeof(LedgerDatabases))]
+    public async Task Figures_per_village_follow_the_cut_off_the_monthly_key_point_rule_and_the_enterprise_windows(LedgerEngine engine)
     {
         using var folder = new TempFolder();
-        var path = folder.File("ledger.db");
-        using (var rows = new GridRows(path)) Seed(rows);
-        using var ledger = new ComplianceLedger(path);
-        await ledger.InitializeAsync(Ct);
+        await using var database = await LedgerDatabases.CreateAsync(engine, folder, postgres);
+        using (var rows = new GridRows(database)) Seed(rows);
+        var ledger = new ComplianceLedger(database);
         Assert.True(ReportWeek.TryParse(Week, out var week));
 
         var (city, _) = await ledger.ResolveGridAsync(City, Ct);
@@ -84,12 +85,13 @@ public sealed class ComplianceTests
         Assert.Equal([4.75, 0.04], overdue.Select(o => o.DaysOverdue)); // Nov 20 18:00 and Nov 25 11:00 against Nov 25 12:00
     }
 
-    [Fact(Timeout = 60_000)]
-    public async Task Overdue_at_a_past_cut_off_uses_the_state_and_deadline_in_force_then()
+    [Theory(Timeout = 60_000)]
+    [MemberData(nameof(LedgerDatabases.Engines), MemberType = typeof(LedgerDatabases))]
+    public async Task Overdue_at_a_past_cut_off_uses_the_state_and_deadline_in_force_then(LedgerEngine engine)
     {
         using var folder = new TempFolder();
-        var path = folder.File("ledger.db");
-        using (var rows = new GridRows(path))
+        await using var database = await LedgerDatabases.CreateAsync(engine, folder, postgres);
+        using (var rows = new GridRows(database))
         {
             rows.Grid(A, 4, "甲村", null);
             // Assigned Nov 11 with deadline Nov 20 18:00; re-planned only on Nov 27 (after the W48 cut-off) with deadline Dec 10.
@@ -101,7 +103,7 @@ public sealed class ComplianceTests
             var later = rows.Problem(A, GridRows.Cn(2026, 11, 10), state: "assigned", assignee: "a1", deadline: GridRows.Cn(2026, 11, 26));
             rows.Event(later, 1, "assign", "reported", "assigned", GridRows.Cn(2026, 11, 11), """{"deadline":"2026-11-26T09:00:00+08:00"}""");
         }
-        using var ledger = new ComplianceLedger(path);
+        var ledger = new ComplianceLedger(database);
         var (village, _) = await ledger.ResolveGridAsync(A, Ct);
         Assert.True(ReportWeek.TryParse(Week, out var week));
 

@@ -6,6 +6,7 @@ using GridEdge.Protocol.Codecs;
 using GridEdge.Protocol.Records;
 using GridEdge.Protocol.Wire;
 using GridEdge.Server.Grid;
+using GridEdge.Server.Terminals;
 using GridEdge.Server.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using static GridEdge.Server.Tests.Grid.GridSamples;
@@ -39,7 +40,7 @@ public sealed class GridApiTests
         Assert.Equal(field, (await JsonAsync(response)).GetProperty("field").GetString());
     }
 
-    private static GridStore Store(RunningServer server) => server.App.Services.GetRequiredService<GridStore>();
+    private static GridStore Ingest(RunningServer server) => server.App.Services.GetRequiredService<GridStore>();
 
     [Fact(Timeout = 60_000)]
     public async Task Grids_are_imported_listed_and_read_back()
@@ -162,7 +163,7 @@ public sealed class GridApiTests
 
         var listed = await http.GetStringAsync("/api/terminals", Ct);
         Assert.DoesNotContain(token, listed, StringComparison.Ordinal);
-        Assert.DoesNotContain(GridStore.TokenHash(token), listed, StringComparison.Ordinal);
+        Assert.DoesNotContain(TerminalTokens.Hash(token), listed, StringComparison.Ordinal);
         Assert.DoesNotContain("token", listed, StringComparison.OrdinalIgnoreCase);
         Assert.Equal("active", JsonDocument.Parse(listed).RootElement.GetProperty("items")[0].GetProperty("state").GetString());
 
@@ -171,7 +172,7 @@ public sealed class GridApiTests
         await gateway.SubscribeAsync(Topics.Config("gw-alpha"), Ct);
         var config = Decode<GatewayConfig>(gateway.Receive(TimeSpan.FromSeconds(5)));
         var entry = Assert.Single(GridRig.Directory(config).Terminals);
-        Assert.Equal(("t-1", "li.na", GridStore.TokenHash(token)), (entry.TerminalId, entry.MemberId, entry.TokenSha256));
+        Assert.Equal(("t-1", "li.na", TerminalTokens.Hash(token)), (entry.TerminalId, entry.MemberId, entry.TokenSha256));
 
         using (var revoked = await http.PostAsync("/api/terminals/t-1/revoke", null, Ct))
         {
@@ -231,7 +232,7 @@ public sealed class GridApiTests
         await gateway.PublishAsync(Topics.Up("gw-alpha", Streams.CheckIns), WireCodec.Encode(new Batch("gw-alpha", Streams.CheckIns, 1, alpha), WireFormat.Binary), Ct);
         var ack = Decode<Ack>(gateway.Receive(TimeSpan.FromSeconds(5)));
         Assert.Equal(new SeqRange(1, 4), ack.Ranges.Single());
-        await Store(server).CommitAsync(new Batch("gw-beta", Streams.CheckIns, 1,
+        await Ingest(server).CommitAsync(new Batch("gw-beta", Streams.CheckIns, 1,
             [CheckIn("ci-5", "sun.li", VillageB1, T0.AddHours(4), terminal: "t-3"), CheckIn("ci-6", "chen.jie", VillageC1, T0.AddHours(5), terminal: "t-4")]), Ct);
 
         async Task<List<string>> IdsAsync(string query) =>
@@ -273,7 +274,7 @@ public sealed class GridApiTests
         await using var server = await StartWithGridAsync();
         using var http = server.Http();
         var sha = new string('b', 64);
-        await Store(server).CommitAsync(new Batch("gw-alpha", Streams.Uploads, 1,
+        await Ingest(server).CommitAsync(new Batch("gw-alpha", Streams.Uploads, 1,
         [
             Patrol("pa-1", "li.na", VillageA1, T0, sha),
             Problem("pr-1", "li.na", VillageA1, T0.AddMinutes(30), ProblemCategory.Dust, sha),
@@ -324,20 +325,31 @@ public sealed class GridApiTests
         broken[5] ^= 1;
         var brokenSha = Sha(photo.Reverse().ToArray());
 
-        await Store(server).CommitAsync(new Batch("gw-alpha", Streams.Attachments, 1, [chunks[2], chunks[0]]), Ct);
+        await Ingest(server).CommitAsync(new Batch("gw-alpha", Streams.Attachments, 1, [chunks[2], chunks[0]]), Ct);
         await AssertBadAsync(http, $"/api/attachments/{chunks[0].Sha256}", "sha256", HttpStatusCode.NotFound);
         using (var partial = await http.GetAsync($"/api/attachments/{chunks[0].Sha256}", Ct))
             Assert.Contains("38000 of 70000 bytes", (await JsonAsync(partial)).GetProperty("expected").GetString());
 
-        await Store(server).CommitAsync(new Batch("gw-alpha", Streams.Attachments, 3, [chunks[1]]), Ct);
+        await Ingest(server).CommitAsync(new Batch("gw-alpha", Streams.Attachments, 3, [chunks[1]]), Ct);
         using (var served = await http.GetAsync($"/api/attachments/{chunks[0].Sha256}", Ct))
         {
             Assert.Equal(HttpStatusCode.OK, served.StatusCode);
             Assert.Equal("image/jpeg", served.Content.Headers.ContentType!.MediaType);
             Assert.Equal(photo, await served.Content.ReadAsByteArrayAsync(Ct));
         }
+        // A stored photo damaged on disk afterwards is no longer served (a clear 404, not a 5xx), and counted.
+        var stored = Path.Combine(Path.GetDirectoryName(server.LedgerPath)!, "attachments", chunks[0].Sha256);
+        var damaged = await File.ReadAllBytesAsync(stored, Ct);
+        damaged[100] ^= 1;
+        await File.WriteAllBytesAsync(stored, damaged, Ct);
+        using (var rotten = await http.GetAsync($"/api/attachments/{chunks[0].Sha256}", Ct))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, rotten.StatusCode);
+            Assert.Contains("still hash to its SHA-256", (await JsonAsync(rotten)).GetProperty("expected").GetString());
+        }
+        Assert.Equal(1L, Ingest(server).Attachments.CorruptOnRead);
 
-        await Store(server).CommitAsync(new Batch("gw-alpha", Streams.Attachments, 4, Chunks(broken, 32_000, brokenSha).ToArray<Record>()), Ct);
+        await Ingest(server).CommitAsync(new Batch("gw-alpha", Streams.Attachments, 4, Chunks(broken, 32_000, brokenSha).ToArray<Record>()), Ct);
         using (var corrupt = await http.GetAsync($"/api/attachments/{brokenSha}", Ct))
         {
             Assert.Equal(HttpStatusCode.NotFound, corrupt.StatusCode);

@@ -4,6 +4,7 @@ using GridEdge.Protocol.Records;
 using GridEdge.Protocol.Wire;
 using GridEdge.Server.Commands;
 using GridEdge.Server.Grid;
+using GridEdge.Server.Storage;
 using GridEdge.Server.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -114,22 +115,24 @@ public sealed class RecordingDownlink : IDownlinkPublisher
     }
 }
 
-/// <summary>The grid store, the readings ledger on the same file, a recording downlink, the publisher and the registry.</summary>
+/// <summary>The grid's stores and the readings ledger on one SQLite file, a recording downlink, the publisher and the registry.</summary>
 public sealed class GridRig : IDisposable
 {
     private readonly TempFolder _folder = new();
 
     public GridRig()
     {
-        Store = new GridStore(_folder.File("ledger.db"));
-        Store.InitializeAsync().GetAwaiter().GetResult();
         Ledger = TestLedger.OpenSqliteWithGrid(_folder.File("ledger.db"));
-        Publisher = new TerminalDirectoryPublisher(Store, Ledger.Commands, Downlink, TimeProvider.System, NullLogger<TerminalDirectoryPublisher>.Instance);
-        Registry = new GridRegistry(Store, Publisher);
+        Stores = GridLedgerSet.CreateAsync(Ledger.Database).GetAwaiter().GetResult();
+        Publisher = new TerminalDirectoryPublisher(Stores.Registry, Ledger.Commands, Downlink, TimeProvider.System, NullLogger<TerminalDirectoryPublisher>.Instance);
+        Registry = new GridRegistry(Stores.Registry, Stores.Terminals, Publisher);
     }
 
     public TestLedger Ledger { get; }
-    public GridStore Store { get; }
+    public SqliteLedgerDatabase Database => (SqliteLedgerDatabase)Ledger.Database;
+    public GridLedgerSet Stores { get; }
+    public IGridRegistryStore Store => Stores.Registry;
+    public GridStore Ingest => Stores.Ingest;
     public RecordingDownlink Downlink { get; } = new();
     public TerminalDirectoryPublisher Publisher { get; }
     public GridRegistry Registry { get; }
@@ -145,7 +148,6 @@ public sealed class GridRig : IDisposable
 
     public void Dispose()
     {
-        Store.Dispose();
         Ledger.DisposeAsync().AsTask().GetAwaiter().GetResult();
         _folder.Dispose();
     }

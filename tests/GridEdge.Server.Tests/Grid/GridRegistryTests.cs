@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using GridEdge.Protocol.Wire;
 using GridEdge.Server.Grid;
+using GridEdge.Server.Terminals;
 using static GridEdge.Server.Tests.Grid.GridSamples;
 using GridEdge.Protocol.Alerts;
 
@@ -103,13 +104,13 @@ public sealed class GridRegistryTests : IDisposable
         Assert.True(issued.Ok);
         var token = issued.Value!.Token;
         Assert.Equal(32, Convert.FromBase64String(token.Replace('-', '+').Replace('_', '/') + "=").Length);
-        Assert.Equal(GridStore.TokenHash(token), issued.Value.TokenSha256);
-        var stored = (await _rig.Store.GetTerminalAsync("t-1", Ct))!;
-        Assert.Equal(GridStore.TokenHash(token), stored.TokenSha256);
+        Assert.Equal(TerminalTokens.Hash(token), issued.Value.TokenSha256);
+        var stored = (await _rig.Stores.Terminals.GetAsync("t-1", Ct))!;
+        Assert.Equal(TerminalTokens.Hash(token), stored.TokenSha256);
         Assert.Equal(VillageA1, stored.Grid);
 
         // The token itself is nowhere in the ledger file (nor its WAL).
-        _rig.Store.Dispose();
+        _rig.Database.ClearPool();
         foreach (var file in Directory.GetFiles(_rig.Folder, "ledger.db*"))
         {
             var bytes = await File.ReadAllBytesAsync(file, Ct);
@@ -129,7 +130,7 @@ public sealed class GridRegistryTests : IDisposable
         Assert.Equal(RegistryFailure.Conflict, (await _rig.Registry.IssueTerminalAsync("t-2", "zhao.lei", Ct)).Failure);
 
         // A revoked id may be issued again, with a new token.
-        var first = (await _rig.Store.GetTerminalAsync("t-1", Ct))!.TokenSha256;
+        var first = (await _rig.Stores.Terminals.GetAsync("t-1", Ct))!.TokenSha256;
         await _rig.Registry.RevokeTerminalAsync("t-1", Ct);
         var reissued = await _rig.Registry.IssueTerminalAsync("t-1", "sun.li", Ct);
         Assert.True(reissued.Ok);
@@ -230,7 +231,7 @@ public sealed class GridRegistryTests : IDisposable
 
         Assert.True(issued.Ok);
         Assert.True(issued.PublishFailed);
-        Assert.NotNull(await _rig.Store.GetTerminalAsync("t-1", Ct));
+        Assert.NotNull(await _rig.Stores.Terminals.GetAsync("t-1", Ct));
         Assert.Equal(["gw-alpha"], _rig.Publisher.Pending);
 
         _rig.Downlink.Fail = false;

@@ -3,6 +3,8 @@ using GridEdge.Protocol.Records;
 using GridEdge.Protocol.Wire;
 using GridEdge.Server.Grid;
 using GridEdge.Server.Ingest;
+using GridEdge.Server.Patrols;
+using GridEdge.Server.Problems;
 using GridEdge.Server.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -24,7 +26,7 @@ public sealed class TerminalIngestTests : IDisposable
     public TerminalIngestTests()
     {
         var options = Options.Create(new ServerOptions());
-        _pipeline = new IngestPipeline(_rig.Ledger.Readings, _rig.Ledger.Gateways, _rig.Ledger.Alerts, _rig.Ledger.Commands, _acks, _metrics, options, NullLogger<IngestPipeline>.Instance, _rig.Store);
+        _pipeline = new IngestPipeline(_rig.Ledger.Readings, _rig.Ledger.Gateways, _rig.Ledger.Alerts, _rig.Ledger.Commands, _acks, _metrics, options, NullLogger<IngestPipeline>.Instance, _rig.Ingest);
     }
 
     public void Dispose() => _rig.Dispose();
@@ -55,7 +57,7 @@ public sealed class TerminalIngestTests : IDisposable
         Assert.Equal(
             [new Ack("gw-alpha", Streams.CheckIns, [new SeqRange(7, 8)]), new Ack("gw-alpha", Streams.CheckIns, [new SeqRange(7, 8)]), new Ack("gw-beta", Streams.CheckIns, [new SeqRange(1, 1)])],
             _acks.Sent.Select(s => s.Ack));
-        var stored = await _rig.Store.QueryCheckInsAsync(new PatrolLedgerQuery(), Ct);
+        var stored = await _rig.Stores.Patrols.QueryCheckInsAsync(new PatrolLedgerQuery(), Ct);
         Assert.Equal(["ci-1", "ci-2"], stored.Items.Select(c => c.RecordId));
         var s = stored.Items[1];
         Assert.Equal(("gw-alpha", 8L, "li.na", "t-1", VillageA1, GeofenceResult.Inaccurate, "north gate", 8.5, T0.AddMinutes(5)),
@@ -74,17 +76,17 @@ public sealed class TerminalIngestTests : IDisposable
         await SendAsync("gw-alpha", Streams.Uploads, 1, WireFormat.Binary, patrol, problem);
         await SendAsync("gw-beta", Streams.Uploads, 40, WireFormat.Json, problem, patrol);
 
-        var patrols = (await _rig.Store.QueryPatrolsAsync(new PatrolLedgerQuery(), Ct)).Items;
+        var patrols = (await _rig.Stores.Patrols.QueryPatrolsAsync(new PatrolLedgerQuery(), Ct)).Items;
         var p = Assert.Single(patrols);
         Assert.Equal(("gw-alpha", 1L, "pa-1", T0, T0.AddMinutes(40)), (p.Gateway, p.Seq, p.RecordId, p.StartedAt, p.EndedAt));
         Assert.Equal(patrol.Track, p.Track);
         Assert.Equal([(PlaceKind.KeyPoint, "kp-1"), (PlaceKind.Enterprise, "ent-1"), (PlaceKind.Other, (string?)null)], p.Places.Select(x => (x.Kind, x.Id)));
         Assert.Equal(patrol.Attachments, p.Attachments);
 
-        var problems = (await _rig.Store.QueryProblemsAsync(new ProblemQuery(), Ct)).Items;
+        var problems = (await _rig.Stores.Problems.QueryAsync(new ProblemQuery(), Ct)).Items;
         var stored = Assert.Single(problems);
         Assert.Equal(("reported", ProblemCategory.StrawBurning, "gw-alpha", 2L, T0.AddMinutes(30)), (stored.State, stored.Category, stored.Gateway, stored.Seq, stored.ReportedAt));
-        var withEvents = (await _rig.Store.GetProblemAsync(stored.Id, Ct))!;
+        var withEvents = (await _rig.Stores.Problems.GetProblemAsync(stored.Id, Ct))!;
         var e = Assert.Single(withEvents.Events!);
         Assert.Equal((0, "reported", (string?)null, "reported", "li.na", T0.AddMinutes(30)), (e.N, e.Action, e.FromState, e.ToState, e.By, e.At));
         Assert.Equal(3, _acks.Sent.Count);
@@ -100,24 +102,24 @@ public sealed class TerminalIngestTests : IDisposable
         var sha = chunks[0].Sha256;
 
         await SendAsync("gw-alpha", Streams.Attachments, 1, WireFormat.Binary, chunks[2], chunks[0]);
-        var partial = (await _rig.Store.GetAttachmentAsync(sha, Ct))!;
+        var partial = (await _rig.Stores.Photos.GetAsync(sha, Ct))!;
         Assert.Equal((6000L, (DateTimeOffset?)null), (partial.Received, partial.CompleteAt));
-        Assert.False(File.Exists(_rig.Store.FilePath(sha)));
+        Assert.False(File.Exists(_rig.Stores.DiskPhotos.FilePath(sha)));
 
         await SendAsync("gw-alpha", Streams.Attachments, 1, WireFormat.Binary, chunks[2], chunks[0]);   // the batch again
         await SendAsync("gw-beta", Streams.Attachments, 9, WireFormat.Json, chunks[0]);                // a chunk again, through another gateway
         await SendAsync("gw-alpha", Streams.Attachments, 3, WireFormat.Binary, chunks[3], chunks[1]);
 
-        var done = (await _rig.Store.GetAttachmentAsync(sha, Ct))!;
+        var done = (await _rig.Stores.Photos.GetAsync(sha, Ct))!;
         Assert.Equal(10_000L, done.Received);
         Assert.NotNull(done.CompleteAt);
-        Assert.Equal(file, await File.ReadAllBytesAsync(_rig.Store.FilePath(sha), Ct));
-        Assert.False(File.Exists(_rig.Store.FilePath(sha) + ".part"));
-        Assert.Equal((1L, 0L), (_rig.Store.Attachments.Completed, _rig.Store.Attachments.Mismatches));
+        Assert.Equal(file, await File.ReadAllBytesAsync(_rig.Stores.DiskPhotos.FilePath(sha), Ct));
+        Assert.False(File.Exists(_rig.Stores.DiskPhotos.FilePath(sha) + ".part"));
+        Assert.Equal((1L, 0L), (_rig.Ingest.Attachments.Completed, _rig.Ingest.Attachments.Mismatches));
 
         // Chunks arriving after completion change nothing.
         await SendAsync("gw-beta", Streams.Attachments, 10, WireFormat.Json, chunks[1]);
-        Assert.Equal(file, await File.ReadAllBytesAsync(_rig.Store.FilePath(sha), Ct));
+        Assert.Equal(file, await File.ReadAllBytesAsync(_rig.Stores.DiskPhotos.FilePath(sha), Ct));
         Assert.Equal(5, _acks.Sent.Count);
     }
 
@@ -130,16 +132,25 @@ public sealed class TerminalIngestTests : IDisposable
         var sha = chunks[0].Sha256;
         await SendAsync("gw-alpha", Streams.Attachments, 1, WireFormat.Binary, chunks[0], chunks[1]);
         // A power cut after the commit, before the folder held the rename: only the .part file is on disk.
-        File.Move(_rig.Store.FilePath(sha), _rig.Store.FilePath(sha) + ".part");
+        File.Move(_rig.Stores.DiskPhotos.FilePath(sha), _rig.Stores.DiskPhotos.FilePath(sha) + ".part");
 
-        var path = await _rig.Store.ServableFileAsync(sha, file.Length, Ct);
+        var photo = (await _rig.Stores.Photos.GetAsync(sha, Ct))!;
+        var read = await _rig.Stores.Photos.ReadAsync(photo, Ct);
 
-        Assert.Equal(_rig.Store.FilePath(sha), path);
-        Assert.Equal(file, await File.ReadAllBytesAsync(path!, Ct));
+        var path = _rig.Stores.DiskPhotos.FilePath(sha);
+        await using (var content = read.Content!)
+        {
+            using var copy = new MemoryStream();
+            await content.CopyToAsync(copy, Ct);
+            Assert.Equal(file, copy.ToArray());
+        }
+        Assert.Equal(file, await File.ReadAllBytesAsync(path, Ct));
         // A .part file that does not hash to its name is never served.
-        File.Move(path!, path + ".part");
+        File.Move(path, path + ".part");
         await File.WriteAllBytesAsync(path + ".part", new byte[file.Length], Ct);
-        Assert.Null(await _rig.Store.ServableFileAsync(sha, file.Length, Ct));
+        var missing = await _rig.Stores.Photos.ReadAsync(photo, Ct);
+        Assert.Null(missing.Content);
+        Assert.Contains("file is missing", missing.Problem);
     }
 
     [Fact(Timeout = 30_000)]
@@ -153,17 +164,17 @@ public sealed class TerminalIngestTests : IDisposable
 
         await SendAsync("gw-alpha", Streams.Attachments, 1, WireFormat.Binary, Chunks(corrupted, 2048, sha).ToArray<Record>());
 
-        var a = (await _rig.Store.GetAttachmentAsync(sha, Ct))!;
+        var a = (await _rig.Stores.Photos.GetAsync(sha, Ct))!;
         Assert.Null(a.CompleteAt);
         Assert.Equal((1, 0L), (a.Mismatches, a.Received));
-        Assert.Equal(1L, _rig.Store.Attachments.Mismatches);
-        Assert.False(File.Exists(_rig.Store.FilePath(sha)));
-        Assert.Equal(corrupted, await File.ReadAllBytesAsync(_rig.Store.FilePath(sha) + ".mismatch-1", Ct));
+        Assert.Equal(1L, _rig.Ingest.Attachments.Mismatches);
+        Assert.False(File.Exists(_rig.Stores.DiskPhotos.FilePath(sha)));
+        Assert.Equal(corrupted, await File.ReadAllBytesAsync(_rig.Stores.DiskPhotos.FilePath(sha) + ".mismatch-1", Ct));
 
         // The terminal uploads it again, right this time: it is assembled afresh and verified.
         await SendAsync("gw-alpha", Streams.Attachments, 4, WireFormat.Binary, Chunks(file, 2048).ToArray<Record>());
-        Assert.NotNull((await _rig.Store.GetAttachmentAsync(sha, Ct))!.CompleteAt);
-        Assert.Equal(file, await File.ReadAllBytesAsync(_rig.Store.FilePath(sha), Ct));
+        Assert.NotNull((await _rig.Stores.Photos.GetAsync(sha, Ct))!.CompleteAt);
+        Assert.Equal(file, await File.ReadAllBytesAsync(_rig.Stores.DiskPhotos.FilePath(sha), Ct));
     }
 
     [Fact(Timeout = 30_000)]
@@ -171,8 +182,8 @@ public sealed class TerminalIngestTests : IDisposable
     {
         var chunk = Chunks([], 1024).Single();
         await SendAsync("gw-alpha", Streams.Attachments, 1, WireFormat.Binary, chunk);
-        Assert.NotNull((await _rig.Store.GetAttachmentAsync(chunk.Sha256, Ct))!.CompleteAt);
-        Assert.Empty(await File.ReadAllBytesAsync(_rig.Store.FilePath(chunk.Sha256), Ct));
+        Assert.NotNull((await _rig.Stores.Photos.GetAsync(chunk.Sha256, Ct))!.CompleteAt);
+        Assert.Empty(await File.ReadAllBytesAsync(_rig.Stores.DiskPhotos.FilePath(chunk.Sha256), Ct));
     }
 
     [Fact(Timeout = 30_000)]

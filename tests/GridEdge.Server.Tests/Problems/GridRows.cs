@@ -1,20 +1,34 @@
-using GridEdge.Server.Ledgers;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
+using GridEdge.Server.Grid;
+using GridEdge.Server.Storage;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace GridEdge.Server.Tests.Problems;
 
-/// <summary>Writes grid ledger rows with plain SQL, the way the grid feature's ingest and registry write them.</summary>
+/// <summary>
+/// Writes grid ledger rows with plain SQL, the way the grid feature's ingest and registry write them, on either engine
+/// (values are positional parameters: $1, $2, …).
+/// </summary>
 public sealed class GridRows : IDisposable
 {
     public static readonly TimeSpan Cst = TimeSpan.FromHours(8);
-    private readonly SqliteConnection _connection;
+    private readonly LedgerDatabase _database;
+    private readonly bool _ownsDatabase;
+    private readonly DbConnection _connection;
     private long _seq;
 
-    public GridRows(string ledgerPath)
+    /// <summary>Rows in the SQLite ledger at <paramref name="ledgerPath"/>.</summary>
+    public GridRows(string ledgerPath) : this(new SqliteLedgerDatabase(ledgerPath), ownsDatabase: true)
     {
-        _connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = ledgerPath, Pooling = false, DefaultTimeout = 30 }.ToString());
-        _connection.Open();
-        Execute(GridLedgerSchema.Sql);
+    }
+
+    /// <summary>Rows in <paramref name="database"/>, its grid schemas migrated first.</summary>
+    public GridRows(LedgerDatabase database, bool ownsDatabase = false)
+    {
+        _database = database;
+        _ownsDatabase = ownsDatabase;
+        new SchemaMigrator(database, GridLedgers.Schemas, TimeProvider.System, NullLogger<SchemaMigrator>.Instance).MigrateAsync().GetAwaiter().GetResult();
+        _connection = database.OpenAsync().GetAwaiter().GetResult();
     }
 
     /// <summary>A time in China Standard Time.</summary>
@@ -59,12 +73,12 @@ public sealed class GridRows : IDisposable
         string? department = null, string? plan = null)
     {
         var seq = ++_seq;
-        var id = (long)Scalar("""
+        var id = Convert.ToInt64(Scalar("""
             INSERT INTO problems (gateway, seq, record_id, member, terminal, grid, latitude, longitude, category, description, attachments,
                                   reported_at, clock, received_at, state, assignee, department, deadline, plan, updated_at)
             VALUES ('gw-alpha', $1, $2, 'm1', 't-m1', $3, 36.6, 117.0, 1, '工地扬尘', '[]', $4, 1, $4, $5, $6, $7, $8, $9, $4)
             RETURNING id;
-            """, seq, "r" + seq, grid, reportedAt.ToUnixTimeMilliseconds(), state, assignee, department, deadline?.ToUnixTimeMilliseconds(), plan)!;
+            """, seq, "r" + seq, grid, reportedAt.ToUnixTimeMilliseconds(), state, assignee, department, deadline?.ToUnixTimeMilliseconds(), plan));
         Execute("INSERT INTO problem_events (problem_id, n, action, from_state, to_state, by, at) VALUES ($1, 0, 'reported', NULL, 'reported', 'm1', $2);",
             id, reportedAt.ToUnixTimeMilliseconds());
         return id;
@@ -78,7 +92,8 @@ public sealed class GridRows : IDisposable
     public object? Scalar(string sql, params object?[] values)
     {
         using var command = Command(sql, values);
-        return command.ExecuteScalar();
+        var value = command.ExecuteScalar();
+        return value is DBNull ? null : value is int i ? (long)i : value;
     }
 
     public void Execute(string sql, params object?[] values)
@@ -87,13 +102,25 @@ public sealed class GridRows : IDisposable
         command.ExecuteNonQuery();
     }
 
-    private SqliteCommand Command(string sql, object?[] values)
+    private DbCommand Command(string sql, object?[] values)
     {
         var command = _connection.CreateCommand();
         command.CommandText = sql;
-        for (var i = 0; i < values.Length; i++) command.Parameters.AddWithValue("$" + (i + 1), values[i] ?? DBNull.Value);
+        var postgres = _database.Engine == LedgerEngine.Postgres;
+        for (var i = 0; i < values.Length; i++)
+        {
+            var p = command.CreateParameter();
+            // SQLite names them; PostgreSQL takes $n positionally from unnamed parameters.
+            if (!postgres) p.ParameterName = "$" + (i + 1);
+            p.Value = values[i] ?? DBNull.Value;
+            command.Parameters.Add(p);
+        }
         return command;
     }
 
-    public void Dispose() => _connection.Dispose();
+    public void Dispose()
+    {
+        _connection.Dispose();
+        if (_ownsDatabase) _database.DisposeAsync().AsTask().GetAwaiter().GetResult();
+    }
 }

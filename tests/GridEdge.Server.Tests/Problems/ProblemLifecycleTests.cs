@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using GridEdge.Server.Problems;
+using GridEdge.Server.Storage;
 using GridEdge.Server.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -22,7 +23,7 @@ public sealed class ProblemLifecycleTests
 
     // GET /api/problems/{id} (the grid feature's) carries the events; read them here through the lifecycle's own ledger.
     private static async Task<IReadOnlyList<ProblemEvent>> EventsAsync(RunningServer server, long id) =>
-        await server.App.Services.GetRequiredService<ProblemLedger>().GetEventsAsync(id, Ct) ?? throw new InvalidOperationException($"no problem {id}");
+        await server.App.Services.GetRequiredService<IProblemLedger>().GetEventsAsync(id, Ct) ?? throw new InvalidOperationException($"no problem {id}");
 
     [Fact(Timeout = 60_000)]
     public async Task Assigned_planned_rectified_verified_problem_is_closed_with_every_event_recording_who_and_when()
@@ -174,8 +175,9 @@ public sealed class ProblemLifecycleTests
 
         // Two ledgers with their own in-process locks, as two server processes would be: the conditional update decides.
         var reported = rows.Problem(Village, DateTimeOffset.UtcNow.AddHours(-3));
-        using var a = new ProblemLedger(server.LedgerPath);
-        using var b = new ProblemLedger(server.LedgerPath);
+        await using var fileA = new SqliteLedgerDatabase(server.LedgerPath);
+        await using var fileB = new SqliteLedgerDatabase(server.LedgerPath);
+        var (a, b) = (new ProblemLedger(fileA), new ProblemLedger(fileB));
         var outcomes = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => Task.Run(() => (i % 2 == 0 ? a : b).ApplyAsync(reported,
             new ProblemTransition(ProblemAction.Rectify, $"m{i}", Detail: new System.Text.Json.Nodes.JsonObject { ["result"] = "x" }), Ct), Ct)));
         Assert.Single(outcomes.OfType<TransitionOutcome.Done>());

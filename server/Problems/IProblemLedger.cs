@@ -1,0 +1,33 @@
+using System.Data.Common;
+using GridEdge.Protocol.Records;
+using GridEdge.Server.Grid;
+
+namespace GridEdge.Server.Problems;
+
+/// <summary>The problem ledger (问题台账): problems as reported from the uploads stream and their lifecycle.</summary>
+public interface IProblemLedger
+{
+    /// <summary>Stores a reported problem (state reported, event 0) in the ingest's transaction; false when it is already there.</summary>
+    Task<bool> AddReportAsync(DbConnection connection, DbTransaction transaction, string gateway, long seq, ProblemReport report, long receivedAt, CancellationToken cancellationToken);
+
+    /// <summary>Problems in report-time order (then id).</summary>
+    Task<Page<StoredProblem>> QueryAsync(ProblemQuery query, CancellationToken cancellationToken = default);
+
+    /// <summary>One problem with its events in order, or null.</summary>
+    Task<StoredProblem?> GetProblemAsync(long id, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Applies a transition: of two concurrent transitions from the same state exactly one wins, on one node or many; the
+    /// other is refused with the state it found.
+    /// </summary>
+    Task<TransitionOutcome> ApplyAsync(long id, ProblemTransition transition, CancellationToken cancellationToken = default);
+
+    /// <summary>A problem's lifecycle fields, or null when there is no such problem.</summary>
+    Task<ProblemLifecycleView?> GetAsync(long id, CancellationToken cancellationToken = default);
+
+    /// <summary>Every transition of a problem in order, or null when there is no such problem.</summary>
+    Task<IReadOnlyList<ProblemEvent>?> GetEventsAsync(long id, CancellationToken cancellationToken = default);
+
+    /// <summary>Problems whose deadline has passed at <paramref name="at"/> and that are not yet rectified, most overdue first.</summary>
+    Task<IReadOnlyList<ProblemLifecycleView>> GetOverdueAsync(DateTimeOffset at, string? gridPrefix, int limit, CancellationToken cancellationToken = default);
+}
