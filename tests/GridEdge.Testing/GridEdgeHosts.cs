@@ -31,6 +31,13 @@ public sealed class ServerHost : IDisposable
     public Uri BaseAddress => new($"http://127.0.0.1:{HttpPort}");
     public HostProcess Process => _process ?? throw new InvalidOperationException("not started");
 
+    /// <summary>More command-line settings (a PostgreSQL ledger, a node's broker client id).</summary>
+    public IReadOnlyList<string> ExtraArgs { get; init; } = [];
+
+    /// <summary>Runs the server on PostgreSQL at <paramref name="connectionString"/> instead of its SQLite file.</summary>
+    public static IReadOnlyList<string> Postgres(string connectionString) =>
+        ["--Server:Ledger:Provider=postgres", $"--Server:Ledger:ConnectionString={connectionString}"];
+
     public async Task StartAsync()
     {
         var args = new List<string>
@@ -51,6 +58,7 @@ public sealed class ServerHost : IDisposable
             args.Add($"--Server:Gateways:{i}:Id={Gateways[i].Id}");
             args.Add($"--Server:Gateways:{i}:Password={Gateways[i].Password}");
         }
+        args.AddRange(ExtraArgs);
         _process?.Dispose();
         _process = HostProcess.StartDotnet("server", Loopback.HostDll("server", "GridEdge.Server"), args, _log, DataDirectory);
         using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(2) };
