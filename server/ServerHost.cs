@@ -46,7 +46,6 @@ public static class ServerHost
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddServerOptions(builder.Configuration);
         builder.Services.AddLedgerDatabase();
-        builder.Services.AddCluster();
         builder.Services.AddLedger();
         builder.Services.AddIngest();
         builder.Services.AddBroker(builder.Configuration);
@@ -57,6 +56,8 @@ public static class ServerHost
         builder.Services.AddPhotos();
         builder.Services.AddProblems();
         builder.Services.AddCompliance();
+        // Last: the duties start after the broker and every store they use.
+        builder.Services.AddCluster();
         extension?.AddServices(builder.Services);
 
         // --urls (or ASPNETCORE_URLS) wins over Server:Http:Url.

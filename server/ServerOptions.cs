@@ -110,8 +110,11 @@ public sealed class GridOptions
     /// <summary>A JSON file of grids, members, key points and enterprises (the body of PUT /api/grids) applied at every start; none by default.</summary>
     public string? SeedFile { get; set; }
 
-    /// <summary>How often a terminal directory the broker did not take is published again.</summary>
-    public int RetrySeconds { get; set; } = 30;
+    /// <summary>
+    /// How often the node holding the directories duty publishes what is not yet published: a directory or configuration
+    /// changed on another node, or one the broker did not take.
+    /// </summary>
+    public int RetrySeconds { get; set; } = 5;
 }
 
 /// <summary>Server:Http: where the HTTP API listens.</summary>

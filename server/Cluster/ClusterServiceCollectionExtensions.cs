@@ -11,6 +11,8 @@ public static class ClusterServiceCollectionExtensions
         services.AddLedgerSchema<ClusterSchema>();
         services.AddSingleton<DutyLeases>();
         services.AddSingleton<SingletonDuties>();
+        services.AddSingleton<HeldDuties>();
+        services.AddSingleton<IDutyHolder>(sp => sp.GetRequiredService<HeldDuties>());
         services.AddHostedService(sp => sp.GetRequiredService<SingletonDuties>());
         return services;
     }

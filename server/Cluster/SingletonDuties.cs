@@ -1,5 +1,30 @@
 namespace GridEdge.Server.Cluster;
 
+/// <summary>Whether this node holds a duty now (for work that may be done on the spot only by the duty's holder).</summary>
+public interface IDutyHolder
+{
+    /// <summary>Whether this node holds <paramref name="duty"/> now.</summary>
+    bool Holds(string duty);
+}
+
+/// <summary>
+/// The duties this node holds, as <see cref="SingletonDuties"/> takes and loses them: a service of its own, so a duty's
+/// own services (which ask it) do not depend on the runner that creates the duty.
+/// </summary>
+public sealed class HeldDuties : IDutyHolder
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _held = new(StringComparer.Ordinal);
+
+    /// <inheritdoc/>
+    public bool Holds(string duty) => _held.ContainsKey(duty);
+
+    internal void Set(string duty, bool held)
+    {
+        if (held) _held[duty] = 0;
+        else _held.TryRemove(duty, out _);
+    }
+}
+
 /// <summary>A duty that must run on one server node at a time (publishing configurations, retention, …).</summary>
 public interface ISingletonDuty
 {
@@ -16,7 +41,7 @@ public interface ISingletonDuty
 /// <see cref="Ttl"/>, so a duty moves to another node within Ttl + Renew of its holder's death (6 + 2 s). Leases are
 /// given up when the host stops cleanly.
 /// </summary>
-public sealed class SingletonDuties(DutyLeases leases, IEnumerable<ISingletonDuty> duties, TimeProvider time, ILogger<SingletonDuties> log) : BackgroundService
+public sealed class SingletonDuties(DutyLeases leases, IEnumerable<ISingletonDuty> duties, HeldDuties heldDuties, TimeProvider time, ILogger<SingletonDuties> log) : BackgroundService, IDutyHolder
 {
     /// <summary>How long a lease lasts without renewal.</summary>
     public static readonly TimeSpan Ttl = TimeSpan.FromSeconds(6);
@@ -36,35 +61,55 @@ public sealed class SingletonDuties(DutyLeases leases, IEnumerable<ISingletonDut
     /// <summary>This node's lease identity.</summary>
     public string NodeId => leases.NodeId;
 
+    /// <summary>Takes the free duties before the host reports started (a single node holds every duty from its first request), then keeps them.</summary>
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        _stopping = new CancellationTokenSource();
+        await RoundAsync(_stopping.Token);
+        await base.StartAsync(cancellationToken);
+    }
+
+    private CancellationTokenSource _stopping = new();
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var all = duties.ToList();
         if (all.Count == 0) return;
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, _stopping.Token);
         using var timer = new PeriodicTimer(Renew, time);
-        do
-        {
-            foreach (var duty in all)
-            {
-                bool held;
-                try { held = await leases.TryHoldAsync(duty.Name, Ttl, stoppingToken); }
-                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { break; }
-                catch (Exception e)
-                {
-                    // The ledger is unreachable: a lease this node cannot renew must be treated as lost.
-                    log.LogWarning("Cannot renew the lease of duty {Duty}: {Problem}", duty.Name, e.Message);
-                    held = false;
-                }
-                if (held) Start(duty, stoppingToken);
-                else await StopAsync(duty.Name, "the lease is held by another node or could not be renewed");
-            }
-        }
-        while (await WaitAsync(timer, stoppingToken));
+        while (await WaitAsync(timer, stoppingToken)) await RoundAsync(linked.Token);
+        await _stopping.CancelAsync();
         foreach (var duty in all) await StopAsync(duty.Name, "the host is stopping");
         foreach (var duty in all)
         {
             try { await leases.ReleaseAsync(duty.Name, CancellationToken.None); }
             catch (Exception e) { log.LogWarning("Could not give up the lease of duty {Duty}: {Problem}", duty.Name, e.Message); }
         }
+    }
+
+    /// <summary>Renews or tries every duty once, starting those taken and stopping those lost.</summary>
+    private async Task RoundAsync(CancellationToken stoppingToken)
+    {
+        foreach (var duty in duties)
+        {
+            bool held;
+            try { held = await leases.TryHoldAsync(duty.Name, Ttl, stoppingToken); }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { return; }
+            catch (Exception e)
+            {
+                // The ledger is unreachable: a lease this node cannot renew must be treated as lost.
+                log.LogWarning("Cannot renew the lease of duty {Duty}: {Problem}", duty.Name, e.Message);
+                held = false;
+            }
+            if (held) Start(duty, stoppingToken);
+            else await StopAsync(duty.Name, "the lease is held by another node or could not be renewed");
+        }
+    }
+
+    public override void Dispose()
+    {
+        _stopping.Dispose();
+        base.Dispose();
     }
 
     private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stoppingToken)
@@ -80,6 +125,7 @@ public sealed class SingletonDuties(DutyLeases leases, IEnumerable<ISingletonDut
             if (_running.ContainsKey(duty.Name)) return;
             var held = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
             _running[duty.Name] = (held, Task.Run(() => RunAsync(duty, held.Token), CancellationToken.None));
+            heldDuties.Set(duty.Name, true);
         }
         log.LogInformation("Node {Node} took duty {Duty}", leases.NodeId, duty.Name);
     }
@@ -94,7 +140,11 @@ public sealed class SingletonDuties(DutyLeases leases, IEnumerable<ISingletonDut
             // A duty that ended by itself (or failed) is started again at the next renewal while the lease is held.
             lock (_gate)
             {
-                if (_running.TryGetValue(duty.Name, out var entry) && entry.Held.Token == held) _running.Remove(duty.Name);
+                if (_running.TryGetValue(duty.Name, out var entry) && entry.Held.Token == held)
+                {
+                    _running.Remove(duty.Name);
+                    heldDuties.Set(duty.Name, false);
+                }
             }
         }
     }
@@ -105,6 +155,7 @@ public sealed class SingletonDuties(DutyLeases leases, IEnumerable<ISingletonDut
         lock (_gate)
         {
             if (!_running.Remove(duty, out entry)) return;
+            heldDuties.Set(duty, false);
         }
         await entry.Held.CancelAsync();
         try { await entry.Running; }

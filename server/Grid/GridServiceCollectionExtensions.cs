@@ -1,4 +1,5 @@
 using System.Text.Json;
+using GridEdge.Server.Cluster;
 using GridEdge.Server.Ledgers;
 using GridEdge.Server.Patrols;
 using GridEdge.Server.Photos;
@@ -28,8 +29,9 @@ public static class GridServiceCollectionExtensions
         if (ledger.d is not null) services.Insert(ledger.i + 1, initializer);
         else services.Add(initializer);
 
-        // After the broker: publishes the directories (a seed's, or those a restarted embedded broker lost) and retries failures.
-        services.AddHostedService<DirectorySync>();
+        // On the node holding it: publishes the directories (a seed's, those a restarted broker lost, changes made on
+        // other nodes) and retries failures.
+        services.AddSingletonDuty<DirectoryDuty>();
         return services;
     }
 

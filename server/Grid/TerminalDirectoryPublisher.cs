@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using GridEdge.Protocol.Wire;
+using GridEdge.Server.Cluster;
 using GridEdge.Server.Commands;
 using GridEdge.Server.Ledgers;
 using GridEdge.Protocol.Alerts;
@@ -15,15 +16,21 @@ public sealed record DirectoryPublish(string Gateway, string? Version, bool Publ
 /// <summary>
 /// Publishes each gateway's retained <see cref="GatewayConfig"/>: the alert rules last sent to it and its terminal directory
 /// (terminals of its townships' members, village boundaries). One gateway's configurations are built, recorded and
-/// published one at a time, so the retained message is always the newest. A directory that could not be published is
-/// retried by <see cref="DirectorySync"/> until the broker takes it; the registry change itself is already committed.
+/// published one at a time, so the retained message is always the newest. Only the node holding the
+/// <see cref="DirectoryDuty"/> publishes (with several server nodes, two publishers could leave an older retained message
+/// last); on another node a change is committed and recorded, and the holder publishes it within
+/// <c>Server:Grid:RetrySeconds</c>, as it retries what the broker did not take.
 /// </summary>
-public sealed class TerminalDirectoryPublisher(IGridRegistryStore grid, ICommandStore ledger, IDownlinkPublisher downlink, TimeProvider time, ILogger<TerminalDirectoryPublisher> log)
+public sealed class TerminalDirectoryPublisher(IGridRegistryStore grid, ICommandStore ledger, IDownlinkPublisher downlink, TimeProvider time,
+    ILogger<TerminalDirectoryPublisher> log, IDutyHolder? duties = null)
 {
+    /// <summary>Whether this node publishes now (it holds the directories duty; a host without duties always does).</summary>
+    public bool MayPublish => duties?.Holds(DirectoryDuty.DutyName) ?? true;
+
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> _pending = new(StringComparer.Ordinal);
 
-    /// <summary>Gateways whose last directory publish failed (retried by <see cref="DirectorySync"/>).</summary>
+    /// <summary>Gateways whose last directory publish failed (retried by <see cref="DirectoryDuty"/>).</summary>
     public IReadOnlyCollection<string> Pending => _pending.Keys.ToList();
 
     /// <summary>
@@ -39,6 +46,8 @@ public sealed class TerminalDirectoryPublisher(IGridRegistryStore grid, ICommand
             var directory = await grid.DirectoryForAsync(gatewayId, cancellationToken);
             var sent = await ledger.RecordConfigAsync(gatewayId, serial => $"rules-{serial}", rules, time.GetUtcNow(), cancellationToken);
             var terminals = directory?.ToJson();
+            // Recorded: the duty's holder publishes it with the directory (a gateway without one has nothing to race with).
+            if (terminals is not null && !MayPublish) return sent;
             await downlink.PublishAsync(new GatewayConfig(gatewayId, sent.Version, rules, terminals), cancellationToken);
             if (terminals is not null)
             {
@@ -57,6 +66,7 @@ public sealed class TerminalDirectoryPublisher(IGridRegistryStore grid, ICommand
     public async Task<IReadOnlyList<DirectoryPublish>> PublishChangedAsync(IEnumerable<string> gateways, CancellationToken cancellationToken = default)
     {
         var results = new List<DirectoryPublish>();
+        if (!MayPublish) return results; // the duty's holder publishes the change within Server:Grid:RetrySeconds
         foreach (var gateway in gateways.Distinct(StringComparer.Ordinal))
             results.Add(await PublishDirectoryAsync(gateway, republishSame: false, cancellationToken));
         return results;
@@ -86,9 +96,15 @@ public sealed class TerminalDirectoryPublisher(IGridRegistryStore grid, ICommand
             var terminals = directory.ToJson();
             var sha = Sha256(terminals);
             var last = await grid.GetPublishedDirectoryAsync(gatewayId, cancellationToken);
-            var rules = (await ledger.GetConfigAsync(gatewayId, cancellationToken))?.AlertRules ?? "";
+            var recorded = await ledger.GetConfigAsync(gatewayId, cancellationToken);
+            var rules = recorded?.AlertRules ?? "";
             GatewayConfig config;
-            if (last is not null && last.TerminalsSha256 == sha && !_pending.ContainsKey(gatewayId))
+            if (last is not null && last.TerminalsSha256 == sha && recorded is not null && recorded.Version != last.Version)
+            {
+                // Rules recorded on another node (or refused by the broker) and not yet published: publish that version.
+                config = new GatewayConfig(gatewayId, recorded.Version, recorded.AlertRules, terminals);
+            }
+            else if (last is not null && last.TerminalsSha256 == sha && !_pending.ContainsKey(gatewayId))
             {
                 if (!republishSame) return new DirectoryPublish(gatewayId, last.Version, false, null);
                 config = new GatewayConfig(gatewayId, last.Version, last.AlertRules, last.Terminals);
@@ -124,39 +140,38 @@ public sealed class TerminalDirectoryPublisher(IGridRegistryStore grid, ICommand
     private static string Sha256(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 }
 
-/// <summary>At start, restores every gateway's retained configuration and publishes changed directories; then retries failed publishes.</summary>
-internal sealed class DirectorySync(TerminalDirectoryPublisher publisher, Microsoft.Extensions.Options.IOptions<ServerOptions> options, ILogger<DirectorySync> log) : BackgroundService
+/// <summary>
+/// The directories duty (one node at a time): on taking it, restores every gateway's retained configuration and publishes
+/// changed directories; then, every <c>Server:Grid:RetrySeconds</c>, publishes what is not yet published (changes made
+/// on other nodes, and publishes the broker refused).
+/// </summary>
+internal sealed class DirectoryDuty(TerminalDirectoryPublisher publisher, Microsoft.Extensions.Options.IOptions<ServerOptions> options, TimeProvider time, ILogger<DirectoryDuty> log) : ISingletonDuty
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    public const string DutyName = "directories";
+
+    public string Name => DutyName;
+
+    public async Task RunAsync(CancellationToken held)
     {
         var interval = TimeSpan.FromSeconds(options.Value.Grid.RetrySeconds);
-        try
+        var republishSame = true;
+        using var timer = new PeriodicTimer(interval, time);
+        do
         {
-            var results = await publisher.SyncAllAsync(republishSame: true, stoppingToken);
-            if (results.Count > 0)
-                log.LogInformation("Terminal directories of {Count} gateways brought up to date ({Failed} failed)", results.Count, results.Count(r => r.Error is not null));
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            return;
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            log.LogError(e, "Publishing the terminal directories at start failed; retried in {Seconds} s", interval.TotalSeconds);
-        }
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            // Stopping (also when the host failed to start) ends the wait: that is the end of the loop, not a failure.
-            try { await Task.Delay(interval, stoppingToken); }
-            catch (OperationCanceledException) { return; }
             try
             {
-                if (publisher.Pending.Count > 0) await publisher.PublishChangedAsync(publisher.Pending, stoppingToken);
+                var results = await publisher.SyncAllAsync(republishSame, held);
+                var published = results.Count(r => r.Published);
+                if (republishSame || published > 0)
+                    log.LogInformation("Terminal directories of {Count} gateways brought up to date ({Published} published, {Failed} failed)",
+                        results.Count, published, results.Count(r => r.Error is not null));
+                republishSame = false;
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                log.LogError(e, "Retrying the terminal directories failed");
+                log.LogError(e, "Publishing the terminal directories failed; retried in {Seconds} s", interval.TotalSeconds);
             }
         }
+        while (await timer.WaitForNextTickAsync(held));
     }
 }

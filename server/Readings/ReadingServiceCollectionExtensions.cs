@@ -1,3 +1,4 @@
+using GridEdge.Server.Cluster;
 using GridEdge.Server.Gateways;
 using GridEdge.Server.Storage;
 
@@ -11,6 +12,7 @@ public static class ReadingServiceCollectionExtensions
         services.AddLedgerSchema<ReadingSchema>();
         services.AddSingleton<IReadingStore, ReadingStore>();
         services.AddGatewayStream(new StreamTable("readings"));
+        services.AddSingletonDuty<ReadingRetentionDuty>();
         return services;
     }
 }

@@ -79,7 +79,7 @@ public sealed class DutyLeaseTests(PostgresFixture postgres)
         await using var db = await MigratedAsync(LedgerEngine.Postgres, new TempFolder(), postgres);
         var leases = new DutyLeases(db, TimeProvider.System) { NodeId = "node-a" };
         var probe = new Probe();
-        using var duties = new SingletonDuties(leases, [probe], TimeProvider.System, NullLogger<SingletonDuties>.Instance);
+        using var duties = new SingletonDuties(leases, [probe], new HeldDuties(), TimeProvider.System, NullLogger<SingletonDuties>.Instance);
 
         await duties.StartAsync(Ct);
         await Eventually.True(() => probe.Running && duties.Holds("probe"), "node-a runs the duty it holds");

@@ -221,6 +221,45 @@ public sealed class GridRegistryTests : IDisposable
         Assert.Null(_rig.Downlink.Last("gw-gamma").Terminals);
     }
 
+    private sealed class Holder(bool holds) : Cluster.IDutyHolder
+    {
+        public bool Holds(string duty) => holds && duty == DirectoryDuty.DutyName;
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task Only_the_node_holding_the_directories_duty_publishes_and_it_publishes_what_another_node_recorded()
+    {
+        // Node B shares node A's ledger and broker but does not hold the duty: its changes are committed, not published.
+        var nodeB = new TerminalDirectoryPublisher(_rig.Stores.Registry, _rig.Ledger.Commands, _rig.Downlink, TimeProvider.System,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<TerminalDirectoryPublisher>.Instance, new Holder(false));
+        var nodeA = new TerminalDirectoryPublisher(_rig.Stores.Registry, _rig.Ledger.Commands, _rig.Downlink, TimeProvider.System,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<TerminalDirectoryPublisher>.Instance, new Holder(true));
+        var registryB = new GridRegistry(_rig.Stores.Registry, _rig.Stores.Terminals, nodeB);
+        await _rig.Registry.ImportAsync(Document(), cancellationToken: Ct);
+        await nodeA.SyncAllAsync(republishSame: false, Ct);
+        var published = _rig.Downlink.Configs.Count;
+
+        var rules = await nodeB.PublishRulesAsync("gw-alpha", """{"dust": []}""", Ct);
+        Assert.Equal(published, _rig.Downlink.Configs.Count);
+        Assert.False(nodeB.MayPublish);
+
+        // The holder's next round publishes the rules under the version node B recorded.
+        await nodeA.SyncAllAsync(republishSame: false, Ct);
+        Assert.Equal((rules.Version, """{"dust": []}"""), (_rig.Downlink.Last("gw-alpha").Version, _rig.Downlink.Last("gw-alpha").AlertRules));
+
+        // A terminal issued on node B: committed there, published by the holder with the rules in effect.
+        Assert.True((await registryB.IssueTerminalAsync("t-1", "li.na", Ct)).Ok);
+        Assert.Empty(GridRig.Directory(_rig.Downlink.Last("gw-alpha")).Terminals);
+        await nodeA.SyncAllAsync(republishSame: false, Ct);
+        var config = _rig.Downlink.Last("gw-alpha");
+        Assert.Equal("""{"dust": []}""", config.AlertRules);
+        Assert.Equal(["t-1"], GridRig.Directory(config).Terminals.Select(t => t.TerminalId));
+        // And only once: a further round finds nothing new.
+        var count = _rig.Downlink.Configs.Count;
+        await nodeA.SyncAllAsync(republishSame: false, Ct);
+        Assert.Equal(count, _rig.Downlink.Configs.Count);
+    }
+
     [Fact(Timeout = 30_000)]
     public async Task A_broker_failure_keeps_the_change_and_the_directory_is_sent_later()
     {
