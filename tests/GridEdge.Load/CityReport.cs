@@ -27,16 +27,7 @@ internal static class CityReport
     public static async Task<int> RunAsync(int checkins, string? ledger, bool keep)
     {
         using var dir = new TempDirectory("city-report");
-        var ledgerPath = ledger is not null ? Path.GetFullPath(ledger) : dir.File("ledger.db");
-        var sw = Stopwatch.StartNew();
-        if (File.Exists(ledgerPath))
-            Console.WriteLine($"report: reusing the ledger {ledgerPath}");
-        else
-        {
-            var counts = await GenerateAsync(ledgerPath, checkins);
-            Console.WriteLine($"report: generated {string.Join(", ", counts.Select(c => $"{c.Value:N0} {c.Key}"))} in {sw.Elapsed.TotalSeconds:F1} s; " +
-                              $"ledger {new FileInfo(ledgerPath).Length / 1048576.0:F0} MB");
-        }
+        var ledgerPath = await EnsureLedgerAsync(ledger is not null ? Path.GetFullPath(ledger) : dir.File("ledger.db"), checkins);
 
         // Baseline: one plain full scan of the check-ins, grouped by grid.
         double baseline;
@@ -46,7 +37,7 @@ internal static class CityReport
             connection.Open();
             using var command = connection.CreateCommand();
             command.CommandText = "SELECT grid, COUNT(*) FROM checkins GROUP BY grid;";
-            sw.Restart();
+            var sw = Stopwatch.StartNew();
             scanned = 0;
             var groups = 0;
             using (var reader = command.ExecuteReader())
@@ -56,37 +47,71 @@ internal static class CityReport
         }
         SqliteConnection.ClearAllPools();
 
+        var fetched = await FetchAsync(new Dictionary<string, string?> { ["Server:Ledger:Path"] = ledgerPath }, dir.File("server-logs"), keep);
+        foreach (var f in fetched)
+            Console.WriteLine($"  city-wide weekly {f.Format,-4} {Villages:N0} grid rows: {f.Seconds,6:F2} s = {f.Seconds / baseline,5:F1} x baseline{(f.First && f.Format == "xlsx" ? " (target <= 10 s; first request)" : f.Format == "xlsx" ? " (again)" : "")}; " +
+                              $"{f.Bytes / 1024.0:N0} KiB {f.Name}");
+        using var self = Process.GetCurrentProcess();
+        self.Refresh();
+        Console.WriteLine($"  peak working set of this process (generator, server and client): {self.PeakWorkingSet64 / 1048576.0:F0} MB");
+        return 0;
+    }
+
+    /// <summary>The city ledger at <paramref name="ledgerPath"/>: reused when the file exists, else generated (one line says which); the path.</summary>
+    public static async Task<string> EnsureLedgerAsync(string ledgerPath, int checkins)
+    {
+        var sw = Stopwatch.StartNew();
+        if (File.Exists(ledgerPath))
+            Console.WriteLine($"report: reusing the ledger {ledgerPath}");
+        else
+        {
+            var counts = await GenerateAsync(ledgerPath, checkins);
+            Console.WriteLine($"report: generated {string.Join(", ", counts.Select(c => $"{c.Value:N0} {c.Key}"))} in {sw.Elapsed.TotalSeconds:F1} s; " +
+                              $"ledger {new FileInfo(ledgerPath).Length / 1048576.0:F0} MB");
+        }
+        return ledgerPath;
+    }
+
+    /// <summary>One report fetched: its format, whether it was the first request of its format, seconds, size and file name.</summary>
+    public sealed record Fetched(string Format, bool First, double Seconds, int Bytes, string Name);
+
+    /// <summary>The grid rows of the city-wide report (its villages).</summary>
+    public const int VillageRows = Villages;
+
+    /// <summary>
+    /// Starts the real server in this process on the ledger of <paramref name="ledgerSettings"/> (Server:Ledger:*), fetches
+    /// the city-wide weekly XLSX (first request), CSV, compliance JSON and XLSX again over HTTP, and stops it.
+    /// </summary>
+    public static async Task<IReadOnlyList<Fetched>> FetchAsync(IReadOnlyDictionary<string, string?> ledgerSettings, string logsDirectory, bool keep)
+    {
         var (httpPort, mqttPort) = (Loopback.FreePort(), Loopback.FreePort());
-        await using var server = InProcessServer.Build([], new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>(ledgerSettings)
         {
             ["Server:Http:Url"] = $"http://127.0.0.1:{httpPort}",
             ["Server:Broker:Port"] = mqttPort.ToString(CultureInfo.InvariantCulture),
-            ["Server:Ledger:Path"] = ledgerPath,
-            ["Server:Logs:Directory"] = dir.File("server-logs"),
+            ["Server:Logs:Directory"] = logsDirectory,
             ["Serilog:MinimumLevel:Default"] = "Warning",
-        });
+        };
+        await using var server = InProcessServer.Build([], settings);
         await server.StartAsync();
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}"), Timeout = TimeSpan.FromMinutes(5) };
 
         var city = "370100000000";
-        foreach (var (format, target) in new[] { ("xlsx", " (target <= 10 s; first request)"), ("csv", ""), ("json", ""), ("xlsx", " (again)") })
+        var fetched = new List<Fetched>();
+        foreach (var format in new[] { "xlsx", "csv", "json", "xlsx" })
         {
             var url = format == "json" ? $"/api/compliance?grid={city}&week={Week}" : $"/api/reports/weekly?grid={city}&week={Week}&format={format}";
-            sw.Restart();
+            var sw = Stopwatch.StartNew();
             using var response = await http.GetAsync(url);
             var bytes = await response.Content.ReadAsByteArrayAsync();
             var seconds = sw.Elapsed.TotalSeconds;
             if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"{url}: {(int)response.StatusCode} {System.Text.Encoding.UTF8.GetString(bytes)}");
             var name = response.Content.Headers.ContentDisposition?.FileName?.Trim('"') ?? "(inline)";
             if (keep && format != "json") File.WriteAllBytes(Path.Combine(Environment.CurrentDirectory, name), bytes);
-            Console.WriteLine($"  city-wide weekly {format,-4} {Villages:N0} grid rows: {seconds,6:F2} s = {seconds / baseline,5:F1} x baseline{target}; " +
-                              $"{bytes.Length / 1024.0:N0} KiB {name}");
+            fetched.Add(new Fetched(format, fetched.All(f => f.Format != format), seconds, bytes.Length, name));
         }
-        using var self = Process.GetCurrentProcess();
-        self.Refresh();
-        Console.WriteLine($"  peak working set of this process (generator, server and client): {self.PeakWorkingSet64 / 1048576.0:F0} MB");
         await server.StopAsync();
-        return 0;
+        return fetched;
     }
 
     /// <summary>Writes the city into a fresh ledger in batched transactions. Deterministic (fixed seed).</summary>

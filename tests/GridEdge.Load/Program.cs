@@ -80,6 +80,18 @@ var keep = new Option<bool>("--keep") { Description = "Write the reports to the 
 Define("report", "The city-wide weekly report (XLSX and CSV) from a city-scale ledger over HTTP, against a full scan of the check-ins",
     [checkins, ledger, keep], r => GridEdge.Load.CityReport.RunAsync(r.GetValue(checkins), r.GetValue(ledger), r.GetValue(keep)),
     "report --ledger /tmp/city-ledger.db --keep");
+var engineCheckins = Count("--checkins", 1_000_000, "Check-ins generated into the city ledger");
+var engineLedger = new Option<string>("--ledger") { Description = "Keep the generated SQLite ledger at this path (and reuse it when it exists)", HelpName = "PATH" };
+var collateFix = new Option<bool>("--collate-fix") { Description = "Then give the copy's patrol_places.place_id COLLATE \"C\" (a proposed schema fix) and fetch the reports again" };
+Define("report-engines", "The city-wide weekly report from the real server on PostgreSQL (fsync on) against the same on SQLite: the city ledger generated in SQLite and moved by `ledger copy`",
+    [engineCheckins, engineLedger, collateFix], r => GridEdge.Load.ReportEngines.RunAsync(r.GetValue(engineCheckins), r.GetValue(engineLedger), r.GetValue(collateFix), Log),
+    "report-engines --ledger /tmp/city-ledger.db");
+var ingestRecords = Count("--records", 200_000, "Readings ingested, shared evenly by the gateways");
+var ingestGateways = Count("--gateways", 8, "Gateways sending batches at once");
+var ingestBatch = Count("--batch", 500, "Readings per batch (the edge's uplink sends 500)");
+Define("pg-ingest", "Server ingest (decode, dedupe, commit, ack) into PostgreSQL with fsync on, against a binary COPY of the same rows; SQLite for reference",
+    [ingestRecords, ingestGateways, ingestBatch], r => GridEdge.Load.PgIngest.RunAsync(r.GetValue(ingestRecords), r.GetValue(ingestGateways), r.GetValue(ingestBatch), Log),
+    "pg-ingest --records 200000 --gateways 8");
 var allRecords = Records();
 var allSeconds = Count("--seconds", 60, "How long rss samples the gateway's memory");
 var allConcurrency = Concurrency();
@@ -95,22 +107,9 @@ Define("all", "codec, e2e, backlog and rss in turn", [allRecords, allSeconds, al
 
 return cli.Invoke(args, Console.Out, Console.Error);
 
-static Reading[] MinuteAggregates(int count)
-{
-    var random = new Random(72);
-    var at = new DateTimeOffset(2026, 11, 25, 0, 0, 0, TimeSpan.Zero);
-    var quantities = new[] { Quantities.Pm2_5, Quantities.Pm10 };
-    return Enumerable.Range(0, count).Select(i =>
-    {
-        var avg = Math.Round(20 + 60 * random.NextDouble(), 1);
-        return Reading.OfWindow($"s{i % 50:00}", quantities[i % 2], new Aggregate(Math.Round(avg * 0.9, 1), avg, Math.Round(avg * 1.15, 1), 60, 60),
-            at.AddMinutes(i / 50), ClockQuality.NetworkSynced);
-    }).ToArray();
-}
-
 void Codec()
 {
-    var readings = MinuteAggregates(5000);
+    var readings = MinuteReadings.Aggregates(5000);
     const string gw = "gw-370102-001";
     double PerReading(int batchSize, WireFormat format) =>
         readings.Chunk(batchSize).Sum(chunk => (double)WireCodec.Encode(new Batch(gw, Streams.Readings, 1, chunk), format).Length) / readings.Length;
@@ -129,7 +128,7 @@ static double InsertBulkPerSecond(int count)
     var dir = Directory.CreateTempSubdirectory("gridedge-bulk-").FullName;
     try
     {
-        var docs = MinuteAggregates(count).Select((r, i) =>
+        var docs = MinuteReadings.Aggregates(count).Select((r, i) =>
         {
             var bytes = RecordEncoding.Encode(Streams.Readings, r);
             return new BsonDocument { ["_id"] = (long)i + 1, ["r"] = bytes, ["n"] = bytes.Length };
