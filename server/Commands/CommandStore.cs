@@ -9,7 +9,11 @@ namespace GridEdge.Server.Commands;
 /// <summary>The command ledger over a <see cref="LedgerDatabase"/> (SQLite or PostgreSQL, the same SQL).</summary>
 public sealed class CommandStore(LedgerDatabase database, TimeProvider time) : ICommandStore
 {
-    private static readonly string[] ResultInsertColumns = ["gateway", "seq", "command_id", "name", "outcome", "detail", "ts", "clock", "received_at"];
+    private static readonly RowColumn[] ResultInsertColumns =
+    [
+        new("gateway", typeof(string)), new("seq", typeof(long)), new("command_id", typeof(string)), new("name", typeof(string)),
+        new("outcome", typeof(long)), new("detail", typeof(string)), new("ts", typeof(long)), new("clock", typeof(long)), new("received_at", typeof(long)),
+    ];
     private const string ResultColumns = "r.command_id, r.name, r.outcome, r.detail, r.ts, r.received_at";
 
     public Task RecordCommandAsync(IssuedCommand command, CancellationToken cancellationToken = default)
@@ -34,7 +38,7 @@ public sealed class CommandStore(LedgerDatabase database, TimeProvider time) : I
                     throw new NotSupportedException($"records[{i}]: the command ledger stores command results only, not {batch.Records[i].GetType().Name}");
                 rows.Add([batch.GatewayId, batch.FirstSeq + i, c.CommandId, c.Name, (long)c.Outcome, c.Detail, c.Timestamp.ToUnixTimeMilliseconds(), (long)c.Clock, receivedAt]);
             }
-            return RowInsert.InsertIgnoringDuplicatesAsync(connection, transaction, "command_results", ResultInsertColumns, rows, cancellationToken);
+            return RowInsert.InsertIgnoringDuplicatesAsync(database.Engine, connection, transaction, "command_results", ResultInsertColumns, rows, cancellationToken);
         }, cancellationToken);
 
     private static StoredCommandResult? ReadResult(DbDataReader r, int i) => r.IsDBNull(i) ? null : new(

@@ -14,7 +14,15 @@ public sealed class PatrolSchema : ILedgerSchema
     public string Ledger => "patrols";
 
     /// <inheritdoc/>
-    public IReadOnlyList<Migration> Migrations { get; } = [new(1, "checkins, patrols, patrol places", SqliteV1, PostgresV1)];
+    public IReadOnlyList<Migration> Migrations { get; } =
+    [
+        new(1, "checkins, patrols, patrol places", SqliteV1, PostgresV1),
+        // Enterprise and key-point ids are COLLATE "C" on PostgreSQL: a visit's place id must be too, or the join
+        // p.place_id = e.id cannot use patrol_places_by_place (measured: 15.8 s against 0.13 s on the city report).
+        new(2, "patrol place ids in byte order",
+            "SELECT 1;",
+            """ALTER TABLE patrol_places ALTER COLUMN place_id TYPE TEXT COLLATE "C";"""),
+    ];
 
     private const string SqliteV1 = """
         CREATE TABLE IF NOT EXISTS checkins (

@@ -10,8 +10,15 @@ namespace GridEdge.Server.Readings;
 /// <summary>The readings ledger over a <see cref="LedgerDatabase"/> (SQLite or PostgreSQL, the same SQL; monthly partitions on PostgreSQL).</summary>
 public sealed class ReadingStore(LedgerDatabase database, TimeProvider time) : IReadingStore
 {
-    private static readonly string[] Columns =
-        ["gateway", "stream", "seq", "sensor_id", "quantity", "unit", "value", "min", "avg", "max", "count", "window_seconds", "flag", "ts", "clock", "received_at"];
+    private static readonly RowColumn[] InsertColumns =
+    [
+        new("gateway", typeof(string)), new("stream", typeof(string)), new("seq", typeof(long)), new("sensor_id", typeof(string)),
+        new("quantity", typeof(string)), new("unit", typeof(string)), new("value", typeof(double)), new("min", typeof(double)),
+        new("avg", typeof(double)), new("max", typeof(double)), new("count", typeof(long)), new("window_seconds", typeof(long)),
+        new("flag", typeof(long)), new("ts", typeof(long)), new("clock", typeof(long)), new("received_at", typeof(long)),
+    ];
+
+    private static readonly string[] Columns = [.. InsertColumns.Select(c => c.Name)];
 
     /// <summary>Rows deleted per SQLite transaction by retention, so ingest is never held up long.</summary>
     private const int RetentionChunk = 10_000;
@@ -30,7 +37,7 @@ public sealed class ReadingStore(LedgerDatabase database, TimeProvider time) : I
             }
             if (database.Engine == LedgerEngine.Postgres)
                 await ReadingPartitions.EnsureAsync(connection, transaction, rows.Select(r => (long)r[13]!), cancellationToken);
-            return await RowInsert.InsertIgnoringDuplicatesAsync(connection, transaction, "readings", Columns, rows, cancellationToken);
+            return await RowInsert.InsertIgnoringDuplicatesAsync(database.Engine, connection, transaction, "readings", InsertColumns, rows, cancellationToken);
         }, cancellationToken);
 
     public async Task<ReadingPage> QueryReadingsAsync(ReadingQuery query, CancellationToken cancellationToken = default)

@@ -14,7 +14,14 @@ public static class Sql
         var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = sql;
-        Bind(command, parameters);
+        // A fresh command: no name to look up first (a statement of many rows has thousands).
+        foreach (var (name, value) in parameters)
+        {
+            var p = command.CreateParameter();
+            p.ParameterName = name;
+            p.Value = value ?? DBNull.Value;
+            command.Parameters.Add(p);
+        }
         return command;
     }
 
