@@ -15,23 +15,32 @@ public static partial class ReadingPartitions
 {
     private const long AdvisoryLockKey = 0x4752_4944_5245_4144; // "GRIDREAD"
 
-    /// <summary>Makes the partitions of every month in <paramref name="timestamps"/> that does not exist yet.</summary>
-    public static async Task EnsureAsync(DbConnection connection, DbTransaction transaction, IEnumerable<long> timestamps, CancellationToken cancellationToken)
+    /// <summary>
+    /// Makes the partitions of every month in <paramref name="timestamps"/> that does not exist yet. <paramref name="known"/>
+    /// holds the partitions the caller has seen exist (one set per database): a batch of known months costs no round trip.
+    /// </summary>
+    public static async Task EnsureAsync(DbConnection connection, DbTransaction transaction, IEnumerable<long> timestamps,
+        System.Collections.Concurrent.ConcurrentDictionary<string, byte> known, CancellationToken cancellationToken)
     {
         var months = timestamps.Select(MonthOf).Distinct().ToList();
         var names = months.Select(Name).ToArray();
+        if (names.All(known.ContainsKey)) return;
         var missing = await Sql.ListAsync(connection, transaction, "SELECT n FROM unnest(@names) AS n WHERE to_regclass(n) IS NULL;",
             r => r.GetString(0), cancellationToken, ("@names", names));
-        if (missing.Count == 0) return;
-        await Sql.ExecuteAsync(connection, transaction, "SELECT pg_advisory_xact_lock(@key);", cancellationToken, ("@key", AdvisoryLockKey));
-        foreach (var month in months.Where(m => missing.Contains(Name(m))))
+        if (missing.Count > 0)
         {
-            var from = month.ToUnixTimeMilliseconds();
-            var to = month.AddMonths(1).ToUnixTimeMilliseconds();
-            await Sql.ExecuteAsync(connection, transaction,
-                string.Create(CultureInfo.InvariantCulture, $"CREATE TABLE IF NOT EXISTS {Name(month)} PARTITION OF readings FOR VALUES FROM ({from}) TO ({to});"),
-                cancellationToken);
+            await Sql.ExecuteAsync(connection, transaction, "SELECT pg_advisory_xact_lock(@key);", cancellationToken, ("@key", AdvisoryLockKey));
+            foreach (var month in months.Where(m => missing.Contains(Name(m))))
+            {
+                var from = month.ToUnixTimeMilliseconds();
+                var to = month.AddMonths(1).ToUnixTimeMilliseconds();
+                await Sql.ExecuteAsync(connection, transaction,
+                    string.Create(CultureInfo.InvariantCulture, $"CREATE TABLE IF NOT EXISTS {Name(month)} PARTITION OF readings FOR VALUES FROM ({from}) TO ({to});"),
+                    cancellationToken);
+            }
         }
+        // Known only once committed: a rolled-back batch's partition does not exist. Until then the next batch asks again.
+        foreach (var name in names.Where(n => !missing.Contains(n))) known.TryAdd(name, 0);
     }
 
     /// <summary>Drops every partition whose whole month lies before <paramref name="before"/> (a month start); how many.</summary>

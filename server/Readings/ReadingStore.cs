@@ -20,10 +20,24 @@ public sealed class ReadingStore(LedgerDatabase database, TimeProvider time) : I
 
     private static readonly string[] Columns = [.. InsertColumns.Select(c => c.Name)];
 
+    // The monthly partitions (PostgreSQL) this store has seen exist; cleared when retention drops some.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _partitions = new(StringComparer.Ordinal);
+
     /// <summary>Rows deleted per SQLite transaction by retention, so ingest is never held up long.</summary>
     private const int RetentionChunk = 10_000;
 
-    public Task<CommitResult> CommitBatchAsync(Batch batch, CancellationToken cancellationToken = default) =>
+    public async Task<CommitResult> CommitBatchAsync(Batch batch, CancellationToken cancellationToken = default)
+    {
+        try { return await CommitReadingsAsync(batch, cancellationToken); }
+        catch (Npgsql.PostgresException e) when (e.SqlState == "23514")
+        {
+            // No partition for a month this store thought existed (another node's retention dropped it): ask again next time.
+            _partitions.Clear();
+            throw;
+        }
+    }
+
+    private Task<CommitResult> CommitReadingsAsync(Batch batch, CancellationToken cancellationToken) =>
         BatchCommit.CommitAsync(database, time, batch, null, async (connection, transaction, receivedAt) =>
         {
             var rows = new List<object?[]>(batch.Records.Count);
@@ -36,7 +50,7 @@ public sealed class ReadingStore(LedgerDatabase database, TimeProvider time) : I
                     (long)r.Flag, r.Timestamp.ToUnixTimeMilliseconds(), (long)r.Clock, receivedAt]);
             }
             if (database.Engine == LedgerEngine.Postgres)
-                await ReadingPartitions.EnsureAsync(connection, transaction, rows.Select(r => (long)r[13]!), cancellationToken);
+                await ReadingPartitions.EnsureAsync(connection, transaction, rows.Select(r => (long)r[13]!), _partitions, cancellationToken);
             return await RowInsert.InsertIgnoringDuplicatesAsync(database.Engine, connection, transaction, "readings", InsertColumns, rows, cancellationToken);
         }, cancellationToken);
 
@@ -88,6 +102,7 @@ public sealed class ReadingStore(LedgerDatabase database, TimeProvider time) : I
         if (database.Engine == LedgerEngine.Postgres)
         {
             var dropped = await database.WriteAsync((c, t) => ReadingPartitions.DropBeforeAsync(c, t, before, cancellationToken), cancellationToken);
+            _partitions.Clear();
             return new ReadingRetention(before, dropped, 0);
         }
         long deleted = 0;

@@ -70,7 +70,7 @@ internal static class PgIngest
         await using (var ledger = new PostgresLedgerDatabase(keyed))
         {
             await new SchemaMigrator(ledger, [new ReadingSchema()], TimeProvider.System, NullLogger<SchemaMigrator>.Instance).MigrateAsync();
-            await ledger.WriteAsync((c, t) => ReadingPartitions.EnsureAsync(c, t, [gateways[0].Readings[0].Timestamp.ToUnixTimeMilliseconds()], CancellationToken.None));
+            await ledger.WriteAsync((c, t) => ReadingPartitions.EnsureAsync(c, t, [gateways[0].Readings[0].Timestamp.ToUnixTimeMilliseconds()], new(), CancellationToken.None));
         }
         Execute(keyed, "CHECKPOINT;");
         cpu.Take();
