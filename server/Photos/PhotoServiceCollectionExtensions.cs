@@ -9,6 +9,7 @@ public static class PhotoServiceCollectionExtensions
 {
     public static IServiceCollection AddPhotos(this IServiceCollection services)
     {
+        services.AddSingleton<ILedgerCopyPart, PhotoCopyPart>();
         services.AddGatewayStream(new StreamTable("attachment_chunks", Streams.Attachments)); // gateway listings and gaps count this stream
         services.AddLedgerSchema<PhotoSchema>();
         services.AddSingleton(sp => PhotoLedger.StoreFor(sp.GetRequiredService<LedgerDatabase>(), sp.GetRequiredService<ILogger<DiskPhotoStore>>()));

@@ -13,6 +13,7 @@ public static class ReadingServiceCollectionExtensions
         services.AddSingleton<IReadingStore, ReadingStore>();
         services.AddGatewayStream(new StreamTable("readings"));
         services.AddSingletonDuty<ReadingRetentionDuty>();
+        services.AddSingleton<ILedgerCopyPart, ReadingCopyPart>();
         return services;
     }
 }

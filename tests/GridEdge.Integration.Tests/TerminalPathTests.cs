@@ -30,20 +30,20 @@ public class TerminalPathTests(ITestOutputHelper output)
     private static Task<JsonElement> WaitForAsync(ServerHost server, string path, Func<JsonElement, bool> done, string what) =>
         server.WaitForJsonAsync(path, done, what, Long, Ct);
 
-    private static HttpRequestMessage Post(string path, string token, string key, object body)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        request.Headers.Add("Idempotency-Key", key);
-        return request;
-    }
+    private static HttpRequestMessage Post(string path, string token, string key, object body) => TerminalRequests.Post(path, token, key, body);
 
-    [Fact(Timeout = 240_000)]
-    public async Task A_check_in_accepted_while_the_uplink_is_down_is_in_the_patrol_ledger_once_after_reconnect()
+    [Theory(Timeout = 240_000)]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task A_check_in_accepted_while_the_uplink_is_down_is_in_the_patrol_ledger_once_after_reconnect(string ledger)
     {
         using var dir = new TempDirectory("terminal-path");
         var gw = new GatewayAccount("gw-term-1", "pw-" + Guid.NewGuid().ToString("N")[..10]);
-        using var server = new ServerHost(dir.File("server"), [gw], Log);
+        await using var postgres = ledger == "postgres" ? await PostgresCluster.StartAsync(log: Log) : null;
+        using var server = new ServerHost(dir.File("server"), [gw], Log)
+        {
+            ExtraArgs = postgres is null ? [] : ServerHost.Postgres(await postgres.CreateDatabaseAsync("ledger")),
+        };
         Directory.CreateDirectory(server.DataDirectory);
         await server.StartAsync();
         using var http = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
@@ -92,18 +92,7 @@ public class TerminalPathTests(ITestOutputHelper output)
 
         // A problem report with a photo, uploaded in two pieces.
         var photo = RandomNumberGenerator.GetBytes(300_000);
-        var sha = Convert.ToHexString(SHA256.HashData(photo)).ToLowerInvariant();
-        using (var open = await terminal.SendAsync(Post("/api/v1/attachments", token, "att-" + sha[..16], new { sha256 = sha, size = photo.Length, contentType = "image/jpeg" }), Ct))
-            Assert.True(open.IsSuccessStatusCode, await open.Content.ReadAsStringAsync(Ct));
-        for (var offset = 0; offset < photo.Length; offset += 200_000)
-        {
-            var length = Math.Min(200_000, photo.Length - offset);
-            using var put = new HttpRequestMessage(HttpMethod.Put, $"/api/v1/attachments/{sha}") { Content = new ByteArrayContent(photo, offset, length) };
-            put.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-            put.Content.Headers.ContentRange = new ContentRangeHeaderValue(offset, offset + length - 1, photo.Length);
-            using var answer = await terminal.SendAsync(put, Ct);
-            Assert.True(answer.IsSuccessStatusCode, await answer.Content.ReadAsStringAsync(Ct));
-        }
+        var sha = await TerminalRequests.UploadAsync(terminal, token, photo, 200_000, Ct);
         var problem = new
         {
             memberId = "m-wang-li", terminalId = "t-0042", gridCode = Village, latitude = 36.651, longitude = 117.121,
