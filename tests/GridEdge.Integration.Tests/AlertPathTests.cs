@@ -16,12 +16,15 @@ public class AlertPathTests(ITestOutputHelper output)
         try { output.WriteLine(line); } catch (InvalidOperationException) { }
     }
 
-    [Fact(Timeout = 180_000)]
-    public async Task An_alert_raised_during_an_outage_overtakes_the_reading_backlog()
+    [Theory(Timeout = 180_000)]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task An_alert_raised_during_an_outage_overtakes_the_reading_backlog(string engine)
     {
         using var dir = new TempDirectory("alert-path");
         var gw = new GatewayAccount("gw-alert-1", "pw-" + Guid.NewGuid().ToString("N")[..10]);
-        using var server = new ServerHost(dir.File("server"), [gw], Log);
+        await using var engineLedger = await ServerLedger.StartAsync(engine, Log);
+        using var server = new ServerHost(dir.File("server"), [gw], Log) { ExtraArgs = engineLedger.Args };
         Directory.CreateDirectory(server.DataDirectory);
         var rules = LoadDustRule.Write(dir);
         const int total = 5000;
@@ -31,7 +34,7 @@ public class AlertPathTests(ITestOutputHelper output)
         edge.Start(total, "load-x", $"--Edge:Alerts:RulesFile={rules}", "--Edge:Alerts:TickSeconds=3600");
         await edge.Process.WaitForLineAsync(l => l.StartsWith("LOAD DONE", StringComparison.Ordinal), Long);
         await edge.Process.WaitForLineAsync(l => l.Contains("stored as", StringComparison.Ordinal) && l.Contains("alerts", StringComparison.Ordinal), Long);
-        var ledger = new LedgerReader(server.LedgerPath);
+        var ledger = LedgerReader.Of(server);
 
         await server.StartAsync();
         await ledger.WaitForCountAsync(gw.Id, total, Long);

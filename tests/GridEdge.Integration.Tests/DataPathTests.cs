@@ -18,21 +18,24 @@ public class DataPathTests(ITestOutputHelper output)
         try { output.WriteLine(line); } catch (InvalidOperationException) { }
     }
 
-    [Fact(Timeout = 180_000)]
-    public async Task Records_appended_at_the_edge_reach_the_ledger_once_through_the_embedded_broker()
+    [Theory(Timeout = 180_000)]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task Records_appended_at_the_edge_reach_the_ledger_once_through_the_embedded_broker(string engine)
     {
         using var dir = new TempDirectory("e2e-embedded");
         var gw = new GatewayAccount("gw-e2e-1", "pw-" + Guid.NewGuid().ToString("N")[..10]);
-        using var server = new ServerHost(dir.File("server"), [gw], Log);
+        await using var engineLedger = await ServerLedger.StartAsync(engine, Log);
+        using var server = new ServerHost(dir.File("server"), [gw], Log) { ExtraArgs = engineLedger.Args };
         Directory.CreateDirectory(server.DataDirectory);
         await server.StartAsync();
         using var edge = new EdgeHost(dir.File("edge"), gw, server.MqttPort, Log);
 
         edge.Start(3000, "load-a");
         await edge.Process.WaitForLineAsync(l => l.StartsWith("LOAD DONE"), Long);
-        await new LedgerReader(server.LedgerPath).WaitForCountAsync(gw.Id, 3000, Long);
+        await LedgerReader.Of(server).WaitForCountAsync(gw.Id, 3000, Long);
 
-        AssertEachAppendStoredOnce(edge.Appended().ToList(), new LedgerReader(server.LedgerPath).Rows(gw.Id), expectedCount: 3000);
+        AssertEachAppendStoredOnce(edge.Appended().ToList(), LedgerReader.Of(server).Rows(gw.Id), expectedCount: 3000);
         await AssertOutboxDrainedAsync(edge, 3000);
     }
 
@@ -49,21 +52,24 @@ public class DataPathTests(ITestOutputHelper output)
 
         edge.Start(3000, "load-m");
         await edge.Process.WaitForLineAsync(l => l.StartsWith("LOAD DONE"), Long);
-        await new LedgerReader(server.LedgerPath).WaitForCountAsync(gw.Id, 3000, Long);
+        await LedgerReader.Of(server).WaitForCountAsync(gw.Id, 3000, Long);
 
-        AssertEachAppendStoredOnce(edge.Appended().ToList(), new LedgerReader(server.LedgerPath).Rows(gw.Id), expectedCount: 3000);
+        AssertEachAppendStoredOnce(edge.Appended().ToList(), LedgerReader.Of(server).Rows(gw.Id), expectedCount: 3000);
         await AssertOutboxDrainedAsync(edge, 3000);
     }
 
-    [Fact(Timeout = 240_000)]
-    public async Task Killing_the_server_mid_stream_loses_and_duplicates_nothing()
+    [Theory(Timeout = 240_000)]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task Killing_the_server_mid_stream_loses_and_duplicates_nothing(string engine)
     {
         using var dir = new TempDirectory("kill-server");
         var gw = new GatewayAccount("gw-kill-s", "pw-" + Guid.NewGuid().ToString("N")[..10]);
-        using var server = new ServerHost(dir.File("server"), [gw], Log);
+        await using var engineLedger = await ServerLedger.StartAsync(engine, Log);
+        using var server = new ServerHost(dir.File("server"), [gw], Log) { ExtraArgs = engineLedger.Args };
         Directory.CreateDirectory(server.DataDirectory);
         await server.StartAsync();
-        var ledger = new LedgerReader(server.LedgerPath);
+        var ledger = LedgerReader.Of(server);
         using var edge = new EdgeHost(dir.File("edge"), gw, server.MqttPort, Log);
         const int total = 20_000;
 
@@ -85,15 +91,18 @@ public class DataPathTests(ITestOutputHelper output)
         await AssertOutboxDrainedAsync(edge, total);
     }
 
-    [Fact(Timeout = 300_000)]
-    public async Task Killing_the_edge_mid_stream_keeps_every_append_that_returned()
+    [Theory(Timeout = 300_000)]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task Killing_the_edge_mid_stream_keeps_every_append_that_returned(string engine)
     {
         using var dir = new TempDirectory("kill-edge");
         var gw = new GatewayAccount("gw-kill-e", "pw-" + Guid.NewGuid().ToString("N")[..10]);
-        using var server = new ServerHost(dir.File("server"), [gw], Log);
+        await using var engineLedger = await ServerLedger.StartAsync(engine, Log);
+        using var server = new ServerHost(dir.File("server"), [gw], Log) { ExtraArgs = engineLedger.Args };
         Directory.CreateDirectory(server.DataDirectory);
         await server.StartAsync();
-        var ledger = new LedgerReader(server.LedgerPath);
+        var ledger = LedgerReader.Of(server);
         using var edge = new EdgeHost(dir.File("edge"), gw, server.MqttPort, Log);
         var returned = new List<(long Seq, string Sensor, double Value)>();
         var random = new Random(855);
@@ -146,10 +155,10 @@ public class DataPathTests(ITestOutputHelper output)
         var outcome = await Impostor.PublishAsAsync(broker.Port, intruder, targetGatewayId: victim.Id);
         using var edge = new EdgeHost(dir.File("edge"), intruder, broker.Port, Log);
         edge.Start(10, "load-i");
-        await new LedgerReader(server.LedgerPath).WaitForCountAsync(intruder.Id, 10, Long);
+        await LedgerReader.Of(server).WaitForCountAsync(intruder.Id, 10, Long);
 
         Assert.NotEqual(MQTTnet.MqttClientPublishReasonCode.Success, outcome);
-        Assert.Equal(0, new LedgerReader(server.LedgerPath).Count(victim.Id));
+        Assert.Equal(0, LedgerReader.Of(server).Count(victim.Id));
     }
 
     private static void AssertEachAppendStoredOnce(List<(long Seq, string Sensor, double Value)> appended, List<(long Seq, string Sensor, double Value)> rows, int? expectedCount)

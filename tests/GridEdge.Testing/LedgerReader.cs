@@ -1,27 +1,61 @@
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
+using Npgsql;
 
 namespace GridEdge.Testing;
 
-/// <summary>Reads the server's SQLite ledger file directly (read-only), to check what was stored and how often.</summary>
-public sealed class LedgerReader(string path)
+/// <summary>
+/// Reads the server's ledger directly, to check what was stored and how often: its SQLite file (read-only), or its
+/// PostgreSQL database (<see cref="Postgres"/>).
+/// </summary>
+public sealed class LedgerReader
 {
-    private SqliteConnection Open()
+    private readonly string? _path;
+    private readonly string? _postgres;
+
+    /// <summary>The SQLite ledger at <paramref name="path"/>.</summary>
+    public LedgerReader(string path) => _path = path;
+
+    private LedgerReader(string? path, string? postgres) => (_path, _postgres) = (path, postgres);
+
+    /// <summary>The ledger in the PostgreSQL database of <paramref name="connectionString"/>.</summary>
+    public static LedgerReader Postgres(string connectionString) => new(null, connectionString);
+
+    /// <summary>The ledger a server started with <paramref name="server"/>'s settings writes: its PostgreSQL database when it has one.</summary>
+    public static LedgerReader Of(ServerHost server) =>
+        server.ExtraArgs.FirstOrDefault(a => a.StartsWith("--Server:Ledger:ConnectionString=", StringComparison.Ordinal)) is { } arg
+            ? Postgres(arg["--Server:Ledger:ConnectionString=".Length..])
+            : new LedgerReader(server.LedgerPath);
+
+    private bool Exists => _postgres is not null || File.Exists(_path);
+
+    private DbConnection Open()
     {
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        DbConnection connection = _postgres is not null
+            ? new NpgsqlConnection(_postgres)
+            : new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = _path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
         connection.Open();
         return connection;
     }
 
+    private static void AddParameter(DbCommand command, string name, object value)
+    {
+        var p = command.CreateParameter();
+        p.ParameterName = name;
+        p.Value = value;
+        command.Parameters.Add(p);
+    }
+
     public long Count(string gateway, string? sensor = null)
     {
-        if (!File.Exists(path)) return 0;
+        if (!Exists) return 0;
         using var c = Open();
         using var cmd = c.CreateCommand();
-        cmd.CommandText = "SELECT COUNT(*) FROM readings WHERE gateway = $g" + (sensor is null ? "" : " AND sensor_id = $s");
-        cmd.Parameters.AddWithValue("$g", gateway);
-        if (sensor is not null) cmd.Parameters.AddWithValue("$s", sensor);
-        try { return (long)cmd.ExecuteScalar()!; }
-        catch (SqliteException) { return 0; } // not created yet
+        cmd.CommandText = "SELECT COUNT(*) FROM readings WHERE gateway = @g" + (sensor is null ? "" : " AND sensor_id = @s");
+        AddParameter(cmd, "@g", gateway);
+        if (sensor is not null) AddParameter(cmd, "@s", sensor);
+        try { return Convert.ToInt64(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture); }
+        catch (DbException) { return 0; } // not created yet
     }
 
     /// <summary>Every stored (seq, sensor, value) of one gateway's readings stream.</summary>
@@ -29,8 +63,8 @@ public sealed class LedgerReader(string path)
     {
         using var c = Open();
         using var cmd = c.CreateCommand();
-        cmd.CommandText = "SELECT seq, sensor_id, value FROM readings WHERE gateway = $g AND stream = 'readings' ORDER BY seq";
-        cmd.Parameters.AddWithValue("$g", gateway);
+        cmd.CommandText = "SELECT seq, sensor_id, value FROM readings WHERE gateway = @g AND stream = 'readings' ORDER BY seq";
+        AddParameter(cmd, "@g", gateway);
         using var r = cmd.ExecuteReader();
         var rows = new List<(long, string, double)>();
         while (r.Read()) rows.Add((r.GetInt64(0), r.GetString(1), r.GetDouble(2)));
@@ -42,9 +76,9 @@ public sealed class LedgerReader(string path)
     {
         using var c = Open();
         using var cmd = c.CreateCommand();
-        cmd.CommandText = "SELECT quantity, unit, value, ts FROM readings WHERE gateway = $g AND sensor_id = $s ORDER BY seq";
-        cmd.Parameters.AddWithValue("$g", gateway);
-        cmd.Parameters.AddWithValue("$s", sensor);
+        cmd.CommandText = "SELECT quantity, unit, value, ts FROM readings WHERE gateway = @g AND sensor_id = @s ORDER BY seq";
+        AddParameter(cmd, "@g", gateway);
+        AddParameter(cmd, "@s", sensor);
         using var r = cmd.ExecuteReader();
         var rows = new List<(string, string, double, long)>();
         while (r.Read()) rows.Add((r.GetString(0), r.GetString(1), r.GetDouble(2), r.GetInt64(3)));
@@ -68,18 +102,18 @@ public sealed class LedgerReader(string path)
     /// <summary>Every stored alert transition of one gateway: seq, alert id, state (0 raised, 1 acknowledged, 2 cleared) and when the server received it (Unix ms).</summary>
     public List<(long Seq, string AlertId, int State, long ReceivedAt)> AlertTransitions(string gateway)
     {
-        if (!File.Exists(path)) return [];
+        if (!Exists) return [];
         using var c = Open();
         using var cmd = c.CreateCommand();
-        cmd.CommandText = "SELECT seq, alert_id, state, received_at FROM alerts WHERE gateway = $g ORDER BY seq";
-        cmd.Parameters.AddWithValue("$g", gateway);
+        cmd.CommandText = "SELECT seq, alert_id, state, received_at FROM alerts WHERE gateway = @g ORDER BY seq";
+        AddParameter(cmd, "@g", gateway);
         var rows = new List<(long, string, int, long)>();
         try
         {
             using var r = cmd.ExecuteReader();
-            while (r.Read()) rows.Add((r.GetInt64(0), r.GetString(1), r.GetInt32(2), r.GetInt64(3)));
+            while (r.Read()) rows.Add((r.GetInt64(0), r.GetString(1), Convert.ToInt32(r.GetValue(2), System.Globalization.CultureInfo.InvariantCulture), r.GetInt64(3)));
         }
-        catch (SqliteException) { return []; } // not created yet
+        catch (DbException) { return []; } // not created yet
         return rows;
     }
 
@@ -88,8 +122,8 @@ public sealed class LedgerReader(string path)
     {
         using var c = Open();
         using var cmd = c.CreateCommand();
-        cmd.CommandText = "SELECT alert_id, rule_id, raised_at, cleared_at FROM alert_ledger WHERE gateway = $g ORDER BY alert_id";
-        cmd.Parameters.AddWithValue("$g", gateway);
+        cmd.CommandText = "SELECT alert_id, rule_id, raised_at, cleared_at FROM alert_ledger WHERE gateway = @g ORDER BY alert_id";
+        AddParameter(cmd, "@g", gateway);
         using var r = cmd.ExecuteReader();
         var rows = new List<(string, string, long?, long?)>();
         while (r.Read()) rows.Add((r.GetString(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetInt64(2), r.IsDBNull(3) ? null : r.GetInt64(3)));
@@ -101,8 +135,8 @@ public sealed class LedgerReader(string path)
     {
         using var c = Open();
         using var cmd = c.CreateCommand();
-        cmd.CommandText = "SELECT min(received_at), max(received_at) FROM readings WHERE gateway = $g";
-        cmd.Parameters.AddWithValue("$g", gateway);
+        cmd.CommandText = "SELECT min(received_at), max(received_at) FROM readings WHERE gateway = @g";
+        AddParameter(cmd, "@g", gateway);
         using var r = cmd.ExecuteReader();
         r.Read();
         return (r.GetInt64(0), r.GetInt64(1));
