@@ -64,12 +64,13 @@ public sealed class SingletonDuties(DutyLeases leases, IEnumerable<ISingletonDut
     /// <summary>Takes the free duties before the host reports started (a single node holds every duty from its first request), then keeps them.</summary>
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
-        _stopping = new CancellationTokenSource();
         await RoundAsync(_stopping.Token);
         await base.StartAsync(cancellationToken);
     }
 
-    private CancellationTokenSource _stopping = new();
+    // Parent of every running duty: cancelled when the loop ends. Never disposed (it has no timer), so a host that fails
+    // to start, and disposes this service while the loop is still running, meets no disposed token.
+    private readonly CancellationTokenSource _stopping = new();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -104,12 +105,6 @@ public sealed class SingletonDuties(DutyLeases leases, IEnumerable<ISingletonDut
             if (held) Start(duty, stoppingToken);
             else await StopAsync(duty.Name, "the lease is held by another node or could not be renewed");
         }
-    }
-
-    public override void Dispose()
-    {
-        _stopping.Dispose();
-        base.Dispose();
     }
 
     private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stoppingToken)
