@@ -139,7 +139,7 @@ public sealed class LedgerUpgradeTests
                 $"{part}: the old server said {expected.GetProperty(part)}, this one says {compliance.GetProperty(part)}");
     }
 
-    private static async Task<List<JsonElement>> AllPagesAsync(HttpClient http, string url)
+    internal static async Task<List<JsonElement>> AllPagesAsync(HttpClient http, string url)
     {
         var items = new List<JsonElement>();
         string? cursor = null;
@@ -183,7 +183,7 @@ public sealed class LedgerUpgradeTests
     }
 
     /// <summary>The old ledger loaded from its dump into a temp folder, with the photo files the old server kept beside it.</summary>
-    private sealed class OldLedger : IDisposable
+    internal sealed class OldLedger : IDisposable
     {
         private readonly TempFolder _folder = new();
 
