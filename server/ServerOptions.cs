@@ -74,6 +74,12 @@ public sealed class BrokerOptions
     /// <summary>External only: the MQTT client id; stable so the broker keeps the session across restarts.</summary>
     public string? ClientId { get; set; }
 
+    /// <summary>External mode: connect to the broker over TLS (Server:Broker:UseTls).</summary>
+    public bool UseTls { get; set; }
+
+    /// <summary>External mode with TLS: a PEM file of the CA that signed the broker's certificate, trusted instead of the system's CAs.</summary>
+    public string? CaFile { get; set; }
+
     /// <summary>External only: the $share group ingest nodes split messages in; empty turns shared subscriptions off.</summary>
     public string? SharedGroup { get; set; } = "gridedge-ingest";
 
@@ -151,6 +157,8 @@ internal sealed class ServerOptionsValidator : IValidateOptions<ServerOptions>
         else if (o.Broker.Mode == BrokerMode.Embedded && !System.Net.IPAddress.TryParse(o.Broker.Host, out _) && o.Broker.Host != "localhost")
             Fail("Broker:Host", o.Broker.Host, "an IP address to listen on (embedded mode), e.g. 127.0.0.1 or 0.0.0.0");
         if (o.Broker.Port is < 1 or > 65535) Fail("Broker:Port", o.Broker.Port, "a TCP port from 1 to 65535");
+        if (o.Broker.CaFile is { Length: > 0 } ca && (!o.Broker.UseTls || !File.Exists(ca)))
+            Fail("Broker:CaFile", ca, "an existing PEM file of the broker's CA, with Broker:UseTls=true (external mode)");
         if (o.Broker.MaxPacketBytes < 1024 || o.Broker.MaxPacketBytes > 268_435_455)
             Fail("Broker:MaxPacketBytes", o.Broker.MaxPacketBytes, "a byte count from 1024 to 268435455");
         else if (o.Broker.MaxPacketBytes < o.Ingest.MaxPayloadBytes)

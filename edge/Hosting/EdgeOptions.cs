@@ -80,6 +80,8 @@ public sealed class BrokerOptions
     public string? Username { get; set; }
     public string? Password { get; set; }
     public bool UseTls { get; set; }
+    /// <summary>With <see cref="UseTls"/>: a PEM file of the CA that signed the broker's certificate, trusted instead of the system's CAs.</summary>
+    public string? CaFile { get; set; }
     /// <summary>How long the broker keeps our session (subscriptions, queued acks) while we are away.</summary>
     public uint SessionExpirySeconds { get; set; } = 7 * 24 * 3600;
     public int KeepAliveSeconds { get; set; } = 15;

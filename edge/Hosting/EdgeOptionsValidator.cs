@@ -21,6 +21,8 @@ public sealed class EdgeOptionsValidator : IValidateOptions<EdgeOptions>
 
         Expect(!string.IsNullOrWhiteSpace(o.Broker.Host), "Broker:Host", o.Broker.Host, "a host name or address");
         Expect(o.Broker.Port is >= 1 and <= 65535, "Broker:Port", o.Broker.Port, "a port 1-65535");
+        Expect(o.Broker.CaFile is not { Length: > 0 } || (o.Broker.UseTls && File.Exists(o.Broker.CaFile)), "Broker:CaFile", o.Broker.CaFile,
+            "an existing PEM file of the broker's CA, with Broker:UseTls=true");
         Expect(o.Broker.Username is null || o.Broker.Username.Length > 0, "Broker:Username", o.Broker.Username, "a user name, or no key to use the gateway id");
         Expect(o.Broker.KeepAliveSeconds is >= 1 and <= 65535, "Broker:KeepAliveSeconds", o.Broker.KeepAliveSeconds, "1-65535 seconds");
         Expect(o.Broker.ConnectTimeoutSeconds >= 1, "Broker:ConnectTimeoutSeconds", o.Broker.ConnectTimeoutSeconds, "at least 1 second");

@@ -1,3 +1,4 @@
+using GridEdge.Protocol.Hosting;
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.Reflection;
@@ -147,7 +148,13 @@ public sealed class UplinkService : BackgroundService
             .WithWillRetain(true)
             .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
             .WithWillContentType(PayloadHeader.ContentType(_format));
-        if (broker.UseTls) builder = builder.WithTlsOptions(tls => tls.UseTls(true));
+        if (broker.UseTls)
+            builder = builder.WithTlsOptions(tls =>
+            {
+                tls.UseTls(true);
+                // A township network's own CA: the broker's chain must end in it (the system's CAs are not consulted).
+                if (broker.CaFile is { Length: > 0 } ca) tls.WithTrustChain(BrokerTrust.Load(ca, "Edge:Broker:CaFile"));
+            });
 
         var result = await _client.ConnectAsync(builder.Build(), timeout.Token).ConfigureAwait(false);
         if (result.ResultCode != MqttClientConnectResultCode.Success)

@@ -1,3 +1,4 @@
+using GridEdge.Protocol.Hosting;
 using System.Buffers;
 using GridEdge.Protocol.Codecs;
 using GridEdge.Protocol.Wire;
@@ -55,7 +56,14 @@ public sealed class ExternalBrokerIngest(
             return Task.CompletedTask;
         };
 
-        var clientOptions = new MqttClientOptionsBuilder()
+        var builder = new MqttClientOptionsBuilder();
+        if (_options.UseTls)
+            builder = builder.WithTlsOptions(tls =>
+            {
+                tls.UseTls(true);
+                if (_options.CaFile is { Length: > 0 } ca) tls.WithTrustChain(BrokerTrust.Load(ca, "Server:Broker:CaFile"));
+            });
+        var clientOptions = builder
             .WithTcpServer(_options.Host, _options.Port)
             .WithCredentials(_options.Username, _options.Password)
             .WithClientId(_options.ClientId is { Length: > 0 } id ? id : $"gridedge-ingest-{Environment.MachineName.ToLowerInvariant()}")

@@ -8,6 +8,7 @@ public sealed class HostTests
 {
     [Theory(Timeout = 60_000)]
     [InlineData("Server:Broker:Port", "70000", "Server:Broker:Port")]
+    [InlineData("Server:Broker:CaFile", "/no/such/ca.pem", "Server:Broker:CaFile")]
     [InlineData("Server:Gateways:0:Id", "Bad Id", "Server:Gateways:0:Id")]
     [InlineData("Server:Ingest:MaxPayloadBytes", "0", "Server:Ingest:MaxPayloadBytes")]
     [InlineData("Server:Bogus", "1", "Server:Bogus is not a configuration key")]

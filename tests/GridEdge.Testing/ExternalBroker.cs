@@ -18,7 +18,8 @@ public sealed class ExternalBroker : IDisposable
     public int Port { get; }
     public GatewayAccount IngestUser { get; }
 
-    public static async Task<ExternalBroker> StartAsync(TempDirectory dir, IReadOnlyList<GatewayAccount> gateways, Action<string>? log)
+    /// <summary>Starts Mosquitto; <paramref name="listenerOptions"/> are added to its listener (TLS: cafile, certfile, keyfile).</summary>
+    public static async Task<ExternalBroker> StartAsync(TempDirectory dir, IReadOnlyList<GatewayAccount> gateways, Action<string>? log, IReadOnlyList<string>? listenerOptions = null)
     {
         var mosquitto = new[] { "/usr/sbin/mosquitto", "/usr/bin/mosquitto" }.FirstOrDefault(File.Exists)
             ?? throw new InvalidOperationException("mosquitto is not installed: run tests/run.sh, which installs it from apt");
@@ -36,7 +37,7 @@ public sealed class ExternalBroker : IDisposable
         File.Copy(shippedAcl, acl);
         var port = Loopback.FreePort();
         var conf = dir.File("mosquitto.conf");
-        File.WriteAllText(conf, ShippedConfiguration(port, passwd, acl));
+        File.WriteAllText(conf, ShippedConfiguration(port, passwd, acl, listenerOptions ?? []));
         var process = HostProcess.Start("mosquitto", mosquitto, ["-c", conf], log);
         await Loopback.WaitForListenerAsync(port, TimeSpan.FromSeconds(10), () => process.HasExited);
         return new ExternalBroker(process, port, ingest);
@@ -46,7 +47,7 @@ public sealed class ExternalBroker : IDisposable
     /// The shipped server/Broker/mosquitto/mosquitto.conf with this test's listener, files and no persistence, so the
     /// tests run the limits and settings a deployment gets.
     /// </summary>
-    private static string ShippedConfiguration(int port, string passwd, string acl)
+    private static string ShippedConfiguration(int port, string passwd, string acl, IReadOnlyList<string> listenerOptions)
     {
         var shipped = File.ReadAllLines(Path.Combine(Loopback.RepoRoot(), "server", "Broker", "mosquitto", "mosquitto.conf"));
         var lines = new List<string>();
@@ -55,7 +56,7 @@ public sealed class ExternalBroker : IDisposable
             var key = line.Split(' ', 2)[0];
             lines.Add(key switch
             {
-                "listener" => $"listener {port} 127.0.0.1",
+                "listener" => string.Join('\n', [$"listener {port} 127.0.0.1", .. listenerOptions]),
                 "password_file" => $"password_file {passwd}",
                 "acl_file" => $"acl_file {acl}",
                 "persistence" => "persistence false",

@@ -32,7 +32,7 @@ public sealed class ServerHost : IDisposable
     public HostProcess Process => _process ?? throw new InvalidOperationException("not started");
 
     /// <summary>More command-line settings (a PostgreSQL ledger, a node's broker client id).</summary>
-    public IReadOnlyList<string> ExtraArgs { get; init; } = [];
+    public IReadOnlyList<string> ExtraArgs { get; set; } = [];
 
     /// <summary>Runs the server on PostgreSQL at <paramref name="connectionString"/> instead of its SQLite file.</summary>
     public static IReadOnlyList<string> Postgres(string connectionString) =>

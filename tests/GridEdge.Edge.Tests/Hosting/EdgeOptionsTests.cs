@@ -64,6 +64,7 @@ public sealed class EdgeOptionsTests
     [InlineData("Edge:Hardware:Dust:Baud", "9600", "Edge:Hardware:Dust:Baud is not a configuration key")]
     [InlineData("Edge:Broker:Port", "abc", "Failed to convert configuration value 'abc' at 'Edge:Broker:Port'")]
     [InlineData("Edge:Hj212:Port", "eighty", "Failed to convert configuration value 'eighty' at 'Edge:Hj212:Port'")]
+    [InlineData("Edge:Broker:CaFile", "/no/such/ca.pem", "Edge:Broker:CaFile is '/no/such/ca.pem'")]
     public async Task A_misspelt_key_or_an_unconvertible_value_stops_the_host_at_start_naming_it(string key, string value, string expected)
     {
         using var dir = new TempDirectory();
