@@ -166,8 +166,8 @@ public static class GatewayCredentialCommand
             return 1;
         }
         var accounts = await ctx.Store.ListAsync(active: true, ct);
-        MosquittoFiles.WriteAtomically(passwd, MosquittoFiles.PasswordFile(user, MosquittoPasswordHash.Hash(broker.Password), accounts));
-        MosquittoFiles.WriteAtomically(acl, MosquittoFiles.Acl(user));
+        MosquittoFiles.Write(passwd, MosquittoFiles.PasswordFile(user, MosquittoPasswordHash.Hash(broker.Password), accounts));
+        MosquittoFiles.Write(acl, MosquittoFiles.Acl(user));
         ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"Wrote {Path.GetFullPath(passwd)} ({user} and {accounts.Count} gateways) and {Path.GetFullPath(acl)}; reload Mosquitto: kill -HUP $(pidof mosquitto)"));
         return 0;

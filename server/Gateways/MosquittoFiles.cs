@@ -32,13 +32,9 @@ public static class MosquittoFiles
         return reader.ReadToEnd().Replace($"\nuser {ShippedIngestUser}\n", $"\nuser {ingestUser}\n", StringComparison.Ordinal);
     }
 
-    /// <summary>Writes <paramref name="text"/> to <paramref name="path"/> in one step (a reloading broker never reads half a file), readable by owner and group only.</summary>
-    public static void WriteAtomically(string path, string text)
-    {
-        var full = Path.GetFullPath(path);
-        var temporary = full + ".new";
-        File.WriteAllText(temporary, text, new UTF8Encoding(false));
-        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(temporary, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead);
-        File.Move(temporary, full, overwrite: true);
-    }
+    /// <summary>
+    /// Writes <paramref name="text"/> over <paramref name="path"/> in place, so an existing file keeps the owner and mode
+    /// the deployment gave it (Mosquitto reads it as its own user after dropping root); Mosquitto rereads it on SIGHUP.
+    /// </summary>
+    public static void Write(string path, string text) => File.WriteAllText(path, text, new UTF8Encoding(false));
 }

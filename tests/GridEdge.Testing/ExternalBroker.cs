@@ -46,7 +46,7 @@ public sealed class ExternalBroker : IDisposable
     /// The shipped server/Broker/mosquitto/mosquitto.conf with this test's listener, files and no persistence, so the
     /// tests run the limits and settings a deployment gets.
     /// </summary>
-    private static string ShippedConfiguration(int port, string passwd, string acl)
+    public static string ShippedConfiguration(int port, string passwd, string acl)
     {
         var shipped = File.ReadAllLines(Path.Combine(Loopback.RepoRoot(), "server", "Broker", "mosquitto", "mosquitto.conf"));
         var lines = new List<string>();
