@@ -101,6 +101,12 @@ public sealed class BrokerOptions
 
     /// <summary>Embedded only: a connection that has not sent CONNECT within this is closed.</summary>
     public int ConnectTimeoutSeconds { get; set; } = 10;
+
+    /// <summary>How long a gateway's previous password keeps working after <c>gateways rotate</c> (both brokers).</summary>
+    public double RotationGraceHours { get; set; } = 24;
+
+    /// <summary>Embedded only: how often the broker looks for accounts revoked by another process (the command, another node) to disconnect them.</summary>
+    public int RevocationCheckSeconds { get; set; } = 5;
 }
 
 /// <summary>Server:Gateways:{n}: one gateway's account on the embedded broker.</summary>
@@ -165,6 +171,9 @@ internal sealed class ServerOptionsValidator : IValidateOptions<ServerOptions>
             Fail("Broker:MaxPacketBytes", o.Broker.MaxPacketBytes, $"at least Server:Ingest:MaxPayloadBytes ({o.Ingest.MaxPayloadBytes})");
         if (o.Broker.MaxConnections is < 1 or > 1_000_000) Fail("Broker:MaxConnections", o.Broker.MaxConnections, "a count from 1 to 1000000");
         if (o.Broker.ConnectTimeoutSeconds is < 1 or > 600) Fail("Broker:ConnectTimeoutSeconds", o.Broker.ConnectTimeoutSeconds, "seconds from 1 to 600");
+        if (o.Broker.RotationGraceHours is < 0 or > 24 * 90 || double.IsNaN(o.Broker.RotationGraceHours))
+            Fail("Broker:RotationGraceHours", o.Broker.RotationGraceHours.ToString(CultureInfo.InvariantCulture), "hours from 0 to 2160");
+        if (o.Broker.RevocationCheckSeconds is < 1 or > 3600) Fail("Broker:RevocationCheckSeconds", o.Broker.RevocationCheckSeconds, "seconds from 1 to 3600");
         if (o.Broker.MaxPendingMessagesPerClient < 1) Fail("Broker:MaxPendingMessagesPerClient", o.Broker.MaxPendingMessagesPerClient, "at least 1");
         if (o.Broker.ReconnectCapSeconds is <= 0 or > 3600) Fail("Broker:ReconnectCapSeconds", o.Broker.ReconnectCapSeconds, "seconds from 0 to 3600");
         if (o.Broker.Mode == BrokerMode.External)

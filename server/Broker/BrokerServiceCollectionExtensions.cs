@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using GridEdge.Server.Gateways;
 using GridEdge.Server.Ingest;
 
 namespace GridEdge.Server.Broker;
@@ -13,8 +14,8 @@ public static class BrokerServiceCollectionExtensions
     public static IServiceCollection AddBroker(this IServiceCollection services, IConfiguration configuration)
     {
         var mode = configuration.GetSection(ServerOptions.Section).GetValue("Broker:Mode", BrokerMode.Embedded);
-        services.AddSingleton<GatewayCredentials>();
         services.TryAddSingleton(TimeProvider.System);
+        services.AddGatewayCredentials();
         if (mode == BrokerMode.External)
         {
             services.AddSingleton<ExternalMqttConnection>();
@@ -32,6 +33,7 @@ public static class BrokerServiceCollectionExtensions
             services.AddSingleton<IAckPublisher, EmbeddedAckPublisher>();
             services.AddSingleton<Commands.IDownlinkPublisher, Commands.EmbeddedDownlinkPublisher>();
             services.AddHostedService(sp => sp.GetRequiredService<EmbeddedBroker>());
+            services.AddHostedService<RevocationWatch>();
         }
         return services;
     }

@@ -3,6 +3,7 @@ using GridEdge.Protocol.Codecs;
 using GridEdge.Protocol.Wire;
 using GridEdge.Server.Ingest;
 using GridEdge.Server.Gateways;
+using GridEdge.Server.Storage;
 using Microsoft.Extensions.Options;
 using MQTTnet;
 using MQTTnet.Protocol;
@@ -63,14 +64,14 @@ public sealed class EmbeddedBroker(
         };
         await server.StartAsync();
         _server = server;
-        log.LogInformation("Embedded MQTT broker listening on {Host}:{Port} for {GatewayCount} gateways (packets up to {MaxPacketBytes} bytes, {MaxConnections} connections, CONNECT within {ConnectTimeout} s)",
+        log.LogInformation("Embedded MQTT broker listening on {Host}:{Port} for issued gateway accounts and {GatewayCount} configured ones (packets up to {MaxPacketBytes} bytes, {MaxConnections} connections, CONNECT within {ConnectTimeout} s)",
             _options.Host, _transport.BoundPort, credentials.GatewayIds.Count, _options.MaxPacketBytes, _options.MaxConnections, _options.ConnectTimeoutSeconds);
-        foreach (var id in credentials.OnExamplePassword)
-            log.LogWarning("Gateway {Gateway} uses the example password of appsettings.json: set Server:Gateways:{{n}}:Password or remove the entry", id);
+        credentials.Revoked += OnRevoked;
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        credentials.Revoked -= OnRevoked;
         if (_server is { } server)
         {
             await server.StopAsync(new MqttServerStopOptions());
@@ -78,9 +79,38 @@ public sealed class EmbeddedBroker(
         }
     }
 
-    private Task ValidateConnectionAsync(ValidatingConnectionEventArgs e)
+    /// <summary>Disconnects a gateway whose account was just revoked; false when it was not connected.</summary>
+    public async Task<bool> DisconnectAsync(string gatewayId)
     {
-        if (!credentials.Verify(e.UserName, e.Password))
+        if (_server is not { IsStarted: true } server) return false;
+        var client = (await server.GetClientsAsync()).FirstOrDefault(c => c.Id == gatewayId);
+        if (client is null) return false;
+        await client.DisconnectAsync(new MqttServerClientDisconnectOptions
+        {
+            ReasonCode = MqttDisconnectReasonCode.NotAuthorized,
+            ReasonString = "the gateway's credentials were revoked",
+        });
+        log.LogWarning("Disconnected gateway {Gateway}: its credentials were revoked", gatewayId);
+        return true;
+    }
+
+    private void OnRevoked(string gatewayId) => _ = Task.Run(async () =>
+    {
+        try { await DisconnectAsync(gatewayId); }
+        catch (Exception ex) { log.LogError(ex, "Could not disconnect revoked gateway {Gateway}", gatewayId); }
+    });
+
+    private async Task ValidateConnectionAsync(ValidatingConnectionEventArgs e)
+    {
+        bool verified;
+        try { verified = await credentials.VerifyAsync(e.UserName, e.Password); }
+        catch (Exception ex) when (ex is LedgerUnavailableException or System.Data.Common.DbException)
+        {
+            e.ReasonCode = MqttConnectReasonCode.ServerUnavailable;
+            log.LogError(ex, "Refused connection of client {ClientId}: the gateway accounts could not be read", e.ClientId);
+            return;
+        }
+        if (!verified)
         {
             e.ReasonCode = MqttConnectReasonCode.BadUserNameOrPassword;
             metrics.Refused("connect");
@@ -93,7 +123,6 @@ public sealed class EmbeddedBroker(
             metrics.Refused("connect");
             log.LogWarning("Refused connection of gateway {UserName}: client id {ClientId} must equal the username", e.UserName, e.ClientId);
         }
-        return Task.CompletedTask;
     }
 
     private async Task OnConnectedAsync(ClientConnectedEventArgs e)

@@ -13,14 +13,14 @@ namespace GridEdge.Server.Broker;
 /// <summary>
 /// The embedded broker's TCP transport in place of MQTTnet's default one, which listens on every IPv6 address whatever
 /// the IPv4 address configured and has no packet-size or connection limit. This one listens on exactly
-/// Server:Broker:Host, holds at most Server:Broker:MaxConnections connections (more are closed at once), and refuses a
+/// Server:Broker:Host (localhost: 127.0.0.1 and ::1), holds at most Server:Broker:MaxConnections connections (more are closed at once), and refuses a
 /// packet as soon as its fixed header announces more than Server:Broker:MaxPacketBytes. The CONNECT timeout is
 /// MQTTnet's own (the server options' DefaultCommunicationTimeout, from Server:Broker:ConnectTimeoutSeconds).
 /// </summary>
 public sealed class GuardedTcpServerAdapter(BrokerOptions options, IngestMetrics metrics, TimeProvider time, ILogger log) : IMqttServerAdapter
 {
     private readonly LogThrottle _throttle = new(TimeSpan.FromSeconds(10), time);
-    private Socket? _listener;
+    private readonly List<Socket> _listeners = [];
     private CancellationTokenSource? _stop;
     private int _open;
 
@@ -32,28 +32,42 @@ public sealed class GuardedTcpServerAdapter(BrokerOptions options, IngestMetrics
     /// <summary>The port bound (the configured one, or the one the OS chose for port 0).</summary>
     public int BoundPort { get; private set; }
 
+    /// <summary>The addresses Server:Broker:Host names: <c>localhost</c> is both loopbacks, anything else one IP address as written.</summary>
+    public static IReadOnlyList<IPAddress> Addresses(string host) =>
+        host == "localhost"
+            ? Socket.OSSupportsIPv6 ? [IPAddress.Loopback, IPAddress.IPv6Loopback] : [IPAddress.Loopback]
+            : IPAddress.TryParse(host, out var address) ? [address]
+            : throw new InvalidOperationException($"Server:Broker:Host is '{host}': expected an IP address (127.0.0.1, ::1, 0.0.0.0, ::) or localhost");
+
     public Task StartAsync(MqttServerOptions serverOptions, IMqttNetLogger logger)
     {
-        var address = options.Host == "localhost" ? IPAddress.Loopback : IPAddress.Parse(options.Host);
-        var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        if (address.AddressFamily == AddressFamily.InterNetworkV6) socket.DualMode = false;
-        try
-        {
-            socket.Bind(new IPEndPoint(address, options.Port));
-            socket.Listen(512);
-        }
-        catch (SocketException e)
-        {
-            socket.Dispose();
-            throw new InvalidOperationException(
-                $"Server:Broker:Host/Port: cannot listen on {options.Host}:{options.Port}: {e.Message}" +
-                (e.SocketErrorCode == SocketError.AddressAlreadyInUse ? " (another process holds the port)" : ""), e);
-        }
-        BoundPort = ((IPEndPoint)socket.LocalEndPoint!).Port;
-        _listener = socket;
         _stop = new CancellationTokenSource();
-        var token = _stop.Token;
-        _ = Task.Run(() => AcceptLoopAsync(socket, serverOptions, logger, token), token);
+        var port = options.Port;
+        foreach (var address in Addresses(options.Host))
+        {
+            // One socket per address, IPv6 ones IPv6 only: a dual-mode socket on :: would also take every IPv4 address.
+            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            if (address.AddressFamily == AddressFamily.InterNetworkV6) socket.DualMode = false;
+            try
+            {
+                socket.Bind(new IPEndPoint(address, port));
+                socket.Listen(512);
+            }
+            catch (SocketException e)
+            {
+                socket.Dispose();
+                StopAsync();
+                throw new InvalidOperationException(
+                    $"Server:Broker:Host/Port: cannot listen on {address}:{port} (Host '{options.Host}'): {e.Message}" +
+                    (e.SocketErrorCode == SocketError.AddressAlreadyInUse ? " (another process holds the port)" : ""), e);
+            }
+            // Port 0: the first address picks the port, the others take the same one.
+            port = ((IPEndPoint)socket.LocalEndPoint!).Port;
+            _listeners.Add(socket);
+            var token = _stop.Token;
+            _ = Task.Run(() => AcceptLoopAsync(socket, serverOptions, logger, token), token);
+        }
+        BoundPort = port;
         return Task.CompletedTask;
     }
 
@@ -121,8 +135,8 @@ public sealed class GuardedTcpServerAdapter(BrokerOptions options, IngestMetrics
     public Task StopAsync()
     {
         _stop?.Cancel();
-        _listener?.Dispose();
-        _listener = null;
+        foreach (var listener in _listeners) listener.Dispose();
+        _listeners.Clear();
         return Task.CompletedTask;
     }
 

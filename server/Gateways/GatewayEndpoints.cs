@@ -12,6 +12,7 @@ public static class GatewayEndpoints
         app.MapGet("/api/gateways", GatewaysAsync);
         app.MapGet("/api/gateways/{id}/gaps", GapsAsync);
         app.MapMonitorApi();
+        app.MapGatewayCredentialApi();
         return app;
     }
 

@@ -47,7 +47,7 @@ public sealed class ExternalBroker : IDisposable
     /// The shipped server/Broker/mosquitto/mosquitto.conf with this test's listener, files and no persistence, so the
     /// tests run the limits and settings a deployment gets.
     /// </summary>
-    private static string ShippedConfiguration(int port, string passwd, string acl, IReadOnlyList<string> listenerOptions)
+    public static string ShippedConfiguration(int port, string passwd, string acl, IReadOnlyList<string>? listenerOptions = null)
     {
         var shipped = File.ReadAllLines(Path.Combine(Loopback.RepoRoot(), "server", "Broker", "mosquitto", "mosquitto.conf"));
         var lines = new List<string>();
@@ -56,7 +56,7 @@ public sealed class ExternalBroker : IDisposable
             var key = line.Split(' ', 2)[0];
             lines.Add(key switch
             {
-                "listener" => string.Join('\n', [$"listener {port} 127.0.0.1", .. listenerOptions]),
+                "listener" => string.Join('\n', [$"listener {port} 127.0.0.1", .. listenerOptions ?? []]),
                 "password_file" => $"password_file {passwd}",
                 "acl_file" => $"acl_file {acl}",
                 "persistence" => "persistence false",

@@ -123,6 +123,22 @@ public sealed class BrokerLimitsTests
         Assert.Equal(SocketError.ConnectionRefused, refused.SocketErrorCode);
     }
 
+    [Fact(Timeout = 60_000)]
+    public async Task With_localhost_the_broker_listens_on_both_loopback_addresses()
+    {
+        if (!Socket.OSSupportsIPv6) Assert.Skip("no IPv6 on this machine");
+        await using var server = await RunningServer.StartAsync(new Dictionary<string, string?> { ["Server:Broker:Host"] = "localhost" });
+
+        foreach (var address in new[] { IPAddress.Loopback, IPAddress.IPv6Loopback })
+        {
+            using var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+            await socket.ConnectAsync(address, server.MqttPort, Ct);
+            Assert.True(socket.Connected, $"nothing listens on {address}");
+        }
+        Assert.Equal([IPAddress.Loopback, IPAddress.IPv6Loopback], GuardedTcpServerAdapter.Addresses("localhost"));
+        Assert.Equal([IPAddress.Parse("127.0.0.1")], GuardedTcpServerAdapter.Addresses("127.0.0.1"));
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(3)]

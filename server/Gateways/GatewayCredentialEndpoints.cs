@@ -1,0 +1,55 @@
+using GridEdge.Server.Api;
+using Microsoft.Extensions.Options;
+using static GridEdge.Server.Api.QueryParameters;
+
+namespace GridEdge.Server.Gateways;
+
+/// <summary>
+/// POST /api/gateways/{id}/credentials (issue, or rotate an active account: 201 with the password, shown once) and
+/// DELETE /api/gateways/{id}/credentials (revoke: the embedded broker disconnects the gateway at once).
+/// </summary>
+public static class GatewayCredentialEndpoints
+{
+    public static IEndpointRouteBuilder MapGatewayCredentialApi(this IEndpointRouteBuilder app)
+    {
+        // policy: ManageGateways (admin)
+        app.MapPost("/api/gateways/{id}/credentials", IssueAsync);
+        // policy: ManageGateways (admin)
+        app.MapDelete("/api/gateways/{id}/credentials", RevokeAsync);
+        return app;
+    }
+
+    private static async Task<IResult> IssueAsync(string id, HttpRequest request, IGatewayCredentialStore store, IOptions<ServerOptions> options, CancellationToken ct)
+    {
+        var township = Single(request.Query, "township", out var townshipError);
+        if (townshipError is not null) return townshipError;
+        var existing = await store.GetAsync(id, ct);
+        var (issued, error, failure) = existing is { Active: true }
+            ? await store.RotateAsync(id, TimeSpan.FromHours(options.Value.Broker.RotationGraceHours), ct)
+            : await store.AddAsync(id, township, ct);
+        if (issued is null)
+            return failure == CredentialFailure.Invalid ? Bad(error!.Field, error.Value, error.Expected)
+                : Results.Json(new ApiError($"gateway '{id}': {error!.Expected}", error.Field, error.Value, error.Expected), statusCode: StatusCodes.Status409Conflict);
+        var c = issued.Credential;
+        var broker = options.Value.Broker;
+        return Results.Json(new GatewayCredentialView(c.Gateway, c.Township, issued.Password, issued.Rotated, c.IssuedAt, c.PreviousUntil,
+            new GatewayBrokerView(broker.Host, broker.Port, c.Gateway, issued.Password)), statusCode: StatusCodes.Status201Created);
+    }
+
+    private static async Task<IResult> RevokeAsync(string id, Broker.GatewayCredentials credentials, CancellationToken ct)
+    {
+        var revoked = await credentials.RevokeAsync(id, ct);
+        return revoked is null
+            ? NotFound("id", id, "the id of a gateway with issued credentials")
+            : Results.Ok(new RevokedGatewayCredentialView(revoked.Gateway, revoked.RevokedAt!.Value));
+    }
+}
+
+/// <summary>A password just issued (shown only in this answer) and the gateway's broker settings.</summary>
+public sealed record GatewayCredentialView(string Gateway, string? Township, string Password, bool Rotated, DateTimeOffset IssuedAt, DateTimeOffset? PreviousValidUntil, GatewayBrokerView Broker);
+
+/// <summary>What goes into the gateway's Edge:Broker section.</summary>
+public sealed record GatewayBrokerView(string Host, int Port, string Username, string Password);
+
+/// <summary>A revoked account.</summary>
+public sealed record RevokedGatewayCredentialView(string Gateway, DateTimeOffset RevokedAt);
