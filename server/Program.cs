@@ -5,7 +5,7 @@ using GridEdge.Server.Users;
 // Composition lives in ServerHost so the tests and the demo start exactly this host.
 var cli = ServerCommandLine.Create(ServerCommandLine.ServerDescription, RunServer, ServerCommandLine.ServerExamples);
 cli.Add(LedgerCommand.Create(), LedgerCommand.Examples);
-cli.Add(UsersCommand.Create(), UsersCommand.Examples);
+UsersCommand.AddTo(cli);
 return cli.Invoke(args, Console.Out, Console.Error);
 
 static int RunServer(string[] args) => ServerHost.Run("GridEdge.Server", () => ServerHost.Build(args));

@@ -22,8 +22,11 @@ public static class UsersCommand
         "GridEdge.Server users add --name li.wei --role township --grid 370102001 --display 李伟 --password-stdin --Server:Ledger:Path=/var/lib/gridedge/ledger.db",
     ];
 
-    /// <summary>The <c>users</c> command with its <c>add</c> sub-command; the password is read from <paramref name="stdin"/> (the console's by default).</summary>
-    public static Command Create(TextReader? stdin = null)
+    /// <summary>
+    /// Adds the <c>users</c> command with its <c>add</c> sub-command (examples and configuration help on both) to
+    /// <paramref name="cli"/>; the password is read from <paramref name="stdin"/> (the console's by default).
+    /// </summary>
+    public static HostCommandLine AddTo(HostCommandLine cli, TextReader? stdin = null)
     {
         var name = new Option<string>("--name") { Description = "The user's name (what they sign in with): " + Protocol.Wire.TerminalIds.Rule, Required = true };
         name.Validators.Add(r => { if (r.Tokens.FirstOrDefault()?.Value is { } v && !Protocol.Wire.TerminalIds.IsValid(v)) r.AddError($"--name is '{v}': expected {Protocol.Wire.TerminalIds.Rule}"); });
@@ -38,19 +41,22 @@ public static class UsersCommand
         {
             name, role, grid, display, passwordStdin, apiKey, overrides.Argument,
         };
-        add.Validators.Add(r =>
-        {
-            if (!r.GetValue(passwordStdin) && !r.GetValue(apiKey)) r.AddError("give --password-stdin, --api-key or both: a user needs a way to sign in");
-        });
         add.SetAction(async (result, cancellationToken) =>
         {
+            if (!result.GetValue(passwordStdin) && !result.GetValue(apiKey))
+            {
+                result.InvocationConfiguration.Error.WriteLine("users add: give --password-stdin, --api-key or both: a user needs a way to sign in");
+                return HostCommandLine.UsageError;
+            }
             string? password = null;
             if (result.GetValue(passwordStdin))
                 password = (await (stdin ?? Console.In).ReadLineAsync(cancellationToken))?.TrimEnd('\r', '\n') ?? "";
             return await AddAsync(new NewUser(result.GetRequiredValue(name), result.GetValue(display), result.GetRequiredValue(role), result.GetValue(grid), password),
                 result.GetValue(apiKey), [.. result.GetValue(overrides.Argument) ?? []], result.InvocationConfiguration.Output, result.InvocationConfiguration.Error, cancellationToken);
         });
-        return new Command("users", "Users of the HTTP API: add one (the first administrator).") { add };
+        cli.Add(new Command("users", "Users of the HTTP API: add one (the first administrator).") { add }, Examples);
+        cli.Epilogue(overrides.Help("--Server:Ledger:Path=/var/lib/gridedge/ledger.db"), add).Epilogue(HostCommandLine.Examples(Examples), add);
+        return cli;
     }
 
     /// <summary>Creates the user (and an API key when <paramref name="withApiKey"/>) in the ledger of <paramref name="configuration"/>; the exit status.</summary>

@@ -13,7 +13,7 @@ public sealed class UsersCommandTests
     private static (int Status, string Out, string Error) Run(string stdin, params string[] args)
     {
         var cli = ServerCommandLine.Create(ServerCommandLine.ServerDescription, _ => 99, ServerCommandLine.ServerExamples);
-        cli.Add(UsersCommand.Create(new StringReader(stdin)), UsersCommand.Examples);
+        UsersCommand.AddTo(cli, new StringReader(stdin));
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
         var status = cli.Invoke(args, stdout, stderr);
