@@ -39,6 +39,13 @@ public sealed class ApiKeyAuthentication(IOptionsMonitor<AuthenticationSchemeOpt
         return AuthenticateResult.Success(new AuthenticationTicket(UserClaims.Principal(user, SchemeName, apiKey.Id), SchemeName));
     }
 
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties)
+    {
+        Response.StatusCode = StatusCodes.Status403Forbidden;
+        var role = Context.User.Role();
+        return Response.WriteAsJsonAsync(new Api.ApiError($"role '{role}' may not do this", "role", role, "a role with the endpoint's permission (docs/access.md)"));
+    }
+
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         var result = await HandleAuthenticateOnceSafeAsync();

@@ -77,6 +77,9 @@ public sealed class ApiKeyTests
         using var response = await http.SendAsync(request, Ct);
 
         Assert.Equal(expected, response.StatusCode);
+        if (expected != HttpStatusCode.Forbidden) return;
+        var refusal = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        Assert.Equal(("role", role), (refusal.GetProperty("field").GetString(), refusal.GetProperty("value").GetString()));
     }
 
     [Fact(Timeout = 60_000)]
