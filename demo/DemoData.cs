@@ -41,7 +41,7 @@ public static class DemoData
     [
         $"GridEdge demo running: {url}/api/gateways",
         $"  ledger:      {LedgerPath} ({(PreviousRunRemoved ? "the previous run's data/demo was removed: every run starts fresh" : "a fresh data/demo")})",
-        $"  demo file:   {DemoFile} (terminal tokens, HJ 212 monitor credentials)",
+        $"  demo file:   {DemoFile} (users and their API keys, terminal tokens, HJ 212 monitor credentials)",
         $"  alert rules: {AlertRulesFile} (the shipped thresholds, times {DemoAlertRules.Speedup:0} x shorter)",
         $"  alerts:      {DemoGateways.DescribeEpisodes()}",
     ];

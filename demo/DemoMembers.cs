@@ -29,6 +29,7 @@ internal sealed class DemoMembers(
     GridRegistry registry,
     DemoTerminalApis apis,
     IOptions<ServerOptions> options,
+    GridEdge.Server.Users.IUserStore users,
     ILogger<DemoMembers> log) : BackgroundService
 {
     private static readonly TimeSpan Step = TimeSpan.FromSeconds(4);
@@ -42,16 +43,18 @@ internal sealed class DemoMembers(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         List<Member> members;
+        JsonArray people;
         try
         {
             members = await SeedAsync(stoppingToken);
+            people = await DemoUsers.CreateAsync(users, stoppingToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             log.LogError(e, "The demo grid could not be set up; the demo runs without grid members");
             return;
         }
-        await WriteDemoFileAsync(members, stoppingToken);
+        await WriteDemoFileAsync(members, people, stoppingToken);
         log.LogInformation("Demo grid: {Members} members walking patrol routes in {Villages} villages; their tokens are in {File}",
             members.Count, members.Select(m => m.Village.Code).Distinct().Count(), DemoData.DemoFile);
         await Task.WhenAll(members.Select((m, i) => WalkAsync(m, new Random(1000 + i), stoppingToken)));
@@ -112,13 +115,15 @@ internal sealed class DemoMembers(
         return members;
     }
 
-    private async Task WriteDemoFileAsync(IReadOnlyList<Member> members, CancellationToken ct)
+    private async Task WriteDemoFileAsync(IReadOnlyList<Member> members, JsonArray people, CancellationToken ct)
     {
         try
         {
             await DemoMonitor.UpdateDemoFileAsync(DemoData.DemoFile, root =>
             {
                 root["server"] = options.Value.Http.Url;
+                // One user per role: sign in with the password, or send the key as Authorization: Bearer KEY.
+                root["users"] = people;
                 var gateways = (JsonArray)(root["gateways"] ??= new JsonArray());
                 foreach (var group in members.GroupBy(m => m.Village.Gateway))
                 {

@@ -15,6 +15,7 @@ using GridEdge.Server.Problems;
 using GridEdge.Server.Readings;
 using GridEdge.Server.Storage;
 using GridEdge.Server.Terminals;
+using GridEdge.Server.Users;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
@@ -52,6 +53,7 @@ public static class ServerHost
         builder.Services.AddApi();
         builder.Services.AddGrid();
         builder.Services.AddTerminals();
+        builder.Services.AddUsers();
         builder.Services.AddPatrols();
         builder.Services.AddPhotos();
         builder.Services.AddProblems();
@@ -65,6 +67,8 @@ public static class ServerHost
             builder.WebHost.UseUrls(builder.Configuration["Server:Http:Url"] ?? new HttpOptions().Url);
 
         var app = builder.Build();
+        // Before any endpoint: every endpoint but /health and the sign-in needs a signed-in caller (server/Users).
+        app.UseUsers();
         app.MapGridEdgeApi();
         app.MapGatewayApi();
         app.MapReadingApi();

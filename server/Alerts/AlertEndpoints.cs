@@ -1,3 +1,4 @@
+using GridEdge.Server.Users;
 using GridEdge.Protocol.Records;
 using Microsoft.Extensions.Options;
 using static GridEdge.Server.Api.QueryParameters;
@@ -9,8 +10,8 @@ public static class AlertEndpoints
 {
     public static IEndpointRouteBuilder MapAlertApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/alerts", AlertsAsync);
-        app.MapGet("/api/alerts/response-times", ResponseTimesAsync);
+        app.MapGet("/api/alerts", AlertsAsync).RequireAuthorization(Permissions.ReadLedgers);
+        app.MapGet("/api/alerts/response-times", ResponseTimesAsync).RequireAuthorization(Permissions.ReadLedgers);
         return app;
     }
 

@@ -1,3 +1,4 @@
+using GridEdge.Server.Users;
 using GridEdge.Server.Broker;
 using GridEdge.Server.Gateways;
 using GridEdge.Server.Ingest;
@@ -9,9 +10,9 @@ public static class ApiEndpoints
 {
     public static IEndpointRouteBuilder MapGridEdgeApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/health", HealthAsync);
+        app.MapGet("/health", HealthAsync).AllowAnonymous();
         app.MapGet("/api/ingest/metrics", (IngestMetrics metrics, Grid.GridStore grid) =>
-            Results.Ok(metrics.Snapshot() with { Attachments = new AttachmentMetrics(grid.Attachments.Completed, grid.Attachments.Mismatches) }));
+            Results.Ok(metrics.Snapshot() with { Attachments = new AttachmentMetrics(grid.Attachments.Completed, grid.Attachments.Mismatches) })).RequireAuthorization(Permissions.ReadLedgers);
         return app;
     }
 

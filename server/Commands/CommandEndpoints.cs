@@ -1,3 +1,4 @@
+using GridEdge.Server.Users;
 using System.Text;
 using System.Text.Json;
 using GridEdge.Protocol.Codecs;
@@ -41,11 +42,11 @@ public static class CommandEndpoints
 {
     public static IEndpointRouteBuilder MapCommandApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/alerts/{gateway}/{alertId}/acknowledge", AcknowledgeAsync);
-        app.MapPost("/api/gateways/{id}/commands", CommandAsync);
-        app.MapGet("/api/gateways/{id}/commands", CommandsAsync);
-        app.MapPut("/api/gateways/{id}/config/alert-rules", PutRulesAsync);
-        app.MapGet("/api/gateways/{id}/config", ConfigAsync);
+        app.MapPost("/api/alerts/{gateway}/{alertId}/acknowledge", AcknowledgeAsync).RequireAuthorization(Permissions.SendCommands);
+        app.MapPost("/api/gateways/{id}/commands", CommandAsync).RequireAuthorization(Permissions.SendCommands);
+        app.MapGet("/api/gateways/{id}/commands", CommandsAsync).RequireAuthorization(Permissions.ReadLedgers);
+        app.MapPut("/api/gateways/{id}/config/alert-rules", PutRulesAsync).RequireAuthorization(Permissions.ChangeRules);
+        app.MapGet("/api/gateways/{id}/config", ConfigAsync).RequireAuthorization(Permissions.ReadLedgers);
         return app;
     }
 

@@ -1,3 +1,4 @@
+using GridEdge.Server.Users;
 using GridEdge.Server.Api;
 using static GridEdge.Server.Api.QueryParameters;
 
@@ -8,8 +9,8 @@ public static class ComplianceEndpoints
 {
     public static IEndpointRouteBuilder MapComplianceEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/compliance", ComplianceAsync);
-        app.MapGet("/api/reports/weekly", WeeklyAsync);
+        app.MapGet("/api/compliance", ComplianceAsync).RequireAuthorization(Permissions.ReadLedgers);
+        app.MapGet("/api/reports/weekly", WeeklyAsync).RequireAuthorization(Permissions.ReadLedgers);
         return app;
     }
 

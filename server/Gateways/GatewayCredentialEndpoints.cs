@@ -1,4 +1,5 @@
 using GridEdge.Server.Api;
+using GridEdge.Server.Users;
 using Microsoft.Extensions.Options;
 using static GridEdge.Server.Api.QueryParameters;
 
@@ -12,10 +13,8 @@ public static class GatewayCredentialEndpoints
 {
     public static IEndpointRouteBuilder MapGatewayCredentialApi(this IEndpointRouteBuilder app)
     {
-        // policy: ManageGateways (admin)
-        app.MapPost("/api/gateways/{id}/credentials", IssueAsync);
-        // policy: ManageGateways (admin)
-        app.MapDelete("/api/gateways/{id}/credentials", RevokeAsync);
+        app.MapPost("/api/gateways/{id}/credentials", IssueAsync).RequireAuthorization(Permissions.ManageGateways);
+        app.MapDelete("/api/gateways/{id}/credentials", RevokeAsync).RequireAuthorization(Permissions.ManageGateways);
         return app;
     }
 

@@ -1,3 +1,4 @@
+using GridEdge.Server.Users;
 using GridEdge.Protocol.Wire;
 using GridEdge.Server.Api;
 using static GridEdge.Server.Api.QueryParameters;
@@ -9,8 +10,8 @@ public static class GatewayEndpoints
 {
     public static IEndpointRouteBuilder MapGatewayApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/gateways", GatewaysAsync);
-        app.MapGet("/api/gateways/{id}/gaps", GapsAsync);
+        app.MapGet("/api/gateways", GatewaysAsync).RequireAuthorization(Permissions.ReadLedgers);
+        app.MapGet("/api/gateways/{id}/gaps", GapsAsync).RequireAuthorization(Permissions.ReadLedgers);
         app.MapMonitorApi();
         app.MapGatewayCredentialApi();
         return app;

@@ -1,3 +1,4 @@
+using GridEdge.Server.Users;
 using GridEdge.Protocol.Wire;
 using GridEdge.Server.Api;
 
@@ -17,7 +18,7 @@ public static class MonitorEndpoints
 {
     public static IEndpointRouteBuilder MapMonitorApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/gateways/{id}/monitors", MonitorsAsync);
+        app.MapGet("/api/gateways/{id}/monitors", MonitorsAsync).RequireAuthorization(Permissions.ReadLedgers);
         return app;
     }
 

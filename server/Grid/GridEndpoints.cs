@@ -1,3 +1,4 @@
+using GridEdge.Server.Users;
 using System.Text.Json;
 using GridEdge.Protocol.Wire;
 using GridEdge.Server.Terminals;
@@ -69,23 +70,23 @@ public static class GridEndpoints
     public static IEndpointRouteBuilder MapGridRegistryApi(this IEndpointRouteBuilder app)
     {
         // A city's import (5,209 villages with their outlines) is larger than Kestrel's default 30 MB.
-        app.MapPut("/api/grids", ImportAsync).WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(MaxImportBytes));
-        app.MapPost("/api/grids", CreateGridAsync);
-        app.MapGet("/api/grids", GridsAsync);
-        app.MapGet("/api/grids/{code}", GridAsync);
-        app.MapPost("/api/members", CreateMemberAsync);
-        app.MapPut("/api/members/{id}", PutMemberAsync);
-        app.MapGet("/api/members", MembersAsync);
-        app.MapGet("/api/members/{id}", MemberAsync);
-        app.MapPost("/api/terminals", IssueAsync);
-        app.MapPost("/api/terminals/{id}/revoke", RevokeAsync);
-        app.MapGet("/api/terminals", TerminalsAsync);
-        app.MapPost("/api/grids/{code}/key-points", CreateKeyPointAsync);
-        app.MapGet("/api/grids/{code}/key-points", KeyPointsAsync);
-        app.MapPost("/api/grids/{code}/enterprises", CreateEnterpriseAsync);
-        app.MapGet("/api/grids/{code}/enterprises", EnterprisesAsync);
-        app.MapGet("/api/grids/{code}/enterprises/{id}", EnterpriseAsync);
-        app.MapGet("/api/gateways/{id}/terminal-directory", DirectoryAsync);
+        app.MapPut("/api/grids", ImportAsync).WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(MaxImportBytes)).RequireAuthorization(Permissions.ImportGrid);
+        app.MapPost("/api/grids", CreateGridAsync).RequireAuthorization(Permissions.ImportGrid);
+        app.MapGet("/api/grids", GridsAsync).RequireAuthorization(Permissions.ReadLedgers);
+        app.MapGet("/api/grids/{code}", GridAsync).RequireAuthorization(Permissions.ReadLedgers);
+        app.MapPost("/api/members", CreateMemberAsync).RequireAuthorization(Permissions.EditRegistry);
+        app.MapPut("/api/members/{id}", PutMemberAsync).RequireAuthorization(Permissions.EditRegistry);
+        app.MapGet("/api/members", MembersAsync).RequireAuthorization(Permissions.ReadLedgers);
+        app.MapGet("/api/members/{id}", MemberAsync).RequireAuthorization(Permissions.ReadLedgers);
+        app.MapPost("/api/terminals", IssueAsync).RequireAuthorization(Permissions.ManageTerminals);
+        app.MapPost("/api/terminals/{id}/revoke", RevokeAsync).RequireAuthorization(Permissions.ManageTerminals);
+        app.MapGet("/api/terminals", TerminalsAsync).RequireAuthorization(Permissions.ReadLedgers);
+        app.MapPost("/api/grids/{code}/key-points", CreateKeyPointAsync).RequireAuthorization(Permissions.EditRegistry);
+        app.MapGet("/api/grids/{code}/key-points", KeyPointsAsync).RequireAuthorization(Permissions.ReadLedgers);
+        app.MapPost("/api/grids/{code}/enterprises", CreateEnterpriseAsync).RequireAuthorization(Permissions.EditRegistry);
+        app.MapGet("/api/grids/{code}/enterprises", EnterprisesAsync).RequireAuthorization(Permissions.ReadLedgers);
+        app.MapGet("/api/grids/{code}/enterprises/{id}", EnterpriseAsync).RequireAuthorization(Permissions.ReadLedgers);
+        app.MapGet("/api/gateways/{id}/terminal-directory", DirectoryAsync).RequireAuthorization(Permissions.ReadLedgers);
         return app;
     }
 

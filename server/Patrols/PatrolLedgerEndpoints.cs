@@ -1,3 +1,4 @@
+using GridEdge.Server.Users;
 using static GridEdge.Server.Api.QueryParameters;
 using static GridEdge.Server.Grid.GridQueryParameters;
 
@@ -10,8 +11,8 @@ public static class PatrolLedgerEndpoints
 {
     public static IEndpointRouteBuilder MapPatrolLedgerApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/checkins", CheckInsAsync);
-        app.MapGet("/api/patrols", PatrolsAsync);
+        app.MapGet("/api/checkins", CheckInsAsync).RequireAuthorization(Permissions.ReadLedgers);
+        app.MapGet("/api/patrols", PatrolsAsync).RequireAuthorization(Permissions.ReadLedgers);
         return app;
     }
 

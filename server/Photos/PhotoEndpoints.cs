@@ -1,3 +1,4 @@
+using GridEdge.Server.Users;
 using GridEdge.Protocol.Wire;
 using static GridEdge.Server.Api.QueryParameters;
 
@@ -8,7 +9,7 @@ public static class PhotoEndpoints
 {
     public static IEndpointRouteBuilder MapPhotoEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/attachments/{sha256}", AttachmentAsync);
+        app.MapGet("/api/attachments/{sha256}", AttachmentAsync).RequireAuthorization(Permissions.ReadLedgers);
         return app;
     }
 

@@ -1,3 +1,4 @@
+using GridEdge.Server.Users;
 using System.Globalization;
 using System.Text.Json;
 using GridEdge.Server.Api;
@@ -24,8 +25,9 @@ public static class ProblemEndpoints
         foreach (var action in Enum.GetValues<ProblemAction>())
             app.MapPost($"/api/problems/{{id}}/{action.Name()}",
                 (string id, HttpRequest request, IProblemLedger ledger, TimeProvider time, ILogger<ProblemLedger> log, CancellationToken ct) =>
-                    TransitionAsync(action, id, request, ledger, time, log, ct));
-        app.MapGet("/api/problems/overdue", OverdueAsync);
+                    TransitionAsync(action, id, request, ledger, time, log, ct))
+                .RequireAuthorization(action == ProblemAction.Close ? Permissions.CloseProblems : Permissions.ActOnProblems);
+        app.MapGet("/api/problems/overdue", OverdueAsync).RequireAuthorization(Permissions.ReadLedgers);
         return app;
     }
 

@@ -1,3 +1,4 @@
+using GridEdge.Server.Users;
 using GridEdge.Protocol.Records;
 using GridEdge.Server.Patrols;
 using static GridEdge.Server.Api.QueryParameters;
@@ -10,8 +11,8 @@ public static class ProblemQueryEndpoints
 {
     public static IEndpointRouteBuilder MapProblemQueryEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/problems", ProblemsAsync);
-        app.MapGet("/api/problems/{id}", ProblemAsync);
+        app.MapGet("/api/problems", ProblemsAsync).RequireAuthorization(Permissions.ReadLedgers);
+        app.MapGet("/api/problems/{id}", ProblemAsync).RequireAuthorization(Permissions.ReadLedgers);
         return app;
     }
 

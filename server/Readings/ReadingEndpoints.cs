@@ -1,3 +1,4 @@
+using GridEdge.Server.Users;
 using GridEdge.Protocol.Records;
 using static GridEdge.Server.Api.QueryParameters;
 
@@ -8,7 +9,7 @@ public static class ReadingEndpoints
 {
     public static IEndpointRouteBuilder MapReadingApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/readings", ReadingsAsync);
+        app.MapGet("/api/readings", ReadingsAsync).RequireAuthorization(Permissions.ReadLedgers);
         return app;
     }
 

@@ -12,6 +12,7 @@ public sealed class CommandLineTests(ITestOutputHelper output)
         { "edge", "GridEdge.Edge", ["decode"] },
         { "edge", "GridEdge.Edge", ["replay"] },
         { "server", "GridEdge.Server", [] },
+        { "server", "GridEdge.Server", ["users", "add"] },
         { "demo", "GridEdge.Demo", [] },
     };
 

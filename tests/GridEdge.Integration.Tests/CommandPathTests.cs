@@ -36,7 +36,7 @@ public class CommandPathTests(ITestOutputHelper output)
         await server.StartAsync();
         using var edge = new EdgeHost(dir.File("edge"), gw, server.MqttPort, Log);
         edge.Start(200, "load-x", $"--Edge:Alerts:RulesFile={rules}", "--Edge:Alerts:TickSeconds=3600");
-        using var http = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
+        using var http = server.Http();
 
         // 1. The alert is raised on the gateway and reaches the ledger.
         var alerts = await WaitForAsync(server, $"/api/alerts?gateway={gw.Id}", a => a.GetProperty("items").GetArrayLength() > 0, "the raised alert");

@@ -41,7 +41,7 @@ public sealed class MultiNodeTests(ITestOutputHelper output)
         await b.StartAsync();
         const int each = 25_000;
         var edges = gateways.Select(g => new EdgeHost(dir.File($"edge-{g.Id}"), g, broker.Port, Log)).ToList();
-        using var httpA = new HttpClient { BaseAddress = a.BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
+        using var httpA = a.Http();
         // The grid of gateway 1 with a member and her terminal, registered on node A.
         using (var put = await httpA.PutAsJsonAsync("/api/grids", OneVillageGrid.Document(gateways[0].Id, [new { id = "m-wang-li", name = "王丽", grid = OneVillageGrid.Village }]), Ct))
             Assert.True(put.IsSuccessStatusCode, await put.Content.ReadAsStringAsync(Ct));
@@ -103,7 +103,7 @@ public sealed class MultiNodeTests(ITestOutputHelper output)
             Assert.True(moved < TimeSpan.FromSeconds(10), $"the duties moved after {moved.TotalSeconds:0.0} s");
 
             // The photo from the survivor, byte for byte; the check-ins once each.
-            using var http = new HttpClient { BaseAddress = survivor.BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
+            using var http = survivor.Http();
             Assert.Equal(photo, await http.GetByteArrayAsync($"/api/attachments/{sha}", Ct));
             await survivor.WaitForJsonAsync($"/api/checkins?gateway={gateways[0].Id}&limit=100", c => c.GetProperty("items").GetArrayLength() == 20, "20 check-ins once each", Long, Ct);
 

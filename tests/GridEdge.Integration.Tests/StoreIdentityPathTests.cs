@@ -47,7 +47,7 @@ public class StoreIdentityPathTests(ITestOutputHelper output)
         Assert.Equal(700, rows.Count);
         var stored = rows.Select(r => (r.Sensor, r.Value)).ToHashSet();
         Assert.All(appended, a => Assert.Contains((a.Sensor, a.Value), stored));
-        using var http = new HttpClient { BaseAddress = server.BaseAddress };
+        using var http = server.Http();
         var gaps = await http.GetFromJsonAsync<JsonElement>($"/api/gateways/{gw.Id}/gaps?stream=readings", Ct);
         Assert.Equal(0, gaps.GetProperty("missing").GetInt64());
         // The old store's acks the broker may still hold never remove the new store's records: all 300 are acked by the server.

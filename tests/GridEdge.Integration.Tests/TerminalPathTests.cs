@@ -46,7 +46,7 @@ public class TerminalPathTests(ITestOutputHelper output)
         };
         Directory.CreateDirectory(server.DataDirectory);
         await server.StartAsync();
-        using var http = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
+        using var http = server.Http();
 
         // 1. The grid, a member and the member's terminal on the server.
         var grid = OneVillageGrid.Document(gw.Id, [new { id = "m-wang-li", name = "王丽", grid = Village }]);

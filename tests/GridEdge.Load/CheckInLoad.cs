@@ -30,7 +30,7 @@ internal static class CheckInLoad
         using var server = new ServerHost(dir.File("server"), [gw], log);
         Directory.CreateDirectory(server.DataDirectory);
         await server.StartAsync();
-        using var api = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        using var api = server.Http(TimeSpan.FromSeconds(30));
         var members = Enumerable.Range(1, terminals).Select(i => new { id = $"m-{i:D3}", name = $"member {i}", grid = Village }).ToArray();
         (await api.PutAsJsonAsync("/api/grids", OneVillageGrid.Document(gw.Id, members))).EnsureSuccessStatusCode();
         var tokens = new string[terminals];

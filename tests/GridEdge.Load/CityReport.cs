@@ -4,8 +4,10 @@ using GridEdge.Server.Compliance;
 using GridEdge.Server.Grid;
 using GridEdge.Server.Ledgers;
 using GridEdge.Server.Storage;
+using GridEdge.Server.Users;
 using GridEdge.Testing;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using InProcessServer = GridEdge.Server.ServerHost;
 
@@ -95,6 +97,12 @@ internal static class CityReport
         await using var server = InProcessServer.Build([], settings);
         await server.StartAsync();
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}"), Timeout = TimeSpan.FromMinutes(5) };
+        // A city-wide reader of its own (the ledger may be kept across runs, so the name is this run's).
+        var users = server.Services.GetRequiredService<IUserStore>();
+        var reader = $"load-city-{httpPort}";
+        _ = await users.CreateAsync(new NewUser(reader, null, Roles.City, null, null));
+        var key = await users.CreateApiKeyAsync(reader) ?? throw new InvalidOperationException($"no API key for {reader}");
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key.Key);
 
         var city = "370100000000";
         var fetched = new List<Fetched>();

@@ -59,6 +59,7 @@ public sealed class ServerHost : IDisposable
             args.Add($"--Server:Gateways:{i}:Password={Gateways[i].Password}");
         }
         args.AddRange(ExtraArgs);
+        if (ApiKey.Length == 0) ApiKey = await AddAdministratorAsync(args);
         _process?.Dispose();
         _process = HostProcess.StartDotnet("server", Loopback.HostDll("server", "GridEdge.Server"), args, _log, DataDirectory);
         using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(2) };
@@ -78,10 +79,37 @@ public sealed class ServerHost : IDisposable
         throw new TimeoutException("the server did not answer /health within 60 s");
     }
 
+    /// <summary>The API key of the administrator the host created with <c>users add</c> before its first start; <see cref="Http"/> sends it.</summary>
+    public string ApiKey { get; private set; } = "";
+
+    /// <summary>A client of the server's API signed in as the administrator.</summary>
+    public HttpClient Http(TimeSpan? timeout = null)
+    {
+        var http = new HttpClient { BaseAddress = BaseAddress, Timeout = timeout ?? TimeSpan.FromSeconds(10) };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", ApiKey);
+        return http;
+    }
+
     public async Task<JsonElement> GetJsonAsync(string path)
     {
-        using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
+        using var http = Http();
         return await http.GetFromJsonAsync<JsonElement>(path);
+    }
+
+    // The first administrator as a deployment makes one: `users add` against the same ledger settings; its key is the output's last line.
+    private async Task<string> AddAdministratorAsync(IReadOnlyList<string> serverArgs)
+    {
+        Directory.CreateDirectory(DataDirectory);
+        var name = $"test-admin-{HttpPort}";
+        using var command = HostProcess.StartDotnet("users add", Loopback.HostDll("server", "GridEdge.Server"),
+            ["users", "add", "--name", name, "--role", "admin", "--api-key", .. serverArgs.Where(a => a.StartsWith("--Server:Ledger:", StringComparison.Ordinal))],
+            _log, DataDirectory);
+        var status = await command.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        var lines = command.Lines.ToList();
+        var at = lines.FindIndex(l => l.StartsWith("API key ", StringComparison.Ordinal));
+        if (status != 0 || at < 0 || at + 1 >= lines.Count)
+            throw new InvalidOperationException($"users add exited {status}: {string.Join(" | ", lines)}");
+        return lines[at + 1].Trim();
     }
 
     /// <summary>Polls a JSON endpoint until <paramref name="done"/> holds (a refused connection counts as not yet), or throws naming <paramref name="what"/> and the last answer.</summary>

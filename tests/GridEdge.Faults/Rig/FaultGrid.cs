@@ -39,7 +39,7 @@ public sealed class FaultGrid : IDisposable
         try
         {
             await server.StartAsync();
-            using var api = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+            using var api = server.Http(TimeSpan.FromSeconds(30));
             var members = Enumerable.Range(0, terminals).Select(i => new { id = MemberId(i), name = $"member {i + 1}", grid = OneVillageGrid.Village }).ToArray();
             (await api.PutAsJsonAsync("/api/grids", OneVillageGrid.Document(gateway.Id, members))).EnsureSuccessStatusCode();
             var tokens = new string[terminals];

@@ -43,7 +43,8 @@ public sealed class LedgerUpgradeTests
             Assert.Equal(["0"], LedgerFileContents.Strings(connection, "SELECT DISTINCT CAST(conformance_warnings AS TEXT) FROM monitors;"));
 
         var migrations = MigrationRows(old.Path);
-        var upgraded = LedgerFileContents.Read(old.Path);
+        // Each start of the test server adds its administrator (RunningServer), so the users tables are not compared.
+        var upgraded = LedgerFileContents.Read(old.Path).Where(t => t.Key is not ("users" or "api_keys")).ToDictionary(StringComparer.Ordinal);
         var upgradedKept = LedgerFileContents.Read(old.Path, upgraded, Changed);
         await using (var again = await old.StartAsync())
         {

@@ -4,6 +4,7 @@ using GridEdge.Server.Alerts;
 using GridEdge.Server.Commands;
 using GridEdge.Server.Gateways;
 using GridEdge.Server.Readings;
+using GridEdge.Server.Users;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -59,6 +60,8 @@ public sealed class RunningServer : IAsyncDisposable
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
             await server._app.StartAsync(timeout.Token);
             server._started = true;
+            // Tests call the API as an administrator unless they ask for another user (UserAsync) or none (Anonymous).
+            server.ApiKey = (await server.UserAsync(server.Administrator, Roles.Admin, null)).ApiKey;
             return server;
         }
         catch
@@ -68,7 +71,35 @@ public sealed class RunningServer : IAsyncDisposable
         }
     }
 
-    public HttpClient Http() => new() { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
+    /// <summary>The administrator every <see cref="Http()"/> client signs in as (one per server: a test may start several on one ledger).</summary>
+    public string Administrator => $"test-admin-{HttpPort}";
+
+    /// <summary>The administrator's API key.</summary>
+    public string ApiKey { get; private set; } = "";
+
+    /// <summary>A client that sends the administrator's API key.</summary>
+    public HttpClient Http() => Http(ApiKey);
+
+    /// <summary>A client that sends <paramref name="apiKey"/>.</summary>
+    public HttpClient Http(string apiKey)
+    {
+        var http = Anonymous();
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", apiKey);
+        return http;
+    }
+
+    /// <summary>A client that sends no credentials.</summary>
+    public HttpClient Anonymous() => new() { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
+
+    /// <summary>Creates a user of <paramref name="role"/> through the store, with a password and an API key.</summary>
+    public async Task<TestUser> UserAsync(string name, string role, string? grid, string password = "correct horse battery")
+    {
+        var users = App.Services.GetRequiredService<IUserStore>();
+        var created = await users.CreateAsync(new NewUser(name, null, role, grid, password));
+        if (created.User is null) throw new InvalidOperationException($"could not create user {name}: {created.Error}");
+        var key = await users.CreateApiKeyAsync(name) ?? throw new InvalidOperationException($"no API key for {name}");
+        return new TestUser(name, role, grid, password, key.Key, key.Id);
+    }
 
     public MqttClientOptions GatewayOptions(string user, string password, string? clientId = null) =>
         new MqttClientOptionsBuilder()
@@ -142,6 +173,9 @@ public sealed class GatewayClient : IDisposable
         _received.Dispose();
     }
 }
+
+/// <summary>A user a test created, with its password and API key.</summary>
+public sealed record TestUser(string Name, string Role, string? Grid, string Password, string ApiKey, string ApiKeyId);
 
 /// <summary>The running server's ledger stores.</summary>
 public sealed record ServerLedgers(IReadingStore Readings, IGatewayStore Gateways, IAlertStore Alerts, ICommandStore Commands);

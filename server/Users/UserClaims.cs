@@ -1,0 +1,29 @@
+using System.Security.Claims;
+
+namespace GridEdge.Server.Users;
+
+/// <summary>A user as an authenticated caller: name, role and grid as claims, whichever way they signed in.</summary>
+public static class UserClaims
+{
+    public const string GridClaim = "gridedge:grid";
+    public const string ApiKeyClaim = "gridedge:api-key";
+
+    public static ClaimsPrincipal Principal(UserRecord user, string authenticationType, string? apiKeyId = null)
+    {
+        var claims = new List<Claim>
+        {
+            new(ClaimTypes.NameIdentifier, user.Name),
+            new(ClaimTypes.Name, user.Name),
+            new(ClaimTypes.Role, user.Role),
+        };
+        if (user.Grid is not null) claims.Add(new(GridClaim, user.Grid));
+        if (apiKeyId is not null) claims.Add(new(ApiKeyClaim, apiKeyId));
+        return new ClaimsPrincipal(new ClaimsIdentity(claims, authenticationType, ClaimTypes.Name, ClaimTypes.Role));
+    }
+
+    public static string Name(this ClaimsPrincipal user) => user.Identity?.Name ?? "";
+
+    public static string Role(this ClaimsPrincipal user) => user.FindFirstValue(ClaimTypes.Role) ?? "";
+
+    public static string? Grid(this ClaimsPrincipal user) => user.FindFirstValue(GridClaim);
+}

@@ -1,0 +1,123 @@
+using System.Threading.RateLimiting;
+using GridEdge.Server.Api;
+using GridEdge.Server.Storage;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace GridEdge.Server.Users;
+
+/// <summary>
+/// Registers who may call the API: the users ledger, cookie sessions for the browser (with antiforgery), API keys for
+/// machines, a policy per permission, and the sign-in rate limit.
+/// </summary>
+public static class UserServiceCollectionExtensions
+{
+    /// <summary>The scheme that picks API keys for <c>Authorization: Bearer</c> and the session cookie otherwise.</summary>
+    public const string Scheme = "GridEdge";
+    public const string CookieScheme = CookieAuthenticationDefaults.AuthenticationScheme;
+    public const string SessionCookie = "gridedge.session";
+    public const string CsrfHeader = "X-CSRF-TOKEN";
+    public const string SignInLimit = "sign-in";
+
+    public static IServiceCollection AddUsers(this IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddLedgerSchema<UserSchema>();
+        services.AddSingleton<IUserStore>(sp => new UserStore(sp.GetRequiredService<LedgerDatabase>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<AccessFailures>();
+        services.AddAuthentication(Scheme)
+            .AddPolicyScheme(Scheme, "API key or session cookie", o => o.ForwardDefaultSelector = context =>
+                context.Request.Headers.Authorization.ToString().StartsWith(ApiKeyAuthentication.Prefix, StringComparison.OrdinalIgnoreCase)
+                    ? ApiKeyAuthentication.SchemeName : CookieScheme)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null)
+            .AddCookie(CookieScheme, o =>
+            {
+                o.Cookie.Name = SessionCookie;
+                o.Cookie.HttpOnly = true;
+                o.Cookie.SameSite = SameSiteMode.Strict;
+                o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                o.ExpireTimeSpan = TimeSpan.FromHours(8);
+                o.SlidingExpiration = true;
+                // A disabled user, or one whose role or grid changed, is signed out at its next request.
+                o.Events.OnValidatePrincipal = async context =>
+                {
+                    var principal = context.Principal!;
+                    var user = await context.HttpContext.RequestServices.GetRequiredService<IUserStore>().GetAsync(principal.Name(), context.HttpContext.RequestAborted);
+                    if (user is null || user.Disabled || user.Role != principal.Role() || user.Grid != principal.Grid())
+                    {
+                        context.RejectPrincipal();
+                        await context.HttpContext.SignOutAsync(CookieScheme);
+                    }
+                };
+                // An API answers 401 and 403; there is no sign-in page to redirect to.
+                o.Events.OnRedirectToLogin = context => Refuse(context.HttpContext, StatusCodes.Status401Unauthorized,
+                    new ApiError("sign in first: POST /api/session {name, password}, or send Authorization: Bearer KEY", "Authorization", null, "a session cookie or an API key"));
+                o.Events.OnRedirectToAccessDenied = context => Refuse(context.HttpContext, StatusCodes.Status403Forbidden,
+                    new ApiError($"role '{context.HttpContext.User.Role()}' may not do this", "role", context.HttpContext.User.Role(), "a role with the endpoint's permission (docs/access.md)"));
+            });
+        services.AddAuthorization(Permissions.AddPolicies);
+        services.AddAntiforgery(o =>
+        {
+            o.HeaderName = CsrfHeader;
+            o.Cookie.Name = "gridedge.csrf";
+            o.Cookie.SameSite = SameSiteMode.Strict;
+        });
+        services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.AddPolicy(SignInLimit, context => RateLimitPartition.GetFixedWindowLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = SignInLimits.AttemptsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+            o.OnRejected = (context, _) =>
+            {
+                var address = context.HttpContext.Connection.RemoteIpAddress?.ToString();
+                context.HttpContext.RequestServices.GetRequiredService<AccessFailures>().Refused("sign-in rate limit", null, address);
+                return new ValueTask(context.HttpContext.Response.WriteAsJsonAsync(new ApiError(
+                    $"too many sign-in attempts from {address}: at most {SignInLimits.AttemptsPerMinute} a minute", "address", address, "fewer sign-in attempts")));
+            };
+        });
+        return services;
+    }
+
+    /// <summary>
+    /// Authentication, authorization (every endpoint but those marked anonymous needs a signed-in caller), the sign-in
+    /// rate limit, and the antiforgery check of cookie-authenticated unsafe requests; then the session and users API.
+    /// </summary>
+    public static WebApplication UseUsers(this WebApplication app)
+    {
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
+        app.Use(CheckAntiforgeryAsync);
+        app.MapSessionApi();
+        app.MapUserApi();
+        return app;
+    }
+
+    // A browser sends the session cookie with any request a page makes; only a page of ours can read the token to send it.
+    private static async Task CheckAntiforgeryAsync(HttpContext context, RequestDelegate next)
+    {
+        if (context.User.Identity is { IsAuthenticated: true, AuthenticationType: CookieScheme }
+            && !(HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method) || HttpMethods.IsOptions(context.Request.Method) || HttpMethods.IsTrace(context.Request.Method)))
+        {
+            try { await context.RequestServices.GetRequiredService<IAntiforgery>().ValidateRequestAsync(context); }
+            catch (AntiforgeryValidationException)
+            {
+                context.RequestServices.GetRequiredService<AccessFailures>().Refused("antiforgery token", context.User.Name(), context.Connection.RemoteIpAddress?.ToString());
+                await Refuse(context, StatusCodes.Status400BadRequest, new ApiError(
+                    $"{CsrfHeader}: missing or wrong: a request signed in with the session cookie must send the token GET /api/session returns",
+                    CsrfHeader, null, "the csrfToken of GET /api/session"));
+                return;
+            }
+        }
+        await next(context);
+    }
+
+    private static Task Refuse(HttpContext context, int status, ApiError error)
+    {
+        context.Response.StatusCode = status;
+        return context.Response.WriteAsJsonAsync(error);
+    }
+}

@@ -1,0 +1,172 @@
+using System.Data.Common;
+using System.Security.Cryptography;
+using GridEdge.Protocol.Wire;
+using GridEdge.Server.Grid;
+using GridEdge.Server.Storage;
+using GridEdge.Server.Terminals;
+using static GridEdge.Server.Storage.Sql;
+
+namespace GridEdge.Server.Users;
+
+/// <summary>The users and api_keys tables over the ledger database, the same SQL on SQLite and PostgreSQL.</summary>
+public sealed class UserStore(LedgerDatabase database, TimeProvider? time = null) : IUserStore
+{
+    private const string UserColumns = "name, display_name, role, grid, password_hash, failed_sign_ins, locked_until, created_at, disabled_at";
+    private const string KeyColumns = "id, user_name, key_sha256, created_at, revoked_at, last_used_at";
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+
+    /// <inheritdoc/>
+    public async Task<UserResult> CreateAsync(NewUser user, CancellationToken cancellationToken = default)
+    {
+        if (!TerminalIds.IsValid(user.Name)) return Invalid("name", user.Name, TerminalIds.Rule);
+        if (Check(user.Role, user.Grid) is { } error) return new(null, error, RegistryFailure.Invalid);
+        if (user.Password is not null && UserPasswords.Problem(user.Password) is { } expected) return Invalid("password", "(hidden)", expected);
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        var hash = user.Password is null ? null : UserPasswords.Hash(user.Password);
+        var inserted = await database.WriteAsync((connection, transaction) => ExecuteAsync(connection, transaction, """
+            INSERT INTO users (name, display_name, role, grid, password_hash, failed_sign_ins, locked_until, created_at, disabled_at)
+            VALUES (@name, @display, @role, @grid, @hash, 0, NULL, @at, NULL) ON CONFLICT (name) DO NOTHING;
+            """, cancellationToken, ("@name", user.Name), ("@display", user.DisplayName ?? user.Name), ("@role", user.Role),
+            ("@grid", user.Grid), ("@hash", hash), ("@at", now)), cancellationToken);
+        if (inserted == 0) return new(null, new FieldError("name", user.Name, "a user name not in use"), RegistryFailure.Conflict);
+        return new(await GetAsync(user.Name, cancellationToken), null, RegistryFailure.None);
+    }
+
+    /// <inheritdoc/>
+    public async Task<UserResult> ChangeAsync(string name, UserChange change, CancellationToken cancellationToken = default)
+    {
+        if (change.Password is not null && UserPasswords.Problem(change.Password) is { } expected) return Invalid("password", "(hidden)", expected);
+        var hash = change.Password is null ? null : UserPasswords.Hash(change.Password);
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        return await database.WriteAsync<UserResult>(async (connection, transaction) =>
+        {
+            var user = await ReadUserAsync(connection, transaction, name, cancellationToken);
+            if (user is null) return new(null, new FieldError("name", name, "the name of a user"), RegistryFailure.NotFound);
+            var role = change.Role ?? user.Role;
+            var grid = change.ClearGrid ? null : change.Grid ?? user.Grid;
+            if (Check(role, grid) is { } error) return new(null, error, RegistryFailure.Invalid);
+            var disabled = change.Disabled switch { true => user.DisabledAt?.ToUnixTimeMilliseconds() ?? now, false => (long?)null, null => user.DisabledAt?.ToUnixTimeMilliseconds() };
+            await ExecuteAsync(connection, transaction, """
+                UPDATE users SET display_name = @display, role = @role, grid = @grid, disabled_at = @disabled,
+                    password_hash = COALESCE(@hash, password_hash),
+                    failed_sign_ins = CASE WHEN @hash IS NULL THEN failed_sign_ins ELSE 0 END,
+                    locked_until = CASE WHEN @hash IS NULL THEN locked_until ELSE NULL END
+                WHERE name = @name;
+                """, cancellationToken, ("@name", name), ("@display", change.DisplayName ?? user.DisplayName), ("@role", role), ("@grid", grid),
+                ("@disabled", disabled), ("@hash", hash));
+            return new(await ReadUserAsync(connection, transaction, name, cancellationToken), null, RegistryFailure.None);
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public Task<UserRecord?> GetAsync(string name, CancellationToken cancellationToken = default) =>
+        database.ReadAsync(connection => ReadUserAsync(connection, null, name, cancellationToken), cancellationToken);
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<UserRecord>> ListAsync(string? after, int limit, CancellationToken cancellationToken = default)
+    {
+        var filter = new SqlFilter().AddIf(after, "name > @after", "@after");
+        return await database.ReadAsync(connection => Sql.ListAsync(connection, null,
+            $"SELECT {UserColumns} FROM users {filter.Where} ORDER BY name LIMIT @limit;",
+            ReadUser, cancellationToken, filter.Parameters(("@limit", SqlFilter.Limit(limit)))), cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public async Task<SignInOutcome> SignInAsync(string name, string password, CancellationToken cancellationToken = default)
+    {
+        var user = await GetAsync(name, cancellationToken);
+        var now = _time.GetUtcNow();
+        if (user?.LockedUntil > now) return new SignInOutcome.Locked(user.LockedUntil.Value);
+        // Hashing runs whatever the name, so the time taken does not tell whether it exists.
+        var (ok, rehash) = UserPasswords.Verify(user?.PasswordHash, password);
+        if (user is null) return new SignInOutcome.Refused("unknown name");
+        if (user.Disabled) return new SignInOutcome.Refused("disabled user");
+        if (user.PasswordHash is null) return new SignInOutcome.Refused("no password (API keys only)");
+        if (ok)
+        {
+            var hash = rehash ? UserPasswords.Hash(password) : null;
+            await database.WriteAsync((connection, transaction) => ExecuteAsync(connection, transaction,
+                "UPDATE users SET failed_sign_ins = 0, locked_until = NULL, password_hash = COALESCE(@hash, password_hash) WHERE name = @name;",
+                cancellationToken, ("@name", name), ("@hash", hash)), cancellationToken);
+            return new SignInOutcome.SignedIn(user with { FailedSignIns = 0, LockedUntil = null });
+        }
+        var until = now + SignInLimits.LockOut;
+        var locked = await database.WriteAsync(async (connection, transaction) =>
+        {
+            var failures = Convert.ToInt64(await ScalarAsync(connection, transaction,
+                "UPDATE users SET failed_sign_ins = failed_sign_ins + 1 WHERE name = @name RETURNING failed_sign_ins;",
+                cancellationToken, ("@name", name)));
+            if (failures < SignInLimits.MaxFailures) return false;
+            await ExecuteAsync(connection, transaction, "UPDATE users SET failed_sign_ins = 0, locked_until = @until WHERE name = @name;",
+                cancellationToken, ("@name", name), ("@until", until.ToUnixTimeMilliseconds()));
+            return true;
+        }, cancellationToken);
+        return locked ? new SignInOutcome.Locked(until) : new SignInOutcome.Refused("wrong password");
+    }
+
+    /// <inheritdoc/>
+    public async Task<IssuedApiKey?> CreateApiKeyAsync(string user, CancellationToken cancellationToken = default)
+    {
+        var key = TerminalTokens.New();
+        var id = "key-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        var created = await database.WriteAsync(async (connection, transaction) =>
+        {
+            if (await ReadUserAsync(connection, transaction, user, cancellationToken) is null) return false;
+            await ExecuteAsync(connection, transaction, $"INSERT INTO api_keys ({KeyColumns}) VALUES (@id, @user, @hash, @at, NULL, NULL);",
+                cancellationToken, ("@id", id), ("@user", user), ("@hash", TerminalTokens.Hash(key)), ("@at", now));
+            return true;
+        }, cancellationToken);
+        return created ? new IssuedApiKey(id, user, key, Ms(now)) : null;
+    }
+
+    /// <inheritdoc/>
+    public async Task<ApiKeyRecord?> RevokeApiKeyAsync(string user, string id, CancellationToken cancellationToken = default)
+    {
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        await database.WriteAsync((connection, transaction) => ExecuteAsync(connection, transaction,
+            "UPDATE api_keys SET revoked_at = COALESCE(revoked_at, @at) WHERE id = @id AND user_name = @user;",
+            cancellationToken, ("@id", id), ("@user", user), ("@at", now)), cancellationToken);
+        return (await ApiKeysAsync(user, cancellationToken)).FirstOrDefault(k => k.Id == id);
+    }
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<ApiKeyRecord>> ApiKeysAsync(string user, CancellationToken cancellationToken = default) =>
+        await database.ReadAsync(connection => Sql.ListAsync(connection, null,
+            $"SELECT {KeyColumns} FROM api_keys WHERE user_name = @user ORDER BY created_at DESC, id;", ReadKey, cancellationToken, ("@user", user)), cancellationToken);
+
+    /// <inheritdoc/>
+    public async Task<(ApiKeyRecord Key, UserRecord User)?> FindApiKeyAsync(string keySha256, CancellationToken cancellationToken = default) =>
+        await database.ReadAsync(async connection =>
+        {
+            var key = (await Sql.ListAsync(connection, null, $"SELECT {KeyColumns} FROM api_keys WHERE key_sha256 = @hash;", ReadKey,
+                cancellationToken, ("@hash", keySha256))).FirstOrDefault();
+            if (key is null) return null;
+            var user = await ReadUserAsync(connection, null, key.User, cancellationToken);
+            return user is null ? null : ((ApiKeyRecord, UserRecord)?)(key, user);
+        }, cancellationToken);
+
+    /// <inheritdoc/>
+    public Task TouchApiKeyAsync(string id, CancellationToken cancellationToken = default) =>
+        database.WriteAsync((connection, transaction) => ExecuteAsync(connection, transaction, "UPDATE api_keys SET last_used_at = @at WHERE id = @id;",
+            cancellationToken, ("@id", id), ("@at", _time.GetUtcNow().ToUnixTimeMilliseconds())), cancellationToken);
+
+    private static FieldError? Check(string role, string? grid)
+    {
+        if (!Roles.IsKnown(role)) return new FieldError("role", role, Roles.Rule);
+        if (grid is not null && !TerminalIds.IsValid(grid)) return new FieldError("grid", grid, "a grid code: " + TerminalIds.Rule);
+        if (grid is null && Roles.NeedsGrid(role)) return new FieldError("grid", null, $"the code of the grid a {role} user works in");
+        return null;
+    }
+
+    private static UserResult Invalid(string field, string? value, string expected) => new(null, new FieldError(field, value, expected), RegistryFailure.Invalid);
+
+    private static async Task<UserRecord?> ReadUserAsync(DbConnection connection, DbTransaction? transaction, string name, CancellationToken cancellationToken) =>
+        (await Sql.ListAsync(connection, transaction, $"SELECT {UserColumns} FROM users WHERE name = @name;", ReadUser, cancellationToken, ("@name", name))).FirstOrDefault();
+
+    private static UserRecord ReadUser(DbDataReader r) =>
+        new(r.GetString(0), r.GetString(1), r.GetString(2), Str(r, 3), Str(r, 4), (int)r.GetInt64(5), OptMs(r, 6), Ms(r.GetInt64(7)), OptMs(r, 8));
+
+    private static ApiKeyRecord ReadKey(DbDataReader r) =>
+        new(r.GetString(0), r.GetString(1), r.GetString(2), Ms(r.GetInt64(3)), OptMs(r, 4), OptMs(r, 5));
+}

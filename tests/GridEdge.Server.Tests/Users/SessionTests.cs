@@ -1,0 +1,111 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using GridEdge.Server.Tests.Support;
+using GridEdge.Server.Users;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace GridEdge.Server.Tests.Users;
+
+/// <summary>Signing in with a password over HTTP: the session cookie, antiforgery on unsafe requests, lock-out and the rate limit.</summary>
+public sealed class SessionTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static Task<HttpResponseMessage> SignInAsync(HttpClient http, string name, string password) =>
+        http.PostAsJsonAsync("/api/session", new { name, password }, Ct);
+
+    [Fact(Timeout = 60_000)]
+    public async Task A_signed_in_browser_needs_the_csrf_token_for_unsafe_requests_and_not_for_reads()
+    {
+        await using var server = await RunningServer.StartAsync();
+        var user = await server.UserAsync("li.wei", Roles.Township, "370102001000");
+        using var browser = server.Anonymous();
+
+        using var signIn = await SignInAsync(browser, user.Name, user.Password);
+        var session = await browser.GetFromJsonAsync<JsonElement>("/api/session", Ct);
+        var token = session.GetProperty("csrfToken").GetString()!;
+        using var read = await browser.GetAsync("/api/readings", Ct);
+        using var withoutToken = await browser.PostAsync("/api/users/li.wei/api-keys", null, Ct);
+        var refusal = await withoutToken.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        using var withToken = new HttpRequestMessage(HttpMethod.Post, "/api/users/li.wei/api-keys");
+        withToken.Headers.Add(UserServiceCollectionExtensions.CsrfHeader, token);
+        using var accepted = await browser.SendAsync(withToken, Ct);
+
+        Assert.Equal(HttpStatusCode.NoContent, signIn.StatusCode);
+        var cookie = Assert.Single(signIn.Headers.GetValues("Set-Cookie"), c => c.StartsWith(UserServiceCollectionExtensions.SessionCookie + "=", StringComparison.Ordinal));
+        Assert.Contains("httponly", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("samesite=strict", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(("li.wei", "township", "370102001000", "session"), (session.GetProperty("name").GetString(), session.GetProperty("role").GetString(),
+            session.GetProperty("grid").GetString(), session.GetProperty("via").GetString()));
+        Assert.Contains("CloseProblems", session.GetProperty("permissions").EnumerateArray().Select(p => p.GetString()));
+        Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, withoutToken.StatusCode);
+        Assert.Equal("X-CSRF-TOKEN", refusal.GetProperty("field").GetString());
+        Assert.Equal(HttpStatusCode.Created, accepted.StatusCode);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task A_wrong_password_and_an_unknown_name_get_the_same_answer_and_signing_out_ends_the_session()
+    {
+        await using var server = await RunningServer.StartAsync();
+        var user = await server.UserAsync("li.wei", Roles.Auditor, null);
+        using var browser = server.Anonymous();
+
+        using var wrong = await SignInAsync(browser, user.Name, "not the password");
+        using var unknown = await SignInAsync(browser, "nobody", "not the password");
+        using var right = await SignInAsync(browser, user.Name, user.Password);
+        var token = (await browser.GetFromJsonAsync<JsonElement>("/api/session", Ct)).GetProperty("csrfToken").GetString()!;
+        using var signOut = new HttpRequestMessage(HttpMethod.Delete, "/api/session");
+        signOut.Headers.Add(UserServiceCollectionExtensions.CsrfHeader, token);
+        using var signedOut = await browser.SendAsync(signOut, Ct);
+        using var after = await browser.GetAsync("/api/session", Ct);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+        Assert.Equal(await wrong.Content.ReadAsStringAsync(Ct), await unknown.Content.ReadAsStringAsync(Ct));
+        Assert.Equal(HttpStatusCode.Unauthorized, unknown.StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, right.StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, signedOut.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, after.StatusCode);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Five_wrong_passwords_lock_the_user_and_the_answer_says_until_when()
+    {
+        await using var server = await RunningServer.StartAsync();
+        var user = await server.UserAsync("li.wei", Roles.Township, "370102001000");
+        using var browser = server.Anonymous();
+
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < SignInLimits.MaxFailures; i++)
+        {
+            using var response = await SignInAsync(browser, user.Name, "wrong password " + i);
+            statuses.Add(response.StatusCode);
+        }
+        using var right = await SignInAsync(browser, user.Name, user.Password);
+        var body = await right.Content.ReadFromJsonAsync<JsonElement>(Ct);
+
+        Assert.Equal([.. Enumerable.Repeat(HttpStatusCode.Unauthorized, SignInLimits.MaxFailures - 1), HttpStatusCode.Locked], statuses);
+        Assert.Equal(HttpStatusCode.Locked, right.StatusCode);
+        var until = body.GetProperty("lockedUntil").GetDateTimeOffset();
+        Assert.InRange(until - DateTimeOffset.UtcNow, SignInLimits.LockOut - TimeSpan.FromMinutes(1), SignInLimits.LockOut);
+        Assert.True(server.App.Services.GetRequiredService<AccessFailures>().Counts.TryGetValue("sign-in: wrong password", out var counted) && counted == SignInLimits.MaxFailures - 1);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Sign_ins_from_one_address_beyond_the_limit_a_minute_get_429()
+    {
+        await using var server = await RunningServer.StartAsync();
+        using var browser = server.Anonymous();
+
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i <= SignInLimits.AttemptsPerMinute; i++)
+        {
+            using var response = await SignInAsync(browser, "guess-" + i, "a guessed password");
+            statuses.Add(response.StatusCode);
+        }
+
+        Assert.All(statuses[..^1], s => Assert.Equal(HttpStatusCode.Unauthorized, s));
+        Assert.Equal(HttpStatusCode.TooManyRequests, statuses[^1]);
+    }
+}
