@@ -9,7 +9,14 @@ public sealed class UserSchema : ILedgerSchema
     public string Ledger => "users";
 
     /// <inheritdoc/>
-    public IReadOnlyList<Migration> Migrations { get; } = [new(1, "users and api_keys", SqliteV1, PostgresV1)];
+    public IReadOnlyList<Migration> Migrations { get; } =
+    [
+        new(1, "users and api_keys", SqliteV1, PostgresV1),
+        // The data-protection key ring (session cookies, antiforgery tokens): shared by every node, kept across restarts.
+        new(2, "data protection keys",
+            "CREATE TABLE IF NOT EXISTS data_protection_keys (name TEXT NOT NULL PRIMARY KEY, xml TEXT NOT NULL);",
+            "CREATE TABLE IF NOT EXISTS data_protection_keys (name TEXT NOT NULL PRIMARY KEY, xml TEXT NOT NULL);"),
+    ];
 
     private const string SqliteV1 = """
         CREATE TABLE IF NOT EXISTS users (

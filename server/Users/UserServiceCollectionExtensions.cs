@@ -4,6 +4,8 @@ using GridEdge.Server.Storage;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -28,6 +30,10 @@ public static class UserServiceCollectionExtensions
         services.AddLedgerSchema<UserSchema>();
         services.AddSingleton<IUserStore>(sp => new UserStore(sp.GetRequiredService<LedgerDatabase>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<AccessFailures>();
+        // Cookies and antiforgery tokens signed with keys every node shares and a restart keeps (the ledger holds them).
+        services.AddDataProtection().SetApplicationName("GridEdge.Server");
+        services.AddSingleton<Microsoft.Extensions.Options.IConfigureOptions<KeyManagementOptions>>(sp =>
+            new Microsoft.Extensions.Options.ConfigureOptions<KeyManagementOptions>(o => o.XmlRepository = new LedgerKeyRepository(sp.GetRequiredService<LedgerDatabase>())));
         services.AddAuthentication(Scheme)
             .AddPolicyScheme(Scheme, "API key or session cookie", o => o.ForwardDefaultSelector = context =>
                 context.Request.Headers.Authorization.ToString().StartsWith(ApiKeyAuthentication.Prefix, StringComparison.OrdinalIgnoreCase)

@@ -46,6 +46,32 @@ public sealed class SessionTests
     }
 
     [Fact(Timeout = 60_000)]
+    public async Task A_session_cookie_from_one_server_node_is_honoured_by_another_on_the_same_ledger()
+    {
+        await using var first = await RunningServer.StartAsync();
+        var user = await first.UserAsync("li.wei", Roles.Township, "370102001000");
+        using var browser = first.Anonymous();
+        using var signIn = await SignInAsync(browser, user.Name, user.Password);
+        var cookie = Assert.Single(signIn.Headers.GetValues("Set-Cookie"), c => c.StartsWith(UserServiceCollectionExtensions.SessionCookie + "=", StringComparison.Ordinal)).Split(';')[0];
+
+        // A second node (or the same server after a restart) shares the key ring through the ledger.
+        await using var second = await RunningServer.StartAsync(new Dictionary<string, string?> { ["Server:Ledger:Path"] = first.LedgerPath });
+        using var elsewhere = new HttpClient(new HttpClientHandler { UseCookies = false }) { BaseAddress = second.BaseAddress };
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/session");
+        request.Headers.Add("Cookie", cookie);
+        using var answer = await elsewhere.SendAsync(request, Ct);
+
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        Assert.Equal("li.wei", (await answer.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("name").GetString());
+        // The key ring is in the ledger itself (not in a folder of one machine's home), so nodes on other machines share it.
+        using var ledger = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={first.LedgerPath};Mode=ReadOnly");
+        ledger.Open();
+        using var keys = ledger.CreateCommand();
+        keys.CommandText = "SELECT COUNT(*) FROM data_protection_keys;";
+        Assert.True((long)keys.ExecuteScalar()! > 0, "no data-protection key in the ledger");
+    }
+
+    [Fact(Timeout = 60_000)]
     public async Task A_wrong_password_and_an_unknown_name_get_the_same_answer_and_signing_out_ends_the_session()
     {
         await using var server = await RunningServer.StartAsync();
