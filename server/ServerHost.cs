@@ -54,6 +54,7 @@ public static class ServerHost
         builder.Services.AddGrid();
         builder.Services.AddTerminals();
         builder.Services.AddUsers();
+        builder.Services.AddServerOpenApi();
         builder.Services.AddPatrols();
         builder.Services.AddPhotos();
         builder.Services.AddProblems();
@@ -70,6 +71,7 @@ public static class ServerHost
         // Before any endpoint: every endpoint but /health and the sign-in needs a signed-in caller (server/Users).
         app.UseUsers();
         app.MapGridEdgeApi();
+        app.MapServerOpenApi();
         app.MapGatewayApi();
         app.MapReadingApi();
         app.MapAlertApi();
