@@ -53,10 +53,7 @@ public sealed class SingletonDuties(DutyLeases leases, IEnumerable<ISingletonDut
     private readonly Lock _gate = new();
 
     /// <summary>Whether this node holds <paramref name="duty"/> now.</summary>
-    public bool Holds(string duty)
-    {
-        lock (_gate) return _running.ContainsKey(duty);
-    }
+    public bool Holds(string duty) => heldDuties.Holds(duty);
 
     /// <summary>This node's lease identity.</summary>
     public string NodeId => leases.NodeId;
