@@ -15,11 +15,12 @@ public static class AlertEndpoints
         return app;
     }
 
-    private static async Task<IResult> AlertsAsync(HttpRequest request, IAlertStore ledger, CancellationToken ct)
+    private static async Task<IResult> AlertsAsync(HttpRequest request, IAlertStore ledger, GatewayScope scope, CancellationToken ct)
     {
         var parsed = ParseAlertQuery(request.Query);
         if (parsed.Error is not null) return parsed.Error;
-        var page = await ledger.QueryAlertsAsync(parsed.Query!, ct);
+        var query = parsed.Query! with { Gateways = await scope.VisibleAsync(request.HttpContext.User, ct) };
+        var page = await ledger.QueryAlertsAsync(query, ct);
         return Results.Ok(new AlertPageView(page.Items.Select(AlertView.From).ToList(), page.NextCursor));
     }
 
@@ -59,7 +60,8 @@ public static class AlertEndpoints
         return (new AlertQuery(gateway, state.Value, severity, kind, from, to, limit, cursor), null);
     }
 
-    private static async Task<IResult> ResponseTimesAsync(HttpRequest request, IAlertStore ledger, IOptions<ServerOptions> options, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> ResponseTimesAsync(HttpRequest request, IAlertStore ledger, IOptions<ServerOptions> options, TimeProvider time,
+        GatewayScope scope, CancellationToken ct)
     {
         var q = request.Query;
         if (Unknown(q, "gateway", "week") is { } unknown) return unknown;
@@ -75,6 +77,8 @@ public static class AlertEndpoints
             (from, to) = (f, t);
         }
         var alerts = await ledger.GetRaisedAlertsAsync(gateway, from, to, ct);
+        if (await scope.VisibleAsync(request.HttpContext.User, ct) is { } visible)
+            alerts = [.. alerts.Where(a => visible.Contains(a.Gateway, StringComparer.Ordinal))];
         var figures = ResponseTimes.Compute(alerts, rule, time.GetUtcNow());
         return Results.Ok(new ResponseTimesView(
             new ResponseRuleView(options.Value.Alerts.WorkingHours, options.Value.Alerts.WorkingDays, options.Value.Alerts.UtcOffset,

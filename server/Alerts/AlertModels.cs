@@ -47,7 +47,8 @@ public enum AlertStateFilter
     Closed,
 }
 
-/// <summary>Filters and paging of an alert query; <see cref="From"/> (inclusive) and <see cref="To"/> (exclusive) bound <see cref="StoredAlert.OpenedAt"/>.</summary>
+/// <summary>Filters and paging of an alert query; <see cref="From"/> (inclusive) and <see cref="To"/> (exclusive) bound <see cref="StoredAlert.OpenedAt"/>;
+/// <see cref="Gateways"/>, when given, limits the listing to those gateways (the caller's scope).</summary>
 public sealed record AlertQuery(
     string? Gateway = null,
     AlertStateFilter State = AlertStateFilter.All,
@@ -56,7 +57,8 @@ public sealed record AlertQuery(
     DateTimeOffset? From = null,
     DateTimeOffset? To = null,
     int Limit = AlertQuery.DefaultLimit,
-    string? Cursor = null)
+    string? Cursor = null,
+    IReadOnlyList<string>? Gateways = null)
 {
     public const int DefaultLimit = 100;
     public const int MaxLimit = 1000;

@@ -86,6 +86,12 @@ public sealed class AlertStore(LedgerDatabase database, TimeProvider time) : IAl
             parameters.Add((name, value));
         }
         if (query.Gateway is not null) Add("gateway = @gateway", "@gateway", query.Gateway);
+        if (query.Gateways is { } scope)
+        {
+            var (condition, scoped) = Sql.In("gateway", "sg", scope);
+            where.Add(condition);
+            parameters.AddRange(scoped);
+        }
         if (query.State == AlertStateFilter.Open) where.Add("cleared_at IS NULL");
         if (query.State == AlertStateFilter.Closed) where.Add("cleared_at IS NOT NULL");
         if (query.Severity is { } severity) Add("severity = @severity", "@severity", (long)severity);

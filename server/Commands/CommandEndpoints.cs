@@ -13,8 +13,6 @@ using GridEdge.Protocol.Alerts;
 
 namespace GridEdge.Server.Commands;
 
-/// <summary>The body of POST /api/alerts/{gateway}/{alertId}/acknowledge.</summary>
-public sealed record AcknowledgeRequest(string? By);
 /// <summary>The body of POST /api/gateways/{id}/commands.</summary>
 public sealed record CommandRequest(string? Name);
 /// <summary>The 202 answer to a command: the id to look for in GET /api/gateways/{id}/commands.</summary>
@@ -50,24 +48,22 @@ public static class CommandEndpoints
         return app;
     }
 
-    private static async Task<IResult> AcknowledgeAsync(string gateway, string alertId, HttpRequest request, IGatewayStore gateways, IAlertStore alerts, ICommandStore ledger, IDownlinkPublisher downlink,
-        TimeProvider time, ILoggerFactory logs, CancellationToken ct)
+    private static async Task<IResult> AcknowledgeAsync(string gateway, string alertId, HttpRequest request, IGatewayStore gateways, GatewayScope scope, IAlertStore alerts,
+        ICommandStore ledger, IDownlinkPublisher downlink, TimeProvider time, ILoggerFactory logs, CancellationToken ct)
     {
         if (!GatewayIds.IsValid(gateway)) return Bad("gateway", gateway, GatewayIds.Rule);
         if (alertId.Length is < 1 or > Validation.MaxAlertTextLength) return Bad("alertId", alertId, $"an alert id of 1-{Validation.MaxAlertTextLength} characters");
-        var (body, error) = await ReadBodyAsync<AcknowledgeRequest>(request, ct);
-        if (error is not null) return error;
-        var by = body?.By;
-        if (string.IsNullOrWhiteSpace(by) || by.Length > Validation.MaxIdLength) return Bad("by", by, $"who acknowledges: 1-{Validation.MaxIdLength} characters");
-        if (await UnknownGatewayAsync(gateways, gateway, "gateway", ct) is { } notFound) return notFound;
+        // Signed by the caller: the ledger and the gateway's alert record name the authenticated user, whatever a body says.
+        var by = request.HttpContext.User.Name();
+        if (await UnknownGatewayAsync(gateways, scope, request.HttpContext, gateway, "gateway", act: true, ct) is { } notFound) return notFound;
         if (await alerts.GetAlertAsync(gateway, alertId, ct) is null)
             return Results.Json(new ApiError($"alert '{alertId}' of gateway '{gateway}' is not in the alert ledger", "alertId", alertId, "the id of an alert the gateway raised"),
                 statusCode: StatusCodes.Status404NotFound);
-        return await IssueAsync(new Command(NewId(), gateway, CommandNames.Acknowledge, time.GetUtcNow(), alertId, by), ledger, downlink, logs, ct);
+        return await IssueAsync(new Command(NewId(), gateway, CommandNames.Acknowledge, time.GetUtcNow(), alertId, by), by, ledger, downlink, logs, ct);
     }
 
-    private static async Task<IResult> CommandAsync(string id, HttpRequest request, IGatewayStore gateways, ICommandStore ledger, IDownlinkPublisher downlink, TimeProvider time,
-        ILoggerFactory logs, CancellationToken ct)
+    private static async Task<IResult> CommandAsync(string id, HttpRequest request, IGatewayStore gateways, GatewayScope scope, ICommandStore ledger, IDownlinkPublisher downlink,
+        TimeProvider time, ILoggerFactory logs, CancellationToken ct)
     {
         if (!GatewayIds.IsValid(id)) return Bad("id", id, GatewayIds.Rule);
         var (body, error) = await ReadBodyAsync<CommandRequest>(request, ct);
@@ -75,16 +71,16 @@ public static class CommandEndpoints
         var name = body?.Name;
         if (name is not (CommandNames.Silence or CommandNames.TestOutputs))
             return Bad("name", name, $"{CommandNames.Silence} or {CommandNames.TestOutputs} (acknowledge through POST /api/alerts/{{gateway}}/{{alertId}}/acknowledge)");
-        if (await UnknownGatewayAsync(gateways, id, "id", ct) is { } notFound) return notFound;
-        return await IssueAsync(new Command(NewId(), id, name, time.GetUtcNow()), ledger, downlink, logs, ct);
+        if (await UnknownGatewayAsync(gateways, scope, request.HttpContext, id, "id", act: true, ct) is { } notFound) return notFound;
+        return await IssueAsync(new Command(NewId(), id, name, time.GetUtcNow()), request.HttpContext.User.Name(), ledger, downlink, logs, ct);
     }
 
-    private static async Task<IResult> IssueAsync(Command command, ICommandStore ledger, IDownlinkPublisher downlink, ILoggerFactory logs, CancellationToken ct)
+    private static async Task<IResult> IssueAsync(Command command, string by, ICommandStore ledger, IDownlinkPublisher downlink, ILoggerFactory logs, CancellationToken ct)
     {
         var issuedAt = DateTimeOffset.FromUnixTimeMilliseconds(command.IssuedAt.ToUnixTimeMilliseconds());
         command = command with { IssuedAt = issuedAt };
         // Recorded first: the gateway's answer may come back before the publish returns.
-        await ledger.RecordCommandAsync(new IssuedCommand(command.GatewayId, command.Id, command.Name, command.AlertId, command.By, issuedAt), ct);
+        await ledger.RecordCommandAsync(new IssuedCommand(command.GatewayId, command.Id, command.Name, command.AlertId, by, issuedAt), ct);
         try
         {
             await downlink.PublishAsync(command, ct);
@@ -98,7 +94,7 @@ public static class CommandEndpoints
         return Results.Json(new CommandAccepted(command.Id, command.GatewayId, command.Name, issuedAt), statusCode: StatusCodes.Status202Accepted);
     }
 
-    private static async Task<IResult> CommandsAsync(string id, HttpRequest request, IGatewayStore gateways, ICommandStore ledger, CancellationToken ct)
+    private static async Task<IResult> CommandsAsync(string id, HttpRequest request, IGatewayStore gateways, GatewayScope scope, ICommandStore ledger, CancellationToken ct)
     {
         var q = request.Query;
         if (Unknown(q, "limit", "cursor") is { } unknown) return unknown;
@@ -113,7 +109,7 @@ public static class CommandEndpoints
             if (!LedgerCursor.TryDecode(cursor, CommandCursorKind, out var c)) return Bad("cursor", cursor, "the nextCursor of a previous page, unchanged");
             after = (DateTimeOffset.FromUnixTimeMilliseconds(c.At), c.Key);
         }
-        if (await UnknownGatewayAsync(gateways, id, "id", ct) is { } notFound) return notFound;
+        if (await UnknownGatewayAsync(gateways, scope, request.HttpContext, id, "id", act: false, ct) is { } notFound) return notFound;
         var commands = await ledger.GetCommandsAsync(id, limit + 1, ct, after);
         var page = commands.Take(limit).Select(c => new CommandView(c.Command.CommandId, c.Command.Name, c.Command.AlertId, c.Command.By, c.Command.IssuedAt,
             CommandResultView.From(c.Result))).ToList();
@@ -124,7 +120,7 @@ public static class CommandEndpoints
     private const int DefaultCommandLimit = 100, MaxCommandLimit = 1000;
     private const string CommandCursorKind = "cmd"; // "c" is the check-in cursor
 
-    private static async Task<IResult> PutRulesAsync(string id, HttpRequest request, IGatewayStore gateways, TerminalDirectoryPublisher configs,
+    private static async Task<IResult> PutRulesAsync(string id, HttpRequest request, IGatewayStore gateways, GatewayScope scope, TerminalDirectoryPublisher configs,
         ILoggerFactory logs, CancellationToken ct)
     {
         if (!GatewayIds.IsValid(id)) return Bad("id", id, GatewayIds.Rule);
@@ -138,7 +134,7 @@ public static class CommandEndpoints
         // validate=false leaves validation to the gateway alone (one running a newer rules schema than this server); it still refuses what it cannot use.
         if (validate != "false" && AlertRules.Parse(rules, out var errors) is null)
             return Results.BadRequest(new RulesRejected($"the alert rules are not valid: {errors.Count} problem(s)", "body", errors));
-        if (await UnknownGatewayAsync(gateways, id, "id", ct) is { } notFound) return notFound;
+        if (await UnknownGatewayAsync(gateways, scope, request.HttpContext, id, "id", act: true, ct) is { } notFound) return notFound;
         // Recorded, then published retained with the gateway's current terminal directory (if it serves a township), so a
         // gateway connecting for the first time gets rules and directory from the one message.
         SentConfig sent;
@@ -155,11 +151,11 @@ public static class CommandEndpoints
         return Results.Json(new ConfigAccepted(id, sent.Version, sent.SentAt), statusCode: StatusCodes.Status202Accepted);
     }
 
-    private static async Task<IResult> ConfigAsync(string id, IGatewayStore gateways, ICommandStore ledger, CancellationToken ct)
+    private static async Task<IResult> ConfigAsync(string id, HttpContext context, IGatewayStore gateways, GatewayScope scope, ICommandStore ledger, CancellationToken ct)
     {
         if (!GatewayIds.IsValid(id)) return Bad("id", id, GatewayIds.Rule);
         var gateway = (await gateways.GetGatewaysAsync(ct)).FirstOrDefault(g => g.Id == id);
-        if (gateway is null) return NotFound(id, "id");
+        if (gateway is null || !await scope.SeesAsync(context, id, ct)) return NotFound(id, "id");
         var sent = await ledger.GetConfigAsync(id, ct);
         JsonElement? rules = null;
         if (sent is not null)
@@ -183,8 +179,10 @@ public static class CommandEndpoints
         }
     }
 
-    private static async Task<IResult?> UnknownGatewayAsync(IGatewayStore gateways, string id, string field, CancellationToken ct) =>
-        (await gateways.GetGatewaysAsync(ct)).Any(g => g.Id == id) ? null : NotFound(id, field);
+    // A gateway outside the caller's grid answers as one that is not in the ledger.
+    private static async Task<IResult?> UnknownGatewayAsync(IGatewayStore gateways, GatewayScope scope, HttpContext context, string id, string field, bool act, CancellationToken ct) =>
+        (await gateways.GetGatewaysAsync(ct)).Any(g => g.Id == id) && await (act ? scope.ActsOnAsync(context, id, ct) : scope.SeesAsync(context, id, ct))
+            ? null : NotFound(id, field);
 
     private static IResult NotFound(string id, string field) =>
         Results.Json(new ApiError($"gateway '{id}' is not in the ledger", field, id, "the id of a gateway that has connected or sent data"), statusCode: StatusCodes.Status404NotFound);

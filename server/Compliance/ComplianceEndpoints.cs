@@ -14,16 +14,16 @@ public static class ComplianceEndpoints
         return app;
     }
 
-    private static async Task<IResult> ComplianceAsync(HttpRequest request, ComplianceLedger ledger, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> ComplianceAsync(HttpRequest request, ComplianceLedger ledger, AccessFailures failures, TimeProvider time, CancellationToken ct)
     {
-        var (scope, week, error) = await ParseAsync(request.Query, ledger, time, ["grid", "week"], ct);
+        var (scope, week, error) = await ParseAsync(request, ledger, failures, time, ["grid", "week"], ct);
         if (error is not null) return error;
         return Results.Ok(await ledger.ComputeAsync(scope!, week!, ct));
     }
 
-    private static async Task<IResult> WeeklyAsync(HttpRequest request, ComplianceLedger ledger, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> WeeklyAsync(HttpRequest request, ComplianceLedger ledger, AccessFailures failures, TimeProvider time, CancellationToken ct)
     {
-        var (scope, week, error) = await ParseAsync(request.Query, ledger, time, ["grid", "week", "format"], ct);
+        var (scope, week, error) = await ParseAsync(request, ledger, failures, time, ["grid", "week", "format"], ct);
         if (error is not null) return error;
         var format = request.Query.TryGetValue("format", out var f) ? f.ToString() : "xlsx";
         if (format is not ("xlsx" or "csv")) return Bad("format", format, "xlsx or csv");
@@ -50,9 +50,10 @@ public static class ComplianceEndpoints
         return Results.File(file, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", WeeklyReport.FileName(scope!, week!.Name, "xlsx"));
     }
 
-    private static async Task<(GridScope? Scope, ReportWeek? Week, IResult? Error)> ParseAsync(IQueryCollection q, ComplianceLedger ledger, TimeProvider time,
-        string[] known, CancellationToken ct)
+    private static async Task<(GridScope? Scope, ReportWeek? Week, IResult? Error)> ParseAsync(HttpRequest request, ComplianceLedger ledger, AccessFailures failures,
+        TimeProvider time, string[] known, CancellationToken ct)
     {
+        var q = request.Query;
         foreach (var key in q.Keys)
         {
             if (Array.IndexOf(known, key) < 0) return (null, null, Bad(key, q[key].ToString(), "one of the parameters " + string.Join(", ", known)));
@@ -71,7 +72,15 @@ public static class ComplianceEndpoints
             // Without a week: the week being reported now, the one whose cut-off is next.
             week = ReportWeek.Containing(time.GetUtcNow());
         }
-        var (scope, error) = await ledger.ResolveGridAsync(gridText, ct);
+        // A caller with a grid gets figures of its own subtree: a wider grid narrows to its own, another one does not exist.
+        string? code = gridText;
+        if (GridEdge.Server.Grid.GridLevels.IsValid(code) && !request.HttpContext.User.TryNarrow(code, out code))
+        {
+            failures.OutsideGrid(request.HttpContext);
+            return (null, null, NotFound("grid", gridText, "a grid in the registry"));
+        }
+        var (scope, error) = await ledger.ResolveGridAsync(code, ct);
+        if (error == ComplianceLedger.NoSuchGrid) return (null, null, NotFound("grid", gridText, "a grid in the registry"));
         if (error is not null) return (null, null, Bad("grid", gridText, error));
         return (scope, week, null);
     }

@@ -18,12 +18,15 @@ public sealed partial class ComplianceLedger(LedgerDatabase database)
     public const string GridRule = "the 12-digit code of a grid in the registry (a city, county, township or village grid)";
 
     /// <summary>The scope of a grid code, or why it is not one.</summary>
+    /// <summary>The error of a grid code that is not in the registry (or lies outside the caller's grid: the same answer).</summary>
+    public static readonly string NoSuchGrid = GridRule + "; there is no grid with this code";
+
     public async Task<(GridScope? Scope, string? Error)> ResolveGridAsync(string? code, CancellationToken cancellationToken = default)
     {
         if (code is null || code.Length != 12 || !code.All(char.IsAsciiDigit)) return (null, GridRule);
         var rows = await database.ReadAsync(c => Sql.ListAsync(c, null, "SELECT level, name FROM grids WHERE code = @code;",
             r => (Level: r.GetInt32(0), Name: r.GetString(1)), cancellationToken, ("@code", code)), cancellationToken);
-        if (rows.Count == 0) return (null, GridRule + "; there is no grid with this code");
+        if (rows.Count == 0) return (null, NoSuchGrid);
         var (level, name) = rows[0];
         if (level is < 1 or > 4) return (null, GridRule + $"; this grid has level {level}, expected 1 to 4");
         return (new GridScope(code, level, name, code[..GridScope.PrefixLength(level)]), null);

@@ -90,21 +90,26 @@ public static class GridEndpoints
         return app;
     }
 
-    private static async Task<IResult> ImportAsync(HttpRequest request, GridRegistry registry, CancellationToken ct)
+    private static async Task<IResult> ImportAsync(HttpRequest request, GridRegistry registry, AccessFailures failures, GatewayScope gateways, CancellationToken ct)
     {
         var (document, error) = await ReadBodyAsync<GridDocument>(request, ct);
         if (error is not null) return error;
+        if (await OutsideAsync(request, document!, registry.Store, failures, ct) is { } outside) return outside;
+        gateways.Invalidate();
         var result = await registry.ImportAsync(document!, create: false, ct);
         if (!result.Ok) return Rejected(result);
         var r = result.Value!;
         return Saved(result, new ImportView(r.Grids, r.Members, r.KeyPoints, r.Enterprises, result.Published), StatusCodes.Status200OK);
     }
 
-    private static async Task<IResult> CreateGridAsync(HttpRequest request, GridRegistry registry, CancellationToken ct)
+    private static async Task<IResult> CreateGridAsync(HttpRequest request, GridRegistry registry, AccessFailures failures, GatewayScope gateways, CancellationToken ct)
     {
         var (grid, error) = await ReadBodyAsync<GridInput>(request, ct);
         if (error is not null) return error;
-        var result = await registry.ImportAsync(new GridDocument(Grids: [grid!]), create: true, ct);
+        var document = new GridDocument(Grids: [grid!]);
+        if (await OutsideAsync(request, document, registry.Store, failures, ct, "grids[0].") is { } outside) return outside;
+        gateways.Invalidate();
+        var result = await registry.ImportAsync(document, create: true, ct);
         if (!result.Ok) return Rejected(Unprefix(result, "grids[0]."));
         return Saved(result, await DetailAsync(registry.Store, (await registry.Store.GetGridAsync(grid!.Code!, ct))!, ct), StatusCodes.Status201Created);
     }
@@ -128,15 +133,15 @@ public static class GridEndpoints
         var cursor = Cursor(q, "g", out error);
         if (error is not null) return error;
         LedgerCursor.TryDecode(cursor, "g", out var after);
-        var items = await store.ListGridsAsync(parent, level, cursor is null ? null : after.Key, limit + 1, ct);
+        var items = await store.ListGridsAsync(parent, level, cursor is null ? null : after.Key, limit + 1, ct, request.HttpContext.User.Grid());
         return Results.Ok(PageOf(items, limit, g => GridView.From(g), g => new LedgerCursor("g", 0, g.Code, 0)));
     }
 
-    private static async Task<IResult> GridAsync(string code, HttpRequest request, IGridRegistryStore store, CancellationToken ct)
+    private static async Task<IResult> GridAsync(string code, HttpRequest request, IGridRegistryStore store, AccessFailures failures, CancellationToken ct)
     {
         if (Unknown(request.Query) is { } unknown) return unknown;
         if (!GridLevels.IsValid(code)) return Bad("code", code, GridCodes.Rule);
-        var grid = await store.GetGridAsync(code, ct);
+        var grid = Sees(request, code, failures) ? await store.GetGridAsync(code, ct) : null;
         if (grid is null) return NotFound("code", code, "the code of a grid in the registry");
         return Results.Ok(await DetailAsync(store, grid, ct));
     }
@@ -151,22 +156,26 @@ public static class GridEndpoints
         return new GridDetailView(g.Code, g.Level, GridLevels.Name(g.Level), g.Name, g.Parent, g.Gateway, servedBy, g.Chief, boundary, children, members, points, enterprises);
     }
 
-    private static async Task<IResult> CreateMemberAsync(HttpRequest request, GridRegistry registry, CancellationToken ct)
+    private static async Task<IResult> CreateMemberAsync(HttpRequest request, GridRegistry registry, AccessFailures failures, CancellationToken ct)
     {
         var (member, error) = await ReadBodyAsync<MemberInput>(request, ct);
         if (error is not null) return error;
-        var result = await registry.ImportAsync(new GridDocument(Members: [member!]), create: true, ct);
+        var document = new GridDocument(Members: [member!]);
+        if (await OutsideAsync(request, document, registry.Store, failures, ct, "members[0].") is { } outside) return outside;
+        var result = await registry.ImportAsync(document, create: true, ct);
         if (!result.Ok) return Rejected(Unprefix(result, "members[0]."));
         return Saved(result, MemberView.From((await registry.Store.GetMemberAsync(member!.Id!, ct))!), StatusCodes.Status201Created);
     }
 
-    private static async Task<IResult> PutMemberAsync(string id, HttpRequest request, GridRegistry registry, CancellationToken ct)
+    private static async Task<IResult> PutMemberAsync(string id, HttpRequest request, GridRegistry registry, AccessFailures failures, CancellationToken ct)
     {
         if (!TerminalIds.IsValid(id)) return Bad("id", id, TerminalIds.Rule);
         var (member, error) = await ReadBodyAsync<MemberInput>(request, ct);
         if (error is not null) return error;
         if (member!.Id is not null && member.Id != id) return Bad("id", member.Id, $"the id in the URL ('{id}') or none");
-        var result = await registry.ImportAsync(new GridDocument(Members: [member with { Id = id }]), create: false, ct);
+        var document = new GridDocument(Members: [member with { Id = id }]);
+        if (await OutsideAsync(request, document, registry.Store, failures, ct, "members[0].") is { } outside) return outside;
+        var result = await registry.ImportAsync(document, create: false, ct);
         if (!result.Ok) return Rejected(Unprefix(result, "members[0]."));
         return Saved(result, MemberView.From((await registry.Store.GetMemberAsync(id, ct))!), StatusCodes.Status200OK);
     }
@@ -182,18 +191,20 @@ public static class GridEndpoints
         var cursor = Cursor(q, "m", out error);
         if (error is not null) return error;
         LedgerCursor.TryDecode(cursor, "m", out var after);
+        if (!request.HttpContext.User.TryNarrow(grid, out grid)) return Results.Ok(new Page<MemberView>([], null));
         var items = await store.ListMembersAsync(grid, cursor is null ? null : after.Key, limit + 1, ct);
         return Results.Ok(PageOf(items, limit, MemberView.From, m => new LedgerCursor("m", 0, m.Id, 0)));
     }
 
-    private static async Task<IResult> MemberAsync(string id, HttpRequest request, IGridRegistryStore store, CancellationToken ct)
+    private static async Task<IResult> MemberAsync(string id, HttpRequest request, IGridRegistryStore store, AccessFailures failures, CancellationToken ct)
     {
         if (Unknown(request.Query) is { } unknown) return unknown;
         if (!TerminalIds.IsValid(id)) return Bad("id", id, TerminalIds.Rule);
-        return await store.GetMemberAsync(id, ct) is { } m ? Results.Ok(MemberView.From(m)) : NotFound("id", id, "the id of a member in the registry");
+        return await store.GetMemberAsync(id, ct) is { } m && Sees(request, m.Grid, failures)
+            ? Results.Ok(MemberView.From(m)) : NotFound("id", id, "the id of a member in the registry");
     }
 
-    private static async Task<IResult> IssueAsync(HttpRequest request, GridRegistry registry, CancellationToken ct)
+    private static async Task<IResult> IssueAsync(HttpRequest request, GridRegistry registry, AccessFailures failures, CancellationToken ct)
     {
         var (body, error) = await ReadBodyAsync<TerminalRequest>(request, ct);
         if (error is not null) return error;
@@ -201,15 +212,19 @@ public static class GridEndpoints
         if (!TerminalIds.IsValid(body!.Id)) errors.Add(new("id", body.Id, TerminalIds.Rule));
         if (!TerminalIds.IsValid(body.Member)) errors.Add(new("member", body.Member, "the id of a member in the registry (" + TerminalIds.Rule + ")"));
         if (errors.Count > 0) return Rejected(new RegistryResult<IssuedTerminal>(null, RegistryFailure.Invalid, errors, []));
+        if (await registry.Store.GetMemberAsync(body.Member!, ct) is { } member && !Sees(request, member.Grid, failures))
+            return Rejected(new RegistryResult<IssuedTerminal>(null, RegistryFailure.NotFound, [new("member", body.Member, "the id of a member in the registry")], []));
         var result = await registry.IssueTerminalAsync(body.Id!, body.Member!, ct);
         if (!result.Ok) return Rejected(result);
         var t = result.Value!;
         return Saved(result, new IssuedTerminalView(t.Id, t.Member, t.Grid, t.Token, t.IssuedAt, result.Published), StatusCodes.Status201Created);
     }
 
-    private static async Task<IResult> RevokeAsync(string id, GridRegistry registry, CancellationToken ct)
+    private static async Task<IResult> RevokeAsync(string id, HttpRequest request, GridRegistry registry, ITerminalStore terminals, AccessFailures failures, CancellationToken ct)
     {
         if (!TerminalIds.IsValid(id)) return Bad("id", id, TerminalIds.Rule);
+        if (await terminals.GetAsync(id, ct) is { } terminal && request.HttpContext.User.IsScoped() && !Sees(request, terminal.Grid, failures))
+            return NotFound("id", id, "the id of a terminal in the registry");
         var result = await registry.RevokeTerminalAsync(id, ct);
         if (!result.Ok) return Rejected(result);
         return Saved(result, TerminalView.From(result.Value!), StatusCodes.Status200OK);
@@ -232,24 +247,27 @@ public static class GridEndpoints
         var cursor = Cursor(q, "t", out error);
         if (error is not null) return error;
         LedgerCursor.TryDecode(cursor, "t", out var after);
+        if (!request.HttpContext.User.TryNarrow(grid, out grid)) return Results.Ok(new Page<TerminalView>([], null));
         var items = await terminals.ListAsync(member, grid, active, cursor is null ? null : after.Key, limit + 1, ct);
         return Results.Ok(PageOf(items, limit, TerminalView.From, t => new LedgerCursor("t", 0, t.Id, 0)));
     }
 
-    private static async Task<IResult> CreateKeyPointAsync(string code, HttpRequest request, GridRegistry registry, CancellationToken ct)
+    private static async Task<IResult> CreateKeyPointAsync(string code, HttpRequest request, GridRegistry registry, AccessFailures failures, CancellationToken ct)
     {
         if (!GridLevels.IsValid(code)) return Bad("code", code, GridCodes.Rule);
         var (point, error) = await ReadBodyAsync<KeyPointInput>(request, ct);
         if (error is not null) return error;
         if (point!.Grid is not null && point.Grid != code) return Bad("grid", point.Grid, $"the grid in the URL ('{code}') or none");
-        if (await registry.Store.GetGridAsync(code, ct) is null) return NotFound("code", code, "the code of a grid in the registry");
-        var result = await registry.ImportAsync(new GridDocument(KeyPoints: [point with { Grid = code }]), create: true, ct);
+        if (!Sees(request, code, failures) || await registry.Store.GetGridAsync(code, ct) is null) return NotFound("code", code, "the code of a grid in the registry");
+        var document = new GridDocument(KeyPoints: [point with { Grid = code }]);
+        if (await OutsideAsync(request, document, registry.Store, failures, ct, "keyPoints[0].") is { } outside) return outside;
+        var result = await registry.ImportAsync(document, create: true, ct);
         if (!result.Ok) return Rejected(Unprefix(result, "keyPoints[0]."));
         var saved = (await registry.Store.ListKeyPointsAsync(code, ct)).First(k => k.Id == point.Id);
         return Results.Json(KeyPointView.From(saved), statusCode: StatusCodes.Status201Created);
     }
 
-    private static async Task<IResult> KeyPointsAsync(string code, HttpRequest request, IGridRegistryStore store, CancellationToken ct)
+    private static async Task<IResult> KeyPointsAsync(string code, HttpRequest request, IGridRegistryStore store, AccessFailures failures, CancellationToken ct)
     {
         var q = request.Query;
         if (Unknown(q, "limit", "cursor") is { } unknown) return unknown;
@@ -259,25 +277,27 @@ public static class GridEndpoints
         var cursor = Cursor(q, "k", out error);
         if (error is not null) return error;
         LedgerCursor.TryDecode(cursor, "k", out var after);
-        if (await store.GetGridAsync(code, ct) is null) return NotFound("code", code, "the code of a grid in the registry");
+        if (!Sees(request, code, failures) || await store.GetGridAsync(code, ct) is null) return NotFound("code", code, "the code of a grid in the registry");
         var items = await store.ListKeyPointsAsync(code, ct, cursor is null ? null : after.Key, limit + 1);
         return Results.Ok(PageOf(items, limit, KeyPointView.From, k => new LedgerCursor("k", 0, k.Id, 0)));
     }
 
-    private static async Task<IResult> CreateEnterpriseAsync(string code, HttpRequest request, GridRegistry registry, CancellationToken ct)
+    private static async Task<IResult> CreateEnterpriseAsync(string code, HttpRequest request, GridRegistry registry, AccessFailures failures, CancellationToken ct)
     {
         if (!GridLevels.IsValid(code)) return Bad("code", code, GridCodes.Rule);
         var (enterprise, error) = await ReadBodyAsync<EnterpriseInput>(request, ct);
         if (error is not null) return error;
         if (enterprise!.Grid is not null && enterprise.Grid != code) return Bad("grid", enterprise.Grid, $"the grid in the URL ('{code}') or none");
-        if (await registry.Store.GetGridAsync(code, ct) is null) return NotFound("code", code, "the code of a grid in the registry");
-        var result = await registry.ImportAsync(new GridDocument(Enterprises: [enterprise with { Grid = code }]), create: true, ct);
+        if (!Sees(request, code, failures) || await registry.Store.GetGridAsync(code, ct) is null) return NotFound("code", code, "the code of a grid in the registry");
+        var document = new GridDocument(Enterprises: [enterprise with { Grid = code }]);
+        if (await OutsideAsync(request, document, registry.Store, failures, ct, "enterprises[0].") is { } outside) return outside;
+        var result = await registry.ImportAsync(document, create: true, ct);
         if (!result.Ok) return Rejected(Unprefix(result, "enterprises[0]."));
         var saved = (await registry.Store.ListEnterprisesAsync(code, ct, enterprise.Id)).Single();
         return Results.Json(EnterpriseView.From(saved, withFile: true), statusCode: StatusCodes.Status201Created);
     }
 
-    private static async Task<IResult> EnterprisesAsync(string code, HttpRequest request, IGridRegistryStore store, CancellationToken ct)
+    private static async Task<IResult> EnterprisesAsync(string code, HttpRequest request, IGridRegistryStore store, AccessFailures failures, CancellationToken ct)
     {
         var q = request.Query;
         if (Unknown(q, "class", "limit", "cursor") is { } unknown) return unknown;
@@ -290,21 +310,22 @@ public static class GridEndpoints
         var cursor = Cursor(q, "e", out error);
         if (error is not null) return error;
         LedgerCursor.TryDecode(cursor, "e", out var after);
-        if (await store.GetGridAsync(code, ct) is null) return NotFound("code", code, "the code of a grid in the registry");
+        if (!Sees(request, code, failures) || await store.GetGridAsync(code, ct) is null) return NotFound("code", code, "the code of a grid in the registry");
         var items = await store.ListEnterprisesAsync(code, ct, enterpriseClass: cls, after: cursor is null ? null : after.Key, limit: limit + 1);
         return Results.Ok(PageOf(items, limit, e => EnterpriseView.From(e), e => new LedgerCursor("e", 0, e.Id, 0)));
     }
 
-    private static async Task<IResult> EnterpriseAsync(string code, string id, HttpRequest request, IGridRegistryStore store, CancellationToken ct)
+    private static async Task<IResult> EnterpriseAsync(string code, string id, HttpRequest request, IGridRegistryStore store, AccessFailures failures, CancellationToken ct)
     {
         if (Unknown(request.Query) is { } unknown) return unknown;
         if (!GridLevels.IsValid(code)) return Bad("code", code, GridCodes.Rule);
         if (!TerminalIds.IsValid(id)) return Bad("id", id, TerminalIds.Rule);
-        var found = (await store.ListEnterprisesAsync(code, ct, id)).SingleOrDefault();
+        var found = Sees(request, code, failures) ? (await store.ListEnterprisesAsync(code, ct, id)).SingleOrDefault() : null;
         return found is null ? NotFound("id", id, $"the id of an enterprise of grid {code}") : Results.Ok(EnterpriseView.From(found, withFile: true));
     }
 
-    private static async Task<IResult> DirectoryAsync(string id, HttpRequest request, IGridRegistryStore store, Gateways.IGatewayStore gateways, Commands.ICommandStore ledger, CancellationToken ct)
+    private static async Task<IResult> DirectoryAsync(string id, HttpRequest request, IGridRegistryStore store, Gateways.IGatewayStore gateways, Commands.ICommandStore ledger,
+        GatewayScope scope, CancellationToken ct)
     {
         var q = request.Query;
         if (Unknown(q, "full") is { } unknown) return unknown;
@@ -312,7 +333,7 @@ public static class GridEndpoints
         if (error is not null) return error;
         if (full is not (null or "true" or "false")) return Bad("full", full, "true or false");
         if (!GatewayIds.IsValid(id)) return Bad("id", id, GatewayIds.Rule);
-        var directory = await store.DirectoryForAsync(id, ct);
+        var directory = await scope.SeesAsync(request.HttpContext, id, ct) ? await store.DirectoryForAsync(id, ct) : null;
         if (directory is null) return NotFound("id", id, "a gateway that serves a township grid");
         var published = await store.GetPublishedDirectoryAsync(id, ct);
         var json = directory.ToJson();
@@ -325,6 +346,25 @@ public static class GridEndpoints
         var applied = published is not null && (reported == published.Version || result?.Outcome == Protocol.Records.CommandOutcome.Ok);
         return Results.Ok(new DirectoryView(id, published?.Version, published?.PublishedAt, isPublished, applied, isPublished && applied, reported,
             Commands.CommandResultView.From(result), directory.Terminals.Count, directory.Grids.Count, body));
+    }
+
+    // Whether the caller's grid covers this grid; a refusal is counted (and answered as not found by the caller).
+    private static bool Sees(HttpRequest request, string? grid, AccessFailures failures)
+    {
+        if (request.HttpContext.User.Covers(grid)) return true;
+        failures.OutsideGrid(request.HttpContext);
+        return false;
+    }
+
+    // 404 naming every field of a change that reaches outside the caller's grid, as for grids that do not exist.
+    private static async Task<IResult?> OutsideAsync(HttpRequest request, GridDocument document, IGridRegistryStore store, AccessFailures failures, CancellationToken ct,
+        string? prefix = null)
+    {
+        var outside = await RegistryScope.OutsideAsync(request.HttpContext.User, document, store, ct);
+        if (outside.Count == 0) return null;
+        failures.OutsideGrid(request.HttpContext);
+        var result = new RegistryResult<ImportResult>(null, RegistryFailure.NotFound, outside, []);
+        return Rejected(prefix is null ? result : Unprefix(result, prefix));
     }
 
     private static Page<TView> PageOf<T, TView>(IReadOnlyList<T> items, int limit, Func<T, TView> view, Func<T, LedgerCursor> cursor) =>

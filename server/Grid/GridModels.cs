@@ -24,6 +24,9 @@ public sealed record GridDocument(
     IReadOnlyList<KeyPointInput>? KeyPoints = null,
     IReadOnlyList<EnterpriseInput>? Enterprises = null);
 
+/// <summary>The registry's tables of things that belong to one grid.</summary>
+public enum RegistryTable { Members, KeyPoints, Enterprises }
+
 /// <summary>One thing wrong with a request: the field (JSON path), the value given and what was expected.</summary>
 public sealed record FieldError(string Field, string? Value, string Expected);
 

@@ -119,9 +119,11 @@ public sealed class GridRegistryStore(LedgerDatabase database) : IGridRegistrySt
             cancellationToken)).FirstOrDefault();
 
     /// <inheritdoc/>
-    public async Task<IReadOnlyList<GridRecord>> ListGridsAsync(string? parent, int? level, string? after, int limit, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<GridRecord>> ListGridsAsync(string? parent, int? level, string? after, int limit, CancellationToken cancellationToken = default,
+        string? under = null)
     {
         var filter = new SqlFilter().AddIf(parent, "parent = @parent", "@parent").AddIf(level, "level = @level", "@level").AddIf(after, "code > @after", "@after");
+        if (under is not null) filter.Under("code", under);
         return await database.ReadAsync(c => ListAsync(c, null, $"SELECT {GridColumns} FROM grids {filter.Where} ORDER BY code LIMIT @limit;", ReadGrid,
             cancellationToken, filter.Parameters(("@limit", SqlFilter.Limit(limit)))), cancellationToken);
     }
@@ -172,6 +174,32 @@ public sealed class GridRegistryStore(LedgerDatabase database) : IGridRegistrySt
             r => new EnterpriseRecord(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), OptDouble(r, 5), OptDouble(r, 6)),
             cancellationToken, filter.Parameters(("@limit", SqlFilter.Limit(limit)))), cancellationToken);
     }
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyDictionary<string, string>> CurrentGridsAsync(RegistryTable table, IReadOnlyList<string> ids, CancellationToken cancellationToken = default)
+    {
+        var name = table switch
+        {
+            RegistryTable.Members => "members",
+            RegistryTable.KeyPoints => "key_points",
+            RegistryTable.Enterprises => "enterprises",
+            _ => throw new ArgumentOutOfRangeException(nameof(table)),
+        };
+        var found = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var chunk in ids.Distinct(StringComparer.Ordinal).Chunk(500))
+        {
+            var (condition, parameters) = In("id", "id", chunk);
+            foreach (var (id, grid) in await database.ReadAsync(c => ListAsync(c, null, $"SELECT id, grid FROM {name} WHERE {condition};",
+                r => (r.GetString(0), r.GetString(1)), cancellationToken, parameters), cancellationToken))
+                found[id] = grid;
+        }
+        return found;
+    }
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<(string Gateway, string Township)>> GatewayTownshipsAsync(CancellationToken cancellationToken = default) =>
+        await database.ReadAsync(c => ListAsync(c, null, "SELECT gateway, code FROM grids WHERE level = 3 AND gateway IS NOT NULL;",
+            r => (r.GetString(0), r.GetString(1)), cancellationToken), cancellationToken);
 
     /// <inheritdoc/>
     public async Task<IReadOnlyList<string>> DirectoryGatewaysAsync(CancellationToken cancellationToken = default) =>

@@ -13,8 +13,8 @@ public interface IGridRegistryStore
     /// <summary>One grid, or null.</summary>
     Task<GridRecord?> GetGridAsync(string code, CancellationToken cancellationToken = default);
 
-    /// <summary>Grids by code, optionally only the children of <paramref name="parent"/> or one level, after the code <paramref name="after"/>.</summary>
-    Task<IReadOnlyList<GridRecord>> ListGridsAsync(string? parent, int? level, string? after, int limit, CancellationToken cancellationToken = default);
+    /// <summary>Grids by code, optionally only the children of <paramref name="parent"/>, one level, those at or beneath <paramref name="under"/>, after the code <paramref name="after"/>.</summary>
+    Task<IReadOnlyList<GridRecord>> ListGridsAsync(string? parent, int? level, string? after, int limit, CancellationToken cancellationToken = default, string? under = null);
 
     /// <summary>How many children, members, key points and enterprises a grid has (directly).</summary>
     Task<(long Children, long Members, long KeyPoints, long Enterprises)> CountUnderAsync(string code, CancellationToken cancellationToken = default);
@@ -34,6 +34,12 @@ public interface IGridRegistryStore
     /// </summary>
     Task<IReadOnlyList<EnterpriseRecord>> ListEnterprisesAsync(string grid, CancellationToken cancellationToken = default, string? id = null,
         string? enterpriseClass = null, string? after = null, int limit = -1);
+
+    /// <summary>The grids that the members, key points or enterprises (<paramref name="table"/>) with these ids are in now, by id.</summary>
+    Task<IReadOnlyDictionary<string, string>> CurrentGridsAsync(RegistryTable table, IReadOnlyList<string> ids, CancellationToken cancellationToken = default);
+
+    /// <summary>Every (gateway, township code) pair of the registry: the gateway at each township center that has one.</summary>
+    Task<IReadOnlyList<(string Gateway, string Township)>> GatewayTownshipsAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Every gateway that serves a township, or was sent a directory before (it may have lost its last township).</summary>
     Task<IReadOnlyList<string>> DirectoryGatewaysAsync(CancellationToken cancellationToken = default);

@@ -20,14 +20,16 @@ public static class PatrolLedgerEndpoints
     {
         var (query, error) = ParsePatrolQuery(request.Query, "c");
         if (error is not null) return error;
-        return Results.Ok(await store.QueryCheckInsAsync(query!, ct));
+        if (!request.HttpContext.User.TryNarrow(query!.Grid, out var grid)) return Results.Ok(new Page<StoredCheckIn>([], null));
+        return Results.Ok(await store.QueryCheckInsAsync(query with { Grid = grid }, ct));
     }
 
     private static async Task<IResult> PatrolsAsync(HttpRequest request, IPatrolLedger store, CancellationToken ct)
     {
         var (query, error) = ParsePatrolQuery(request.Query, "p");
         if (error is not null) return error;
-        return Results.Ok(await store.QueryPatrolsAsync(query!, ct));
+        if (!request.HttpContext.User.TryNarrow(query!.Grid, out var grid)) return Results.Ok(new Page<StoredPatrol>([], null));
+        return Results.Ok(await store.QueryPatrolsAsync(query with { Grid = grid }, ct));
     }
 
     internal static (PatrolLedgerQuery? Query, IResult? Error) ParsePatrolQuery(IQueryCollection q, string cursorKind)

@@ -13,11 +13,18 @@ public static class PhotoEndpoints
         return app;
     }
 
-    private static async Task<IResult> AttachmentAsync(string sha256, HttpRequest request, PhotoLedger photos, CancellationToken ct)
+    private static async Task<IResult> AttachmentAsync(string sha256, HttpRequest request, PhotoLedger photos, AccessFailures failures, CancellationToken ct)
     {
         if (Unknown(request.Query) is { } unknown) return unknown;
         if (!TerminalDirectory.IsSha256Hex(sha256)) return Bad("sha256", sha256, "a SHA-256 in lower-case hex (64 characters)");
         var a = await photos.GetAsync(sha256, ct);
+        var user = request.HttpContext.User;
+        if (a is not null && user.IsScoped() && !(await photos.GridsOfAsync(a, ct)).Any(user.Covers))
+        {
+            // A photo of another grid answers as one the ledger never received.
+            failures.OutsideGrid(request.HttpContext);
+            a = null;
+        }
         if (a is null) return NotFound("sha256", sha256, "an attachment the ledger has received (no chunk of it has arrived)");
         if (a.CompleteAt is null)
         {

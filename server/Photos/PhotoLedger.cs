@@ -122,6 +122,17 @@ public sealed class PhotoLedger(LedgerDatabase database, IPhotoStore bytes, ILog
             r => new StoredAttachment(r.GetString(0), r.GetString(1), r.GetInt64(2), r.GetString(3), r.GetString(4), r.GetInt64(5), OptMs(r, 6), Ms(r.GetInt64(7)),
                 r.GetInt32(8)), cancellationToken, ("@sha", sha256)), cancellationToken)).FirstOrDefault();
 
+    /// <summary>
+    /// The grids a photo belongs to: those of the problems and patrol records that carry it, and the grid of the member
+    /// whose terminal sent it.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> GridsOfAsync(StoredAttachment photo, CancellationToken cancellationToken = default) =>
+        await database.ReadAsync(c => ListAsync(c, null, """
+            SELECT grid FROM problems WHERE terminal = @terminal AND attachments LIKE @pattern
+            UNION SELECT grid FROM patrols WHERE terminal = @terminal AND attachments LIKE @pattern
+            UNION SELECT m.grid FROM terminals t JOIN members m ON m.id = t.member WHERE t.id = @terminal;
+            """, r => r.GetString(0), cancellationToken, ("@terminal", photo.Terminal), ("@pattern", "%" + photo.Sha256 + "%")), cancellationToken);
+
     /// <summary>The verified bytes of a complete photo, or why not; stored bytes that no longer match are logged and counted.</summary>
     public async Task<PhotoRead> ReadAsync(StoredAttachment photo, CancellationToken cancellationToken = default)
     {

@@ -24,17 +24,24 @@ public static class ProblemEndpoints
     {
         foreach (var action in Enum.GetValues<ProblemAction>())
             app.MapPost($"/api/problems/{{id}}/{action.Name()}",
-                (string id, HttpRequest request, IProblemLedger ledger, TimeProvider time, ILogger<ProblemLedger> log, CancellationToken ct) =>
-                    TransitionAsync(action, id, request, ledger, time, log, ct))
+                (string id, HttpRequest request, IProblemLedger ledger, AccessFailures failures, TimeProvider time, ILogger<ProblemLedger> log, CancellationToken ct) =>
+                    TransitionAsync(action, id, request, ledger, failures, time, log, ct))
                 .RequireAuthorization(action == ProblemAction.Close ? Permissions.CloseProblems : Permissions.ActOnProblems);
         app.MapGet("/api/problems/overdue", OverdueAsync).RequireAuthorization(Permissions.ReadLedgers);
         return app;
     }
 
-    private static async Task<IResult> TransitionAsync(ProblemAction action, string idText, HttpRequest request, IProblemLedger ledger, TimeProvider time,
-        ILogger<ProblemLedger> log, CancellationToken ct)
+    private static async Task<IResult> TransitionAsync(ProblemAction action, string idText, HttpRequest request, IProblemLedger ledger, AccessFailures failures,
+        TimeProvider time, ILogger<ProblemLedger> log, CancellationToken ct)
     {
         if (!TryId(idText, out var id, out var idError)) return idError!;
+        var user = request.HttpContext.User;
+        if (await ledger.GetProblemAsync(id, ct) is not { } current) return NotFound(id);
+        if (!user.Covers(current.GridCode))
+        {
+            failures.OutsideGrid(request.HttpContext);
+            return NotFound(id);
+        }
         if (request.Query.Count > 0)
         {
             var key = request.Query.Keys.First();
@@ -50,7 +57,7 @@ public static class ProblemEndpoints
         {
             return Invalid([Error("body", e.Message, "a JSON object with the fields " + string.Join(", ", ProblemRequests.Fields(action)))]);
         }
-        var (transition, errors) = ProblemRequests.Parse(action, body, time.GetUtcNow());
+        var (transition, errors) = ProblemRequests.Parse(action, body, time.GetUtcNow(), user.Name());
         if (transition is null) return Invalid(errors);
 
         var outcome = await ledger.ApplyAsync(id, transition, ct);
@@ -69,7 +76,8 @@ public static class ProblemEndpoints
         };
     }
 
-    private static async Task<IResult> OverdueAsync(HttpRequest request, IProblemLedger ledger, ComplianceLedger compliance, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> OverdueAsync(HttpRequest request, IProblemLedger ledger, ComplianceLedger compliance, AccessFailures failures, TimeProvider time,
+        CancellationToken ct)
     {
         var q = request.Query;
         foreach (var key in q.Keys)
@@ -78,14 +86,23 @@ public static class ProblemEndpoints
         if (q.TryGetValue("limit", out var limitText) && (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > 10_000))
             return Bad("limit", limitText.ToString(), "an integer from 1 to 10000");
         string? prefix = null;
-        if (q.TryGetValue("grid", out var gridText))
+        var user = request.HttpContext.User;
+        string? grid = q.TryGetValue("grid", out var gridText) ? gridText.ToString() : null;
+        if (grid is not null && GridEdge.Server.Grid.GridLevels.IsValid(grid) && !user.TryNarrow(grid, out grid))
         {
-            var scope = await compliance.ResolveGridAsync(gridText.ToString(), ct);
+            failures.OutsideGrid(request.HttpContext);
+            return QueryParameters.NotFound("grid", gridText.ToString(), "a grid in the registry");
+        }
+        grid ??= user.Grid();
+        if (grid is not null)
+        {
+            var scope = await compliance.ResolveGridAsync(grid, ct);
+            if (scope.Error == ComplianceLedger.NoSuchGrid) return QueryParameters.NotFound("grid", gridText.ToString(), "a grid in the registry");
             if (scope.Error is not null) return Bad("grid", gridText.ToString(), scope.Error);
             prefix = scope.Scope!.Prefix;
         }
         var now = time.GetUtcNow();
-        return Results.Ok(new OverdueProblemsView(now, q.TryGetValue("grid", out var g) ? g.ToString() : null, await ledger.GetOverdueAsync(now, prefix, limit, ct)));
+        return Results.Ok(new OverdueProblemsView(now, grid, await ledger.GetOverdueAsync(now, prefix, limit, ct)));
     }
 
     private static bool TryId(string text, out long id, out IResult? error)

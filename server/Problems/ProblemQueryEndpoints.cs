@@ -35,14 +35,22 @@ public static class ProblemQueryEndpoints
         if (error is not null) return error;
         var cursor = Cursor(q, "r", out error);
         if (error is not null) return error;
+        // A caller with a grid lists its own subtree; a grid outside it lists nothing, as an empty grid would.
+        if (!request.HttpContext.User.TryNarrow(grid, out grid)) return Results.Ok(new Grid.Page<StoredProblem>([], null));
         return Results.Ok(await store.QueryAsync(new ProblemQuery(grid, member, state, category, from, to, limit, cursor), ct));
     }
 
-    private static async Task<IResult> ProblemAsync(string id, HttpRequest request, IProblemLedger store, CancellationToken ct)
+    private static async Task<IResult> ProblemAsync(string id, HttpRequest request, IProblemLedger store, AccessFailures failures, CancellationToken ct)
     {
         if (Unknown(request.Query) is { } unknown) return unknown;
         if (!long.TryParse(id, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number) || number < 1)
             return Bad("id", id, "a problem id (a positive integer)");
-        return await store.GetProblemAsync(number, ct) is { } problem ? Results.Ok(problem) : NotFound("id", id, "the id of a problem in the problem ledger");
+        var problem = await store.GetProblemAsync(number, ct);
+        if (problem is not null && !request.HttpContext.User.Covers(problem.GridCode))
+        {
+            failures.OutsideGrid(request.HttpContext);
+            problem = null;
+        }
+        return problem is not null ? Results.Ok(problem) : NotFound("id", id, "the id of a problem in the problem ledger");
     }
 }

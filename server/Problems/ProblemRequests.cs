@@ -26,19 +26,19 @@ public static partial class ProblemRequests
     private const int MaxName = 64;
     private const int MaxText = 4000;
 
-    /// <summary>The fields each transition takes; "by" is always required.</summary>
+    /// <summary>The fields each transition takes; who acts is the signed-in caller, never a field.</summary>
     public static IReadOnlyList<string> Fields(ProblemAction action) => action switch
     {
-        ProblemAction.Assign => ["by", "assignee", "deadline", "note"],
-        ProblemAction.Transfer => ["by", "department", "deadline", "note"],
-        ProblemAction.Plan => ["by", "owner", "measures", "deadline", "goal"],
-        ProblemAction.Rectify => ["by", "result", "attachments"],
-        ProblemAction.Verify => ["by", "passed", "comment"],
-        ProblemAction.Close => ["by", "comment"],
+        ProblemAction.Assign => ["assignee", "deadline", "note"],
+        ProblemAction.Transfer => ["department", "deadline", "note"],
+        ProblemAction.Plan => ["owner", "measures", "deadline", "goal"],
+        ProblemAction.Rectify => ["result", "attachments"],
+        ProblemAction.Verify => ["passed", "comment"],
+        ProblemAction.Close => ["comment"],
         _ => throw new ArgumentOutOfRangeException(nameof(action)),
     };
 
-    public static (ProblemTransition? Transition, IReadOnlyList<ApiError> Errors) Parse(ProblemAction action, JsonElement body, DateTimeOffset now)
+    public static (ProblemTransition? Transition, IReadOnlyList<ApiError> Errors) Parse(ProblemAction action, JsonElement body, DateTimeOffset now, string by)
     {
         var errors = new List<ApiError>();
         void Bad(string field, string? value, string expected) =>
@@ -51,7 +51,9 @@ public static partial class ProblemRequests
         }
         var known = Fields(action);
         foreach (var property in body.EnumerateObject())
-            if (!known.Contains(property.Name, StringComparer.Ordinal))
+            if (property.Name == "by")
+                Bad("by", Truncate(property.Value.ToString()), "no 'by' field: a transition is signed by the signed-in user");
+            else if (!known.Contains(property.Name, StringComparer.Ordinal))
                 Bad(property.Name, Truncate(property.Value.ToString()), $"one of the fields of {action.Name()}: " + string.Join(", ", known));
 
         string? Text(string field, bool required, int max)
@@ -90,7 +92,6 @@ public static partial class ProblemRequests
             return deadline;
         }
 
-        var by = Text("by", required: true, MaxName);
         var detail = new JsonObject();
         ProblemTransition? transition = null;
         switch (action)
@@ -105,7 +106,7 @@ public static partial class ProblemRequests
                     detail["assignee"] = assignee;
                     detail["deadline"] = deadline!.Value.ToString("O", CultureInfo.InvariantCulture);
                     if (note is not null) detail["note"] = note;
-                    transition = new ProblemTransition(action, by!, Assignee: assignee, Deadline: deadline, Detail: detail);
+                    transition = new ProblemTransition(action, by, Assignee: assignee, Deadline: deadline, Detail: detail);
                 }
                 break;
             }
@@ -119,7 +120,7 @@ public static partial class ProblemRequests
                     detail["department"] = department;
                     detail["deadline"] = deadline!.Value.ToString("O", CultureInfo.InvariantCulture);
                     if (note is not null) detail["note"] = note;
-                    transition = new ProblemTransition(action, by!, Department: department, Deadline: deadline, Detail: detail);
+                    transition = new ProblemTransition(action, by, Department: department, Deadline: deadline, Detail: detail);
                 }
                 break;
             }
@@ -136,7 +137,7 @@ public static partial class ProblemRequests
                     detail["measures"] = measures;
                     detail["deadline"] = deadline.Value.ToString("O", CultureInfo.InvariantCulture);
                     detail["goal"] = goal;
-                    transition = new ProblemTransition(action, by!, Deadline: deadline, Plan: plan, Detail: detail);
+                    transition = new ProblemTransition(action, by, Deadline: deadline, Plan: plan, Detail: detail);
                 }
                 break;
             }
@@ -159,7 +160,7 @@ public static partial class ProblemRequests
                 {
                     detail["result"] = result;
                     if (attachments.Count > 0) detail["attachments"] = attachments;
-                    transition = new ProblemTransition(action, by!, Detail: detail);
+                    transition = new ProblemTransition(action, by, Detail: detail);
                 }
                 break;
             }
@@ -175,7 +176,7 @@ public static partial class ProblemRequests
                 {
                     detail["passed"] = passed;
                     if (comment is not null) detail["comment"] = comment;
-                    transition = new ProblemTransition(action, by!, Passed: passed, Detail: detail);
+                    transition = new ProblemTransition(action, by, Passed: passed, Detail: detail);
                 }
                 break;
             }
@@ -185,7 +186,7 @@ public static partial class ProblemRequests
                 if (errors.Count == 0)
                 {
                     if (comment is not null) detail["comment"] = comment;
-                    transition = new ProblemTransition(action, by!, Detail: detail);
+                    transition = new ProblemTransition(action, by, Detail: detail);
                 }
                 break;
             }

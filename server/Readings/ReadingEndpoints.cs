@@ -13,11 +13,12 @@ public static class ReadingEndpoints
         return app;
     }
 
-    private static async Task<IResult> ReadingsAsync(HttpRequest request, IReadingStore ledger, CancellationToken ct)
+    private static async Task<IResult> ReadingsAsync(HttpRequest request, IReadingStore ledger, GatewayScope scope, CancellationToken ct)
     {
         var parsed = ParseReadingQuery(request.Query);
         if (parsed.Error is not null) return parsed.Error;
-        var page = await ledger.QueryReadingsAsync(parsed.Query!, ct);
+        var query = parsed.Query! with { Gateways = await scope.VisibleAsync(request.HttpContext.User, ct) };
+        var page = await ledger.QueryReadingsAsync(query, ct);
         return Results.Ok(new ReadingPageView(page.Items.Select(ReadingView.From).ToList(), page.NextCursor));
     }
 

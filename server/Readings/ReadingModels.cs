@@ -27,7 +27,8 @@ public sealed record StoredReading(
 
 /// <summary>
 /// Filters and paging of a readings query. <see cref="From"/> is inclusive, <see cref="To"/> exclusive; <see cref="Descending"/>
-/// lists newest first. A cursor continues only a query in the order that issued it.
+/// lists newest first. A cursor continues only a query in the order that issued it. <see cref="Gateways"/>, when
+/// given, limits the listing to those gateways (the caller's scope).
 /// </summary>
 public sealed record ReadingQuery(
     string? Gateway = null,
@@ -37,7 +38,8 @@ public sealed record ReadingQuery(
     DateTimeOffset? To = null,
     int Limit = ReadingQuery.DefaultLimit,
     string? Cursor = null,
-    bool Descending = false)
+    bool Descending = false,
+    IReadOnlyList<string>? Gateways = null)
 {
     public const int DefaultLimit = 100;
     public const int MaxLimit = 1000;

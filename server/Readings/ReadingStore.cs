@@ -126,6 +126,12 @@ public sealed class ReadingStore(LedgerDatabase database, TimeProvider time) : I
             parameters.Add((name, value));
         }
         if (query.Gateway is not null) Add("gateway = @gateway", "@gateway", query.Gateway);
+        if (query.Gateways is { } scope)
+        {
+            var (condition, scoped) = Sql.In("gateway", "sg", scope);
+            where.Add(condition);
+            parameters.AddRange(scoped);
+        }
         if (query.Quantity is not null) Add("quantity = @quantity", "@quantity", query.Quantity);
         if (query.Sensor is not null) Add("sensor_id = @sensor", "@sensor", query.Sensor);
         if (query.From is { } from) Add("ts >= @from", "@from", from.ToUnixTimeMilliseconds());

@@ -67,6 +67,11 @@ public static class Sql
         return rows;
     }
 
+    /// <summary>"column IN (@p0, @p1, ...)" with one parameter per value; a condition no row meets when there are none.</summary>
+    public static (string Condition, (string Name, object? Value)[] Parameters) In(string column, string parameter, IReadOnlyList<string> values) =>
+        values.Count == 0 ? ("1 = 0", [])
+        : ($"{column} IN ({string.Join(", ", values.Select((_, i) => $"@{parameter}{i}"))})", [.. values.Select((v, i) => ($"@{parameter}{i}", (object?)v))]);
+
     /// <summary>A text column that may be NULL.</summary>
     public static string? Str(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
 

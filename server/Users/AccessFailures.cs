@@ -15,6 +15,14 @@ public sealed class AccessFailures(TimeProvider time, ILogger<AccessFailures> lo
     /// <summary>Refusals so far by reason.</summary>
     public IReadOnlyDictionary<string, long> Counts => _counts;
 
+    /// <summary>A signed-in caller asked for something outside its grid (answered 404, as if it did not exist).</summary>
+    public void OutsideGrid(HttpContext context) => Refused(OutsideGridReason, context.User.Name(), context.Connection.RemoteIpAddress?.ToString());
+
+    public const string OutsideGridReason = "outside-grid";
+
+    /// <summary>A signed-in caller whose role lacks the endpoint's permission (answered 403).</summary>
+    public const string RoleReason = "role";
+
     public void Refused(string reason, string? user, string? address)
     {
         _counts.AddOrUpdate(reason, 1, (_, n) => n + 1);

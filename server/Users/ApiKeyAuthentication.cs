@@ -43,6 +43,7 @@ public sealed class ApiKeyAuthentication(IOptionsMonitor<AuthenticationSchemeOpt
     {
         Response.StatusCode = StatusCodes.Status403Forbidden;
         var role = Context.User.Role();
+        failures.Refused(AccessFailures.RoleReason, Context.User.Name(), Context.Connection.RemoteIpAddress?.ToString());
         return Response.WriteAsJsonAsync(new Api.ApiError($"role '{role}' may not do this", "role", role, "a role with the endpoint's permission (docs/access.md)"));
     }
 

@@ -30,6 +30,7 @@ public static class UserServiceCollectionExtensions
         services.AddLedgerSchema<UserSchema>();
         services.AddSingleton<IUserStore>(sp => new UserStore(sp.GetRequiredService<LedgerDatabase>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<AccessFailures>();
+        services.AddSingleton<GatewayScope>();
         // Cookies and antiforgery tokens signed with keys every node shares and a restart keeps (the ledger holds them).
         services.AddDataProtection().SetApplicationName("GridEdge.Server");
         services.AddSingleton<Microsoft.Extensions.Options.IConfigureOptions<KeyManagementOptions>>(sp =>
@@ -61,7 +62,7 @@ public static class UserServiceCollectionExtensions
                 // An API answers 401 and 403; there is no sign-in page to redirect to.
                 o.Events.OnRedirectToLogin = context => Refuse(context.HttpContext, StatusCodes.Status401Unauthorized,
                     new ApiError("sign in first: POST /api/session {name, password}, or send Authorization: Bearer KEY", "Authorization", null, "a session cookie or an API key"));
-                o.Events.OnRedirectToAccessDenied = context => Refuse(context.HttpContext, StatusCodes.Status403Forbidden,
+                o.Events.OnRedirectToAccessDenied = context => RefuseRole(context.HttpContext, StatusCodes.Status403Forbidden,
                     new ApiError($"role '{context.HttpContext.User.Role()}' may not do this", "role", context.HttpContext.User.Role(), "a role with the endpoint's permission (docs/access.md)"));
             });
         services.AddAuthorization(Permissions.AddPolicies);
@@ -99,6 +100,7 @@ public static class UserServiceCollectionExtensions
         app.Use(CheckAntiforgeryAsync);
         app.MapSessionApi();
         app.MapUserApi();
+        app.MapAccessApi();
         return app;
     }
 
@@ -119,6 +121,12 @@ public static class UserServiceCollectionExtensions
             }
         }
         await next(context);
+    }
+
+    private static Task RefuseRole(HttpContext context, int status, ApiError error)
+    {
+        context.RequestServices.GetRequiredService<AccessFailures>().Refused(AccessFailures.RoleReason, context.User.Name(), context.Connection.RemoteIpAddress?.ToString());
+        return Refuse(context, status, error);
     }
 
     private static Task Refuse(HttpContext context, int status, ApiError error)

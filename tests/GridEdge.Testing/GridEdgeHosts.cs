@@ -96,11 +96,14 @@ public sealed class ServerHost : IDisposable
         return await http.GetFromJsonAsync<JsonElement>(path);
     }
 
+    /// <summary>The name of that administrator: what the ledgers record for the actions <see cref="Http"/> takes.</summary>
+    public string Administrator => $"test-admin-{HttpPort}";
+
     // The first administrator as a deployment makes one: `users add` against the same ledger settings; its key is the output's last line.
     private async Task<string> AddAdministratorAsync(IReadOnlyList<string> serverArgs)
     {
         Directory.CreateDirectory(DataDirectory);
-        var name = $"test-admin-{HttpPort}";
+        var name = Administrator;
         using var command = HostProcess.StartDotnet("users add", Loopback.HostDll("server", "GridEdge.Server"),
             ["users", "add", "--name", name, "--role", "admin", "--api-key", .. serverArgs.Where(a => a.StartsWith("--Server:Ledger:", StringComparison.Ordinal))],
             _log, DataDirectory);

@@ -47,9 +47,10 @@ public sealed class CommandApiTests(PostgresFixture postgres)
         var (server, gateway) = await StartWithAlertAsync();
         await using var _ = server;
         using var __ = gateway;
-        using var http = server.Http();
+        // Signed by the caller: a name typed in the body is not what the ledger and the gateway record.
+        using var http = server.Http((await server.UserAsync("li.na", "city", null)).ApiKey);
 
-        using var response = await http.PostAsJsonAsync($"/api/alerts/gw-alpha/{Uri.EscapeDataString(AlertId)}/acknowledge", new { by = "li.na" }, Ct);
+        using var response = await http.PostAsJsonAsync($"/api/alerts/gw-alpha/{Uri.EscapeDataString(AlertId)}/acknowledge", new { by = "someone-else" }, Ct);
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         var commandId = (await JsonAsync(response)).GetProperty("commandId").GetString()!;
@@ -74,9 +75,6 @@ public sealed class CommandApiTests(PostgresFixture postgres)
     }
 
     [Theory(Timeout = 60_000)]
-    [InlineData("gw-alpha", AlertId, """{"by": ""}""", HttpStatusCode.BadRequest, "by")]
-    [InlineData("gw-alpha", AlertId, """{}""", HttpStatusCode.BadRequest, "by")]
-    [InlineData("gw-alpha", AlertId, """not json""", HttpStatusCode.BadRequest, "body")]
     [InlineData("GW ALPHA", AlertId, """{"by": "li.na"}""", HttpStatusCode.BadRequest, "gateway")]
     [InlineData("gw-beta", AlertId, """{"by": "li.na"}""", HttpStatusCode.NotFound, "gateway")]
     [InlineData("gw-alpha", "no-such-alert", """{"by": "li.na"}""", HttpStatusCode.NotFound, "alertId")]

@@ -221,7 +221,6 @@ public sealed class ComplianceTests(PostgresFixture postgres)
     [InlineData("/api/compliance?grid=370100000000&week=2026-48", "week", "ISO week")]
     [InlineData("/api/compliance?grid=370100000000&week=2025-W53", "week", "ISO week")]
     [InlineData("/api/compliance?grid=3701&week=2026-W48", "grid", "12-digit")]
-    [InlineData("/api/compliance?grid=370199000000&week=2026-W48", "grid", "no grid with this code")]
     [InlineData("/api/compliance?week=2026-W48", "grid", "required")]
     [InlineData("/api/compliance?grid=370100000000&week=2026-W48&weeks=2", "weeks", "grid, week")]
     [InlineData("/api/reports/weekly?grid=370100000000&week=2026-W48&format=pdf", "format", "xlsx or csv")]
@@ -238,6 +237,20 @@ public sealed class ComplianceTests(PostgresFixture postgres)
         var body = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
         Assert.Equal(field, body.GetProperty("field").GetString());
         Assert.Contains(expected, body.GetProperty("error").GetString());
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task A_grid_not_in_the_registry_is_a_404_naming_the_grid()
+    {
+        await using var server = await RunningServer.StartAsync();
+        using (var rows = new GridRows(server.LedgerPath)) Seed(rows);
+        using var http = server.Http();
+
+        using var response = await http.GetAsync("/api/compliance?grid=370199000000&week=2026-W48", Ct);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        Assert.Equal(("grid", "370199000000"), (body.GetProperty("field").GetString(), body.GetProperty("value").GetString()));
     }
 
     private static int[] Figures(GridCompliance r) =>

@@ -31,25 +31,30 @@ public sealed class ProblemLifecycleTests
         await using var server = await RunningServer.StartAsync();
         using var rows = new GridRows(server.LedgerPath);
         var id = rows.Problem(Village, DateTimeOffset.UtcNow.AddHours(-2));
-        using var http = server.Http();
+        rows.Grid("370102001000", 3, "解放路街道", null);
+        rows.Grid(Village, 4, "一村", "370102001000");
+        // Each step signed by whoever is signed in: the village chief assigns to plan and rectify, the township closes (销号).
+        using var chief = server.Http((await server.UserAsync("chief-wang", "village_chief", Village)).ApiKey);
+        using var township = server.Http((await server.UserAsync("town-zhang", "township", "370102001000")).ApiKey);
+        var http = chief;
         var before = DateTimeOffset.UtcNow.AddSeconds(-1);
         var deadline = Future(5);
 
-        var (status, body) = await PostAsync(http, id, "assign", new { by = "chief-wang", assignee = "member-li", deadline = Future(2) });
+        var (status, body) = await PostAsync(http, id, "assign", new { assignee = "member-li", deadline = Future(2) });
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal("assigned", body.GetProperty("state").GetString());
         Assert.Equal("member-li", body.GetProperty("assignee").GetString());
-        (status, body) = await PostAsync(http, id, "plan", new { by = "member-li", owner = "张三", measures = "覆盖裸土，洒水降尘", deadline, goal = "无扬尘" });
+        (status, body) = await PostAsync(http, id, "plan", new { owner = "张三", measures = "覆盖裸土，洒水降尘", deadline, goal = "无扬尘" });
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal("planned", body.GetProperty("state").GetString());
         Assert.Equal("覆盖裸土，洒水降尘", body.GetProperty("plan").GetProperty("measures").GetString());
         Assert.Equal(DateTimeOffset.Parse(deadline), body.GetProperty("deadline").GetDateTimeOffset());
-        (status, body) = await PostAsync(http, id, "rectify", new { by = "member-li", result = "已覆盖防尘网" });
+        (status, body) = await PostAsync(http, id, "rectify", new { result = "已覆盖防尘网" });
         Assert.Equal(HttpStatusCode.OK, status);
-        (status, body) = await PostAsync(http, id, "verify", new { by = "chief-wang", passed = true });
+        (status, body) = await PostAsync(http, id, "verify", new { passed = true });
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal("verified", body.GetProperty("state").GetString());
-        (status, body) = await PostAsync(http, id, "close", new { by = "chief-wang", comment = "销号" });
+        (status, body) = await PostAsync(township, id, "close", new { comment = "销号" });
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal("closed", body.GetProperty("state").GetString());
         Assert.Equal(5, body.GetProperty("event").GetProperty("n").GetInt32());
@@ -60,7 +65,7 @@ public sealed class ProblemLifecycleTests
         Assert.Equal([0, 1, 2, 3, 4, 5], events.Select(e => e.N));
         Assert.Equal(["reported", "assigned", "planned", "rectified", "verified", "closed"], events.Select(e => e.ToState));
         Assert.Equal([null, "reported", "assigned", "planned", "rectified", "verified"], events.Select(e => e.FromState));
-        Assert.Equal(["m1", "chief-wang", "member-li", "member-li", "chief-wang", "chief-wang"], events.Select(e => e.By));
+        Assert.Equal(["m1", "chief-wang", "chief-wang", "chief-wang", "chief-wang", "town-zhang"], events.Select(e => e.By));
         Assert.All(events.Skip(1), e => Assert.InRange(e.At, before, after));
         Assert.Equal("已覆盖防尘网", (string?)events[3].Detail!["result"]);
         Assert.Equal("member-li", (string?)events[1].Detail!["assignee"]);
@@ -76,16 +81,16 @@ public sealed class ProblemLifecycleTests
         var spot = rows.Problem(Village, DateTimeOffset.UtcNow.AddHours(-1));
         using var http = server.Http();
 
-        var (status, body) = await PostAsync(http, transferred, "transfer", new { by = "chief-wang", department = "区住建局", deadline = Future(), note = "建筑工地扬尘" });
+        var (status, body) = await PostAsync(http, transferred, "transfer", new { department = "区住建局", deadline = Future(), note = "建筑工地扬尘" });
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal("transferred", body.GetProperty("state").GetString());
         Assert.Equal("区住建局", body.GetProperty("department").GetString());
-        (status, body) = await PostAsync(http, transferred, "rectify", new { by = "区住建局", result = "责令停工整改，已反馈" });
+        (status, body) = await PostAsync(http, transferred, "rectify", new { result = "责令停工整改，已反馈" });
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal("rectified", body.GetProperty("state").GetString());
         Assert.Equal("transferred", body.GetProperty("event").GetProperty("fromState").GetString());
 
-        (status, body) = await PostAsync(http, spot, "rectify", new { by = "member-li", result = "当场劝阻，已熄灭" });
+        (status, body) = await PostAsync(http, spot, "rectify", new { result = "当场劝阻，已熄灭" });
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal("rectified", body.GetProperty("state").GetString());
         Assert.Equal("reported", body.GetProperty("event").GetProperty("fromState").GetString());
@@ -101,9 +106,9 @@ public sealed class ProblemLifecycleTests
         var assigned = rows.Problem(Village, DateTimeOffset.UtcNow.AddHours(-3), state: "assigned", deadline: DateTimeOffset.UtcNow.AddDays(1), assignee: "li");
         var reported = rows.Problem(Village, DateTimeOffset.UtcNow.AddHours(-3));
         using var http = server.Http();
-        var plan = new { by = "li", owner = "li", measures = "洒水", deadline = Future(), goal = "达标" };
+        var plan = new { owner = "li", measures = "洒水", deadline = Future(), goal = "达标" };
 
-        var (status, body) = await PostAsync(http, rectified, "close", new { by = "chief" });
+        var (status, body) = await PostAsync(http, rectified, "close", new { });
         Assert.Equal(HttpStatusCode.Conflict, status);
         Assert.Equal($"cannot close problem {rectified} in state 'rectified': it must be verified first", body.GetProperty("error").GetString());
         Assert.Equal("rectified", body.GetProperty("state").GetString());
@@ -112,7 +117,7 @@ public sealed class ProblemLifecycleTests
         Assert.Equal(HttpStatusCode.Conflict, status);
         Assert.Equal($"cannot plan problem {closed} in state 'closed': it is closed (struck off) and can no longer change", body.GetProperty("error").GetString());
 
-        (status, body) = await PostAsync(http, assigned, "verify", new { by = "chief", passed = true });
+        (status, body) = await PostAsync(http, assigned, "verify", new { passed = true });
         Assert.Equal(HttpStatusCode.Conflict, status);
         Assert.Equal($"cannot verify problem {assigned} in state 'assigned': it must be rectified first", body.GetProperty("error").GetString());
 
@@ -120,7 +125,7 @@ public sealed class ProblemLifecycleTests
         Assert.Equal(HttpStatusCode.Conflict, status);
         Assert.Contains("it must be assigned or transferred first", body.GetProperty("error").GetString());
 
-        (status, _) = await PostAsync(http, reported, "close", new { by = "chief" });
+        (status, _) = await PostAsync(http, reported, "close", new { });
         Assert.Equal(HttpStatusCode.Conflict, status);
 
         Assert.Equal("rectified", rows.Scalar("SELECT state FROM problems WHERE id = $1;", rectified));
@@ -137,25 +142,25 @@ public sealed class ProblemLifecycleTests
         var assigned = rows.Problem(Village, DateTimeOffset.UtcNow.AddHours(-3));
         using var http = server.Http();
 
-        Assert.Equal(HttpStatusCode.OK, (await PostAsync(http, planned, "transfer", new { by = "chief", department = "环保所", deadline = Future() })).Status);
-        Assert.Equal(HttpStatusCode.OK, (await PostAsync(http, planned, "plan", new { by = "chief", owner = "王", measures = "清运", deadline = Future(), goal = "清零" })).Status);
-        Assert.Equal(HttpStatusCode.OK, (await PostAsync(http, planned, "rectify", new { by = "王", result = "清运一半" })).Status);
-        var (status, body) = await PostAsync(http, planned, "verify", new { by = "chief", passed = false, comment = "仍有垃圾" });
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(http, planned, "transfer", new { department = "环保所", deadline = Future() })).Status);
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(http, planned, "plan", new { owner = "王", measures = "清运", deadline = Future(), goal = "清零" })).Status);
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(http, planned, "rectify", new { result = "清运一半" })).Status);
+        var (status, body) = await PostAsync(http, planned, "verify", new { passed = false, comment = "仍有垃圾" });
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal("planned", body.GetProperty("state").GetString());
         Assert.Equal("reject", body.GetProperty("event").GetProperty("action").GetString());
         Assert.Equal("仍有垃圾", body.GetProperty("event").GetProperty("detail").GetProperty("comment").GetString());
 
-        Assert.Equal(HttpStatusCode.OK, (await PostAsync(http, assigned, "transfer", new { by = "chief", department = "农业局", deadline = Future() })).Status);
-        Assert.Equal(HttpStatusCode.OK, (await PostAsync(http, assigned, "assign", new { by = "chief", assignee = "li", deadline = Future() })).Status);
-        Assert.Equal(HttpStatusCode.OK, (await PostAsync(http, assigned, "rectify", new { by = "li", result = "done" })).Status);
-        (status, body) = await PostAsync(http, assigned, "verify", new { by = "chief", passed = false, comment = "no" });
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(http, assigned, "transfer", new { department = "农业局", deadline = Future() })).Status);
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(http, assigned, "assign", new { assignee = "li", deadline = Future() })).Status);
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(http, assigned, "rectify", new { result = "done" })).Status);
+        (status, body) = await PostAsync(http, assigned, "verify", new { passed = false, comment = "no" });
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal("assigned", body.GetProperty("state").GetString());
 
         // A rejection must say why.
-        Assert.Equal(HttpStatusCode.OK, (await PostAsync(http, assigned, "rectify", new { by = "li", result = "again" })).Status);
-        (status, body) = await PostAsync(http, assigned, "verify", new { by = "chief", passed = false });
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(http, assigned, "rectify", new { result = "again" })).Status);
+        (status, body) = await PostAsync(http, assigned, "verify", new { passed = false });
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Equal("comment", body.GetProperty("field").GetString());
     }
@@ -168,7 +173,7 @@ public sealed class ProblemLifecycleTests
         var verified = rows.Problem(Village, DateTimeOffset.UtcNow.AddHours(-3), state: "verified");
         using var http = server.Http();
 
-        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => PostAsync(http, verified, "close", new { by = $"chief-{i}" })));
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => PostAsync(http, verified, "close", new { })));
         Assert.Single(results, r => r.Status == HttpStatusCode.OK);
         Assert.Equal(7, results.Count(r => r.Status == HttpStatusCode.Conflict));
         Assert.Equal(1L, rows.Scalar("SELECT COUNT(*) FROM problem_events WHERE problem_id = $1 AND action = 'close';", verified));
@@ -197,15 +202,21 @@ public sealed class ProblemLifecycleTests
             new { owner = "王", measures = "  ", deadline = "2020-01-01T00:00:00+08:00", goal = "达标", colour = "red" });
         Assert.Equal(HttpStatusCode.BadRequest, status);
         var fields = body.GetProperty("errors").EnumerateArray().Select(e => e.GetProperty("field").GetString()!).Order(StringComparer.Ordinal).ToArray();
-        Assert.Equal(["by", "colour", "deadline", "measures"], fields);
+        Assert.Equal(["colour", "deadline", "measures"], fields);
         Assert.Contains("in the past", body.GetProperty("error").GetString());
 
-        (status, body) = await PostAsync(http, assigned, "assign", new { by = "chief", assignee = "li", deadline = "2030-01-01T08:00:00" });
+        // Who acts is the signed-in caller: a typed name is refused, never recorded.
+        (status, body) = await PostAsync(http, assigned, "rectify", new { by = "someone-else", result = "done" });
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("by", body.GetProperty("field").GetString());
+        Assert.Contains("signed-in user", body.GetProperty("expected").GetString());
+
+        (status, body) = await PostAsync(http, assigned, "assign", new { assignee = "li", deadline = "2030-01-01T08:00:00" });
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Equal("deadline", body.GetProperty("field").GetString());
         Assert.Contains("offset", body.GetProperty("expected").GetString());
 
-        (status, body) = await PostAsync(http, assigned, "verify", new { by = "chief", passed = "yes" });
+        (status, body) = await PostAsync(http, assigned, "verify", new { passed = "yes" });
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Equal("passed", body.GetProperty("field").GetString());
 
@@ -216,10 +227,10 @@ public sealed class ProblemLifecycleTests
             Assert.Equal("body", (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("field").GetString());
         }
 
-        (status, body) = await PostAsync(http, 999_999, "close", new { by = "chief" });
+        (status, body) = await PostAsync(http, 999_999, "close", new { });
         Assert.Equal(HttpStatusCode.NotFound, status);
         Assert.Equal("id", body.GetProperty("field").GetString());
-        using (var response = await http.PostAsJsonAsync("/api/problems/abc/close", new { by = "x" }, Ct)) Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        using (var response = await http.PostAsJsonAsync("/api/problems/abc/close", new { }, Ct)) Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("assigned", rows.Scalar("SELECT state FROM problems WHERE id = $1;", assigned));
     }
 
@@ -251,7 +262,7 @@ public sealed class ProblemLifecycleTests
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
 
         // Rectifying takes a problem off the list.
-        var (status, body) = await PostAsync(http, late, "rectify", new { by = "li", result = "done" });
+        var (status, body) = await PostAsync(http, late, "rectify", new { result = "done" });
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.False(body.GetProperty("overdue").GetBoolean());
         var after = await http.GetFromJsonAsync<JsonElement>("/api/problems/overdue", Ct);

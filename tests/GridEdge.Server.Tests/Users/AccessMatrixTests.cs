@@ -1,0 +1,254 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using GridEdge.Protocol.Records;
+using GridEdge.Protocol.Wire;
+using GridEdge.Server.Tests.Problems;
+using GridEdge.Server.Tests.Support;
+using GridEdge.Server.Users;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace GridEdge.Server.Tests.Users;
+
+/// <summary>
+/// For every endpoint and every role: allowed or refused (403) by the permission table, and for data of the caller's own
+/// grid against data of another city's township, answered as if it did not exist (404, or a listing without it).
+/// </summary>
+public sealed class AccessMatrixTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    // Inside: 济南 / 历下区 / township A (gw-alpha) / village A1. Outside: 青岛 / 市南区 / township B (gw-beta) / village B1.
+    private const string City = "370100000000", County = "370102000000", TownA = "370102001000", VillageA = "370102001001";
+    private const string CityB = "370200000000", CountyB = "370202000000", TownB = "370202001000", VillageB = "370202001001";
+    private const string AlertA = "dust-pm10|pms-1|pm10|a", AlertB = "dust-pm10|pms-1|pm10|b";
+    private static readonly string[] OutsideMarkers = [CountyB[..6], "gw-beta", "\"m-b\"", "kp-b", "e-b"];
+
+    private enum Kind
+    {
+        /// <summary>One object: outside answers 404.</summary>
+        Item,
+        /// <summary>A listing: outside answers 200 without any object of the other grid.</summary>
+        List,
+        /// <summary>Not bound to a grid (users, sessions, the server's own state): only the role decides.</summary>
+        Global,
+    }
+
+    private sealed record Case(string Method, string Route, Kind Kind, string Inside, string? Outside = null, Func<string, bool, object?>? Body = null, string? Raw = null);
+
+    private static string Future => DateTimeOffset.UtcNow.AddDays(3).ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd'T'HH:mm:sszzz");
+
+    private static IReadOnlyList<Case> Cases(long problemA, long problemB, string photoA, string photoB) =>
+    [
+        new("GET", "/api/readings", Kind.List, "/api/readings", "/api/readings?gateway=gw-beta"),
+        new("GET", "/api/alerts", Kind.List, "/api/alerts", "/api/alerts?gateway=gw-beta"),
+        new("GET", "/api/alerts/response-times", Kind.List, "/api/alerts/response-times", "/api/alerts/response-times?gateway=gw-beta"),
+        new("GET", "/api/gateways", Kind.List, "/api/gateways", "/api/gateways"),
+        new("GET", "/api/gateways/{id}/gaps", Kind.Item, "/api/gateways/gw-alpha/gaps", "/api/gateways/gw-beta/gaps"),
+        new("GET", "/api/gateways/{id}/monitors", Kind.Item, "/api/gateways/gw-alpha/monitors", "/api/gateways/gw-beta/monitors"),
+        new("GET", "/api/gateways/{id}/commands", Kind.Item, "/api/gateways/gw-alpha/commands", "/api/gateways/gw-beta/commands"),
+        new("GET", "/api/gateways/{id}/config", Kind.Item, "/api/gateways/gw-alpha/config", "/api/gateways/gw-beta/config"),
+        new("GET", "/api/gateways/{id}/terminal-directory", Kind.Item, "/api/gateways/gw-alpha/terminal-directory", "/api/gateways/gw-beta/terminal-directory"),
+        new("POST", "/api/gateways/{id}/commands", Kind.Item, "/api/gateways/gw-alpha/commands", "/api/gateways/gw-beta/commands", (_, _) => new { name = "silence" }),
+        new("PUT", "/api/gateways/{id}/config/alert-rules", Kind.Item, "/api/gateways/gw-alpha/config/alert-rules?validate=false",
+            "/api/gateways/gw-beta/config/alert-rules?validate=false", Raw: "{}"),
+        new("POST", "/api/alerts/{gateway}/{alertId}/acknowledge", Kind.Item, $"/api/alerts/gw-alpha/{Uri.EscapeDataString(AlertA)}/acknowledge",
+            $"/api/alerts/gw-beta/{Uri.EscapeDataString(AlertB)}/acknowledge", (_, _) => new { }),
+        new("POST", "/api/gateways/{id}/credentials", Kind.Global, "/api/gateways/gw-gamma/credentials", Body: (_, _) => new { }),
+        new("DELETE", "/api/gateways/{id}/credentials", Kind.Global, "/api/gateways/gw-gamma/credentials"),
+
+        new("GET", "/api/grids", Kind.List, "/api/grids", "/api/grids?parent=" + TownB),
+        new("GET", "/api/grids/{code}", Kind.Item, $"/api/grids/{VillageA}", $"/api/grids/{VillageB}"),
+        new("POST", "/api/grids", Kind.Item, "/api/grids", "/api/grids",
+            (role, inside) => new { code = (inside ? TownA[..9] : TownB[..9]) + (100 + Array.IndexOf(RoleNames, role)), name = "新村" }),
+        new("PUT", "/api/grids", Kind.Item, "/api/grids", "/api/grids",
+            (_, inside) => new { members = new[] { inside ? new { id = "m-a", name = "甲", grid = VillageA } : new { id = "m-b", name = "乙", grid = VillageB } } }),
+        new("POST", "/api/members", Kind.Item, "/api/members", "/api/members",
+            (role, inside) => new { id = $"m-{role.Replace('_', '-')}-{(inside ? "in" : "out")}", name = "新人", grid = inside ? VillageA : VillageB }),
+        new("PUT", "/api/members/{id}", Kind.Item, "/api/members/m-a", "/api/members/m-b",
+            (_, inside) => new { name = inside ? "甲" : "乙", grid = inside ? VillageA : VillageB }),
+        new("GET", "/api/members", Kind.List, "/api/members", $"/api/members?grid={VillageB}"),
+        new("GET", "/api/members/{id}", Kind.Item, "/api/members/m-a", "/api/members/m-b"),
+        new("POST", "/api/terminals", Kind.Item, "/api/terminals", "/api/terminals",
+            (role, inside) => new { id = $"t-{role.Replace('_', '-')}-{(inside ? "in" : "out")}", member = inside ? "m-a" : "m-b" }),
+        new("POST", "/api/terminals/{id}/revoke", Kind.Item, "/api/terminals/t-a/revoke", "/api/terminals/t-b/revoke"),
+        new("GET", "/api/terminals", Kind.List, "/api/terminals", $"/api/terminals?grid={VillageB}"),
+        new("POST", "/api/grids/{code}/key-points", Kind.Item, $"/api/grids/{VillageA}/key-points", $"/api/grids/{VillageB}/key-points",
+            (role, inside) => new { id = $"kp-{role.Replace('_', '-')}-{(inside ? "in" : "out")}", name = "点" }),
+        new("GET", "/api/grids/{code}/key-points", Kind.Item, $"/api/grids/{VillageA}/key-points", $"/api/grids/{VillageB}/key-points"),
+        new("POST", "/api/grids/{code}/enterprises", Kind.Item, $"/api/grids/{VillageA}/enterprises", $"/api/grids/{VillageB}/enterprises",
+            (role, inside) => new { id = $"e-{role.Replace('_', '-')}-{(inside ? "in" : "out")}", name = "厂", @class = "other" }),
+        new("GET", "/api/grids/{code}/enterprises", Kind.Item, $"/api/grids/{VillageA}/enterprises", $"/api/grids/{VillageB}/enterprises"),
+        new("GET", "/api/grids/{code}/enterprises/{id}", Kind.Item, $"/api/grids/{VillageA}/enterprises/e-a", $"/api/grids/{VillageB}/enterprises/e-b"),
+
+        new("GET", "/api/checkins", Kind.List, "/api/checkins", $"/api/checkins?grid={VillageB}"),
+        new("GET", "/api/patrols", Kind.List, "/api/patrols", $"/api/patrols?grid={VillageB}"),
+        new("GET", "/api/problems", Kind.List, "/api/problems", $"/api/problems?grid={VillageB}"),
+        new("GET", "/api/problems/{id}", Kind.Item, $"/api/problems/{problemA}", $"/api/problems/{problemB}"),
+        new("GET", "/api/problems/overdue", Kind.Item, $"/api/problems/overdue?grid={TownA}", $"/api/problems/overdue?grid={TownB}"),
+        new("POST", "/api/problems/{id}/assign", Kind.Item, $"/api/problems/{problemA}/assign", $"/api/problems/{problemB}/assign",
+            (_, _) => new { assignee = "li", deadline = Future }),
+        new("POST", "/api/problems/{id}/transfer", Kind.Item, $"/api/problems/{problemA}/transfer", $"/api/problems/{problemB}/transfer",
+            (_, _) => new { department = "区住建局", deadline = Future }),
+        new("POST", "/api/problems/{id}/plan", Kind.Item, $"/api/problems/{problemA}/plan", $"/api/problems/{problemB}/plan",
+            (_, _) => new { owner = "王", measures = "洒水", deadline = Future, goal = "达标" }),
+        new("POST", "/api/problems/{id}/rectify", Kind.Item, $"/api/problems/{problemA}/rectify", $"/api/problems/{problemB}/rectify", (_, _) => new { result = "done" }),
+        new("POST", "/api/problems/{id}/verify", Kind.Item, $"/api/problems/{problemA}/verify", $"/api/problems/{problemB}/verify", (_, _) => new { passed = true }),
+        new("POST", "/api/problems/{id}/close", Kind.Item, $"/api/problems/{problemA}/close", $"/api/problems/{problemB}/close", (_, _) => new { comment = "销号" }),
+        new("GET", "/api/attachments/{sha256}", Kind.Item, $"/api/attachments/{photoA}", $"/api/attachments/{photoB}"),
+        new("GET", "/api/compliance", Kind.Item, $"/api/compliance?grid={TownA}", $"/api/compliance?grid={TownB}"),
+        new("GET", "/api/reports/weekly", Kind.Item, $"/api/reports/weekly?grid={TownA}&format=csv", $"/api/reports/weekly?grid={TownB}&format=csv"),
+
+        new("GET", "/api/ingest/metrics", Kind.Global, "/api/ingest/metrics"),
+        new("GET", "/openapi/{documentName}.json", Kind.Global, "/openapi/v1.json"),
+        new("GET", "/api/access/refusals", Kind.Global, "/api/access/refusals"),
+        new("GET", "/api/session", Kind.Global, "/api/session"),
+        new("POST", "/api/users", Kind.Global, "/api/users", Body: (role, _) => new { name = $"made-by-{role.Replace('_', '-')}", role = "auditor" }),
+        new("GET", "/api/users", Kind.Global, "/api/users"),
+        new("PATCH", "/api/users/{name}", Kind.Global, "/api/users/made-by-admin", Body: (_, _) => new { displayName = "审计员" }),
+        new("GET", "/api/users/{name}", Kind.Global, "{self}"),
+        new("POST", "/api/users/{name}/api-keys", Kind.Global, "{self}/api-keys", Body: (_, _) => new { }),
+        new("DELETE", "/api/session", Kind.Global, "/api/session"),
+        // Last: the caller revokes the very key it calls with.
+        new("DELETE", "/api/users/{name}/api-keys/{id}", Kind.Global, "{self}/api-keys/{key}"),
+    ];
+
+    private static readonly string[] RoleNames = [.. Roles.All.Select(r => r.Role)];
+
+    private static string? GridOf(string role) => role switch
+    {
+        Roles.City or Roles.Auditor => City,
+        Roles.County or Roles.Department => County,
+        Roles.Township => TownA,
+        Roles.VillageChief or Roles.VillageMember => VillageA,
+        _ => null,
+    };
+
+    [Fact(Timeout = 180_000)]
+    public async Task Every_endpoint_answers_each_role_by_the_permission_table_and_nothing_outside_the_callers_grid()
+    {
+        await using var server = await RunningServer.StartAsync();
+        using var admin = server.Http();
+        await SeedAsync(server, admin);
+        using var rows = new GridRows(server.LedgerPath);
+        var problemA = rows.Problem(VillageA, DateTimeOffset.UtcNow.AddHours(-2));
+        var problemB = rows.Problem(VillageB, DateTimeOffset.UtcNow.AddHours(-2));
+        rows.CheckIn(VillageA, "m-a", DateTimeOffset.UtcNow.AddHours(-1));
+        rows.CheckIn(VillageB, "m-b", DateTimeOffset.UtcNow.AddHours(-1));
+        rows.Patrol(VillageA, "m-a", DateTimeOffset.UtcNow.AddHours(-1));
+        rows.Patrol(VillageB, "m-b", DateTimeOffset.UtcNow.AddHours(-1));
+        var photoA = Photo(server, rows, "t-a", problemA, "甲村工地"u8.ToArray());
+        var photoB = Photo(server, rows, "t-b", problemB, "乙村工地"u8.ToArray());
+
+        var users = new Dictionary<string, TestUser>();
+        foreach (var role in RoleNames) users[role] = await server.UserAsync($"u-{role.Replace('_', '-')}", role, GridOf(role));
+
+        var policies = Policies(server);
+        var cases = Cases(problemA, problemB, photoA, photoB);
+        // A new endpoint fails here until it has its row in the matrix.
+        Assert.Equal(policies.Keys.Order(StringComparer.Ordinal), cases.Select(c => $"{c.Method} {c.Route}").Order(StringComparer.Ordinal));
+
+        var wrong = new List<string>();
+        foreach (var role in RoleNames)
+        {
+            var key = users[role];
+            using var http = server.Http(key.ApiKey);
+            foreach (var c in cases)
+            {
+                var allowed = Permissions.Table[policies[$"{c.Method} {c.Route}"]].Contains(role);
+                var inside = c.Inside.Replace("{self}", $"/api/users/{key.Name}").Replace("{key}", key.ApiKeyId);
+                var (status, body) = await SendAsync(http, c, inside, role, inside: true);
+                if (!allowed && status != HttpStatusCode.Forbidden) wrong.Add($"{role} {c.Method} {inside}: {(int)status}, expected 403");
+                if (allowed && (status is HttpStatusCode.Forbidden or HttpStatusCode.Unauthorized || c.Kind != Kind.Global && status == HttpStatusCode.NotFound))
+                    wrong.Add($"{role} {c.Method} {inside}: {(int)status}, expected allowed: {Trim(body)}");
+
+                if (c.Kind == Kind.Global || c.Outside is null) continue;
+                (status, body) = await SendAsync(http, c, c.Outside, role, inside: false);
+                if (!allowed) { if (status != HttpStatusCode.Forbidden) wrong.Add($"{role} {c.Method} {c.Outside}: {(int)status}, expected 403"); continue; }
+                if (GridOf(role) is null)
+                {
+                    if (status is HttpStatusCode.Forbidden or HttpStatusCode.NotFound) wrong.Add($"{role} {c.Method} {c.Outside}: {(int)status}, expected allowed everywhere");
+                }
+                else if (c.Kind == Kind.Item && status != HttpStatusCode.NotFound) wrong.Add($"{role} {c.Method} {c.Outside}: {(int)status}, expected 404: {Trim(body)}");
+                else if (c.Kind == Kind.List && (status != HttpStatusCode.OK || OutsideMarkers.FirstOrDefault(body.Contains) is { } marker))
+                    wrong.Add($"{role} {c.Method} {c.Outside}: {(int)status}, expected 200 without the other grid's records: {Trim(body)}");
+            }
+        }
+        Assert.True(wrong.Count == 0, $"{wrong.Count} wrong answers:\n" + string.Join("\n", wrong));
+
+        // Each refusal for another grid was counted.
+        var refusals = await admin.GetFromJsonAsync<JsonElement>("/api/access/refusals", Ct);
+        Assert.True(refusals.GetProperty("refusals").GetProperty(AccessFailures.OutsideGridReason).GetInt64() > 50);
+        Assert.True(refusals.GetProperty("refusals").GetProperty(AccessFailures.RoleReason).GetInt64() > 50);
+    }
+
+    private static async Task<(HttpStatusCode Status, string Body)> SendAsync(HttpClient http, Case c, string url, string role, bool inside)
+    {
+        using var request = new HttpRequestMessage(new HttpMethod(c.Method), url);
+        if (c.Raw is not null) request.Content = new StringContent(c.Raw, Encoding.UTF8, "application/json");
+        else if (c.Body is not null) request.Content = JsonContent.Create(c.Body(role, inside));
+        using var response = await http.SendAsync(request, Ct);
+        return (response.StatusCode, await response.Content.ReadAsStringAsync(Ct));
+    }
+
+    private static string Trim(string body) => body.Length > 200 ? body[..200] + "…" : body;
+
+    private static Dictionary<string, string> Policies(RunningServer server)
+    {
+        var policies = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var endpoint in server.App.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>())
+        {
+            if (endpoint.Metadata.GetMetadata<IAllowAnonymous>() is not null) continue;
+            var policy = endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>().Select(a => a.Policy).Single(p => p is not null && Permissions.Table.ContainsKey(p))!;
+            foreach (var method in endpoint.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? [])
+                policies[$"{method} {endpoint.RoutePattern.RawText}"] = policy;
+        }
+        return policies;
+    }
+
+    private static async Task SeedAsync(RunningServer server, HttpClient admin)
+    {
+        var document = new
+        {
+            grids = new object[]
+            {
+                new { code = City, name = "济南市" }, new { code = County, name = "历下区" }, new { code = TownA, name = "甲镇", gateway = "gw-alpha" },
+                new { code = VillageA, name = "甲村" },
+                new { code = CityB, name = "青岛市" }, new { code = CountyB, name = "市南区" }, new { code = TownB, name = "乙镇", gateway = "gw-beta" },
+                new { code = VillageB, name = "乙村" },
+            },
+            members = new[] { new { id = "m-a", name = "甲", grid = VillageA }, new { id = "m-b", name = "乙", grid = VillageB } },
+            keyPoints = new[] { new { id = "kp-a", name = "甲点", grid = VillageA }, new { id = "kp-b", name = "乙点", grid = VillageB } },
+            enterprises = new[] { new { id = "e-a", name = "甲厂", @class = "other", grid = VillageA }, new { id = "e-b", name = "乙厂", @class = "other", grid = VillageB } },
+        };
+        using (var put = await admin.PutAsJsonAsync("/api/grids", document, Ct)) Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        foreach (var (id, member) in new[] { ("t-a", "m-a"), ("t-b", "m-b") })
+            using (var issued = await admin.PostAsJsonAsync("/api/terminals", new { id, member }, Ct)) Assert.Equal(HttpStatusCode.Created, issued.StatusCode);
+        foreach (var (gateway, alert) in new[] { ("gw-alpha", AlertA), ("gw-beta", AlertB) })
+        {
+            await server.Ledger.Readings.CommitBatchAsync(Samples.Readings(gateway, 1, 3), Ct);
+            await server.Ledger.Alerts.CommitAlertsAsync(new Batch(gateway, Streams.Alerts, 1,
+            [
+                new Alert(alert, "dust-pm10", AlertKind.Dust, AlertState.Raised, AlertSeverity.Warning, "pms-1", Quantities.Pm10,
+                    [new AlertValue("mean", 180)], Samples.T0, ClockQuality.NetworkSynced),
+            ]), Ct);
+        }
+    }
+
+    // A complete photo as the ingest leaves it: the row, the verified file beside the ledger, and the problem that carries it.
+    private static string Photo(RunningServer server, GridRows rows, string terminal, long problem, byte[] bytes)
+    {
+        var sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes));
+        var folder = Path.Combine(Path.GetDirectoryName(server.LedgerPath)!, "attachments");
+        Directory.CreateDirectory(folder);
+        File.WriteAllBytes(Path.Combine(folder, sha), bytes);
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        rows.Execute("INSERT INTO attachments (sha256, content_type, size, terminal, gateway, received, complete_at, first_at) VALUES ($1, 'image/jpeg', $2, $3, 'gw-alpha', $2, $4, $4);",
+            sha, bytes.Length, terminal, now);
+        rows.Execute("UPDATE problems SET terminal = $1, attachments = $2 WHERE id = $3;", terminal, $"[\"{sha}\"]", problem);
+        return sha;
+    }
+}
