@@ -162,10 +162,11 @@ public sealed class UserStore(LedgerDatabase database, IGridRegistryStore grids,
         {
             var key = await ReadKeyAsync(connection, transaction, user, id, cancellationToken);
             if (key is null || key.RevokedAt is not null) return key;
-            await ExecuteAsync(connection, transaction, "UPDATE api_keys SET revoked_at = @at WHERE id = @id AND user_name = @user;",
+            // Of two revocations at once, only the one that finds the key unrevoked sets the time and is audited.
+            var changed = await ExecuteAsync(connection, transaction, "UPDATE api_keys SET revoked_at = @at WHERE id = @id AND user_name = @user AND revoked_at IS NULL;",
                 cancellationToken, ("@id", id), ("@user", user), ("@at", now));
             var revoked = (await ReadKeyAsync(connection, transaction, user, id, cancellationToken))!;
-            if (by is not null)
+            if (changed == 1 && by is not null)
             {
                 var owner = await ReadUserAsync(connection, transaction, user, cancellationToken);
                 await audit.AppendAsync(connection, transaction, AuditEntry.For(by, AuditActions.ApiKeyRevoke, "api-key", id, owner?.Grid,
