@@ -1,6 +1,7 @@
 using GridEdge.Protocol.Configuration;
 using GridEdge.Server.Alerts;
 using GridEdge.Server.Api;
+using GridEdge.Server.Audit;
 using GridEdge.Server.Broker;
 using GridEdge.Server.Cluster;
 using GridEdge.Server.Commands;
@@ -54,6 +55,7 @@ public static class ServerHost
         builder.Services.AddGrid();
         builder.Services.AddTerminals();
         builder.Services.AddUsers();
+        builder.Services.AddAudit();
         builder.Services.AddServerOpenApi();
         builder.Services.AddPatrols();
         builder.Services.AddPhotos();
@@ -81,6 +83,7 @@ public static class ServerHost
         app.MapPhotoApi();
         app.MapProblemApi();
         app.MapComplianceApi();
+        app.MapAuditApi();
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using GridEdge.Protocol.Hosting;
+using GridEdge.Server.Audit;
 using GridEdge.Server.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -11,8 +12,9 @@ namespace GridEdge.Server.Gateways;
 
 /// <summary>
 /// <c>GridEdge.Server gateways add|rotate|revoke|mosquitto</c>: issues gateways their broker accounts in the server's
-/// ledger (the one its configuration names), and writes Mosquitto's password file and ACL from them. Exit 0 when done,
-/// 1 when refused or the ledger is unusable, 2 for a bad setting.
+/// ledger (the one its configuration names), and writes Mosquitto's password file and ACL from them. Issuing, rotating
+/// and revoking are audited as made at the command line by the OS user. Exit 0 when done, 1 when refused or the ledger
+/// is unusable, 2 for a bad setting.
 /// </summary>
 public static class GatewayCredentialCommand
 {
@@ -79,7 +81,7 @@ public static class GatewayCredentialCommand
         return id;
     }
 
-    private sealed record Context(IGatewayCredentialStore Store, ServerOptions Options, TextWriter Out, TextWriter Error);
+    private sealed record Context(IGatewayCredentialStore Store, IAuditLog Audit, ServerOptions Options, TextWriter Out, TextWriter Error);
 
     private static async Task<int> RunAsync(string[] overrides, InvocationConfiguration console, Func<Context, CancellationToken, Task<int>> work, CancellationToken cancellationToken)
     {
@@ -90,7 +92,8 @@ public static class GatewayCredentialCommand
             var options = app.Services.GetRequiredService<IOptions<ServerOptions>>().Value;
             var database = app.Services.GetRequiredService<LedgerDatabase>();
             await new SchemaMigrator(database, app.Services.GetServices<ILedgerSchema>(), TimeProvider.System, NullLogger<SchemaMigrator>.Instance).MigrateAsync(cancellationToken);
-            return await work(new Context(app.Services.GetRequiredService<IGatewayCredentialStore>(), options, console.Output, console.Error), cancellationToken);
+            return await work(new Context(app.Services.GetRequiredService<IGatewayCredentialStore>(), app.Services.GetRequiredService<IAuditLog>(), options,
+                console.Output, console.Error), cancellationToken);
         }
         catch (OptionsValidationException e)
         {
@@ -106,14 +109,26 @@ public static class GatewayCredentialCommand
 
     private static async Task<int> AddAsync(Context ctx, string id, string? township, string? host, int? port, CancellationToken ct)
     {
+        var before = await ctx.Store.GetAsync(id, ct);
         var (issued, error, _) = await ctx.Store.AddAsync(id, township, ct);
+        await AuditAsync(ctx, AuditActions.GatewayCredentialsIssue, before, issued, ct);
         return Print(ctx, issued, error, host, port, "gateways add");
     }
 
     private static async Task<int> RotateAsync(Context ctx, string id, string? host, int? port, CancellationToken ct)
     {
+        var before = await ctx.Store.GetAsync(id, ct);
         var (issued, error, _) = await ctx.Store.RotateAsync(id, TimeSpan.FromHours(ctx.Options.Broker.RotationGraceHours), ct);
+        await AuditAsync(ctx, AuditActions.GatewayCredentialsRotate, before, issued, ct);
         return Print(ctx, issued, error, host, port, "gateways rotate");
+    }
+
+    private static async Task AuditAsync(Context ctx, string action, GatewayCredential? before, IssuedGatewayCredential? issued, CancellationToken ct)
+    {
+        if (issued is null) return;
+        var c = issued.Credential;
+        await ctx.Audit.AppendAsync(AuditEntry.ForCommandLine(action, "gateway", c.Gateway, c.Township,
+            GatewayCredentialAuditView.Of(before), GatewayCredentialAuditView.Of(c)), ct);
     }
 
     private static int Print(Context ctx, IssuedGatewayCredential? issued, Grid.FieldError? error, string? host, int? port, string command)
@@ -146,12 +161,16 @@ public static class GatewayCredentialCommand
 
     private static async Task<int> RevokeAsync(Context ctx, string id, CancellationToken ct)
     {
+        var before = await ctx.Store.GetAsync(id, ct);
         var revoked = await ctx.Store.RevokeAsync(id, ct);
         if (revoked is null)
         {
             ctx.Error.WriteLine($"gateways revoke: id is '{id}': expected a gateway with issued credentials");
             return 1;
         }
+        if (before is { Active: true })
+            await ctx.Audit.AppendAsync(AuditEntry.ForCommandLine(AuditActions.GatewayCredentialsRevoke, "gateway", id, revoked.Township,
+                GatewayCredentialAuditView.Of(before), GatewayCredentialAuditView.Of(revoked)), ct);
         ctx.Out.WriteLine($"Gateway {id}: credentials revoked at {revoked.RevokedAt:u}. Rewrite Mosquitto's files (gateways mosquitto) if it uses Mosquitto.");
         return 0;
     }

@@ -1,12 +1,30 @@
+using GridEdge.Server.Audit;
+
 namespace GridEdge.Server.Users;
 
-/// <summary>The users and their API keys: creation, changes, password sign-in with lock-out, and key look-up.</summary>
+/// <summary>
+/// The users and their API keys: creation, changes, password sign-in with lock-out, and key look-up. A change made by
+/// someone (<see cref="AuditActor"/>) is committed together with its audit entry; the overloads without one are for
+/// the program's own seeding (the demo, tests) and leave no entry.
+/// </summary>
 public interface IUserStore
 {
-    /// <summary>Creates a user; a conflict when the name is taken, invalid naming the field otherwise.</summary>
+    /// <summary>
+    /// Creates a user; a conflict when the name is taken, invalid naming the field otherwise (a grid must be in the grid
+    /// registry). Audited as <c>user.create</c> when <paramref name="by"/> is given.
+    /// </summary>
+    Task<UserResult> CreateAsync(NewUser user, AuditActor? by, CancellationToken cancellationToken = default);
+
+    /// <summary>Creates a user without an audit entry.</summary>
     Task<UserResult> CreateAsync(NewUser user, CancellationToken cancellationToken = default);
 
-    /// <summary>Changes a user (a new password also lifts a lock-out); not found when there is no such user.</summary>
+    /// <summary>
+    /// Changes a user (a new password also lifts a lock-out); not found when there is no such user; a new grid must be in
+    /// the grid registry. Audited as <c>user.change</c> when <paramref name="by"/> is given.
+    /// </summary>
+    Task<UserResult> ChangeAsync(string name, UserChange change, AuditActor? by, CancellationToken cancellationToken = default);
+
+    /// <summary>Changes a user without an audit entry.</summary>
     Task<UserResult> ChangeAsync(string name, UserChange change, CancellationToken cancellationToken = default);
 
     /// <summary>One user, or null.</summary>
@@ -21,11 +39,20 @@ public interface IUserStore
     /// </summary>
     Task<SignInOutcome> SignInAsync(string name, string password, CancellationToken cancellationToken = default);
 
-    /// <summary>Creates an API key for a user (the key returned once, only its SHA-256 stored); null when there is no such user.</summary>
+    /// <summary>
+    /// Creates an API key for a user (the key returned once, only its SHA-256 stored); null when there is no such user.
+    /// Audited as <c>user.api-key.create</c> (without the key) when <paramref name="by"/> is given.
+    /// </summary>
+    Task<IssuedApiKey?> CreateApiKeyAsync(string user, AuditActor? by, CancellationToken cancellationToken = default);
+
+    /// <summary>Creates an API key without an audit entry.</summary>
     Task<IssuedApiKey?> CreateApiKeyAsync(string user, CancellationToken cancellationToken = default);
 
-    /// <summary>Revokes a user's key (idempotent); null when the user has no key of that id.</summary>
-    Task<ApiKeyRecord?> RevokeApiKeyAsync(string user, string id, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Revokes a user's key (idempotent); null when the user has no key of that id. The first revocation is audited as
+    /// <c>user.api-key.revoke</c> when <paramref name="by"/> is given.
+    /// </summary>
+    Task<ApiKeyRecord?> RevokeApiKeyAsync(string user, string id, AuditActor? by, CancellationToken cancellationToken = default);
 
     /// <summary>A user's keys, newest first.</summary>
     Task<IReadOnlyList<ApiKeyRecord>> ApiKeysAsync(string user, CancellationToken cancellationToken = default);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using GridEdge.Server.Api;
+using GridEdge.Server.Audit;
 using GridEdge.Server.Grid;
 
 namespace GridEdge.Server.Users;
@@ -27,7 +28,10 @@ public sealed record ApiKeyView(string Id, string User, DateTimeOffset CreatedAt
 /// <summary>A user with its API keys.</summary>
 public sealed record UserDetailView(UserView User, IReadOnlyList<ApiKeyView> ApiKeys);
 
-/// <summary>The users API: administrators manage users; any user may create and revoke its own API keys.</summary>
+/// <summary>
+/// The users API: administrators manage users; any user may create and revoke its own API keys. Each change is audited
+/// (user.create, user.change, user.api-key.create, user.api-key.revoke) in the change's own commit.
+/// </summary>
 public static class UserEndpoints
 {
     public static IEndpointRouteBuilder MapUserApi(this IEndpointRouteBuilder app)
@@ -46,7 +50,7 @@ public static class UserEndpoints
     {
         var (body, error) = await QueryParameters.ReadBodyAsync<CreateUserRequest>(request, ct);
         if (error is not null) return error;
-        var result = await users.CreateAsync(new NewUser(body!.Name, body.DisplayName, body.Role, body.Grid, body.Password), ct);
+        var result = await users.CreateAsync(new NewUser(body!.Name, body.DisplayName, body.Role, body.Grid, body.Password), AuditActor.Of(request.HttpContext.User), ct);
         if (result.User is null) return Refused(result);
         log.LogInformation("User {Name} created ({Role}, grid {Grid}) by {By}", result.User.Name, result.User.Role, result.User.Grid, request.HttpContext.User.Name());
         return Results.Created($"/api/users/{result.User.Name}", UserView.Of(result.User));
@@ -78,7 +82,7 @@ public static class UserEndpoints
             return QueryParameters.Bad("grid", body.Grid.GetRawText(), "a grid code, or null to remove the grid");
         var change = new UserChange(body.DisplayName, body.Role, body.Grid.ValueKind == JsonValueKind.String ? body.Grid.GetString() : null,
             body.Grid.ValueKind == JsonValueKind.Null, body.Disabled, body.Password);
-        var result = await users.ChangeAsync(name, change, ct);
+        var result = await users.ChangeAsync(name, change, AuditActor.Of(request.HttpContext.User), ct);
         if (result.User is null) return Refused(result);
         log.LogInformation("User {Name} changed by {By}: role {Role}, grid {Grid}, disabled {Disabled}, new password {NewPassword}",
             name, request.HttpContext.User.Name(), result.User.Role, result.User.Grid, result.User.Disabled, body.Password is not null);
@@ -88,7 +92,7 @@ public static class UserEndpoints
     private static async Task<IResult> CreateKeyAsync(string name, HttpContext context, IUserStore users, ILogger<UserStore> log, CancellationToken ct)
     {
         if (!MaySee(context, name)) return NoUser(name);
-        var key = await users.CreateApiKeyAsync(name, ct);
+        var key = await users.CreateApiKeyAsync(name, AuditActor.Of(context.User), ct);
         if (key is null) return NoUser(name);
         log.LogInformation("API key {KeyId} created for {Name} by {By}", key.Id, name, context.User.Name());
         return Results.Created($"/api/users/{name}/api-keys/{key.Id}", key);
@@ -97,7 +101,7 @@ public static class UserEndpoints
     private static async Task<IResult> RevokeKeyAsync(string name, string id, HttpContext context, IUserStore users, ILogger<UserStore> log, CancellationToken ct)
     {
         if (!MaySee(context, name)) return NoUser(name);
-        var key = await users.RevokeApiKeyAsync(name, id, ct);
+        var key = await users.RevokeApiKeyAsync(name, id, AuditActor.Of(context.User), ct);
         if (key is null) return QueryParameters.NotFound("id", id, $"an API key of user {name}");
         log.LogInformation("API key {KeyId} of {Name} revoked by {By}", id, name, context.User.Name());
         return Results.NoContent();

@@ -28,7 +28,8 @@ public static class UserServiceCollectionExtensions
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddLedgerSchema<UserSchema>();
-        services.AddSingleton<IUserStore>(sp => new UserStore(sp.GetRequiredService<LedgerDatabase>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IUserStore>(sp => new UserStore(sp.GetRequiredService<LedgerDatabase>(), sp.GetRequiredService<Grid.IGridRegistryStore>(),
+            sp.GetRequiredService<Audit.IAuditLog>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<AccessFailures>();
         services.AddSingleton<GatewayScope>();
         // Cookies and antiforgery tokens signed with keys every node shares and a restart keeps (the ledger holds them).

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Security.Cryptography;
 using GridEdge.Protocol.Wire;
+using GridEdge.Server.Audit;
 using GridEdge.Server.Grid;
 using GridEdge.Server.Storage;
 using GridEdge.Server.Terminals;
@@ -8,34 +9,56 @@ using static GridEdge.Server.Storage.Sql;
 
 namespace GridEdge.Server.Users;
 
-/// <summary>The users and api_keys tables over the ledger database, the same SQL on SQLite and PostgreSQL.</summary>
-public sealed class UserStore(LedgerDatabase database, TimeProvider? time = null) : IUserStore
+/// <summary>
+/// The users and api_keys tables over the ledger database, the same SQL on SQLite and PostgreSQL; a user's grid is
+/// checked against the grid registry, and an audited change is appended to the audit log in the change's transaction.
+/// </summary>
+public sealed class UserStore(LedgerDatabase database, IGridRegistryStore grids, IAuditLog audit, TimeProvider? time = null) : IUserStore
 {
+    /// <summary>What a grid field must hold beyond its format.</summary>
+    public const string GridInRegistry = "a grid in the registry (PUT /api/grids)";
+
     private const string UserColumns = "name, display_name, role, grid, password_hash, failed_sign_ins, locked_until, created_at, disabled_at";
     private const string KeyColumns = "id, user_name, key_sha256, created_at, revoked_at, last_used_at";
     private readonly TimeProvider _time = time ?? TimeProvider.System;
 
     /// <inheritdoc/>
-    public async Task<UserResult> CreateAsync(NewUser user, CancellationToken cancellationToken = default)
+    public Task<UserResult> CreateAsync(NewUser user, CancellationToken cancellationToken = default) => CreateAsync(user, null, cancellationToken);
+
+    /// <inheritdoc/>
+    public async Task<UserResult> CreateAsync(NewUser user, AuditActor? by, CancellationToken cancellationToken = default)
     {
         if (!TerminalIds.IsValid(user.Name)) return Invalid("name", user.Name, TerminalIds.Rule);
         if (Check(user.Role, user.Grid) is { } error) return new(null, error, RegistryFailure.Invalid);
+        if (await UnknownGridAsync(user.Grid, cancellationToken) is { } unknown) return new(null, unknown, RegistryFailure.Invalid);
         if (user.Password is not null && UserPasswords.Problem(user.Password) is { } expected) return Invalid("password", "(hidden)", expected);
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
         var hash = user.Password is null ? null : UserPasswords.Hash(user.Password);
-        var inserted = await database.WriteAsync((connection, transaction) => ExecuteAsync(connection, transaction, """
-            INSERT INTO users (name, display_name, role, grid, password_hash, failed_sign_ins, locked_until, created_at, disabled_at)
-            VALUES (@name, @display, @role, @grid, @hash, 0, NULL, @at, NULL) ON CONFLICT (name) DO NOTHING;
-            """, cancellationToken, ("@name", user.Name), ("@display", user.DisplayName ?? user.Name), ("@role", user.Role),
-            ("@grid", user.Grid), ("@hash", hash), ("@at", now)), cancellationToken);
-        if (inserted == 0) return new(null, new FieldError("name", user.Name, "a user name not in use"), RegistryFailure.Conflict);
-        return new(await GetAsync(user.Name, cancellationToken), null, RegistryFailure.None);
+        return await database.WriteAsync<UserResult>(async (connection, transaction) =>
+        {
+            var inserted = await ExecuteAsync(connection, transaction, """
+                INSERT INTO users (name, display_name, role, grid, password_hash, failed_sign_ins, locked_until, created_at, disabled_at)
+                VALUES (@name, @display, @role, @grid, @hash, 0, NULL, @at, NULL) ON CONFLICT (name) DO NOTHING;
+                """, cancellationToken, ("@name", user.Name), ("@display", user.DisplayName ?? user.Name), ("@role", user.Role),
+                ("@grid", user.Grid), ("@hash", hash), ("@at", now));
+            if (inserted == 0) return new(null, new FieldError("name", user.Name, "a user name not in use"), RegistryFailure.Conflict);
+            var created = (await ReadUserAsync(connection, transaction, user.Name, cancellationToken))!;
+            if (by is not null)
+                await audit.AppendAsync(connection, transaction, AuditEntry.For(by, AuditActions.UserCreate, "user", created.Name, created.Grid, null, AuditedUser.Of(created)),
+                    cancellationToken);
+            return new(created, null, RegistryFailure.None);
+        }, cancellationToken);
     }
 
     /// <inheritdoc/>
-    public async Task<UserResult> ChangeAsync(string name, UserChange change, CancellationToken cancellationToken = default)
+    public Task<UserResult> ChangeAsync(string name, UserChange change, CancellationToken cancellationToken = default) => ChangeAsync(name, change, null, cancellationToken);
+
+    /// <inheritdoc/>
+    public async Task<UserResult> ChangeAsync(string name, UserChange change, AuditActor? by, CancellationToken cancellationToken = default)
     {
         if (change.Password is not null && UserPasswords.Problem(change.Password) is { } expected) return Invalid("password", "(hidden)", expected);
+        if (!change.ClearGrid && change.Grid is not null && TerminalIds.IsValid(change.Grid) && await UnknownGridAsync(change.Grid, cancellationToken) is { } unknown)
+            return new(null, unknown, RegistryFailure.Invalid);
         var hash = change.Password is null ? null : UserPasswords.Hash(change.Password);
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
         return await database.WriteAsync<UserResult>(async (connection, transaction) =>
@@ -54,7 +77,11 @@ public sealed class UserStore(LedgerDatabase database, TimeProvider? time = null
                 WHERE name = @name;
                 """, cancellationToken, ("@name", name), ("@display", change.DisplayName ?? user.DisplayName), ("@role", role), ("@grid", grid),
                 ("@disabled", disabled), ("@hash", hash));
-            return new(await ReadUserAsync(connection, transaction, name, cancellationToken), null, RegistryFailure.None);
+            var changed = (await ReadUserAsync(connection, transaction, name, cancellationToken))!;
+            if (by is not null)
+                await audit.AppendAsync(connection, transaction, AuditEntry.For(by, AuditActions.UserChange, "user", name, changed.Grid ?? user.Grid,
+                    AuditedUser.Of(user), AuditedUser.Of(changed) with { PasswordChanged = hash is not null }), cancellationToken);
+            return new(changed, null, RegistryFailure.None);
         }, cancellationToken);
     }
 
@@ -105,29 +132,48 @@ public sealed class UserStore(LedgerDatabase database, TimeProvider? time = null
     }
 
     /// <inheritdoc/>
-    public async Task<IssuedApiKey?> CreateApiKeyAsync(string user, CancellationToken cancellationToken = default)
+    public Task<IssuedApiKey?> CreateApiKeyAsync(string user, CancellationToken cancellationToken = default) => CreateApiKeyAsync(user, null, cancellationToken);
+
+    /// <inheritdoc/>
+    public async Task<IssuedApiKey?> CreateApiKeyAsync(string user, AuditActor? by, CancellationToken cancellationToken = default)
     {
         var key = TerminalTokens.New();
         var id = "key-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
         var created = await database.WriteAsync(async (connection, transaction) =>
         {
-            if (await ReadUserAsync(connection, transaction, user, cancellationToken) is null) return false;
+            if (await ReadUserAsync(connection, transaction, user, cancellationToken) is not { } owner) return false;
             await ExecuteAsync(connection, transaction, $"INSERT INTO api_keys ({KeyColumns}) VALUES (@id, @user, @hash, @at, NULL, NULL);",
                 cancellationToken, ("@id", id), ("@user", user), ("@hash", TerminalTokens.Hash(key)), ("@at", now));
+            // The key's id and owner only: the key is shown once, to the caller, and its hash stays in api_keys.
+            if (by is not null)
+                await audit.AppendAsync(connection, transaction, AuditEntry.For(by, AuditActions.ApiKeyCreate, "api-key", id, owner.Grid, null,
+                    new ApiKeyView(id, user, Ms(now), null, null)), cancellationToken);
             return true;
         }, cancellationToken);
         return created ? new IssuedApiKey(id, user, key, Ms(now)) : null;
     }
 
     /// <inheritdoc/>
-    public async Task<ApiKeyRecord?> RevokeApiKeyAsync(string user, string id, CancellationToken cancellationToken = default)
+    public async Task<ApiKeyRecord?> RevokeApiKeyAsync(string user, string id, AuditActor? by, CancellationToken cancellationToken = default)
     {
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
-        await database.WriteAsync((connection, transaction) => ExecuteAsync(connection, transaction,
-            "UPDATE api_keys SET revoked_at = COALESCE(revoked_at, @at) WHERE id = @id AND user_name = @user;",
-            cancellationToken, ("@id", id), ("@user", user), ("@at", now)), cancellationToken);
-        return (await ApiKeysAsync(user, cancellationToken)).FirstOrDefault(k => k.Id == id);
+        return await database.WriteAsync(async (connection, transaction) =>
+        {
+            var key = await ReadKeyAsync(connection, transaction, user, id, cancellationToken);
+            if (key is null || key.RevokedAt is not null) return key;
+            // Of two revocations at once, only the one that finds the key unrevoked sets the time and is audited.
+            var changed = await ExecuteAsync(connection, transaction, "UPDATE api_keys SET revoked_at = @at WHERE id = @id AND user_name = @user AND revoked_at IS NULL;",
+                cancellationToken, ("@id", id), ("@user", user), ("@at", now));
+            var revoked = (await ReadKeyAsync(connection, transaction, user, id, cancellationToken))!;
+            if (changed == 1 && by is not null)
+            {
+                var owner = await ReadUserAsync(connection, transaction, user, cancellationToken);
+                await audit.AppendAsync(connection, transaction, AuditEntry.For(by, AuditActions.ApiKeyRevoke, "api-key", id, owner?.Grid,
+                    ApiKeyView.Of(key), ApiKeyView.Of(revoked)), cancellationToken);
+            }
+            return revoked;
+        }, cancellationToken);
     }
 
     /// <inheritdoc/>
@@ -161,6 +207,14 @@ public sealed class UserStore(LedgerDatabase database, TimeProvider? time = null
 
     private static UserResult Invalid(string field, string? value, string expected) => new(null, new FieldError(field, value, expected), RegistryFailure.Invalid);
 
+    // The registry is read beside the write, not in it: grids are added and changed, never removed.
+    private async Task<FieldError?> UnknownGridAsync(string? grid, CancellationToken cancellationToken) =>
+        grid is not null && await grids.GetGridAsync(grid, cancellationToken) is null ? new FieldError("grid", grid, GridInRegistry) : null;
+
+    private static async Task<ApiKeyRecord?> ReadKeyAsync(DbConnection connection, DbTransaction transaction, string user, string id, CancellationToken cancellationToken) =>
+        (await Sql.ListAsync(connection, transaction, $"SELECT {KeyColumns} FROM api_keys WHERE id = @id AND user_name = @user;", ReadKey, cancellationToken,
+            ("@id", id), ("@user", user))).FirstOrDefault();
+
     private static async Task<UserRecord?> ReadUserAsync(DbConnection connection, DbTransaction? transaction, string name, CancellationToken cancellationToken) =>
         (await Sql.ListAsync(connection, transaction, $"SELECT {UserColumns} FROM users WHERE name = @name;", ReadUser, cancellationToken, ("@name", name))).FirstOrDefault();
 
@@ -169,4 +223,10 @@ public sealed class UserStore(LedgerDatabase database, TimeProvider? time = null
 
     private static ApiKeyRecord ReadKey(DbDataReader r) =>
         new(r.GetString(0), r.GetString(1), r.GetString(2), Ms(r.GetInt64(3)), OptMs(r, 4), OptMs(r, 5));
+
+    /// <summary>A user as its audit entries show it: never the password or its hash, only whether there is one.</summary>
+    private sealed record AuditedUser(string Name, string DisplayName, string Role, string? Grid, bool HasPassword, bool Disabled, bool? PasswordChanged = null)
+    {
+        public static AuditedUser Of(UserRecord u) => new(u.Name, u.DisplayName, u.Role, u.Grid, u.PasswordHash is not null, u.Disabled);
+    }
 }

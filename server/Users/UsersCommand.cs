@@ -1,5 +1,6 @@
 using System.CommandLine;
 using GridEdge.Protocol.Hosting;
+using GridEdge.Server.Audit;
 using GridEdge.Server.Grid;
 using GridEdge.Server.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -10,8 +11,9 @@ namespace GridEdge.Server.Users;
 /// <summary>
 /// <c>GridEdge.Server users add --name NAME --role ROLE [--grid CODE] [--display NAME] [--password-stdin] [--api-key]</c>:
 /// creates a user in the ledger of the server's own settings (Server:Ledger, with the same overrides as the server),
-/// migrating it first; the way the first administrator comes to be. Exit 0, 2 naming a bad argument, 1 when the ledger
-/// is unusable or the name is taken.
+/// migrating it first; the way the first administrator comes to be. A grid must be in the grid registry already. The user
+/// and its key are audited as made at the command line by the OS user. Exit 0, 2 naming a bad argument, 1 when the
+/// ledger is unusable or the name is taken.
 /// </summary>
 public static class UsersCommand
 {
@@ -19,7 +21,7 @@ public static class UsersCommand
     public static readonly string[] Examples =
     [
         "GridEdge.Server users add --name admin --role admin --password-stdin --api-key < password.txt",
-        "GridEdge.Server users add --name li.wei --role township --grid 370102001 --display 李伟 --password-stdin --Server:Ledger:Path=/var/lib/gridedge/ledger.db",
+        "GridEdge.Server users add --name li.wei --role township --grid 370102001000 --display 李伟 --password-stdin --Server:Ledger:Path=/var/lib/gridedge/ledger.db",
     ];
 
     /// <summary>
@@ -32,7 +34,7 @@ public static class UsersCommand
         name.Validators.Add(r => { if (r.Tokens.FirstOrDefault()?.Value is { } v && !Protocol.Wire.TerminalIds.IsValid(v)) r.AddError($"--name is '{v}': expected {Protocol.Wire.TerminalIds.Rule}"); });
         var role = new Option<string>("--role") { Description = "The role: " + Roles.Rule, Required = true };
         role.Validators.Add(r => { if (r.Tokens.FirstOrDefault()?.Value is { } v && !Roles.IsKnown(v)) r.AddError($"--role is '{v}': expected {Roles.Rule}"); });
-        var grid = new Option<string?>("--grid") { Description = "The code of the grid the user works in (required for county, township and village roles)" };
+        var grid = new Option<string?>("--grid") { Description = "The code of the grid the user works in, a grid in the registry (required for county, township and village roles)" };
         var display = new Option<string?>("--display") { Description = "The name shown for the user (default: --name)" };
         var passwordStdin = new Option<bool>("--password-stdin") { Description = $"Read the password from standard input (at least {SignInLimits.MinPasswordLength} characters; one line)" };
         var apiKey = new Option<bool>("--api-key") { Description = "Create an API key for the user and print it once (the last line of the output)" };
@@ -69,7 +71,8 @@ public static class UsersCommand
             var database = app.Services.GetRequiredService<LedgerDatabase>();
             await new SchemaMigrator(database, app.Services.GetServices<ILedgerSchema>(), TimeProvider.System, NullLogger<SchemaMigrator>.Instance).MigrateAsync(cancellationToken);
             var users = app.Services.GetRequiredService<IUserStore>();
-            var created = await users.CreateAsync(user, cancellationToken);
+            var by = AuditActor.OfCommandLine();
+            var created = await users.CreateAsync(user, by, cancellationToken);
             if (created.User is null)
             {
                 var e = created.Error!;
@@ -77,7 +80,7 @@ public static class UsersCommand
                 return created.Failure == RegistryFailure.Conflict ? 1 : HostCommandLine.UsageError;
             }
             stdout.WriteLine($"Created user {created.User.Name} ({created.User.Role}, {Roles.All.First(r => r.Role == created.User.Role).Chinese}{(created.User.Grid is null ? "" : ", grid " + created.User.Grid)}) in {database.Describe()}.");
-            if (withApiKey && await users.CreateApiKeyAsync(user.Name, cancellationToken) is { } key)
+            if (withApiKey && await users.CreateApiKeyAsync(user.Name, by, cancellationToken) is { } key)
             {
                 stdout.WriteLine($"API key {key.Id}, shown this once (send it as Authorization: Bearer KEY):");
                 stdout.WriteLine(key.Key);

@@ -91,15 +91,19 @@ public sealed class RunningServer : IAsyncDisposable
     /// <summary>A client that sends no credentials.</summary>
     public HttpClient Anonymous() => new() { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
 
-    /// <summary>Creates a user of <paramref name="role"/> through the store, with a password and an API key.</summary>
+    /// <summary>Creates a user of <paramref name="role"/> through the store, with a password and an API key; its grid is added to the registry when missing.</summary>
     public async Task<TestUser> UserAsync(string name, string role, string? grid, string password = "correct horse battery")
     {
+        if (grid is not null) await GridsAsync(grid);
         var users = App.Services.GetRequiredService<IUserStore>();
         var created = await users.CreateAsync(new NewUser(name, null, role, grid, password));
         if (created.User is null) throw new InvalidOperationException($"could not create user {name}: {created.Error}");
         var key = await users.CreateApiKeyAsync(name) ?? throw new InvalidOperationException($"no API key for {name}");
         return new TestUser(name, role, grid, password, key.Key, key.Id);
     }
+
+    /// <summary>Adds <paramref name="grids"/> and the grids above them to the registry where missing.</summary>
+    public Task GridsAsync(params string[] grids) => GridChain.AddAsync(App.Services.GetRequiredService<GridEdge.Server.Grid.IGridRegistryStore>(), grids);
 
     public MqttClientOptions GatewayOptions(string user, string password, string? clientId = null) =>
         new MqttClientOptionsBuilder()

@@ -88,6 +88,7 @@ public sealed class ApiKeyTests
         await using var server = await RunningServer.StartAsync();
         var me = await server.UserAsync("me", Roles.Township, "370102001000");
         await server.UserAsync("other", Roles.Township, "370102002000");
+        await server.GridsAsync("370102001001");
         using var http = server.Http(me.ApiKey);
 
         using var mine = await http.PostAsync("/api/users/me/api-keys", null, Ct);

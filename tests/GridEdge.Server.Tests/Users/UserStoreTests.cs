@@ -1,3 +1,4 @@
+using GridEdge.Server.Audit;
 using GridEdge.Server.Grid;
 using GridEdge.Server.Storage;
 using GridEdge.Server.Terminals;
@@ -16,8 +17,10 @@ public sealed class UserStoreTests(PostgresFixture postgres)
     private async Task<(LedgerDatabase Db, UserStore Store)> StoreAsync(LedgerEngine engine, TempFolder dir, TimeProvider time)
     {
         var db = await LedgerDatabases.CreateAsync(engine, dir, postgres);
-        await new SchemaMigrator(db, [new UserSchema()], time, NullLogger<SchemaMigrator>.Instance).MigrateAsync(Ct);
-        return (db, new UserStore(db, time));
+        await new SchemaMigrator(db, [new UserSchema(), new AuditSchema(), .. GridLedgers.Schemas], time, NullLogger<SchemaMigrator>.Instance).MigrateAsync(Ct);
+        var registry = new GridRegistryStore(db);
+        await GridChain.AddAsync(registry, "370102001000");
+        return (db, new UserStore(db, registry, new AuditLog(db, time), time));
     }
 
     [Theory(Timeout = 60_000)]
@@ -83,9 +86,9 @@ public sealed class UserStoreTests(PostgresFixture postgres)
         var key = await store.CreateApiKeyAsync("platform", Ct);
         var noUser = await store.CreateApiKeyAsync("nobody", Ct);
         var found = await store.FindApiKeyAsync(TerminalTokens.Hash(key!.Key), Ct);
-        var revoked = await store.RevokeApiKeyAsync("platform", key.Id, Ct);
-        var revokedAgain = await store.RevokeApiKeyAsync("platform", key.Id, Ct);
-        var otherUsers = await store.RevokeApiKeyAsync("someone-else", key.Id, Ct);
+        var revoked = await store.RevokeApiKeyAsync("platform", key.Id, null, Ct);
+        var revokedAgain = await store.RevokeApiKeyAsync("platform", key.Id, null, Ct);
+        var otherUsers = await store.RevokeApiKeyAsync("someone-else", key.Id, null, Ct);
         var afterRevoke = await store.FindApiKeyAsync(TerminalTokens.Hash(key.Key), Ct);
 
         Assert.Null(noUser);

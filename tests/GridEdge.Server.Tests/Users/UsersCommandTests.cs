@@ -32,7 +32,7 @@ public sealed class UsersCommandTests
         Assert.True(status == 0, stderr);
         var key = stdout.TrimEnd().Split('\n')[^1].Trim();
         await using var db = new SqliteLedgerDatabase(dir.File("ledger.db"));
-        var store = new UserStore(db);
+        var store = new UserStore(db, new GridEdge.Server.Grid.GridRegistryStore(db), new GridEdge.Server.Audit.AuditLog(db));
         Assert.IsType<SignInOutcome.SignedIn>(await store.SignInAsync("root", "a strong first password", Ct));
         var found = await store.FindApiKeyAsync(Terminals.TerminalTokens.Hash(key), Ct);
         Assert.Equal(("root", Roles.Admin), (found!.Value.User.Name, found.Value.User.Role));
@@ -45,6 +45,7 @@ public sealed class UsersCommandTests
     [InlineData("--password-stdin, --api-key", "users add --name x --role admin")]
     [InlineData("--password-stdin is", "users add --name x --role admin --password-stdin", "short")]
     [InlineData("--grid", "users add --name x --role township --api-key")]
+    [InlineData("--grid is '370102001000': expected a grid in the registry (PUT /api/grids)", "users add --name x --role township --grid 370102001000 --api-key")]
     [InlineData("--name", "users add --name a/b --role admin --api-key")]
     [InlineData("--Nonsense:Key", "users add --name x --role admin --api-key --Nonsense:Key=1")]
     public void Users_add_exits_2_naming_the_bad_argument(string named, string args, string stdin = "")
