@@ -8,6 +8,7 @@ using GridEdge.Server.Api;
 using GridEdge.Server.Grid;
 using GridEdge.Server.Alerts;
 using GridEdge.Server.Gateways;
+using GridEdge.Server.Audit;
 using static GridEdge.Server.Api.QueryParameters;
 using GridEdge.Protocol.Alerts;
 
@@ -48,7 +49,7 @@ public static class CommandEndpoints
         return app;
     }
 
-    private static async Task<IResult> AcknowledgeAsync(string gateway, string alertId, HttpRequest request, IGatewayStore gateways, GatewayScope scope, IAlertStore alerts,
+    private static async Task<IResult> AcknowledgeAsync(string gateway, string alertId, HttpRequest request, IGatewayStore gateways, GatewayScope scope, IAuditLog audit, IAlertStore alerts,
         ICommandStore ledger, IDownlinkPublisher downlink, TimeProvider time, ILoggerFactory logs, CancellationToken ct)
     {
         if (!GatewayIds.IsValid(gateway)) return Bad("gateway", gateway, GatewayIds.Rule);
@@ -59,10 +60,10 @@ public static class CommandEndpoints
         if (await alerts.GetAlertAsync(gateway, alertId, ct) is null)
             return Results.Json(new ApiError($"alert '{alertId}' of gateway '{gateway}' is not in the alert ledger", "alertId", alertId, "the id of an alert the gateway raised"),
                 statusCode: StatusCodes.Status404NotFound);
-        return await IssueAsync(new Command(NewId(), gateway, CommandNames.Acknowledge, time.GetUtcNow(), alertId, by), by, ledger, downlink, logs, ct);
+        return await IssueAsync(new Command(NewId(), gateway, CommandNames.Acknowledge, time.GetUtcNow(), alertId, by), request.HttpContext, scope, audit, ledger, downlink, logs, ct);
     }
 
-    private static async Task<IResult> CommandAsync(string id, HttpRequest request, IGatewayStore gateways, GatewayScope scope, ICommandStore ledger, IDownlinkPublisher downlink,
+    private static async Task<IResult> CommandAsync(string id, HttpRequest request, IGatewayStore gateways, GatewayScope scope, IAuditLog audit, ICommandStore ledger, IDownlinkPublisher downlink,
         TimeProvider time, ILoggerFactory logs, CancellationToken ct)
     {
         if (!GatewayIds.IsValid(id)) return Bad("id", id, GatewayIds.Rule);
@@ -72,15 +73,18 @@ public static class CommandEndpoints
         if (name is not (CommandNames.Silence or CommandNames.TestOutputs))
             return Bad("name", name, $"{CommandNames.Silence} or {CommandNames.TestOutputs} (acknowledge through POST /api/alerts/{{gateway}}/{{alertId}}/acknowledge)");
         if (await UnknownGatewayAsync(gateways, scope, request.HttpContext, id, "id", act: true, ct) is { } notFound) return notFound;
-        return await IssueAsync(new Command(NewId(), id, name, time.GetUtcNow()), request.HttpContext.User.Name(), ledger, downlink, logs, ct);
+        return await IssueAsync(new Command(NewId(), id, name, time.GetUtcNow()), request.HttpContext, scope, audit, ledger, downlink, logs, ct);
     }
 
-    private static async Task<IResult> IssueAsync(Command command, string by, ICommandStore ledger, IDownlinkPublisher downlink, ILoggerFactory logs, CancellationToken ct)
+    private static async Task<IResult> IssueAsync(Command command, HttpContext context, GatewayScope scope, IAuditLog audit, ICommandStore ledger, IDownlinkPublisher downlink, ILoggerFactory logs, CancellationToken ct)
     {
         var issuedAt = DateTimeOffset.FromUnixTimeMilliseconds(command.IssuedAt.ToUnixTimeMilliseconds());
         command = command with { IssuedAt = issuedAt };
         // Recorded first: the gateway's answer may come back before the publish returns.
-        await ledger.RecordCommandAsync(new IssuedCommand(command.GatewayId, command.Id, command.Name, command.AlertId, by, issuedAt), ct);
+        await ledger.RecordCommandAsync(new IssuedCommand(command.GatewayId, command.Id, command.Name, command.AlertId, context.User.Name(), issuedAt), ct);
+        await audit.AppendAsync(AuditEntry.For(context.User, command.Name == CommandNames.Acknowledge ? "alert.acknowledge" : "gateway.command." + command.Name,
+            command.Name == CommandNames.Acknowledge ? "alert" : "gateway", command.Name == CommandNames.Acknowledge ? $"{command.GatewayId}/{command.AlertId}" : command.GatewayId,
+            await scope.TownshipOfAsync(command.GatewayId, ct), null, new { commandId = command.Id, gateway = command.GatewayId, command.Name, command.AlertId }), ct);
         try
         {
             await downlink.PublishAsync(command, ct);
@@ -120,7 +124,8 @@ public static class CommandEndpoints
     private const int DefaultCommandLimit = 100, MaxCommandLimit = 1000;
     private const string CommandCursorKind = "cmd"; // "c" is the check-in cursor
 
-    private static async Task<IResult> PutRulesAsync(string id, HttpRequest request, IGatewayStore gateways, GatewayScope scope, TerminalDirectoryPublisher configs,
+    private static async Task<IResult> PutRulesAsync(string id, HttpRequest request, IGatewayStore gateways, GatewayScope scope, IAuditLog audit, ICommandStore ledger,
+        TerminalDirectoryPublisher configs,
         ILoggerFactory logs, CancellationToken ct)
     {
         if (!GatewayIds.IsValid(id)) return Bad("id", id, GatewayIds.Rule);
@@ -137,6 +142,7 @@ public static class CommandEndpoints
         if (await UnknownGatewayAsync(gateways, scope, request.HttpContext, id, "id", act: true, ct) is { } notFound) return notFound;
         // Recorded, then published retained with the gateway's current terminal directory (if it serves a township), so a
         // gateway connecting for the first time gets rules and directory from the one message.
+        var before = await ledger.GetConfigAsync(id, ct);
         SentConfig sent;
         try
         {
@@ -147,6 +153,8 @@ public static class CommandEndpoints
             logs.CreateLogger(typeof(CommandEndpoints)).LogWarning(e, "Config (alert rules) for gateway {Gateway} could not be published", id);
             return Results.Json(new ApiError($"the configuration could not be published: {e.Message}", "broker", null, "a running broker"), statusCode: StatusCodes.Status503ServiceUnavailable);
         }
+        await audit.AppendAsync(AuditEntry.For(request.HttpContext.User, "gateway.alert-rules", "gateway", id, await scope.TownshipOfAsync(id, ct),
+            before is null ? null : new { before.Version, alertRules = before.AlertRules }, new { sent.Version, alertRules = rules }), ct);
         logs.CreateLogger(typeof(CommandEndpoints)).LogInformation("Config {Version} (alert rules) published retained to gateway {Gateway}", sent.Version, id);
         return Results.Json(new ConfigAccepted(id, sent.Version, sent.SentAt), statusCode: StatusCodes.Status202Accepted);
     }

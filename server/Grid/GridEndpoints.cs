@@ -1,4 +1,5 @@
 using GridEdge.Server.Users;
+using GridEdge.Server.Audit;
 using System.Text.Json;
 using GridEdge.Protocol.Wire;
 using GridEdge.Server.Terminals;
@@ -90,7 +91,7 @@ public static class GridEndpoints
         return app;
     }
 
-    private static async Task<IResult> ImportAsync(HttpRequest request, GridRegistry registry, AccessFailures failures, GatewayScope gateways, CancellationToken ct)
+    private static async Task<IResult> ImportAsync(HttpRequest request, GridRegistry registry, AccessFailures failures, GatewayScope gateways, IAuditLog audit, CancellationToken ct)
     {
         var (document, error) = await ReadBodyAsync<GridDocument>(request, ct);
         if (error is not null) return error;
@@ -99,10 +100,12 @@ public static class GridEndpoints
         var result = await registry.ImportAsync(document!, create: false, ct);
         if (!result.Ok) return Rejected(result);
         var r = result.Value!;
+        await audit.AppendAsync(AuditEntry.For(request.HttpContext.User, "grid.import", "grid-document", "import", request.HttpContext.User.Grid(), null,
+            new { r.Grids, r.Members, r.KeyPoints, r.Enterprises, gridCodes = document!.Grids?.Select(g => g.Code).Take(100), memberIds = document.Members?.Select(m => m.Id).Take(100) }), ct);
         return Saved(result, new ImportView(r.Grids, r.Members, r.KeyPoints, r.Enterprises, result.Published), StatusCodes.Status200OK);
     }
 
-    private static async Task<IResult> CreateGridAsync(HttpRequest request, GridRegistry registry, AccessFailures failures, GatewayScope gateways, CancellationToken ct)
+    private static async Task<IResult> CreateGridAsync(HttpRequest request, GridRegistry registry, AccessFailures failures, GatewayScope gateways, IAuditLog audit, CancellationToken ct)
     {
         var (grid, error) = await ReadBodyAsync<GridInput>(request, ct);
         if (error is not null) return error;
@@ -111,7 +114,9 @@ public static class GridEndpoints
         gateways.Invalidate();
         var result = await registry.ImportAsync(document, create: true, ct);
         if (!result.Ok) return Rejected(Unprefix(result, "grids[0]."));
-        return Saved(result, await DetailAsync(registry.Store, (await registry.Store.GetGridAsync(grid!.Code!, ct))!, ct), StatusCodes.Status201Created);
+        var created = (await registry.Store.GetGridAsync(grid!.Code!, ct))!;
+        await audit.AppendAsync(AuditEntry.For(request.HttpContext.User, "grid.create", "grid", created.Code, created.Code, null, GridView.From(created)), ct);
+        return Saved(result, await DetailAsync(registry.Store, created, ct), StatusCodes.Status201Created);
     }
 
     private static async Task<IResult> GridsAsync(HttpRequest request, IGridRegistryStore store, CancellationToken ct)
@@ -156,7 +161,7 @@ public static class GridEndpoints
         return new GridDetailView(g.Code, g.Level, GridLevels.Name(g.Level), g.Name, g.Parent, g.Gateway, servedBy, g.Chief, boundary, children, members, points, enterprises);
     }
 
-    private static async Task<IResult> CreateMemberAsync(HttpRequest request, GridRegistry registry, AccessFailures failures, CancellationToken ct)
+    private static async Task<IResult> CreateMemberAsync(HttpRequest request, GridRegistry registry, AccessFailures failures, IAuditLog audit, CancellationToken ct)
     {
         var (member, error) = await ReadBodyAsync<MemberInput>(request, ct);
         if (error is not null) return error;
@@ -164,10 +169,12 @@ public static class GridEndpoints
         if (await OutsideAsync(request, document, registry.Store, failures, ct, "members[0].") is { } outside) return outside;
         var result = await registry.ImportAsync(document, create: true, ct);
         if (!result.Ok) return Rejected(Unprefix(result, "members[0]."));
-        return Saved(result, MemberView.From((await registry.Store.GetMemberAsync(member!.Id!, ct))!), StatusCodes.Status201Created);
+        var created = MemberView.From((await registry.Store.GetMemberAsync(member!.Id!, ct))!);
+        await audit.AppendAsync(AuditEntry.For(request.HttpContext.User, "member.create", "member", created.Id, created.Grid, null, created), ct);
+        return Saved(result, created, StatusCodes.Status201Created);
     }
 
-    private static async Task<IResult> PutMemberAsync(string id, HttpRequest request, GridRegistry registry, AccessFailures failures, CancellationToken ct)
+    private static async Task<IResult> PutMemberAsync(string id, HttpRequest request, GridRegistry registry, AccessFailures failures, IAuditLog audit, CancellationToken ct)
     {
         if (!TerminalIds.IsValid(id)) return Bad("id", id, TerminalIds.Rule);
         var (member, error) = await ReadBodyAsync<MemberInput>(request, ct);
@@ -175,9 +182,12 @@ public static class GridEndpoints
         if (member!.Id is not null && member.Id != id) return Bad("id", member.Id, $"the id in the URL ('{id}') or none");
         var document = new GridDocument(Members: [member with { Id = id }]);
         if (await OutsideAsync(request, document, registry.Store, failures, ct, "members[0].") is { } outside) return outside;
+        var before = await registry.Store.GetMemberAsync(id, ct);
         var result = await registry.ImportAsync(document, create: false, ct);
         if (!result.Ok) return Rejected(Unprefix(result, "members[0]."));
-        return Saved(result, MemberView.From((await registry.Store.GetMemberAsync(id, ct))!), StatusCodes.Status200OK);
+        var after = MemberView.From((await registry.Store.GetMemberAsync(id, ct))!);
+        await audit.AppendAsync(AuditEntry.For(request.HttpContext.User, "member.change", "member", id, after.Grid, before is null ? null : MemberView.From(before), after), ct);
+        return Saved(result, after, StatusCodes.Status200OK);
     }
 
     private static async Task<IResult> MembersAsync(HttpRequest request, IGridRegistryStore store, CancellationToken ct)
@@ -204,7 +214,7 @@ public static class GridEndpoints
             ? Results.Ok(MemberView.From(m)) : NotFound("id", id, "the id of a member in the registry");
     }
 
-    private static async Task<IResult> IssueAsync(HttpRequest request, GridRegistry registry, AccessFailures failures, CancellationToken ct)
+    private static async Task<IResult> IssueAsync(HttpRequest request, GridRegistry registry, AccessFailures failures, IAuditLog audit, CancellationToken ct)
     {
         var (body, error) = await ReadBodyAsync<TerminalRequest>(request, ct);
         if (error is not null) return error;
@@ -217,16 +227,22 @@ public static class GridEndpoints
         var result = await registry.IssueTerminalAsync(body.Id!, body.Member!, ct);
         if (!result.Ok) return Rejected(result);
         var t = result.Value!;
+        await audit.AppendAsync(AuditEntry.For(request.HttpContext.User, "terminal.issue", "terminal", t.Id, t.Grid, null, new { t.Id, t.Member, t.Grid, t.IssuedAt }), ct);
         return Saved(result, new IssuedTerminalView(t.Id, t.Member, t.Grid, t.Token, t.IssuedAt, result.Published), StatusCodes.Status201Created);
     }
 
-    private static async Task<IResult> RevokeAsync(string id, HttpRequest request, GridRegistry registry, ITerminalStore terminals, AccessFailures failures, CancellationToken ct)
+    private static async Task<IResult> RevokeAsync(string id, HttpRequest request, GridRegistry registry, ITerminalStore terminals, AccessFailures failures, IAuditLog audit,
+        CancellationToken ct)
     {
         if (!TerminalIds.IsValid(id)) return Bad("id", id, TerminalIds.Rule);
         if (await terminals.GetAsync(id, ct) is { } terminal && request.HttpContext.User.IsScoped() && !Sees(request, terminal.Grid, failures))
             return NotFound("id", id, "the id of a terminal in the registry");
+        var before = await terminals.GetAsync(id, ct);
         var result = await registry.RevokeTerminalAsync(id, ct);
         if (!result.Ok) return Rejected(result);
+        if (before is { RevokedAt: null })
+            await audit.AppendAsync(AuditEntry.For(request.HttpContext.User, "terminal.revoke", "terminal", id, result.Value!.Grid,
+                TerminalView.From(before), TerminalView.From(result.Value!)), ct);
         return Saved(result, TerminalView.From(result.Value!), StatusCodes.Status200OK);
     }
 
@@ -252,7 +268,7 @@ public static class GridEndpoints
         return Results.Ok(PageOf(items, limit, TerminalView.From, t => new LedgerCursor("t", 0, t.Id, 0)));
     }
 
-    private static async Task<IResult> CreateKeyPointAsync(string code, HttpRequest request, GridRegistry registry, AccessFailures failures, CancellationToken ct)
+    private static async Task<IResult> CreateKeyPointAsync(string code, HttpRequest request, GridRegistry registry, AccessFailures failures, IAuditLog audit, CancellationToken ct)
     {
         if (!GridLevels.IsValid(code)) return Bad("code", code, GridCodes.Rule);
         var (point, error) = await ReadBodyAsync<KeyPointInput>(request, ct);
@@ -264,6 +280,7 @@ public static class GridEndpoints
         var result = await registry.ImportAsync(document, create: true, ct);
         if (!result.Ok) return Rejected(Unprefix(result, "keyPoints[0]."));
         var saved = (await registry.Store.ListKeyPointsAsync(code, ct)).First(k => k.Id == point.Id);
+        await audit.AppendAsync(AuditEntry.For(request.HttpContext.User, "key-point.create", "key-point", saved.Id, code, null, KeyPointView.From(saved)), ct);
         return Results.Json(KeyPointView.From(saved), statusCode: StatusCodes.Status201Created);
     }
 
@@ -282,7 +299,7 @@ public static class GridEndpoints
         return Results.Ok(PageOf(items, limit, KeyPointView.From, k => new LedgerCursor("k", 0, k.Id, 0)));
     }
 
-    private static async Task<IResult> CreateEnterpriseAsync(string code, HttpRequest request, GridRegistry registry, AccessFailures failures, CancellationToken ct)
+    private static async Task<IResult> CreateEnterpriseAsync(string code, HttpRequest request, GridRegistry registry, AccessFailures failures, IAuditLog audit, CancellationToken ct)
     {
         if (!GridLevels.IsValid(code)) return Bad("code", code, GridCodes.Rule);
         var (enterprise, error) = await ReadBodyAsync<EnterpriseInput>(request, ct);
@@ -294,6 +311,7 @@ public static class GridEndpoints
         var result = await registry.ImportAsync(document, create: true, ct);
         if (!result.Ok) return Rejected(Unprefix(result, "enterprises[0]."));
         var saved = (await registry.Store.ListEnterprisesAsync(code, ct, enterprise.Id)).Single();
+        await audit.AppendAsync(AuditEntry.For(request.HttpContext.User, "enterprise.create", "enterprise", saved.Id, code, null, EnterpriseView.From(saved)), ct);
         return Results.Json(EnterpriseView.From(saved, withFile: true), statusCode: StatusCodes.Status201Created);
     }
 

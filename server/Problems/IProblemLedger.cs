@@ -20,7 +20,9 @@ public interface IProblemLedger
     /// Applies a transition: of two concurrent transitions from the same state exactly one wins, on one node or many; the
     /// other is refused with the state it found.
     /// </summary>
-    Task<TransitionOutcome> ApplyAsync(long id, ProblemTransition transition, CancellationToken cancellationToken = default);
+    /// <param name="alsoRecord">Written in the transition's own transaction once its event is in (the audit entry): both commit or neither.</param>
+    Task<TransitionOutcome> ApplyAsync(long id, ProblemTransition transition, CancellationToken cancellationToken = default,
+        Func<System.Data.Common.DbConnection, System.Data.Common.DbTransaction, ProblemEvent, Task>? alsoRecord = null);
 
     /// <summary>A problem's lifecycle fields, or null when there is no such problem.</summary>
     Task<ProblemLifecycleView?> GetAsync(long id, CancellationToken cancellationToken = default);

@@ -2,6 +2,7 @@ using GridEdge.Server.Users;
 using System.Globalization;
 using System.Text.Json;
 using GridEdge.Server.Api;
+using GridEdge.Server.Audit;
 using GridEdge.Server.Compliance;
 using static GridEdge.Server.Api.QueryParameters;
 
@@ -24,15 +25,15 @@ public static class ProblemEndpoints
     {
         foreach (var action in Enum.GetValues<ProblemAction>())
             app.MapPost($"/api/problems/{{id}}/{action.Name()}",
-                (string id, HttpRequest request, IProblemLedger ledger, AccessFailures failures, TimeProvider time, ILogger<ProblemLedger> log, CancellationToken ct) =>
-                    TransitionAsync(action, id, request, ledger, failures, time, log, ct))
+                (string id, HttpRequest request, IProblemLedger ledger, IAuditLog audit, AccessFailures failures, TimeProvider time, ILogger<ProblemLedger> log,
+                    CancellationToken ct) => TransitionAsync(action, id, request, ledger, audit, failures, time, log, ct))
                 .RequireAuthorization(action == ProblemAction.Close ? Permissions.CloseProblems : Permissions.ActOnProblems);
         app.MapGet("/api/problems/overdue", OverdueAsync).RequireAuthorization(Permissions.ReadLedgers);
         return app;
     }
 
-    private static async Task<IResult> TransitionAsync(ProblemAction action, string idText, HttpRequest request, IProblemLedger ledger, AccessFailures failures,
-        TimeProvider time, ILogger<ProblemLedger> log, CancellationToken ct)
+    private static async Task<IResult> TransitionAsync(ProblemAction action, string idText, HttpRequest request, IProblemLedger ledger, IAuditLog audit,
+        AccessFailures failures, TimeProvider time, ILogger<ProblemLedger> log, CancellationToken ct)
     {
         if (!TryId(idText, out var id, out var idError)) return idError!;
         var user = request.HttpContext.User;
@@ -60,7 +61,10 @@ public static class ProblemEndpoints
         var (transition, errors) = ProblemRequests.Parse(action, body, time.GetUtcNow(), user.Name());
         if (transition is null) return Invalid(errors);
 
-        var outcome = await ledger.ApplyAsync(id, transition, ct);
+        // The audit entry is written in the transition's transaction: a transition is never without its entry.
+        var outcome = await ledger.ApplyAsync(id, transition, ct, (c, t, e) => audit.AppendAsync(c, t,
+            AuditEntry.For(user, "problem." + e.Action, "problem", id.ToString(CultureInfo.InvariantCulture), current.GridCode,
+                new { state = e.FromState }, new { state = e.ToState, detail = e.Detail }), ct));
         if (outcome is TransitionOutcome.Done { Problem.Event: { } recorded })
             log.LogInformation("Problem {ProblemId} {Action} by {By}: {FromState} -> {ToState}", id, recorded.Action, recorded.By, recorded.FromState, recorded.ToState);
         else if (outcome is TransitionOutcome.Refused r)

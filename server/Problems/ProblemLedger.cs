@@ -40,7 +40,8 @@ public sealed partial class ProblemLedger(LedgerDatabase database, TimeProvider?
     private readonly TimeProvider _time = time ?? TimeProvider.System;
 
     /// <inheritdoc/>
-    public async Task<TransitionOutcome> ApplyAsync(long id, ProblemTransition t, CancellationToken cancellationToken = default)
+    public async Task<TransitionOutcome> ApplyAsync(long id, ProblemTransition t, CancellationToken cancellationToken = default,
+        Func<DbConnection, DbTransaction, ProblemEvent, Task>? alsoRecord = null)
     {
         ArgumentNullException.ThrowIfNull(t);
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
@@ -103,7 +104,9 @@ public sealed partial class ProblemLedger(LedgerDatabase database, TimeProvider?
                 RETURNING n;
                 """, cancellationToken, ("@id", id), ("@action", action), ("@from", state), ("@to", to), ("@by", t.By), ("@at", now),
                 ("@detail", (t.Detail ?? new JsonObject()).ToJsonString())), System.Globalization.CultureInfo.InvariantCulture);
-            return (null, new ProblemEvent(id, n, action, state, to, t.By, Sql.Ms(now), t.Detail?.DeepClone()));
+            var recorded = new ProblemEvent(id, n, action, state, to, t.By, Sql.Ms(now), t.Detail?.DeepClone());
+            if (alsoRecord is not null) await alsoRecord(connection, transaction, recorded);
+            return (null, recorded);
         }, cancellationToken);
         if (refused is not null) return refused;
         var view = await GetAsync(id, cancellationToken) ?? throw new InvalidOperationException($"problem {id} vanished after its transition");

@@ -47,6 +47,10 @@ public sealed class GatewayScope(IGridRegistryStore registry, AccessFailures fai
         return allowed;
     }
 
+    /// <summary>The township <paramref name="gateway"/> serves (the first by code when several), or null: where its audit entries belong.</summary>
+    public async ValueTask<string?> TownshipOfAsync(string gateway, CancellationToken cancellationToken) =>
+        (await MapAsync(cancellationToken)).Townships[gateway].Order(StringComparer.Ordinal).FirstOrDefault();
+
     /// <summary>Forgets the map, after a registry change on this node.</summary>
     public void Invalidate() => _snapshot = null;
 

@@ -22,9 +22,9 @@ public sealed class AccessMatrixTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     // Inside: 济南 / 历下区 / township A (gw-alpha) / village A1. Outside: 青岛 / 市南区 / township B (gw-beta) / village B1.
-    private const string City = "370100000000", County = "370102000000", TownA = "370102001000", VillageA = "370102001001";
+    internal const string City = "370100000000", County = "370102000000", TownA = "370102001000", VillageA = "370102001001";
     private const string CityB = "370200000000", CountyB = "370202000000", TownB = "370202001000", VillageB = "370202001001";
-    private const string AlertA = "dust-pm10|pms-1|pm10|a", AlertB = "dust-pm10|pms-1|pm10|b";
+    internal const string AlertA = "dust-pm10|pms-1|pm10|a", AlertB = "dust-pm10|pms-1|pm10|b";
     private static readonly string[] OutsideMarkers = [CountyB[..6], "gw-beta", "\"m-b\"", "kp-b", "e-b"];
 
     private enum Kind
@@ -105,6 +105,7 @@ public sealed class AccessMatrixTests
         new("GET", "/api/ingest/metrics", Kind.Global, "/api/ingest/metrics"),
         new("GET", "/openapi/{documentName}.json", Kind.Global, "/openapi/v1.json"),
         new("GET", "/api/access/refusals", Kind.Global, "/api/access/refusals"),
+        new("GET", "/api/audit", Kind.Global, "/api/audit"),
         new("GET", "/api/session", Kind.Global, "/api/session"),
         new("POST", "/api/users", Kind.Global, "/api/users", Body: (role, _) => new { name = $"made-by-{role.Replace('_', '-')}", role = "auditor" }),
         new("GET", "/api/users", Kind.Global, "/api/users"),
@@ -209,7 +210,8 @@ public sealed class AccessMatrixTests
         return policies;
     }
 
-    private static async Task SeedAsync(RunningServer server, HttpClient admin)
+    /// <summary>Two cities, each with a county, a township with its gateway, a village, a member, a key point, an enterprise and a terminal; a reading batch and a raised alert per gateway.</summary>
+    internal static async Task SeedAsync(RunningServer server, HttpClient admin)
     {
         var document = new
         {
@@ -224,7 +226,7 @@ public sealed class AccessMatrixTests
             keyPoints = new[] { new { id = "kp-a", name = "甲点", grid = VillageA }, new { id = "kp-b", name = "乙点", grid = VillageB } },
             enterprises = new[] { new { id = "e-a", name = "甲厂", @class = "other", grid = VillageA }, new { id = "e-b", name = "乙厂", @class = "other", grid = VillageB } },
         };
-        using (var put = await admin.PutAsJsonAsync("/api/grids", document, Ct)) Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        using (var put = await admin.PutAsJsonAsync("/api/grids", document, Ct)) Assert.True(put.StatusCode == HttpStatusCode.OK, await put.Content.ReadAsStringAsync(Ct));
         foreach (var (id, member) in new[] { ("t-a", "m-a"), ("t-b", "m-b") })
             using (var issued = await admin.PostAsJsonAsync("/api/terminals", new { id, member }, Ct)) Assert.Equal(HttpStatusCode.Created, issued.StatusCode);
         foreach (var (gateway, alert) in new[] { ("gw-alpha", AlertA), ("gw-beta", AlertB) })
