@@ -10,7 +10,7 @@ namespace GridEdge.Server.Users;
 /// disabled (401). The key is looked up by its SHA-256; its last use is noted at most once a minute.
 /// </summary>
 public sealed class ApiKeyAuthentication(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
-    IUserStore users, AccessFailures failures, TimeProvider time) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    IUserStore users, CallerLookups lookups, AccessFailures failures) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
     public const string Prefix = "Bearer ";
@@ -20,7 +20,7 @@ public sealed class ApiKeyAuthentication(IOptionsMonitor<AuthenticationSchemeOpt
         var header = Request.Headers.Authorization.ToString();
         if (!header.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase)) return AuthenticateResult.NoResult();
         var key = header[Prefix.Length..].Trim();
-        var found = key.Length == 0 ? null : await users.FindApiKeyAsync(TerminalTokens.Hash(key), Context.RequestAborted);
+        var found = key.Length == 0 ? null : await lookups.FindApiKeyAsync(TerminalTokens.Hash(key), Context.RequestAborted);
         var refusal = found switch
         {
             null => "unknown API key",
@@ -34,7 +34,7 @@ public sealed class ApiKeyAuthentication(IOptionsMonitor<AuthenticationSchemeOpt
             return AuthenticateResult.Fail(refusal);
         }
         var (apiKey, user) = found!.Value;
-        if (apiKey.LastUsedAt is not { } last || time.GetUtcNow() - last > TimeSpan.FromMinutes(1))
+        if (lookups.ShouldTouch(apiKey))
             await users.TouchApiKeyAsync(apiKey.Id, Context.RequestAborted);
         return AuthenticateResult.Success(new AuthenticationTicket(UserClaims.Principal(user, SchemeName, apiKey.Id), SchemeName));
     }

@@ -57,6 +57,9 @@ public interface IUserStore
     /// <summary>A user's keys, newest first.</summary>
     Task<IReadOnlyList<ApiKeyRecord>> ApiKeysAsync(string user, CancellationToken cancellationToken = default);
 
+    /// <summary>Moves on after every change of a user or revocation of a key made through this store: what a cache of callers compares.</summary>
+    long Version { get; }
+
     /// <summary>The key whose SHA-256 is <paramref name="keySha256"/> and its user, or null (revoked keys too: the caller decides).</summary>
     Task<(ApiKeyRecord Key, UserRecord User)?> FindApiKeyAsync(string keySha256, CancellationToken cancellationToken = default);
 

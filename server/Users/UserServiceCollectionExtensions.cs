@@ -32,6 +32,7 @@ public static class UserServiceCollectionExtensions
             sp.GetRequiredService<Audit.IAuditLog>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<AccessFailures>();
         services.AddSingleton<GatewayScope>();
+        services.AddSingleton<CallerLookups>();
         // Cookies and antiforgery tokens signed with keys every node shares and a restart keeps (the ledger holds them).
         services.AddDataProtection().SetApplicationName("GridEdge.Server");
         services.AddSingleton<Microsoft.Extensions.Options.IConfigureOptions<KeyManagementOptions>>(sp =>
@@ -53,7 +54,7 @@ public static class UserServiceCollectionExtensions
                 o.Events.OnValidatePrincipal = async context =>
                 {
                     var principal = context.Principal!;
-                    var user = await context.HttpContext.RequestServices.GetRequiredService<IUserStore>().GetAsync(principal.Name(), context.HttpContext.RequestAborted);
+                    var user = await context.HttpContext.RequestServices.GetRequiredService<CallerLookups>().GetUserAsync(principal.Name(), context.HttpContext.RequestAborted);
                     if (user is null || user.Disabled || user.Role != principal.Role() || user.Grid != principal.Grid())
                     {
                         context.RejectPrincipal();

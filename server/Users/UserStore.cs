@@ -21,6 +21,10 @@ public sealed class UserStore(LedgerDatabase database, IGridRegistryStore grids,
     private const string UserColumns = "name, display_name, role, grid, password_hash, failed_sign_ins, locked_until, created_at, disabled_at";
     private const string KeyColumns = "id, user_name, key_sha256, created_at, revoked_at, last_used_at";
     private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private long _version;
+
+    /// <inheritdoc/>
+    public long Version => Interlocked.Read(ref _version);
 
     /// <inheritdoc/>
     public Task<UserResult> CreateAsync(NewUser user, CancellationToken cancellationToken = default) => CreateAsync(user, null, cancellationToken);
@@ -55,6 +59,12 @@ public sealed class UserStore(LedgerDatabase database, IGridRegistryStore grids,
 
     /// <inheritdoc/>
     public async Task<UserResult> ChangeAsync(string name, UserChange change, AuditActor? by, CancellationToken cancellationToken = default)
+    {
+        try { return await ChangeCoreAsync(name, change, by, cancellationToken); }
+        finally { Interlocked.Increment(ref _version); }
+    }
+
+    private async Task<UserResult> ChangeCoreAsync(string name, UserChange change, AuditActor? by, CancellationToken cancellationToken)
     {
         if (change.Password is not null && UserPasswords.Problem(change.Password) is { } expected) return Invalid("password", "(hidden)", expected);
         if (!change.ClearGrid && change.Grid is not null && TerminalIds.IsValid(change.Grid) && await UnknownGridAsync(change.Grid, cancellationToken) is { } unknown)
@@ -156,6 +166,12 @@ public sealed class UserStore(LedgerDatabase database, IGridRegistryStore grids,
 
     /// <inheritdoc/>
     public async Task<ApiKeyRecord?> RevokeApiKeyAsync(string user, string id, AuditActor? by, CancellationToken cancellationToken = default)
+    {
+        try { return await RevokeApiKeyCoreAsync(user, id, by, cancellationToken); }
+        finally { Interlocked.Increment(ref _version); }
+    }
+
+    private async Task<ApiKeyRecord?> RevokeApiKeyCoreAsync(string user, string id, AuditActor? by, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
         return await database.WriteAsync(async (connection, transaction) =>

@@ -92,6 +92,11 @@ var ingestBatch = Count("--batch", 500, "Readings per batch (the edge's uplink s
 Define("pg-ingest", "Server ingest (decode, dedupe, commit, ack) into PostgreSQL with fsync on, against a binary COPY of the same rows; SQLite for reference",
     [ingestRecords, ingestGateways, ingestBatch], r => GridEdge.Load.PgIngest.RunAsync(r.GetValue(ingestRecords), r.GetValue(ingestGateways), r.GetValue(ingestBatch), Log),
     "pg-ingest --records 200000 --gateways 8");
+var authRequests = Count("--requests", 2000, "GETs per variant");
+var authRows = Count("--rows", 20_000, "Readings and check-ins in the ledger");
+Define("auth-cost", "What access control costs on GET /api/readings and /api/checkins: API key (city-wide, township-scoped) and session, against the same query without it",
+    [authRequests, authRows], r => GridEdge.Load.AuthorizationCost.RunAsync(r.GetValue(authRequests), r.GetValue(authRows)),
+    "auth-cost --requests 2000");
 var allRecords = Records();
 var allSeconds = Count("--seconds", 60, "How long rss samples the gateway's memory");
 var allConcurrency = Concurrency();
