@@ -38,6 +38,18 @@ public sealed class CallerLookups(IUserStore users, TimeProvider time)
         return found;
     }
 
+    /// <summary>Whether the browser session is live; an ended one is never cached.</summary>
+    public async ValueTask<bool> SessionLiveAsync(string id, CancellationToken cancellationToken)
+    {
+        if (_sessions.TryGetValue(id, out var e) && e.Version == users.Version && time.GetUtcNow() - e.ReadAt < CacheFor) return true;
+        var version = users.Version;
+        var live = await users.SessionLiveAsync(id, cancellationToken);
+        if (live) Keep(_sessions, id, true, version);
+        return live;
+    }
+
+    private readonly ConcurrentDictionary<string, Entry<bool>> _sessions = new(StringComparer.Ordinal);
+
     /// <summary>
     /// Whether the key's last use should be written now: at most once a minute per key, from its stored time or the last
     /// write this node made.

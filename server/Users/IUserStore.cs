@@ -57,6 +57,15 @@ public interface IUserStore
     /// <summary>A user's keys, newest first.</summary>
     Task<IReadOnlyList<ApiKeyRecord>> ApiKeysAsync(string user, CancellationToken cancellationToken = default);
 
+    /// <summary>Starts a browser session of <paramref name="user"/>; its id, which the session cookie carries.</summary>
+    Task<string> StartSessionAsync(string user, CancellationToken cancellationToken = default);
+
+    /// <summary>Ends a session (signed out): its cookie is refused from then on, copies of it too.</summary>
+    Task EndSessionAsync(string id, CancellationToken cancellationToken = default);
+
+    /// <summary>Whether the session exists and has not ended.</summary>
+    Task<bool> SessionLiveAsync(string id, CancellationToken cancellationToken = default);
+
     /// <summary>Moves on after every change of a user or revocation of a key made through this store: what a cache of callers compares.</summary>
     long Version { get; }
 

@@ -33,8 +33,9 @@ public static class SessionEndpoints
         switch (await users.SignInAsync(body.Name, body.Password, ct))
         {
             case SignInOutcome.SignedIn signedIn:
+                var session = await users.StartSessionAsync(signedIn.User.Name, ct);
                 await context.SignInAsync(UserServiceCollectionExtensions.CookieScheme,
-                    UserClaims.Principal(signedIn.User, UserServiceCollectionExtensions.CookieScheme), new AuthenticationProperties { IsPersistent = true });
+                    UserClaims.Principal(signedIn.User, UserServiceCollectionExtensions.CookieScheme, sessionId: session), new AuthenticationProperties { IsPersistent = true });
                 return Results.NoContent();
             case SignInOutcome.Locked locked:
                 failures.Refused("sign-in while locked", body.Name, address);
@@ -57,8 +58,9 @@ public static class SessionEndpoints
             cookie ? "session" : "api_key", cookie ? antiforgery.GetAndStoreTokens(context).RequestToken : null);
     }
 
-    private static async Task SignOutAsync(HttpContext context)
+    private static async Task SignOutAsync(HttpContext context, IUserStore users)
     {
+        if (context.User.Session() is { } session) await users.EndSessionAsync(session, context.RequestAborted);
         await context.SignOutAsync(UserServiceCollectionExtensions.CookieScheme);
         context.Response.StatusCode = StatusCodes.Status204NoContent;
     }

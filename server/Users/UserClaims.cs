@@ -7,8 +7,9 @@ public static class UserClaims
 {
     public const string GridClaim = "gridedge:grid";
     public const string ApiKeyClaim = "gridedge:api-key";
+    public const string SessionClaim = "gridedge:session";
 
-    public static ClaimsPrincipal Principal(UserRecord user, string authenticationType, string? apiKeyId = null)
+    public static ClaimsPrincipal Principal(UserRecord user, string authenticationType, string? apiKeyId = null, string? sessionId = null)
     {
         var claims = new List<Claim>
         {
@@ -18,6 +19,7 @@ public static class UserClaims
         };
         if (user.Grid is not null) claims.Add(new(GridClaim, user.Grid));
         if (apiKeyId is not null) claims.Add(new(ApiKeyClaim, apiKeyId));
+        if (sessionId is not null) claims.Add(new(SessionClaim, sessionId));
         return new ClaimsPrincipal(new ClaimsIdentity(claims, authenticationType, ClaimTypes.Name, ClaimTypes.Role));
     }
 
@@ -26,4 +28,6 @@ public static class UserClaims
     public static string Role(this ClaimsPrincipal user) => user.FindFirstValue(ClaimTypes.Role) ?? "";
 
     public static string? Grid(this ClaimsPrincipal user) => user.FindFirstValue(GridClaim);
+
+    public static string? Session(this ClaimsPrincipal user) => user.FindFirstValue(SessionClaim);
 }

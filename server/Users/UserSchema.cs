@@ -16,6 +16,13 @@ public sealed class UserSchema : ILedgerSchema
         new(2, "data protection keys",
             "CREATE TABLE IF NOT EXISTS data_protection_keys (name TEXT NOT NULL PRIMARY KEY, xml TEXT NOT NULL);",
             "CREATE TABLE IF NOT EXISTS data_protection_keys (name TEXT NOT NULL PRIMARY KEY, xml TEXT NOT NULL);"),
+        // Browser sessions on the server's side: a cookie names its session, and a session ended (signed out, password
+        // changed, user disabled) refuses the cookie even when replayed from a copy.
+        new(3, "sessions",
+            "CREATE TABLE IF NOT EXISTS sessions (id TEXT NOT NULL PRIMARY KEY, user_name TEXT NOT NULL, started_at INTEGER NOT NULL, ended_at INTEGER) WITHOUT ROWID;" +
+            "CREATE INDEX IF NOT EXISTS sessions_by_user ON sessions (user_name, started_at);",
+            "CREATE TABLE IF NOT EXISTS sessions (id TEXT COLLATE \"C\" NOT NULL PRIMARY KEY, user_name TEXT COLLATE \"C\" NOT NULL, started_at BIGINT NOT NULL, ended_at BIGINT);" +
+            "CREATE INDEX IF NOT EXISTS sessions_by_user ON sessions (user_name, started_at);"),
     ];
 
     private const string SqliteV1 = """

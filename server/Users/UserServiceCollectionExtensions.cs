@@ -50,13 +50,18 @@ public static class UserServiceCollectionExtensions
                 o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
                 o.ExpireTimeSpan = TimeSpan.FromHours(8);
                 o.SlidingExpiration = true;
-                // A disabled user, or one whose role or grid changed, is signed out at its next request.
+                // A disabled user, or one whose role or grid changed, is signed out at its next request; so is a cookie whose
+                // session has ended (signed out, a new password), even a copy replayed from elsewhere.
                 o.Events.OnValidatePrincipal = async context =>
                 {
                     var principal = context.Principal!;
-                    var user = await context.HttpContext.RequestServices.GetRequiredService<CallerLookups>().GetUserAsync(principal.Name(), context.HttpContext.RequestAborted);
-                    if (user is null || user.Disabled || user.Role != principal.Role() || user.Grid != principal.Grid())
+                    var lookups = context.HttpContext.RequestServices.GetRequiredService<CallerLookups>();
+                    var user = await lookups.GetUserAsync(principal.Name(), context.HttpContext.RequestAborted);
+                    var live = principal.Session() is { } session && await lookups.SessionLiveAsync(session, context.HttpContext.RequestAborted);
+                    if (user is null || user.Disabled || user.Role != principal.Role() || user.Grid != principal.Grid() || !live)
                     {
+                        context.HttpContext.RequestServices.GetRequiredService<AccessFailures>().Refused(live ? "session of a changed user" : "ended session",
+                            principal.Name(), context.HttpContext.Connection.RemoteIpAddress?.ToString());
                         context.RejectPrincipal();
                         await context.HttpContext.SignOutAsync(CookieScheme);
                     }
@@ -97,6 +102,7 @@ public static class UserServiceCollectionExtensions
     public static WebApplication UseUsers(this WebApplication app)
     {
         app.UseAuthentication();
+        app.Use(CountRefusedCookiesAsync);
         app.UseAuthorization();
         app.UseRateLimiter();
         app.Use(CheckAntiforgeryAsync);
@@ -107,6 +113,14 @@ public static class UserServiceCollectionExtensions
     }
 
     // A browser sends the session cookie with any request a page makes; only a page of ours can read the token to send it.
+    // A session cookie that did not authenticate: forged, damaged, expired or of an ended session.
+    private static Task CountRefusedCookiesAsync(HttpContext context, RequestDelegate next)
+    {
+        if (context.User.Identity?.IsAuthenticated != true && context.Request.Cookies.ContainsKey(SessionCookie))
+            context.RequestServices.GetRequiredService<AccessFailures>().Refused("session cookie not accepted", null, context.Connection.RemoteIpAddress?.ToString());
+        return next(context);
+    }
+
     private static async Task CheckAntiforgeryAsync(HttpContext context, RequestDelegate next)
     {
         if (context.User.Identity is { IsAuthenticated: true, AuthenticationType: CookieScheme }

@@ -60,9 +60,49 @@ public sealed class UserStore(LedgerDatabase database, IGridRegistryStore grids,
     /// <inheritdoc/>
     public async Task<UserResult> ChangeAsync(string name, UserChange change, AuditActor? by, CancellationToken cancellationToken = default)
     {
-        try { return await ChangeCoreAsync(name, change, by, cancellationToken); }
+        try
+        {
+            var result = await ChangeCoreAsync(name, change, by, cancellationToken);
+            // A new password or a disabled user ends every browser session the user has.
+            if (result.User is not null && (change.Password is not null || change.Disabled == true))
+                await database.WriteAsync((c, t) => ExecuteAsync(c, t, "UPDATE sessions SET ended_at = @at WHERE user_name = @user AND ended_at IS NULL;",
+                    cancellationToken, ("@user", name), ("@at", _time.GetUtcNow().ToUnixTimeMilliseconds())), cancellationToken);
+            return result;
+        }
         finally { Interlocked.Increment(ref _version); }
     }
+
+    /// <inheritdoc/>
+    public async Task<string> StartSessionAsync(string user, CancellationToken cancellationToken = default)
+    {
+        var id = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+        var now = _time.GetUtcNow();
+        await database.WriteAsync(async (c, t) =>
+        {
+            // Sessions a month old are past any use: their rows go when the user signs in again.
+            await ExecuteAsync(c, t, "DELETE FROM sessions WHERE user_name = @user AND started_at < @old;", cancellationToken,
+                ("@user", user), ("@old", now.AddDays(-30).ToUnixTimeMilliseconds()));
+            await ExecuteAsync(c, t, "INSERT INTO sessions (id, user_name, started_at, ended_at) VALUES (@id, @user, @at, NULL);", cancellationToken,
+                ("@id", id), ("@user", user), ("@at", now.ToUnixTimeMilliseconds()));
+        }, cancellationToken);
+        return id;
+    }
+
+    /// <inheritdoc/>
+    public async Task EndSessionAsync(string id, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await database.WriteAsync((c, t) => ExecuteAsync(c, t, "UPDATE sessions SET ended_at = @at WHERE id = @id AND ended_at IS NULL;", cancellationToken,
+                ("@id", id), ("@at", _time.GetUtcNow().ToUnixTimeMilliseconds())), cancellationToken);
+        }
+        finally { Interlocked.Increment(ref _version); }
+    }
+
+    /// <inheritdoc/>
+    public async Task<bool> SessionLiveAsync(string id, CancellationToken cancellationToken = default) =>
+        await database.ReadAsync(c => ScalarAsync(c, null, "SELECT 1 FROM sessions WHERE id = @id AND ended_at IS NULL;", cancellationToken, ("@id", id)), cancellationToken)
+            is not null;
 
     private async Task<UserResult> ChangeCoreAsync(string name, UserChange change, AuditActor? by, CancellationToken cancellationToken)
     {

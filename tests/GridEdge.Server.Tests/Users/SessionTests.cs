@@ -96,6 +96,46 @@ public sealed class SessionTests
     }
 
     [Fact(Timeout = 60_000)]
+    public async Task A_copy_of_the_cookie_replayed_after_sign_out_a_forged_cookie_and_one_after_a_new_password_get_401_and_are_counted()
+    {
+        await using var server = await RunningServer.StartAsync();
+        var user = await server.UserAsync("li.wei", Roles.Auditor, null);
+        using var browser = server.Anonymous();
+        using var signIn = await SignInAsync(browser, user.Name, user.Password);
+        var cookie = signIn.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith(UserServiceCollectionExtensions.SessionCookie + "=", StringComparison.Ordinal)).Split(';')[0];
+        // What someone who copied the cookie sends, from another client with no cookie jar of its own.
+        async Task<HttpStatusCode> ReplayAsync(string value)
+        {
+            using var thief = new HttpClient(new HttpClientHandler { UseCookies = false }) { BaseAddress = server.BaseAddress };
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/api/session");
+            request.Headers.Add("Cookie", value);
+            using var response = await thief.SendAsync(request, Ct);
+            return response.StatusCode;
+        }
+
+        Assert.Equal(HttpStatusCode.OK, await ReplayAsync(cookie));
+        var forged = cookie[..^6] + (cookie[^6] == 'A' ? 'B' : 'A') + cookie[^5..];
+        Assert.Equal(HttpStatusCode.Unauthorized, await ReplayAsync(forged));
+
+        var token = (await browser.GetFromJsonAsync<JsonElement>("/api/session", Ct)).GetProperty("csrfToken").GetString()!;
+        using var signOut = new HttpRequestMessage(HttpMethod.Delete, "/api/session");
+        signOut.Headers.Add(UserServiceCollectionExtensions.CsrfHeader, token);
+        using (var signedOut = await browser.SendAsync(signOut, Ct)) Assert.Equal(HttpStatusCode.NoContent, signedOut.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, await ReplayAsync(cookie));
+
+        // A new password ends every session the user had.
+        using var again = await SignInAsync(browser, user.Name, user.Password);
+        var second = again.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith(UserServiceCollectionExtensions.SessionCookie + "=", StringComparison.Ordinal)).Split(';')[0];
+        Assert.Equal(HttpStatusCode.OK, await ReplayAsync(second));
+        Assert.NotNull((await server.App.Services.GetRequiredService<IUserStore>().ChangeAsync(user.Name, new UserChange(Password: "a brand new long password"), Ct)).User);
+        Assert.Equal(HttpStatusCode.Unauthorized, await ReplayAsync(second));
+
+        var counts = server.App.Services.GetRequiredService<AccessFailures>().Counts;
+        Assert.True(counts["session cookie not accepted"] >= 3, string.Join(", ", counts));
+        Assert.True(counts["ended session"] >= 2, string.Join(", ", counts));
+    }
+
+    [Fact(Timeout = 60_000)]
     public async Task Five_wrong_passwords_lock_the_user_and_the_answer_says_until_when()
     {
         await using var server = await RunningServer.StartAsync();
