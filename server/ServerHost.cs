@@ -2,6 +2,8 @@ using GridEdge.Protocol.Configuration;
 using GridEdge.Server.Alerts;
 using GridEdge.Server.Api;
 using GridEdge.Server.Audit;
+using GridEdge.Server.Web;
+using GridEdge.Server.Live;
 using GridEdge.Server.Broker;
 using GridEdge.Server.Cluster;
 using GridEdge.Server.Commands;
@@ -62,6 +64,7 @@ public static class ServerHost
         builder.Services.AddProblems();
         builder.Services.AddCompliance();
         // Last: the duties start after the broker and every store they use.
+        builder.Services.AddLive();
         builder.Services.AddCluster();
         extension?.AddServices(builder.Services);
 
@@ -71,6 +74,7 @@ public static class ServerHost
 
         var app = builder.Build();
         // Before any endpoint: every endpoint but /health and the sign-in needs a signed-in caller (server/Users).
+        app.UseConsoleFiles();
         app.UseUsers();
         app.MapGridEdgeApi();
         app.MapServerOpenApi();
@@ -84,6 +88,8 @@ public static class ServerHost
         app.MapProblemApi();
         app.MapComplianceApi();
         app.MapAuditApi();
+        app.MapLiveApi();
+        app.MapConsole();
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];

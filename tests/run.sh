@@ -11,6 +11,9 @@ need=()
 command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ] || need+=(mosquitto mosquitto-clients)
 # The ledger contract tests start private PostgreSQL clusters with Debian's initdb/pg_ctl.
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+# The console's tests drive Debian's chromium (Playwright's own browser download is never used); CJK fonts or Chinese renders as boxes.
+[ -x /usr/bin/chromium ] || need+=(chromium)
+dpkg -s fonts-noto-cjk >/dev/null 2>&1 || need+=(fonts-noto-cjk)
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installing ${need[*]} from apt"
   export DEBIAN_FRONTEND=noninteractive

@@ -47,6 +47,10 @@ public enum AlertStateFilter
     Closed,
 }
 
+/// <summary>An alert transition as it arrived: gateway, seq, which alert, its state, severity and kind, its time and arrival.</summary>
+public sealed record AlertArrival(string Gateway, long Seq, string AlertId, AlertState State, AlertSeverity Severity, AlertKind Kind, DateTimeOffset Timestamp,
+    long ReceivedAtMs);
+
 /// <summary>Filters and paging of an alert query; <see cref="From"/> (inclusive) and <see cref="To"/> (exclusive) bound <see cref="StoredAlert.OpenedAt"/>;
 /// <see cref="Gateways"/>, when given, limits the listing to those gateways (the caller's scope).</summary>
 public sealed record AlertQuery(

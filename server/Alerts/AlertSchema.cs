@@ -87,5 +87,11 @@ public sealed class AlertSchema : ILedgerSchema
 
     public string Ledger => "alerts";
 
-    public IReadOnlyList<Migration> Migrations { get; } = [new(1, "alerts, alert_ledger", Sqlite, Postgres)];
+    public IReadOnlyList<Migration> Migrations { get; } =
+    [
+        new(1, "alerts, alert_ledger", Sqlite, Postgres),
+        // What reached the ledger since a moment: the console's live feed asks every second.
+        new(2, "alerts by arrival", "CREATE INDEX IF NOT EXISTS alerts_by_received ON alerts (received_at);",
+            "CREATE INDEX IF NOT EXISTS alerts_by_received ON alerts (received_at);"),
+    ];
 }

@@ -11,6 +11,14 @@ namespace GridEdge.Server.Alerts;
 /// <summary>The alert ledger over a <see cref="LedgerDatabase"/> (SQLite or PostgreSQL, the same SQL).</summary>
 public sealed class AlertStore(LedgerDatabase database, TimeProvider time) : IAlertStore
 {
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<AlertArrival>> ArrivedSinceAsync(long receivedFromMs, int limit, CancellationToken cancellationToken = default) =>
+        await database.ReadAsync(c => Sql.ListAsync(c, null, """
+            SELECT gateway, seq, alert_id, state, severity, kind, ts, received_at FROM alerts
+            WHERE received_at >= @from ORDER BY received_at, gateway, seq LIMIT @limit;
+            """, r => new AlertArrival(r.GetString(0), r.GetInt64(1), r.GetString(2), (AlertState)r.GetInt64(3), (AlertSeverity)r.GetInt64(4), (AlertKind)r.GetInt64(5),
+                Sql.Ms(r.GetInt64(6)), r.GetInt64(7)), cancellationToken, ("@from", receivedFromMs), ("@limit", limit)), cancellationToken);
+
     private const string AlertColumns =
         "gateway, alert_id, rule_id, kind, severity, sensor_id, quantity, alert_values, opened_at, raised_at, acknowledged_at, acknowledged_by, cleared_at, last_seq, received_at";
 

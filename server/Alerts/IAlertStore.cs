@@ -25,6 +25,12 @@ public interface IAlertStore
     /// <summary>How many alert transitions (records of the alerts stream) the ledger holds for a gateway.</summary>
     Task<long> CountAlertTransitionsAsync(string gatewayId, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Alert transitions that reached the ledger at or after <paramref name="receivedFromMs"/> (the server's clock), oldest
+    /// arrival first, at most <paramref name="limit"/>: what the console's live feed sends.
+    /// </summary>
+    Task<IReadOnlyList<AlertArrival>> ArrivedSinceAsync(long receivedFromMs, int limit, CancellationToken cancellationToken = default);
+
     /// <summary>The aggregated alert <paramref name="alertId"/> of a gateway, or null when the ledger has none.</summary>
     Task<StoredAlert?> GetAlertAsync(string gatewayId, string alertId, CancellationToken cancellationToken = default);
 }

@@ -14,3 +14,6 @@ public sealed record CommandWithResult(IssuedCommand Command, StoredCommandResul
 
 /// <summary>The last configuration sent to a gateway and the gateway's answer to that version, if one came back.</summary>
 public sealed record SentConfig(string Gateway, long Serial, string Version, string AlertRules, DateTimeOffset SentAt, StoredCommandResult? Result);
+
+/// <summary>A gateway's answer as it arrived, with the gateway and its arrival time (server clock).</summary>
+public sealed record CommandResultArrival(string Gateway, long Seq, StoredCommandResult Result, long ReceivedAtMs);

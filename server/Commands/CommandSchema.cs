@@ -73,5 +73,11 @@ public sealed class CommandSchema : ILedgerSchema
 
     public string Ledger => "commands";
 
-    public IReadOnlyList<Migration> Migrations { get; } = [new(1, "commands, command_results, gateway_configs", Sqlite, Postgres)];
+    public IReadOnlyList<Migration> Migrations { get; } =
+    [
+        new(1, "commands, command_results, gateway_configs", Sqlite, Postgres),
+        // What reached the ledger since a moment: the console's live feed asks every second.
+        new(2, "command results by arrival", "CREATE INDEX IF NOT EXISTS command_results_by_received ON command_results (received_at);",
+            "CREATE INDEX IF NOT EXISTS command_results_by_received ON command_results (received_at);"),
+    ];
 }

@@ -9,6 +9,15 @@ namespace GridEdge.Server.Commands;
 /// <summary>The command ledger over a <see cref="LedgerDatabase"/> (SQLite or PostgreSQL, the same SQL).</summary>
 public sealed class CommandStore(LedgerDatabase database, TimeProvider time) : ICommandStore
 {
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<CommandResultArrival>> ResultsSinceAsync(long receivedFromMs, int limit, CancellationToken cancellationToken = default) =>
+        await database.ReadAsync(c => Sql.ListAsync(c, null, """
+            SELECT gateway, seq, command_id, name, outcome, detail, ts, received_at FROM command_results
+            WHERE received_at >= @from ORDER BY received_at, gateway, seq LIMIT @limit;
+            """, r => new CommandResultArrival(r.GetString(0), r.GetInt64(1),
+                new StoredCommandResult(r.GetString(2), r.GetString(3), (GridEdge.Protocol.Records.CommandOutcome)r.GetInt64(4), r.GetString(5), Sql.Ms(r.GetInt64(6)),
+                    Sql.Ms(r.GetInt64(7))), r.GetInt64(7)), cancellationToken, ("@from", receivedFromMs), ("@limit", limit)), cancellationToken);
+
     private static readonly RowColumn[] ResultInsertColumns =
     [
         new("gateway", typeof(string)), new("seq", typeof(long)), new("command_id", typeof(string)), new("name", typeof(string)),

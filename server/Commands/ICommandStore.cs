@@ -26,5 +26,8 @@ public interface ICommandStore
     Task<SentConfig> RecordConfigAsync(string gatewayId, Func<long, string> version, string alertRules, DateTimeOffset sentAt, CancellationToken cancellationToken = default);
 
     /// <summary>The last configuration sent to a gateway with the answer to its version, or null when none was sent.</summary>
+    /// <summary>Gateways' answers that reached the ledger at or after <paramref name="receivedFromMs"/>, oldest arrival first, at most <paramref name="limit"/>.</summary>
+    Task<IReadOnlyList<CommandResultArrival>> ResultsSinceAsync(long receivedFromMs, int limit, CancellationToken cancellationToken = default);
+
     Task<SentConfig?> GetConfigAsync(string gatewayId, CancellationToken cancellationToken = default);
 }

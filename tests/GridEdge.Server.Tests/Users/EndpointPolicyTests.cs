@@ -9,7 +9,8 @@ namespace GridEdge.Server.Tests.Users;
 /// <summary>Every endpoint of the server declares who may call it: a permission policy, or anonymous for /health and the sign-in only.</summary>
 public sealed class EndpointPolicyTests
 {
-    private static readonly string[] Anonymous = ["GET /health", "POST /api/session"];
+    // The health check, the sign-in, and the console's page (public like any sign-in page; its data comes from the API).
+    private static readonly string[] Anonymous = ["GET /health", "POST /api/session", "GET /", "GET /{**path:regex(^(?!(api|openapi|app)/)[^.]*$)}"];
 
     [Fact(Timeout = 60_000)]
     public async Task Every_endpoint_declares_a_permission_policy_or_is_one_of_the_two_anonymous_ones()

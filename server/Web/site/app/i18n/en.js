@@ -1,0 +1,5 @@
+// The English labels, one file per part of the console, with the same keys as the Chinese ones.
+import common from './en/common.js';
+import alerts from './en/alerts.js';
+
+export default { ...common, ...alerts };
