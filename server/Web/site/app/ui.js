@@ -71,3 +71,9 @@ export function errorText(e) {
   if (e?.status >= 500) return t('error.server');
   return t('error.network');
 }
+
+// A page's own stylesheet (app/pages/NAME.css), linked once when the page is first shown.
+export function useStyles(path) {
+  const href = '/app/' + path;
+  if (!document.querySelector(`link[href="${href}"]`)) document.head.append(h('link', { rel: 'stylesheet', href }));
+}
