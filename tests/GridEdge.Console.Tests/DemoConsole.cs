@@ -86,23 +86,46 @@ public sealed class DemoConsole : IAsyncLifetime
         return http;
     }
 
-    /// <summary>A fresh browser context and page signed in as the demo user of <paramref name="role"/>, in Chinese unless told.</summary>
+    private readonly Dictionary<string, string> _sessions = [];
+    private readonly SemaphoreSlim _signIn = new(1, 1);
+
+    /// <summary>
+    /// A fresh browser context and page signed in as the demo user of <paramref name="role"/>, in Chinese unless told.
+    /// Each role signs in through the form once per run and its session cookie is reused (the server allows an address
+    /// 10 sign-ins a minute); a test that signs out must sign in for itself (<see cref="NewPageAsync"/>).
+    /// </summary>
     public async Task<IPage> SignInAsync(string role, string language = "zh-CN", ViewportSize? viewport = null)
+    {
+        await _signIn.WaitAsync();
+        try
+        {
+            _sessions.TryGetValue(role, out var state);
+            var page = await NewPageAsync(language, viewport, state);
+            await page.GotoAsync("/");
+            if (state is null)
+            {
+                var user = User(role);
+                await page.Locator("input[name=name]").FillAsync(user.Name);
+                await page.Locator("input[name=password]").FillAsync(user.Password);
+                await page.Locator("form button[type=submit]").ClickAsync();
+            }
+            await page.Locator("nav.nav a").First.WaitForAsync();
+            if (state is null) _sessions[role] = await page.Context.StorageStateAsync();
+            return page;
+        }
+        finally { _signIn.Release(); }
+    }
+
+    /// <summary>A page in a fresh browser context (no session unless <paramref name="storageState"/> carries one).</summary>
+    public async Task<IPage> NewPageAsync(string language = "zh-CN", ViewportSize? viewport = null, string? storageState = null)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
-            BaseURL = BaseUrl, Locale = language, TimezoneId = "Asia/Shanghai",
+            BaseURL = BaseUrl, Locale = language, TimezoneId = "Asia/Shanghai", StorageState = storageState,
             ViewportSize = viewport ?? new ViewportSize { Width = 1280, Height = 860 },
         });
         await context.AddInitScriptAsync($"localStorage.setItem('gridedge.lang', '{language}');");
-        var page = await context.NewPageAsync();
-        await page.GotoAsync("/");
-        var user = User(role);
-        await page.Locator("input[name=name]").FillAsync(user.Name);
-        await page.Locator("input[name=password]").FillAsync(user.Password);
-        await page.Locator("form button[type=submit]").ClickAsync();
-        await page.Locator("nav.nav a").First.WaitForAsync();
-        return page;
+        return await context.NewPageAsync();
     }
 
     public async ValueTask DisposeAsync()

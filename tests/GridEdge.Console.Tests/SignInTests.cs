@@ -9,8 +9,8 @@ public sealed class SignInTests(DemoConsole demo)
     [Fact(Timeout = 120_000)]
     public async Task A_wrong_password_is_refused_in_chinese_and_the_right_one_opens_the_console_with_the_menu_of_the_role()
     {
-        var context = await demo.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = demo.BaseUrl });
-        var page = await context.NewPageAsync();
+        var page = await demo.NewPageAsync();
+        var context = page.Context;
         await page.GotoAsync("/dashboard");
         await page.Locator("input[name=name]").FillAsync(demo.User("township").Name);
         await page.Locator("input[name=password]").FillAsync("not the password");

@@ -1,0 +1,20 @@
+// Registry, users, audit log.
+export default {
+  'registry.tab.grids': 'Grids', 'registry.tab.members': 'Grid members', 'registry.tab.keyPoints': 'Key points', 'registry.tab.enterprises': 'Enterprises', 'registry.tab.terminals': 'Terminals',
+  'registry.code': 'Grid code', 'registry.name': 'Name', 'registry.level': 'Level', 'registry.chief': 'Grid chief', 'registry.gateway': 'Gateway', 'registry.boundary': 'Boundary',
+  'registry.memberId': 'Member id', 'registry.grid': 'Grid', 'registry.phone': 'Phone', 'registry.active': 'State',
+  'registry.active.yes': 'Active', 'registry.active.no': 'Inactive',
+  'registry.pointId': 'Point id', 'registry.position': 'Position', 'registry.latitude': 'Latitude', 'registry.longitude': 'Longitude',
+  'registry.enterpriseId': 'Enterprise id', 'registry.class': 'Class',
+  'registry.terminalId': 'Terminal id', 'registry.member': 'Grid member', 'registry.issuedAt': 'Issued', 'registry.state': 'State',
+  'registry.terminal.active': 'Active', 'registry.terminal.revoked': 'Revoked', 'registry.revoke': 'Revoke', 'registry.revoked': 'Terminal revoked',
+  'registry.revoke.confirm': 'Revoke terminal {id}? It can no longer report.',
+  'registry.token.title': 'Terminal token (shown this once)', 'registry.token.once': 'Configure it on the member\'s terminal now: it cannot be shown again; a lost token means revoking and issuing anew.',
+  'registry.add': 'Add', 'registry.saved': 'Saved',
+  'registry.add.members': 'Add a grid member', 'registry.add.keyPoints': 'Add a key point', 'registry.add.enterprises': 'Add an enterprise', 'registry.add.terminals': 'Issue a terminal',
+  'level.city': 'City', 'level.county': 'County / district', 'level.township': 'Township / street', 'level.village': 'Village / community',
+  'enterpriseClass.province': 'Province-controlled and above', 'enterpriseClass.city_county': 'City/county-controlled', 'enterpriseClass.other': 'Other discharger',
+  'users.name': 'User name', 'users.role': 'Role', 'users.grid': 'Grid', 'users.created': 'Created', 'users.state': 'State', 'users.password': 'Initial password',
+  'users.enabled': 'Enabled', 'users.disabled': 'Disabled', 'users.locked': 'Locked', 'users.enable': 'Enable', 'users.disable': 'Disable', 'users.add': 'New user',
+  'audit.at': 'When', 'audit.actor': 'Who', 'audit.action': 'Action', 'audit.object': 'Object', 'audit.before': 'Before', 'audit.after': 'After',
+};

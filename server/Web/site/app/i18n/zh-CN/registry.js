@@ -1,0 +1,20 @@
+// 台账管理、用户管理、操作日志。
+export default {
+  'registry.tab.grids': '网格', 'registry.tab.members': '网格员', 'registry.tab.keyPoints': '重点点位', 'registry.tab.enterprises': '污染源企业', 'registry.tab.terminals': '执法终端',
+  'registry.code': '网格编码', 'registry.name': '名称', 'registry.level': '层级', 'registry.chief': '网格长', 'registry.gateway': '网关', 'registry.boundary': '边界',
+  'registry.memberId': '网格员编号', 'registry.grid': '所属网格', 'registry.phone': '电话', 'registry.active': '状态',
+  'registry.active.yes': '在岗', 'registry.active.no': '停用',
+  'registry.pointId': '点位编号', 'registry.position': '位置', 'registry.latitude': '纬度', 'registry.longitude': '经度',
+  'registry.enterpriseId': '企业编号', 'registry.class': '监管类别',
+  'registry.terminalId': '终端编号', 'registry.member': '网格员', 'registry.issuedAt': '发放时间', 'registry.state': '状态',
+  'registry.terminal.active': '使用中', 'registry.terminal.revoked': '已吊销', 'registry.revoke': '吊销', 'registry.revoked': '终端已吊销',
+  'registry.revoke.confirm': '确定吊销终端 {id} 吗？吊销后该终端无法再上报。',
+  'registry.token.title': '终端令牌（仅显示这一次）', 'registry.token.once': '请立即配置到网格员的执法终端；关闭本页后无法再次查看，遗失只能吊销后重新发放。',
+  'registry.add': '添加', 'registry.saved': '已保存',
+  'registry.add.members': '添加网格员', 'registry.add.keyPoints': '添加重点点位', 'registry.add.enterprises': '添加污染源企业', 'registry.add.terminals': '发放执法终端',
+  'level.city': '市', 'level.county': '县（区）', 'level.township': '乡镇（街道）', 'level.village': '村（社区）',
+  'enterpriseClass.province': '省控以上企业', 'enterpriseClass.city_county': '市县控企业', 'enterpriseClass.other': '其他排污单位',
+  'users.name': '用户名', 'users.role': '角色', 'users.grid': '网格', 'users.created': '创建时间', 'users.state': '状态', 'users.password': '初始密码',
+  'users.enabled': '正常', 'users.disabled': '已停用', 'users.locked': '已锁定', 'users.enable': '启用', 'users.disable': '停用', 'users.add': '新建用户',
+  'audit.at': '时间', 'audit.actor': '操作人', 'audit.action': '操作', 'audit.object': '对象', 'audit.before': '变更前', 'audit.after': '变更后',
+};
