@@ -109,7 +109,7 @@ public sealed class DemoConsole : IAsyncLifetime
                 await page.Locator("input[name=password]").FillAsync(user.Password);
                 await page.Locator("form button[type=submit]").ClickAsync();
             }
-            await page.Locator("nav.nav a").First.WaitForAsync();
+            await page.Locator("nav.nav a").First.WaitForAsync(new() { State = WaitForSelectorState.Attached });
             if (state is null) _sessions[role] = await page.Context.StorageStateAsync();
             return page;
         }

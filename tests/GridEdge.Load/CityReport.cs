@@ -160,6 +160,28 @@ internal static class CityReport
             }
             counts["grids"] = 1 + Counties + Townships + Villages;
         });
+        // Village boundaries for the map: each township a cell of a 12-column lattice, its villages a 6-column lattice in
+        // it, each village a 24-vertex ring with jitter (its own seed, so the rest of the city is as before).
+        var shapes = new Random(77);
+        Batch(connection, "UPDATE grids SET boundary = $2 WHERE code = $1;", insert =>
+        {
+            for (var v = 0; v < Villages; v++)
+            {
+                int t = v % Townships, k = v / Townships;
+                const double TownshipCell = 0.08, VillageCell = TownshipCell / 7;
+                var lon0 = 116.6 + (t % 12) * TownshipCell + (k % 6) * VillageCell;
+                var lat0 = 36.9 - (t / 12) * TownshipCell - (k / 6) * VillageCell;
+                var ring = new List<string>();
+                for (var i = 0; i < 24; i++)
+                {
+                    var angle = 2 * Math.PI * i / 24;
+                    var r = VillageCell * (0.42 + 0.06 * shapes.NextDouble());
+                    ring.Add(string.Create(CultureInfo.InvariantCulture, $"[{lon0 + VillageCell / 2 + r * Math.Cos(angle):F5},{lat0 - VillageCell / 2 + r * Math.Sin(angle):F5}]"));
+                }
+                ring.Add(ring[0]);
+                insert([villages[v], $"{{\"type\":\"Polygon\",\"coordinates\":[[{string.Join(",", ring)}]]}}"]);
+            }
+        });
         var memberGrid = new string[Members];
         Batch(connection, "INSERT INTO members (id, name, grid) VALUES ($1, $2, $3);", insert =>
         {

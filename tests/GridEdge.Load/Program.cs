@@ -97,6 +97,12 @@ var authRows = Count("--rows", 20_000, "Readings and check-ins in the ledger");
 Define("auth-cost", "What access control costs on GET /api/readings and /api/checkins: API key (city-wide, township-scoped) and session, against the same query without it",
     [authRequests, authRows], r => GridEdge.Load.AuthorizationCost.RunAsync(r.GetValue(authRequests), r.GetValue(authRows)),
     "auth-cost --requests 2000");
+var consoleLedger = new Option<string>("--ledger") { Description = "The city ledger of `report` (generated there when missing, and kept)", HelpName = "PATH" };
+var consoleRuns = Count("--runs", 5, "Cold loads per figure (the median is shown)");
+var consoleChromium = new Option<string>("--chromium") { Description = "The browser to drive", DefaultValueFactory = _ => "/usr/bin/chromium", HelpName = "PATH" };
+Define("console", "The console in headless chromium on the city ledger: the grid map for a township and the whole city, the city's problem list",
+    [consoleLedger, consoleRuns, consoleChromium], r => GridEdge.Load.ConsoleLoad.RunAsync(r.GetValue(consoleLedger), r.GetValue(consoleRuns), r.GetValue(consoleChromium)!),
+    "console --ledger /tmp/city-ledger.db --runs 5");
 var allRecords = Records();
 var allSeconds = Count("--seconds", 60, "How long rss samples the gateway's memory");
 var allConcurrency = Concurrency();
