@@ -65,6 +65,7 @@ public static class ServerHost
         builder.Services.AddCompliance();
         // Last: the duties start after the broker and every store they use.
         builder.Services.AddLive();
+        builder.Services.AddConsole();
         builder.Services.AddCluster();
         extension?.AddServices(builder.Services);
 
