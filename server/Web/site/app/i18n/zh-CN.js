@@ -1,5 +1,7 @@
 // The Chinese labels (the default), one file per part of the console; a key missing here shows as ⟦key⟧.
 import common from './zh-CN/common.js';
 import alerts from './zh-CN/alerts.js';
+import monitoring from './zh-CN/monitoring.js';
 
-export default { ...common, ...alerts };
+export default { ...common, ...alerts,
+  ...monitoring };

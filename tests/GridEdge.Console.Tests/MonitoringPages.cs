@@ -1,0 +1,50 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Playwright;
+
+namespace GridEdge.Console.Tests;
+
+/// <summary>What the map, readings and gateways tests share: screenshots at both sizes, the English check, waiting for demo data.</summary>
+internal static class MonitoringPages
+{
+    public static readonly ViewportSize Phone = new() { Width = 390, Height = 844 };
+
+    /// <summary>Saves the page as <c>{name}-desktop.png</c> and, signed in again on a phone-sized screen at <paramref name="hash"/>, <c>{name}-phone.png</c>.</summary>
+    public static async Task ScreenshotsAsync(DemoConsole demo, IPage desktop, string role, string name, string hash, string ready)
+    {
+        await desktop.ScreenshotAsync(new() { Path = Path.Combine(demo.Screenshots, $"{name}-desktop.png"), FullPage = true });
+        var phone = await demo.SignInAsync(role, viewport: Phone);
+        await phone.GotoAsync("/" + hash);
+        await Assertions.Expect(phone.Locator(ready).First).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        await phone.ScreenshotAsync(new() { Path = Path.Combine(demo.Screenshots, $"{name}-phone.png"), FullPage = true });
+        await phone.Context.CloseAsync();
+    }
+
+    /// <summary>The visible texts in English that are Chinese or a missing label (⟦key⟧) outside data: each must come from the dictionaries or v().</summary>
+    public static Task<string[]> UntranslatedAsync(IPage page) => page.EvaluateAsync<string[]>("""
+        () => {
+          const bad = [];
+          const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+          for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+            const text = n.textContent.trim();
+            if (!text || n.parentElement.closest('[data-v], title, script, style, option[data-v]')) continue;
+            if (/[\u4e00-\u9fff]|⟦/.test(text)) bad.push(text);
+          }
+          return bad;
+        }
+        """);
+
+    /// <summary>Waits until the demo's ledger holds readings of <paramref name="quantity"/> from <paramref name="gateway"/> (the gateways start sending within seconds).</summary>
+    public static async Task WaitForReadingsAsync(DemoConsole demo, string gateway, string quantity)
+    {
+        using var http = demo.Api("county");
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            var page = await http.GetFromJsonAsync<JsonElement>($"/api/readings?gateway={gateway}&quantity={quantity}&order=desc&limit=1");
+            if (page.GetProperty("items").GetArrayLength() > 0) return;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"no {quantity} readings from {gateway} within 60 s");
+            await Task.Delay(250);
+        }
+    }
+}
