@@ -16,9 +16,9 @@ public sealed class GatewaysTests(DemoConsole demo)
 
         await row.ClickAsync();
         var detail = page.Locator("[data-detail='gw-demo-1']");
-        await Assertions.Expect(detail).ToContainTextAsync("监测数据"); // the readings stream
-        await Assertions.Expect(detail).ToContainTextAsync("HJ 212");
-        await MonitoringPages.ScreenshotsAsync(demo, page, "township", "gateways", "#/gateways/gw-demo-1", "[data-detail='gw-demo-1']");
+        await Assertions.Expect(detail).ToContainTextAsync("签到"); // the check-ins stream
+        await Assertions.Expect(detail.Locator("td").GetByText("DEMO01DUST0001")).ToBeVisibleAsync(); // its HJ 212 monitor
+        await MonitoringPages.ScreenshotsAsync(demo, page, "gateways", "[data-detail='gw-demo-1']");
 
         await page.Locator("button[data-lang='en']").ClickAsync();
         await Assertions.Expect(page.Locator("table.list tbody tr", new() { Has = page.Locator("[data-gateway='gw-demo-1']") })).ToContainTextAsync("Online");

@@ -26,7 +26,7 @@ public sealed class MapTests(DemoConsole demo)
         await Assertions.Expect(panel).ToContainTextAsync("demo member 1-1-1");
         await Assertions.Expect(panel).ToContainTextAsync("demo member 1-1-2");
         await Assertions.Expect(panel).ToContainTextAsync("key point 1 of 370102001001");
-        await MonitoringPages.ScreenshotsAsync(demo, page, "township", "map", "#/map", "path.village");
+        await MonitoringPages.ScreenshotsAsync(demo, page, "map", "path.village");
         await page.Context.CloseAsync();
     }
 

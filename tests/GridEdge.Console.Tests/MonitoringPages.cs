@@ -9,15 +9,15 @@ internal static class MonitoringPages
 {
     public static readonly ViewportSize Phone = new() { Width = 390, Height = 844 };
 
-    /// <summary>Saves the page as <c>{name}-desktop.png</c> and, signed in again on a phone-sized screen at <paramref name="hash"/>, <c>{name}-phone.png</c>.</summary>
-    public static async Task ScreenshotsAsync(DemoConsole demo, IPage desktop, string role, string name, string hash, string ready)
+    /// <summary>Saves the page as <c>{name}-desktop.png</c>, then at phone size (390x844, the menu folded) as <c>{name}-phone.png</c>.</summary>
+    public static async Task ScreenshotsAsync(DemoConsole demo, IPage page, string name, string ready)
     {
-        await desktop.ScreenshotAsync(new() { Path = Path.Combine(demo.Screenshots, $"{name}-desktop.png"), FullPage = true });
-        var phone = await demo.SignInAsync(role, viewport: Phone);
-        await phone.GotoAsync("/" + hash);
-        await Assertions.Expect(phone.Locator(ready).First).ToBeVisibleAsync(new() { Timeout = 30_000 });
-        await phone.ScreenshotAsync(new() { Path = Path.Combine(demo.Screenshots, $"{name}-phone.png"), FullPage = true });
-        await phone.Context.CloseAsync();
+        await page.ScreenshotAsync(new() { Path = Path.Combine(demo.Screenshots, $"{name}-desktop.png"), FullPage = true });
+        await page.SetViewportSizeAsync(Phone.Width, Phone.Height);
+        await Assertions.Expect(page.Locator("button.menu-toggle")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator(ready).First).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        await page.ScreenshotAsync(new() { Path = Path.Combine(demo.Screenshots, $"{name}-phone.png"), FullPage = true });
+        await page.SetViewportSizeAsync(1280, 860);
     }
 
     /// <summary>The visible texts in English that are Chinese or a missing label (⟦key⟧) outside data: each must come from the dictionaries or v().</summary>
@@ -27,7 +27,7 @@ internal static class MonitoringPages
           const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
           for (let n = walker.nextNode(); n; n = walker.nextNode()) {
             const text = n.textContent.trim();
-            if (!text || n.parentElement.closest('[data-v], title, script, style, option[data-v]')) continue;
+            if (!text || n.parentElement.closest('[data-v], title, script, style, .lang')) continue;
             if (/[\u4e00-\u9fff]|⟦/.test(text)) bad.push(text);
           }
           return bad;

@@ -22,7 +22,7 @@ public sealed class ReadingsTests(DemoConsole demo)
         await Assertions.Expect(page.Locator("svg.chart polyline").First).ToBeVisibleAsync(new() { Timeout = 30_000 });
         await page.Locator("button[data-range='24h']").ClickAsync();
         await Assertions.Expect(page.Locator("svg.chart polyline").First).ToBeVisibleAsync(new() { Timeout = 30_000 });
-        await MonitoringPages.ScreenshotsAsync(demo, page, "township", "readings", "#/readings/gw-demo-1/pm2_5", "svg.chart polyline");
+        await MonitoringPages.ScreenshotsAsync(demo, page, "readings", "svg.chart polyline");
         await page.Context.CloseAsync();
     }
 }

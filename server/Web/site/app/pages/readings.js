@@ -2,7 +2,7 @@
 // over 24 hours, 7 or 30 days, under the HJ 633-2012 bands for PM2.5 and PM10; missing data shows as a break in the line,
 // and points stamped by an unsynchronised clock are counted under the chart.
 import { get, query } from '../api.js';
-import { t } from '../i18n.js';
+import { t, term } from '../i18n.js';
 import { h, v, clear, errorText, termOf, useStyles } from '../ui.js';
 import { dateTime } from '../time.js';
 import { timeChart } from '../chart.js';
@@ -48,17 +48,15 @@ export async function render(root, { params }) {
   function drawControls() {
     const select = (name, options, onchange) => h('label', null, t('rd.' + name),
       h('select', { name, onchange: e => onchange(e.target.value) },
-        options.map(o => h('option', { value: o.value, selected: o.value === state[name] ? true : null }, o.label))));
+        options.map(o => h('option', { value: o.value, selected: o.value === state[name] ? true : null, 'data-v': o.data ? '' : null }, o.label))));
     clear(controls).append(
-      select('gateway', gateways.map(g => ({ value: g.id, label: g.id })), async value => { state.gateway = value; await loadSeries(); drawControls(); draw(); }),
-      select('quantity', [...new Set(series.map(x => x.quantity))].map(q => ({ value: q, label: termOf('quantity', q) })),
+      select('gateway', gateways.map(g => ({ value: g.id, label: g.id, data: true })), async value => { state.gateway = value; await loadSeries(); drawControls(); draw(); }),
+      select('quantity', [...new Set(series.map(x => x.quantity))].map(q => ({ value: q, label: term('quantity', q) ?? q, data: term('quantity', q) === null })),
         value => { state.quantity = value; state.sensor = series.find(x => x.quantity === value)?.sensor ?? ''; drawControls(); draw(); }),
-      select('sensor', series.filter(x => x.quantity === state.quantity).map(x => ({ value: x.sensor, label: x.sensor })), value => { state.sensor = value; draw(); }),
+      select('sensor', series.filter(x => x.quantity === state.quantity).map(x => ({ value: x.sensor, label: x.sensor, data: true })), value => { state.sensor = value; draw(); }),
       h('span', { class: 'ranges', role: 'group', 'aria-label': t('rd.range') }, Object.keys(ranges).map(r => h('button', {
         type: 'button', 'data-range': r, 'aria-pressed': String(r === state.range), onclick: () => { state.range = r; drawControls(); draw(); },
       }, t('rd.' + r)))));
-    // Option texts are data (ids); the select shows them as they are in every language.
-    for (const o of controls.querySelectorAll('select[name=gateway] option, select[name=sensor] option')) o.setAttribute('data-v', '');
   }
 
   async function draw() {
@@ -71,19 +69,20 @@ export async function render(root, { params }) {
       const { items, complete } = await readRange(from, to);
       if (mine !== generation) return;
       if (items.length === 0) { clear(chart).append(h('p', { class: 'muted' }, t('readings.none'))); return; }
-      const step = Math.max(1, Math.ceil((to - from) / 60000 / maxPoints));
+      // Folded into buckets only when there are more points than a chart can show.
+      const step = items.length > maxPoints ? Math.ceil((to - from) / 60000 / maxPoints) : 1;
       const points = bucket(items, step);
       const poor = items.filter(r => r.clock === 'unsynchronised').length;
       const unit = items[items.length - 1].unit;
       const last = items[items.length - 1];
-      clear(chart).append(
+      clear(chart).append(h('div', null,
         h('h2', null, t('rd.chart', { quantity: termOf('quantity', state.quantity) }), ' · ', v(state.gateway), ' · ', v(state.sensor)),
         timeChart({ points, from, to, bands: aqiBands(state.quantity), gapMs: Math.max(5, 3 * step) * 60000, unit, label: t('rd.chart', { quantity: state.quantity }) }),
         h('p', { class: 'muted' }, t('rd.points', { n: items.length }), ' · ', t('rd.gaps'), ' · ', t('rd.latest'), ': ', v(`${last.window ? last.window.avg : last.value} ${unit}`),
           ' (', dateTime(last.timestamp), ')'),
         step > 1 || !complete ? h('p', { class: 'muted' }, t('rd.capped', { n: points.length, step })) : null,
         poor ? h('p', { class: 'warn-note', 'data-poor-clock': poor }, t('rd.poorClock', { n: poor })) : null,
-        aqiBands(state.quantity).length ? legend(state.quantity) : null);
+        aqiBands(state.quantity).length ? legend(state.quantity) : null));
     } catch (e) { if (mine === generation) clear(chart).append(h('p', { class: 'error' }, errorText(e))); }
   }
 
