@@ -34,16 +34,19 @@ internal static class MonitoringPages
         }
         """);
 
-    /// <summary>Waits until the demo's ledger holds readings of <paramref name="quantity"/> from <paramref name="gateway"/> (the gateways start sending within seconds).</summary>
-    public static async Task WaitForReadingsAsync(DemoConsole demo, string gateway, string quantity)
+    /// <summary>
+    /// Waits until the demo's ledger holds <paramref name="count"/> readings of <paramref name="quantity"/> from
+    /// <paramref name="gateway"/>: a line needs two points, and the gateways send a minute's aggregate once the minute is over.
+    /// </summary>
+    public static async Task WaitForReadingsAsync(DemoConsole demo, string gateway, string quantity, int count = 2)
     {
         using var http = demo.Api("county");
-        var deadline = DateTime.UtcNow.AddSeconds(60);
+        var deadline = DateTime.UtcNow.AddSeconds(150);
         while (true)
         {
-            var page = await http.GetFromJsonAsync<JsonElement>($"/api/readings?gateway={gateway}&quantity={quantity}&order=desc&limit=1");
-            if (page.GetProperty("items").GetArrayLength() > 0) return;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"no {quantity} readings from {gateway} within 60 s");
+            var page = await http.GetFromJsonAsync<JsonElement>($"/api/readings?gateway={gateway}&quantity={quantity}&order=desc&limit={count}");
+            if (page.GetProperty("items").GetArrayLength() >= count) return;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"fewer than {count} {quantity} readings from {gateway} within 150 s");
             await Task.Delay(250);
         }
     }

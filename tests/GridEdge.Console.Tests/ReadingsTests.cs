@@ -5,7 +5,7 @@ namespace GridEdge.Console.Tests;
 /// <summary>The readings page (监测数据): a station's chart of minute averages under the HJ 633 bands.</summary>
 public sealed class ReadingsTests(DemoConsole demo)
 {
-    [Fact(Timeout = 180_000)]
+    [Fact(Timeout = 300_000)]
     public async Task The_chart_of_gw_demo_1_pm2_5_is_drawn_with_its_aqi_bands()
     {
         await MonitoringPages.WaitForReadingsAsync(demo, "gw-demo-1", "pm2_5");
