@@ -4,6 +4,7 @@ using GridEdge.Server.Api;
 using GridEdge.Server.Audit;
 using GridEdge.Server.Web;
 using GridEdge.Server.Live;
+using GridEdge.Server.Map;
 using GridEdge.Server.Broker;
 using GridEdge.Server.Cluster;
 using GridEdge.Server.Commands;
@@ -63,6 +64,7 @@ public static class ServerHost
         builder.Services.AddPhotos();
         builder.Services.AddProblems();
         builder.Services.AddCompliance();
+        builder.Services.AddGridMap();
         // Last: the duties start after the broker and every store they use.
         builder.Services.AddLive();
         builder.Services.AddConsole();
@@ -88,6 +90,7 @@ public static class ServerHost
         app.MapPhotoApi();
         app.MapProblemApi();
         app.MapComplianceApi();
+        app.MapGridMapApi();
         app.MapAuditApi();
         app.MapLiveApi();
         app.MapConsole();

@@ -101,6 +101,7 @@ public sealed class AccessMatrixTests
         new("POST", "/api/problems/{id}/close", Kind.Item, $"/api/problems/{problemA}/close", $"/api/problems/{problemB}/close", (_, _) => new { comment = "销号" }),
         new("GET", "/api/attachments/{sha256}", Kind.Item, $"/api/attachments/{photoA}", $"/api/attachments/{photoB}"),
         new("GET", "/api/compliance", Kind.Item, $"/api/compliance?grid={TownA}", $"/api/compliance?grid={TownB}"),
+        new("GET", "/api/map", Kind.Item, $"/api/map?grid={TownA}", $"/api/map?grid={TownB}"),
         new("GET", "/api/reports/weekly", Kind.Item, $"/api/reports/weekly?grid={TownA}&format=csv", $"/api/reports/weekly?grid={TownB}&format=csv"),
 
         new("GET", "/api/ingest/metrics", Kind.Global, "/api/ingest/metrics"),

@@ -1,7 +1,10 @@
 // The console's pages: the hash each answers, its menu label, the permission that shows it, and its module.
 // A page module exports render(root, context) and may return a function that runs when the page is left.
 export const routes = [
+  { path: 'map', label: 'nav.map', permission: 'ReadLedgers', load: () => import('./pages/map.js') },
   { path: 'alerts', label: 'nav.alerts', permission: 'ReadLedgers', load: () => import('./pages/alerts.js') },
+  { path: 'readings', label: 'nav.readings', permission: 'ReadLedgers', load: () => import('./pages/readings.js') },
+  { path: 'gateways', label: 'nav.gateways', permission: 'ReadLedgers', load: () => import('./pages/gateways.js') },
   { path: 'registry', label: 'nav.registry', permission: 'EditRegistry', load: () => import('./pages/registry.js') },
   { path: 'users', label: 'nav.users', permission: 'ManageUsers', load: () => import('./pages/users.js') },
   { path: 'audit', label: 'nav.audit', permission: 'ReadAudit', load: () => import('./pages/audit.js') },

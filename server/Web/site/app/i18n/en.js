@@ -2,5 +2,6 @@
 import common from './en/common.js';
 import alerts from './en/alerts.js';
 import registry from './en/registry.js';
+import monitoring from './en/monitoring.js';
 
-export default { ...common, ...alerts, ...registry };
+export default { ...common, ...alerts, ...registry, ...monitoring };

@@ -2,5 +2,6 @@
 import common from './zh-CN/common.js';
 import alerts from './zh-CN/alerts.js';
 import registry from './zh-CN/registry.js';
+import monitoring from './zh-CN/monitoring.js';
 
-export default { ...common, ...alerts, ...registry };
+export default { ...common, ...alerts, ...registry, ...monitoring };

@@ -1,0 +1,32 @@
+// The grid map, readings and gateways pages.
+export default {
+  'map.legend': 'Legend', 'map.fit': 'Fit', 'map.zoomIn': 'Zoom in', 'map.zoomOut': 'Zoom out',
+  'map.status.overdue': 'Overdue problems', 'map.status.noPatrol': 'No patrol yet this week', 'map.status.ok': 'Patrolled this week, nothing overdue', 'map.status.noBoundary': 'Grids without a boundary',
+  'map.gateway.online': 'Gateway (online)', 'map.gateway.offline': 'Gateway (offline)', 'map.monitor': 'HJ 212 station', 'map.alert': 'Open alert', 'map.checkin': "Today's check-ins",
+  'map.placement': 'Gateways have no coordinates in the ledger: a gateway, its alerts and stations are drawn at the centre of its township\u2019s village boundaries.',
+  'map.week': 'Figures for {week} (this week); key points for this month', 'map.villages': '{n} village grids', 'map.checkins.capped': 'Many check-ins today: the first {n} are shown',
+  'map.noVillages': 'There are no village grids in your grid', 'map.select': 'Click a grid on the map for its details',
+  'map.chief': 'Grid chief', 'map.members': 'Grid members', 'map.keyPoints': 'Key points', 'map.enterprises': 'Enterprises', 'map.openProblems': 'Problems not closed',
+  'map.figures': 'Figures', 'map.fig.members': 'Active members', 'map.fig.patrols': 'Patrols this week', 'map.fig.keyPoints': 'Key points', 'map.fig.covered': 'Covered this month (≥2)',
+  'map.fig.visited': 'Visited this month', 'map.fig.open': 'Problems not closed', 'map.fig.overdue': 'Overdue problems', 'map.none': 'None',
+  'map.gatewayPanel': 'Gateway', 'map.township': 'Township', 'map.close': 'Close',
+  'map.class.province': 'Province-controlled or above', 'map.class.city_county': 'City/county-controlled', 'map.class.other': 'Other',
+  'map.problem.deadline': 'Deadline', 'map.problem.reportedAt': 'Reported', 'map.problem.state': 'State', 'map.problem.category': 'Category', 'map.problem.description': 'Description',
+
+  'gw.online': 'Online', 'gw.offline': 'Offline', 'gw.lastSeen': 'Last seen', 'gw.software': 'Software', 'gw.config': 'Config in force', 'gw.missing': 'Missing records',
+  'gw.clock': 'Clock quality', 'gw.lastReading': 'Newest reading', 'gw.streams': 'Streams', 'gw.stream': 'Stream', 'gw.lastSeq': 'Last seq', 'gw.stored': 'Stored',
+  'gw.gaps': 'Gaps', 'gw.gapRange': 'Missing seqs', 'gw.gapCount': 'Count', 'gw.gapReason': 'Reason', 'gw.noGaps': 'No gaps in this stream',
+  'gw.monitors': 'HJ 212 monitors', 'gw.mn': 'MN', 'gw.station': 'Station', 'gw.lastContact': 'Last contact', 'gw.warnings': 'Non-conforming frames',
+  'gw.commands': 'Commands and results', 'gw.command': 'Command', 'gw.sentAt': 'Sent', 'gw.by': 'By', 'gw.result': 'Result', 'gw.waiting': 'Waiting for the gateway',
+  'gw.live': 'Live', 'gw.state': 'State', 'gw.id': 'Gateway',
+  'gw.gapReason.evicted': 'Dropped by the gateway at a full disk', 'gw.gapReason.store_replaced': 'Outbox replaced: cannot arrive', 'gw.gapReason.unknown': 'Not known (may still arrive)',
+  'gw.stream.readings': 'Readings', 'gw.stream.alerts': 'Alerts', 'gw.stream.cmdres': 'Command results', 'gw.stream.checkins': 'Check-ins', 'gw.stream.uploads': 'Patrols and problems', 'gw.stream.attachments': 'Photos',
+  'gw.clock.unsynchronised': 'Unsynchronised', 'gw.clock.network_synced': 'Network synced', 'gw.clock.gnss_disciplined': 'GNSS disciplined', 'gw.clock.corrected': 'Corrected',
+  'gw.command.acknowledge': 'Acknowledge', 'gw.command.silence': 'Silence', 'gw.command.test_outputs': 'Test outputs',
+
+  'rd.gateway': 'Station (gateway)', 'rd.quantity': 'Quantity', 'rd.sensor': 'Sensor', 'rd.range': 'Range', 'rd.24h': '24 h', 'rd.7d': '7 days', 'rd.30d': '30 days',
+  'rd.chart': '{quantity} minute averages (band: min–max)', 'rd.points': '{n} points', 'rd.capped': 'Many readings: {n} points taken (one per {step} min)',
+  'rd.poorClock': '{n} points have poor clock quality (unsynchronised): their times may be off', 'rd.bands': 'HJ 633-2012 air quality sub-index bands (24-hour)',
+  'rd.gaps': 'The line breaks where data is missing', 'rd.latest': 'Latest', 'rd.unit': 'Unit',
+  'rd.aqi.1': 'Excellent', 'rd.aqi.2': 'Good', 'rd.aqi.3': 'Lightly polluted', 'rd.aqi.4': 'Moderately polluted', 'rd.aqi.5': 'Heavily polluted', 'rd.aqi.6': 'Severely polluted',
+};

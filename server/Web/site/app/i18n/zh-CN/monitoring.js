@@ -1,0 +1,32 @@
+// 网格作战图、监测数据、网关三页。
+export default {
+  'map.legend': '图例', 'map.fit': '适应窗口', 'map.zoomIn': '放大', 'map.zoomOut': '缩小',
+  'map.status.overdue': '有超期未整改问题', 'map.status.noPatrol': '本周尚未巡查', 'map.status.ok': '本周已巡查、无超期问题', 'map.status.noBoundary': '未录入边界的网格',
+  'map.gateway.online': '网关（在线）', 'map.gateway.offline': '网关（离线）', 'map.monitor': 'HJ 212 监测站', 'map.alert': '未解除告警', 'map.checkin': '今日签到',
+  'map.placement': '台账中网关没有坐标：网关及其告警、监测站标在所在乡镇（街道）各村边界的中心。',
+  'map.week': '统计周期：{week}（本周）；重点点位按本月计', 'map.villages': '{n} 个村级网格', 'map.checkins.capped': '今日签到较多，仅显示前 {n} 条',
+  'map.noVillages': '您的网格范围内没有村级网格', 'map.select': '点击地图上的网格查看详情',
+  'map.chief': '网格长', 'map.members': '网格员', 'map.keyPoints': '重点点位', 'map.enterprises': '污染源企业', 'map.openProblems': '未销号问题',
+  'map.figures': '本网格数据', 'map.fig.members': '在岗网格员', 'map.fig.patrols': '本周巡查', 'map.fig.keyPoints': '重点点位', 'map.fig.covered': '本月已覆盖（≥2次）',
+  'map.fig.visited': '本月已巡到', 'map.fig.open': '未销号问题', 'map.fig.overdue': '超期问题', 'map.none': '无',
+  'map.gatewayPanel': '网关', 'map.township': '乡镇（街道）', 'map.close': '关闭',
+  'map.class.province': '省控以上企业', 'map.class.city_county': '市县控企业', 'map.class.other': '其他企业',
+  'map.problem.deadline': '整改期限', 'map.problem.reportedAt': '上报时间', 'map.problem.state': '状态', 'map.problem.category': '类型', 'map.problem.description': '问题描述',
+
+  'gw.online': '在线', 'gw.offline': '离线', 'gw.lastSeen': '最后通信', 'gw.software': '软件版本', 'gw.config': '生效配置版本', 'gw.missing': '缺失记录',
+  'gw.clock': '时钟质量', 'gw.lastReading': '最新数据', 'gw.streams': '数据流', 'gw.stream': '数据流', 'gw.lastSeq': '最新序号', 'gw.stored': '已入库',
+  'gw.gaps': '缺口', 'gw.gapRange': '缺失序号', 'gw.gapCount': '条数', 'gw.gapReason': '原因', 'gw.noGaps': '该数据流没有缺口',
+  'gw.monitors': 'HJ 212 监测站', 'gw.mn': '设备编码（MN）', 'gw.station': '站点', 'gw.lastContact': '最后上传', 'gw.warnings': '不合规报文',
+  'gw.commands': '下发指令及执行结果', 'gw.command': '指令', 'gw.sentAt': '下发时间', 'gw.by': '下发人', 'gw.result': '执行结果', 'gw.waiting': '等待网关回复',
+  'gw.live': '实时更新', 'gw.state': '状态', 'gw.id': '网关',
+  'gw.gapReason.evicted': '网关磁盘满时丢弃', 'gw.gapReason.store_replaced': '网关存储已更换，无法补传', 'gw.gapReason.unknown': '未知（可能稍后补传）',
+  'gw.stream.readings': '监测数据', 'gw.stream.alerts': '告警', 'gw.stream.cmdres': '指令结果', 'gw.stream.checkins': '签到', 'gw.stream.uploads': '巡查与问题上报', 'gw.stream.attachments': '照片',
+  'gw.clock.unsynchronised': '未校时', 'gw.clock.network_synced': '网络校时', 'gw.clock.gnss_disciplined': '北斗/GNSS 授时', 'gw.clock.corrected': '事后校正',
+  'gw.command.acknowledge': '确认告警', 'gw.command.silence': '消音', 'gw.command.test_outputs': '声光测试',
+
+  'rd.gateway': '站点（网关）', 'rd.quantity': '监测项目', 'rd.sensor': '传感器', 'rd.range': '时间范围', 'rd.24h': '24 小时', 'rd.7d': '7 天', 'rd.30d': '30 天',
+  'rd.chart': '{quantity} 分钟均值（阴影为最小–最大值）', 'rd.points': '{n} 个数据点', 'rd.capped': '数据较多，仅取 {n} 个数据点（每 {step} 分钟一个）',
+  'rd.poorClock': '{n} 个数据点时钟质量较差（未校时），时间可能不准', 'rd.bands': 'HJ 633-2012 空气质量分指数（24 小时）对应浓度',
+  'rd.gaps': '曲线断开处为缺数', 'rd.latest': '最新值', 'rd.unit': '单位',
+  'rd.aqi.1': '优', 'rd.aqi.2': '良', 'rd.aqi.3': '轻度污染', 'rd.aqi.4': '中度污染', 'rd.aqi.5': '重度污染', 'rd.aqi.6': '严重污染',
+};
