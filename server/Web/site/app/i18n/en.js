@@ -1,5 +1,6 @@
 // The English labels, one file per part of the console, with the same keys as the Chinese ones.
 import common from './en/common.js';
 import alerts from './en/alerts.js';
+import problems from './en/problems.js';
 
-export default { ...common, ...alerts };
+export default { ...common, ...alerts, ...problems };
