@@ -12,7 +12,7 @@ namespace GridEdge.Server.Photos;
 /// A photo whose every byte is in is verified against its SHA-256 before it is complete; one that does not hash to its
 /// name is kept aside, logged, counted and never served, and chunks arriving after that start it again.
 /// </summary>
-public sealed class PhotoLedger(LedgerDatabase database, IPhotoStore bytes, ILogger<PhotoLedger>? log = null)
+public sealed partial class PhotoLedger(LedgerDatabase database, IPhotoStore bytes, ILogger<PhotoLedger>? log = null)
 {
     private readonly ILogger _log = (ILogger?)log ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
 
@@ -123,15 +123,17 @@ public sealed class PhotoLedger(LedgerDatabase database, IPhotoStore bytes, ILog
                 r.GetInt32(8)), cancellationToken, ("@sha", sha256)), cancellationToken)).FirstOrDefault();
 
     /// <summary>
-    /// The grids a photo belongs to: those of the problems and patrol records that carry it, and the grid of the member
-    /// whose terminal sent it.
+    /// The grids a photo belongs to: those of the problems and patrol records that carry it, the grid of the member whose
+    /// terminal sent it, and those of the problems it was uploaded for through the API.
     /// </summary>
     public async Task<IReadOnlyList<string>> GridsOfAsync(StoredAttachment photo, CancellationToken cancellationToken = default) =>
         await database.ReadAsync(c => ListAsync(c, null, """
             SELECT grid FROM problems WHERE terminal = @terminal AND attachments LIKE @pattern
             UNION SELECT grid FROM patrols WHERE terminal = @terminal AND attachments LIKE @pattern
-            UNION SELECT m.grid FROM terminals t JOIN members m ON m.id = t.member WHERE t.id = @terminal;
-            """, r => r.GetString(0), cancellationToken, ("@terminal", photo.Terminal), ("@pattern", "%" + photo.Sha256 + "%")), cancellationToken);
+            UNION SELECT m.grid FROM terminals t JOIN members m ON m.id = t.member WHERE t.id = @terminal
+            UNION SELECT grid FROM attachment_owners WHERE sha256 = @sha;
+            """, r => r.GetString(0), cancellationToken, ("@terminal", photo.Terminal), ("@pattern", "%" + photo.Sha256 + "%"), ("@sha", photo.Sha256)),
+            cancellationToken);
 
     /// <summary>The verified bytes of a complete photo, or why not; stored bytes that no longer match are logged and counted.</summary>
     public async Task<PhotoRead> ReadAsync(StoredAttachment photo, CancellationToken cancellationToken = default)

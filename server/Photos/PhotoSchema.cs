@@ -13,7 +13,34 @@ public sealed class PhotoSchema : ILedgerSchema
     public string Ledger => "photos";
 
     /// <inheritdoc/>
-    public IReadOnlyList<Migration> Migrations { get; } = [new(1, "attachments, attachment chunks (and photo bytes on PostgreSQL)", SqliteV1, PostgresV1)];
+    public IReadOnlyList<Migration> Migrations { get; } =
+    [
+        new(1, "attachments, attachment chunks (and photo bytes on PostgreSQL)", SqliteV1, PostgresV1),
+        new(2, "attachment owners (photos uploaded for a problem through the API)", SqliteV2, PostgresV2),
+    ];
+
+    // A photo uploaded through the API (POST /api/problems/{id}/photos) has no terminal to tie it to a grid: its owner row does.
+    private const string SqliteV2 = """
+        CREATE TABLE IF NOT EXISTS attachment_owners (
+            sha256     TEXT    NOT NULL,
+            problem_id INTEGER NOT NULL,
+            grid       TEXT    NOT NULL,             -- the problem's grid when the photo was uploaded
+            by         TEXT    NOT NULL,             -- the signed-in user who uploaded it
+            at         INTEGER NOT NULL,
+            PRIMARY KEY (sha256, problem_id)
+        ) WITHOUT ROWID;
+        """;
+
+    private const string PostgresV2 = """
+        CREATE TABLE IF NOT EXISTS attachment_owners (
+            sha256     TEXT COLLATE "C" NOT NULL,
+            problem_id BIGINT  NOT NULL,
+            grid       TEXT COLLATE "C" NOT NULL,
+            by         TEXT COLLATE "C" NOT NULL,
+            at         BIGINT  NOT NULL,
+            PRIMARY KEY (sha256, problem_id)
+        );
+        """;
 
     private const string SqliteV1 = """
         CREATE TABLE IF NOT EXISTS attachments (

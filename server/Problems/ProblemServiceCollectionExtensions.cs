@@ -21,6 +21,7 @@ public static class ProblemServiceCollectionExtensions
     {
         app.MapProblemEndpoints();
         app.MapProblemQueryEndpoints();
+        app.MapProblemPhotoEndpoints();
         return app;
     }
 }

@@ -38,7 +38,7 @@ public sealed class AccessMatrixTests
     }
 
     private sealed record Case(string Method, string Route, Kind Kind, string Inside, string? Outside = null, Func<string, bool, object?>? Body = null, string? Raw = null,
-        bool Stream = false);
+        bool Stream = false, Func<HttpContent>? Content = null);
 
     private static string Future => DateTimeOffset.UtcNow.AddDays(3).ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd'T'HH:mm:sszzz");
 
@@ -90,6 +90,8 @@ public sealed class AccessMatrixTests
         new("GET", "/api/problems", Kind.List, "/api/problems", $"/api/problems?grid={VillageB}"),
         new("GET", "/api/problems/{id}", Kind.Item, $"/api/problems/{problemA}", $"/api/problems/{problemB}"),
         new("GET", "/api/problems/overdue", Kind.Item, $"/api/problems/overdue?grid={TownA}", $"/api/problems/overdue?grid={TownB}"),
+        new("POST", "/api/problems/{id}/photos", Kind.Item, $"/api/problems/{problemA}/photos", $"/api/problems/{problemB}/photos",
+            Content: () => new ByteArrayContent(ProblemPhotoTests.Png("甲村整改")) { Headers = { ContentType = new("image/png") } }),
         new("POST", "/api/problems/{id}/assign", Kind.Item, $"/api/problems/{problemA}/assign", $"/api/problems/{problemB}/assign",
             (_, _) => new { assignee = "li", deadline = Future }),
         new("POST", "/api/problems/{id}/transfer", Kind.Item, $"/api/problems/{problemA}/transfer", $"/api/problems/{problemB}/transfer",
@@ -193,7 +195,8 @@ public sealed class AccessMatrixTests
     private static async Task<(HttpStatusCode Status, string Body)> SendAsync(HttpClient http, Case c, string url, string role, bool inside)
     {
         using var request = new HttpRequestMessage(new HttpMethod(c.Method), url);
-        if (c.Raw is not null) request.Content = new StringContent(c.Raw, Encoding.UTF8, "application/json");
+        if (c.Content is not null) request.Content = c.Content();
+        else if (c.Raw is not null) request.Content = new StringContent(c.Raw, Encoding.UTF8, "application/json");
         else if (c.Body is not null) request.Content = JsonContent.Create(c.Body(role, inside));
         using var response = await http.SendAsync(request, c.Stream ? HttpCompletionOption.ResponseHeadersRead : HttpCompletionOption.ResponseContentRead, Ct);
         return (response.StatusCode, c.Stream ? "" : await response.Content.ReadAsStringAsync(Ct));

@@ -3,5 +3,6 @@ import common from './en/common.js';
 import alerts from './en/alerts.js';
 import registry from './en/registry.js';
 import monitoring from './en/monitoring.js';
+import problems from './en/problems.js';
 
-export default { ...common, ...alerts, ...registry, ...monitoring };
+export default { ...common, ...alerts, ...registry, ...monitoring, ...problems };

@@ -3,5 +3,6 @@ import common from './zh-CN/common.js';
 import alerts from './zh-CN/alerts.js';
 import registry from './zh-CN/registry.js';
 import monitoring from './zh-CN/monitoring.js';
+import problems from './zh-CN/problems.js';
 
-export default { ...common, ...alerts, ...registry, ...monitoring };
+export default { ...common, ...alerts, ...registry, ...monitoring, ...problems };
