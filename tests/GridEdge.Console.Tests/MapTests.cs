@@ -19,7 +19,8 @@ public sealed class MapTests(DemoConsole demo)
         Assert.Equal(0, await page.Locator("g.gateway[data-gateway='gw-demo-2']").CountAsync());
         Assert.Equal("网格作战图", await page.Locator("nav.nav a").First.TextContentAsync());
 
-        await page.Locator("path.village[data-code='370102001001']").ClickAsync();
+        // A gateway's or an alert's marker may lie over the village's middle: the village's own click.
+        await page.Locator("path.village[data-code='370102001001']").DispatchEventAsync("click");
         var panel = page.Locator(".map-panel");
         await Assertions.Expect(panel).ToContainTextAsync("demo village 1-1");
         await Assertions.Expect(panel).ToContainTextAsync("网格长");
@@ -37,7 +38,7 @@ public sealed class MapTests(DemoConsole demo)
         await Assertions.Expect(page.Locator("svg.map path.village")).ToHaveCountAsync(4);
         await Assertions.Expect(page.Locator("g.gateway")).ToHaveCountAsync(2);
         await Assertions.Expect(page.Locator("path.village[data-code='370102002002']")).ToBeVisibleAsync();
-        await page.Locator("path.village[data-code='370102002001']").ClickAsync();
+        await page.Locator("path.village[data-code='370102002001']").DispatchEventAsync("click");
         await Assertions.Expect(page.Locator(".map-panel")).ToContainTextAsync("demo member 2-1-1");
         await Assertions.Expect(page.Locator(".map-panel")).ToContainTextAsync("Grid chief");
         Assert.Empty(await MonitoringPages.UntranslatedAsync(page));
