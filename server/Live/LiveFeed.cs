@@ -50,7 +50,7 @@ public sealed class LiveFeed(IAlertStore alerts, ICommandStore commands, IGatewa
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(Interval, time);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+        while (await NextTickAsync(timer, stoppingToken))
         {
             if (Listeners == 0)
             {
@@ -66,6 +66,13 @@ public sealed class LiveFeed(IAlertStore alerts, ICommandStore commands, IGatewa
                     log.LogWarning(e, "Live feed could not read the ledger ({Count} times since the last line); it tries again in {Interval}", count, Interval);
             }
         }
+    }
+
+    // False once the host stops (also when it is disposed without being stopped).
+    private static async ValueTask<bool> NextTickAsync(PeriodicTimer timer, CancellationToken stoppingToken)
+    {
+        try { return await timer.WaitForNextTickAsync(stoppingToken); }
+        catch (OperationCanceledException) { return false; }
     }
 
     /// <summary>One look at the ledger: publishes what arrived or changed since the last one.</summary>

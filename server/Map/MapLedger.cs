@@ -17,7 +17,7 @@ namespace GridEdge.Server.Map;
 /// grouped query per figure over the whole scope (never one per village: a city has about 5,000), then the gateways of
 /// their townships. The same SQL on SQLite and PostgreSQL.
 /// </summary>
-public sealed class MapLedger(LedgerDatabase database, IGridRegistryStore registry, IGatewayStore gateways, IReadingStore readings, TimeProvider time)
+public sealed partial class MapLedger(LedgerDatabase database, IGridRegistryStore registry, IGatewayStore gateways, IReadingStore readings, TimeProvider time)
 {
     /// <summary>Decimals a boundary coordinate keeps: 5 is about 1 m, finer than any village outline needs.</summary>
     public const int CoordinateDecimals = 5;
@@ -129,16 +129,35 @@ public sealed class MapLedger(LedgerDatabase database, IGridRegistryStore regist
         return (week, new DateTimeOffset(monday, ReportWeek.ChinaStandardTime), new DateTimeOffset(day.Year, day.Month, 1, 0, 0, 0, ReportWeek.ChinaStandardTime));
     }
 
-    /// <summary>A stored GeoJSON geometry with every coordinate rounded to <see cref="CoordinateDecimals"/>; null when absent or unreadable.</summary>
-    public static JsonNode? Rounded(string? boundary)
+    /// <summary>
+    /// A stored GeoJSON geometry with every coordinate rounded to <see cref="CoordinateDecimals"/>, written into the answer
+    /// as it is when it is already that short (a city's 5,209 outlines are not parsed and rebuilt on every request); null
+    /// when absent or unreadable.
+    /// </summary>
+    public static RawJson? Rounded(string? boundary)
     {
         if (boundary is null) return null;
+        if (!LongDecimals().IsMatch(boundary)) return IsJson(boundary) ? new RawJson(boundary) : null;
         JsonNode? node;
         try { node = JsonNode.Parse(boundary); }
         catch (JsonException) { return null; }
         if (node is JsonObject geometry && geometry["coordinates"] is { } coordinates) geometry["coordinates"] = Round(coordinates);
-        return node;
+        return node is null ? null : new RawJson(node.ToJsonString());
     }
+
+    private static bool IsJson(string text)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(System.Text.Encoding.UTF8.GetBytes(text));
+            while (reader.Read()) { }
+            return true;
+        }
+        catch (JsonException) { return false; }
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\d\.\d{6,}")]
+    private static partial System.Text.RegularExpressions.Regex LongDecimals();
 
     private static JsonNode? Round(JsonNode? node) => node switch
     {

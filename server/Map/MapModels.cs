@@ -16,7 +16,24 @@ public sealed record MapView(
     IReadOnlyList<MapGateway> Gateways);
 
 /// <summary>A village grid on the map; <see cref="Boundary"/> is its GeoJSON geometry with coordinates rounded to 5 decimals (about 1 m), or null.</summary>
-public sealed record MapVillage(string Code, string Name, string? Parent, string? Chief, JsonNode? Boundary, VillageFigures Figures);
+public sealed record MapVillage(string Code, string Name, string? Parent, string? Chief, RawJson? Boundary, VillageFigures Figures);
+
+/// <summary>A JSON value kept as its text and written into an answer as it is (a village outline: parsed once when imported, not per request).</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(RawJsonConverter))]
+public sealed record RawJson(string Json);
+
+/// <summary>Writes a <see cref="RawJson"/> as the JSON it holds; reading one is not needed.</summary>
+public sealed class RawJsonConverter : System.Text.Json.Serialization.JsonConverter<RawJson>
+{
+    public override RawJson Read(ref System.Text.Json.Utf8JsonReader reader, Type typeToConvert, System.Text.Json.JsonSerializerOptions options)
+    {
+        using var document = System.Text.Json.JsonDocument.ParseValue(ref reader);
+        return new RawJson(document.RootElement.GetRawText());
+    }
+
+    public override void Write(System.Text.Json.Utf8JsonWriter writer, RawJson value, System.Text.Json.JsonSerializerOptions options) =>
+        writer.WriteRawValue(value.Json, skipInputValidation: true);
+}
 
 /// <summary>
 /// A village's figures now: active members, patrols started this ISO week, key points and those visited at least twice

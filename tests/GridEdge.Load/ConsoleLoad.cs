@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using GridEdge.Server.Users;
 using GridEdge.Testing;
@@ -68,10 +67,12 @@ internal static class ConsoleLoad
             {
                 try { var sizes = await request.SizesAsync(); Interlocked.Add(ref bytes, sizes.ResponseBodySize + sizes.ResponseHeadersSize); } catch (PlaywrightException) { /* the page went on */ }
             };
-            var sw = Stopwatch.StartNew();
             await page.GotoAsync("/" + hash);
             var items = await ready(page);
-            var ms = sw.Elapsed.TotalMilliseconds;
+            // The browser's own clock from the start of navigation: what the user waits, without the driver's round trips.
+            var ms = await page.EvaluateAsync<double>("() => performance.getEntriesByName('gridedge:first')[0]?.startTime ?? performance.now()");
+            if (Environment.GetEnvironmentVariable("GRIDEDGE_TRACE") == "1")
+                Console.WriteLine(await page.EvaluateAsync<string>("() => performance.getEntriesByType('resource').map(e => `${e.startTime.toFixed(0)}-${e.responseEnd.toFixed(0)} ${e.name.replace(location.origin, '')}`).join('\\n')"));
             await Task.Delay(200); // the last RequestFinished events
             return (ms, Interlocked.Read(ref bytes), items);
         }
@@ -86,15 +87,24 @@ internal static class ConsoleLoad
         static async Task<int> DrawnMap(IPage page)
         {
             await page.Locator("main[data-ready=true]").WaitForAsync(new() { Timeout = 60_000 });
-            return await page.Locator("main svg path").CountAsync();
+            await page.EvaluateAsync("() => performance.mark('gridedge:first')");
+            var drawn = await page.Locator("main svg path.village").CountAsync();
+            if (drawn == 0) throw new InvalidOperationException("no village drawn: " + await page.Locator("main").InnerTextAsync());
+            return drawn;
         }
         static async Task<int> FirstRows(IPage page)
         {
             await page.Locator("main table.list tbody tr").First.WaitForAsync(new() { Timeout = 60_000 });
+            await page.EvaluateAsync("() => performance.mark('gridedge:first')");
             return await page.Locator("main table.list tbody tr").CountAsync();
         }
 
-        var baseline = await MedianAsync(null, "", async p => { await p.Locator("input[name=password]").WaitForAsync(); return 1; });
+        var baseline = await MedianAsync(null, "", async p =>
+        {
+            await p.Locator("input[name=password]").WaitForAsync();
+            await p.EvaluateAsync("() => performance.mark('gridedge:first')");
+            return 1;
+        });
         var townshipMap = await MedianAsync(township, "#/map", DrawnMap);
         var cityMap = await MedianAsync(city, "#/map", DrawnMap);
         var problems = await MedianAsync(city, "#/problems", FirstRows);

@@ -47,7 +47,8 @@ public sealed class MapTests(PostgresFixture postgres)
         Assert.Equal(new VillageFigures(1, 0, 0, 0, 0, 0, 0), city.Villages[1].Figures);
         Assert.Equal(new VillageFigures(0, 0, 0, 0, 0, 1, 0), city.Villages[2].Figures);
         Assert.Equal(("王", TownA), (city.Villages[0].Chief, city.Villages[0].Parent));
-        Assert.Equal("[[[117.12346,36.6],[117.14,36.6],[117.14,36.62],[117.12346,36.6]]]", city.Villages[0].Boundary!["coordinates"]!.ToJsonString());
+        Assert.Equal("[[[117.12346,36.6],[117.14,36.6],[117.14,36.62],[117.12346,36.6]]]",
+            System.Text.Json.Nodes.JsonNode.Parse(city.Villages[0].Boundary!.Json)!["coordinates"]!.ToJsonString());
         Assert.Null(city.Villages[1].Boundary);
 
         Assert.Equal(["gw-alpha", "gw-beta"], city.Gateways.Select(g => g.Id));
@@ -128,5 +129,16 @@ public sealed class MapTests(PostgresFixture postgres)
         rows.Problem(A1, now.AddDays(-5), "rectified", deadline: now.AddDays(-2));
         rows.Problem(A1, now.AddDays(-9), "closed", deadline: now.AddDays(-8));
         rows.Problem(B1, now.AddDays(-2), "assigned", deadline: now.AddDays(2));
+    }
+
+    [Fact]
+    public void A_short_outline_is_written_as_stored_a_long_one_rounded_and_a_damaged_one_left_out()
+    {
+        const string Short = """{"type":"Polygon","coordinates":[[[117.1,36.6],[117.14,36.6],[117.14,36.62],[117.1,36.6]]]}""";
+        Assert.Same(Short, MapLedger.Rounded(Short)!.Json);
+        Assert.Equal("""{"type":"Polygon","coordinates":[[[117.12346,36.6],[117.14,36.6],[117.14,36.62],[117.12346,36.6]]]}""",
+            MapLedger.Rounded("""{"type":"Polygon","coordinates":[[[117.123456789,36.6],[117.14,36.6],[117.14,36.62],[117.123456789,36.6]]]}""")!.Json);
+        Assert.Null(MapLedger.Rounded("""{"type":"Polygon","coordinates":[[[117.1,36.6],"""));
+        Assert.Null(MapLedger.Rounded(null));
     }
 }

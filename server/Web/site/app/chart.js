@@ -14,9 +14,12 @@ function s(tag, attrs, ...children) {
 export function timeChart({ points, from, to, bands = [], marks = [], gapMs, unit = '', label }) {
   const W = 800, H = 260, L = 48, R = 12, T = 12, B = 28;
   const xs = points.map(p => new Date(p.t).getTime());
-  const t0 = from ? new Date(from).getTime() : Math.min(...xs), t1 = to ? new Date(to).getTime() : Math.max(...xs);
+  // Loops, not Math.min(...xs): a month of minutes is more arguments than a call takes.
+  const fold = (list, f, start) => list.reduce((m, x) => f(m, x), start);
+  const t0 = from ? new Date(from).getTime() : fold(xs, Math.min, Infinity), t1 = to ? new Date(to).getTime() : fold(xs, Math.max, -Infinity);
   const values = points.flatMap(p => [p.v, p.min, p.max]).filter(x => typeof x === 'number');
-  const top = Math.max(1, ...values, ...bands.map(b => Math.min(b.to, Math.max(...values, 1) * 1.2))) * 1.05;
+  const highest = fold(values, Math.max, 1);
+  const top = fold(bands.map(b => Math.min(b.to, highest * 1.2)), Math.max, highest) * 1.05;
   const x = t => L + (W - L - R) * (t1 === t0 ? 0.5 : (t - t0) / (t1 - t0));
   const y = v => T + (H - T - B) * (1 - v / top);
   const svg = s('svg', { class: 'chart', viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': label || '' });

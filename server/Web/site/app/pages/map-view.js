@@ -29,7 +29,7 @@ export function centroid(boundary) {
 // The projection for a set of [lon, lat] positions: [x, y] in degrees of latitude, north up.
 export function projection(positions) {
   const lats = positions.map(p => p[1]);
-  const mid = lats.length ? (Math.min(...lats) + Math.max(...lats)) / 2 : 36.7;
+  const mid = lats.length ? (lowest(lats) + highest(lats)) / 2 : 36.7;
   const k = Math.cos(mid * Math.PI / 180);
   return ([lon, lat]) => [lon * k, -lat];
 }
@@ -95,7 +95,7 @@ export function panZoom(svg, onScale) {
     fit(points) {
       if (points.length === 0) return apply({ x: -1, y: -1, w: 2, h: 2 });
       const xs = points.map(p => p[0]), ys = points.map(p => p[1]);
-      const x0 = Math.min(...xs), x1 = Math.max(...xs), y0 = Math.min(...ys), y1 = Math.max(...ys);
+      const x0 = lowest(xs), x1 = highest(xs), y0 = lowest(ys), y1 = highest(ys);
       const w = Math.max(x1 - x0, 0.002), h = Math.max(y1 - y0, 0.002);
       apply({ x: x0 - w * 0.06, y: y0 - h * 0.06, w: w * 1.12, h: h * 1.12 });
     },
@@ -104,3 +104,7 @@ export function panZoom(svg, onScale) {
     dragged: () => moved > 4,
   };
 }
+
+// The least and greatest of many numbers: a city's boundaries have too many points to spread into Math.min's arguments.
+function lowest(values) { let m = Infinity; for (const x of values) if (x < m) m = x; return m; }
+function highest(values) { let m = -Infinity; for (const x of values) if (x > m) m = x; return m; }

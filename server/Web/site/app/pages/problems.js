@@ -23,24 +23,38 @@ const maxPhoto = 10 * 1024 * 1024;
 
 export async function render(root, { session, params }) {
   useStyles('pages/ledgers.css');
-  const [grids, members] = await Promise.all([gridsByCode(), membersById()]);
+  // Grid and member names arrive beside the list, not before it: the first rows show at once, named when they come.
+  const grids = new Map(), members = new Map();
+  let loading = null;
+  const lookups = () => loading ??= Promise.all([gridsByCode(), membersById()]).then(([g, m]) => {
+    for (const [k, x] of g) grids.set(k, x);
+    for (const [k, x] of m) members.set(k, x);
+  });
   const names = { grid: code => v(grids.get(code)?.name ?? code, { title: code }), member: id => v(members.get(id)?.name ?? id) };
-  if (params[0]) return detail(root, session, params[0], names);
-  return ledger(root, grids, names);
+  if (params[0]) { await lookups(); return detail(root, session, params[0], names); }
+  return ledger(root, grids, names, lookups);
 }
 
-function ledger(root, grids, names) {
+function ledger(root, grids, names, lookups) {
   const filters = { state: '', category: '', grid: '', overdue: false };
   const list = h('div', { class: 'problem-list' });
   const select = (name, options) => h('label', null, t('problems.filter.' + name),
     h('select', { name, onchange: e => { filters[name] = e.target.value; load(); } },
       h('option', { value: '' }, t('common.all')), options.map(o => h('option', { value: o.value }, o.label))));
+  let redraw = () => {};
+  const gridFilter = select('grid', []);
+  // Asked for once the first rows are drawn, so they do not compete with the list for the server.
+  let namedOnce = null;
+  const named = () => namedOnce ??= lookups().then(() => {
+    gridFilter.querySelector('select').append(...[...grids.values()].map(g => h('option', { value: g.code, 'data-v': '' }, g.name)));
+    redraw();
+  });
   root.append(
     h('h1', null, t('nav.problems')),
     h('div', { class: 'row card' },
       select('state', states.map(s => ({ value: s, label: t('state.' + s) }))),
       select('category', categories.map(c => ({ value: c, label: t('category.' + c) }))),
-      select('grid', [...grids.values()].map(g => ({ value: g.code, label: v(g.name) }))),
+      gridFilter,
       h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'overdue', onchange: e => { filters.overdue = e.target.checked; load(); } }),
         t('problems.filter.overdue'))),
     list);
@@ -57,7 +71,7 @@ function ledger(root, grids, names) {
     { label: t('problems.deadline'), optional: true, cell: p => p.deadline ? dateTime(p.deadline) : '' },
   ];
 
-  let generation = 0;
+  let generation = 0, firstDrawn = false;
   async function load() {
     const mine = ++generation;
     clear(list).append(h('p', { class: 'muted' }, t('common.loading')));
@@ -81,7 +95,9 @@ function ledger(root, grids, names) {
           if (mine !== generation) return;
           rows.push(...got.items);
           cursor = got.nextCursor;
-          slot.replaceChildren(table(columns, rows, open));
+          redraw = () => slot.replaceChildren(table(columns, rows, open));
+          redraw();
+          if (!firstDrawn) { firstDrawn = true; performance.mark('gridedge:first'); named(); }
           count.textContent = t('problems.shown', { n: rows.length });
           more.hidden = !cursor;
         } catch (e) { toast(errorText(e), 'bad'); }
@@ -90,7 +106,7 @@ function ledger(root, grids, names) {
       await page();
     } catch (e) { if (mine === generation) clear(list).append(h('p', { class: 'error' }, errorText(e))); }
   }
-  load();
+  load().finally(() => named());
 }
 
 async function detail(root, session, id, names) {
