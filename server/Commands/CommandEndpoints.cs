@@ -162,7 +162,7 @@ public static class CommandEndpoints
     private static async Task<IResult> ConfigAsync(string id, HttpContext context, IGatewayStore gateways, GatewayScope scope, ICommandStore ledger, CancellationToken ct)
     {
         if (!GatewayIds.IsValid(id)) return Bad("id", id, GatewayIds.Rule);
-        var gateway = (await gateways.GetGatewaysAsync(ct)).FirstOrDefault(g => g.Id == id);
+        var gateway = (await gateways.GetGatewayStatesAsync(ct)).FirstOrDefault(g => g.Id == id);
         if (gateway is null || !await scope.SeesAsync(context, id, ct)) return NotFound(id, "id");
         var sent = await ledger.GetConfigAsync(id, ct);
         JsonElement? rules = null;
@@ -189,7 +189,7 @@ public static class CommandEndpoints
 
     // A gateway outside the caller's grid answers as one that is not in the ledger.
     private static async Task<IResult?> UnknownGatewayAsync(IGatewayStore gateways, GatewayScope scope, HttpContext context, string id, string field, bool act, CancellationToken ct) =>
-        (await gateways.GetGatewaysAsync(ct)).Any(g => g.Id == id) && await (act ? scope.ActsOnAsync(context, id, ct) : scope.SeesAsync(context, id, ct))
+        (await gateways.GetGatewayStatesAsync(ct)).Any(g => g.Id == id) && await (act ? scope.ActsOnAsync(context, id, ct) : scope.SeesAsync(context, id, ct))
             ? null : NotFound(id, field);
 
     private static IResult NotFound(string id, string field) =>

@@ -30,7 +30,7 @@ public static class GatewayEndpoints
         var stream = Single(request.Query, "stream", out var streamError) ?? Streams.Readings;
         if (streamError is not null) return streamError;
         if (!Streams.IsKnown(stream)) return Bad("stream", stream, "one of " + string.Join(", ", Streams.All));
-        var known = (await ledger.GetGatewaysAsync(ct)).Any(g => g.Id == id) && await scope.SeesAsync(request.HttpContext, id, ct);
+        var known = (await ledger.GetGatewayStatesAsync(ct)).Any(g => g.Id == id) && await scope.SeesAsync(request.HttpContext, id, ct);
         if (!known) return Results.Json(new ApiError($"gateway '{id}' is not in the ledger", "id", id, "the id of a gateway that has connected or sent data"), statusCode: StatusCodes.Status404NotFound);
         var gaps = await ledger.GetGapsAsync(id, stream, ct);
         return Results.Ok(new GapsView(id, stream, gaps.Select(g => new GapView(g.From, g.To, g.Count, g.Reason)).ToList(), gaps.Sum(g => g.Count)));

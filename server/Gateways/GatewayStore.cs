@@ -96,6 +96,12 @@ public sealed partial class GatewayStore : IGatewayStore
             ON CONFLICT (id) DO UPDATE SET online = excluded.online, last_seen = {_database.Greatest("coalesce(gateways.last_seen, 0)", "excluded.last_seen")};
             """, cancellationToken, ("@id", gatewayId), ("@online", online ? 1L : 0L), ("@at", at.ToUnixTimeMilliseconds())), cancellationToken);
 
+    public async Task<IReadOnlyList<GatewaySummary>> GetGatewayStatesAsync(CancellationToken cancellationToken = default) =>
+        await _database.ReadAsync(connection => Sql.ListAsync(connection, null,
+            "SELECT id, online, last_seen, software_version, config_version, boot_id, status_at FROM gateways ORDER BY id;",
+            r => new GatewaySummary(r.GetString(0), r.GetInt64(1) != 0, Sql.OptMs(r, 2), Sql.Str(r, 3), Sql.Str(r, 4),
+                r.IsDBNull(5) ? null : Guid.Parse(r.GetString(5)), Sql.OptMs(r, 6), []), cancellationToken), cancellationToken);
+
     public async Task<IReadOnlyList<GatewaySummary>> GetGatewaysAsync(CancellationToken cancellationToken = default) =>
         await _database.ReadAsync(async connection =>
         {

@@ -37,8 +37,11 @@ public interface IGatewayStore
     /// <summary>Marks the gateway disconnected at <paramref name="at"/>.</summary>
     Task MarkOfflineAsync(string gatewayId, DateTimeOffset at, CancellationToken cancellationToken = default);
 
-    /// <summary>Every gateway known to the ledger, by id.</summary>
+    /// <summary>Every gateway known to the ledger, by id, with its streams' figures (reads every stored record: for listings, not checks).</summary>
     Task<IReadOnlyList<GatewaySummary>> GetGatewaysAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Every gateway's state (online, last seen, versions) without its streams: one small table, for checks and the live feed.</summary>
+    Task<IReadOnlyList<GatewaySummary>> GetGatewayStatesAsync(CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Sequence ranges missing between 1 and the highest stored seq of one gateway's stream, in order, each with its reason

@@ -26,7 +26,7 @@ public static class MonitorEndpoints
     {
         if (!GatewayIds.IsValid(id))
             return Results.BadRequest(new ApiError($"id '{id}' is not valid: expected {GatewayIds.Rule}", "id", id, GatewayIds.Rule));
-        if (!(await ledger.GetGatewaysAsync(ct)).Any(g => g.Id == id) || !await scope.SeesAsync(context, id, ct))
+        if (!(await ledger.GetGatewayStatesAsync(ct)).Any(g => g.Id == id) || !await scope.SeesAsync(context, id, ct))
             return Results.Json(new ApiError($"gateway '{id}' is not in the ledger", "id", id, "the id of a gateway that has connected or sent data"), statusCode: StatusCodes.Status404NotFound);
         var monitors = await ledger.GetMonitorsAsync(id, ct);
         return Results.Ok(new MonitorsView(id, monitors.Select(m => new MonitorView(m.Mn, m.Station, m.LastContact, m.ReportedAt, m.ConformanceWarnings)).ToList()));

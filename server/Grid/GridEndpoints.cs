@@ -357,7 +357,7 @@ public static class GridEndpoints
         var json = directory.ToJson();
         JsonElement? body = null;
         if (full == "true") { using var doc = JsonDocument.Parse(json); body = doc.RootElement.Clone(); }
-        var reported = (await gateways.GetGatewaysAsync(ct)).FirstOrDefault(g => g.Id == id)?.ConfigVersion;
+        var reported = (await gateways.GetGatewayStatesAsync(ct)).FirstOrDefault(g => g.Id == id)?.ConfigVersion;
         var sent = await ledger.GetConfigAsync(id, ct);
         var result = sent is not null && sent.Version == published?.Version ? sent.Result : null;
         var isPublished = published?.Terminals == json;

@@ -89,7 +89,7 @@ public sealed class LiveFeed(IAlertStore alerts, ICommandStore commands, IGatewa
             if (Fresh(("command", r.Gateway, r.Seq), now))
                 events.Add(new LiveEvent("command", r.Gateway, new LiveCommandResult(r.Gateway, r.Result.CommandId, r.Result.Name, Snake(r.Result.Outcome), r.Result.Detail,
                     r.Result.ReceivedAt)));
-        foreach (var g in await gateways.GetGatewaysAsync(cancellationToken))
+        foreach (var g in await gateways.GetGatewayStatesAsync(cancellationToken))
         {
             var state = new LiveGateway(g.Id, g.Online, g.LastSeen, g.ConfigVersion, g.StatusAt);
             var changed = !_gateways.TryGetValue(g.Id, out var before) || before.Online != state.Online || before.ConfigVersion != state.ConfigVersion
