@@ -2,6 +2,7 @@ using GridEdge.Protocol.Configuration;
 using GridEdge.Server.Alerts;
 using GridEdge.Server.Api;
 using GridEdge.Server.Audit;
+using GridEdge.Server.Calendar;
 using GridEdge.Server.Web;
 using GridEdge.Server.Live;
 using GridEdge.Server.Map;
@@ -66,6 +67,7 @@ public static class ServerHost
         builder.Services.AddCompliance();
         builder.Services.AddGridMap();
         // Last: the duties start after the broker and every store they use.
+        builder.Services.AddCalendar();
         builder.Services.AddLive();
         builder.Services.AddConsole();
         builder.Services.AddCluster();

@@ -17,6 +17,7 @@ public sealed class ServerOptions
     public LogOptions Logs { get; set; } = new();
     public Alerts.AlertResponseOptions Alerts { get; set; } = new();
     public GridOptions Grid { get; set; } = new();
+    public Calendar.CalendarOptions Calendar { get; set; } = new();
 
     /// <summary>Gateways allowed to connect to the embedded broker: client id = username = <see cref="GatewayAccountOptions.Id"/>.</summary>
     public List<GatewayAccountOptions> Gateways { get; set; } = [];
@@ -191,6 +192,8 @@ internal sealed class ServerOptionsValidator : IValidateOptions<ServerOptions>
 
         o.Alerts.TryParse(out var alertErrors);
         errors.AddRange(alertErrors);
+        try { GridEdge.Server.Calendar.HolidayCalendar.Load(o.Calendar.Folder); }
+        catch (GridEdge.Server.Calendar.CalendarFileException e) { errors.Add("Server:Calendar:Directory: " + e.Message); }
 
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < o.Gateways.Count; i++)

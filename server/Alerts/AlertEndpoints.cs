@@ -61,13 +61,14 @@ public static class AlertEndpoints
     }
 
     private static async Task<IResult> ResponseTimesAsync(HttpRequest request, IAlertStore ledger, IOptions<ServerOptions> options, TimeProvider time,
-        GatewayScope scope, CancellationToken ct)
+        GatewayScope scope, Calendar.WorkCalendar calendar, CancellationToken ct)
     {
         var q = request.Query;
         if (Unknown(q, "gateway", "week") is { } unknown) return unknown;
         var gateway = Gateway(q, out var error);
         if (error is not null) return error;
-        var rule = options.Value.Alerts.TryParse(out _) ?? throw new InvalidOperationException("Server:Alerts is validated at start");
+        // The rule with the holiday calendar: an alert raised on a holiday is not in working hours.
+        var rule = calendar.Rule;
         var week = Single(q, "week", out error);
         if (error is not null) return error;
         DateTimeOffset? from = null, to = null;

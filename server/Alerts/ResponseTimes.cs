@@ -80,13 +80,20 @@ public sealed class AlertResponseOptions
 /// <summary>The parsed response-time rule: which raise times are in working hours, and the limit that applies.</summary>
 public sealed record ResponseRule(TimeOnly Start, TimeOnly End, IReadOnlySet<DayOfWeek> Days, TimeSpan Offset, TimeSpan WorkingLimit, TimeSpan OtherLimit)
 {
+    /// <summary>The official holidays and make-up workdays (Server:Calendar); none unless given.</summary>
+    public Calendar.HolidayCalendar Holidays { get; init; } = Calendar.HolidayCalendar.Empty;
+
     public DateTimeOffset Local(DateTimeOffset at) => at.ToOffset(Offset);
+
+    /// <summary>A working day: not a holiday, and one of <see cref="Days"/> or a make-up workday.</summary>
+    public bool IsWorkingDay(DateOnly date) =>
+        Holidays.HolidayOn(date) is null && (Holidays.IsMakeUpWorkday(date) || Days.Contains(date.DayOfWeek));
 
     public bool InWorkingHours(DateTimeOffset raisedAt)
     {
         var local = Local(raisedAt);
         var time = TimeOnly.FromDateTime(local.DateTime);
-        return Days.Contains(local.DayOfWeek) && time >= Start && time < End;
+        return IsWorkingDay(DateOnly.FromDateTime(local.DateTime)) && time >= Start && time < End;
     }
 
     public TimeSpan LimitFor(DateTimeOffset raisedAt) => InWorkingHours(raisedAt) ? WorkingLimit : OtherLimit;
