@@ -32,7 +32,7 @@ public sealed record PatrolRequest(
 /// <summary>A problem report.</summary>
 public sealed record ProblemRequest(
     string MemberId, string TerminalId, string GridCode, double Latitude, double Longitude, string? Address,
-    [property: Description("straw_burning, dust, illegal_discharge, livestock_waste, garbage or other")] string Category,
+    [property: Description("straw_burning, dust, illegal_discharge, livestock_waste, garbage, other, catering_fumes, open_burning, neighbourhood_noise, small_unlicensed_workshop, drinking_water_source, black_odorous_water or medical_waste")] string Category,
     string Description,
     [property: Description("SHA-256 (lower-case hex) of each photo")] IReadOnlyList<string> Attachments);
 

@@ -38,7 +38,9 @@ internal sealed record TimeWindow(DateTimeOffset NotBefore, DateTimeOffset NotAf
 internal static class TerminalRequests
 {
     public static readonly IReadOnlyList<string> PlaceKinds = ["key_point", "enterprise", "other"];
-    public static readonly IReadOnlyList<string> Categories = ["straw_burning", "dust", "illegal_discharge", "livestock_waste", "garbage", "other"];
+    /// <summary>The problem categories by their wire names, in the order of their numbers (the protocol's enum).</summary>
+    public static readonly IReadOnlyList<string> Categories =
+        [.. Enum.GetValues<ProblemCategory>().Select(c => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(c.ToString()))];
 
     /// <summary>Parses a body; null with the problem (and the JSON path where it was found) when it is not JSON.</summary>
     public static JsonDocument? ParseJson(byte[] body, List<FieldError> errors)

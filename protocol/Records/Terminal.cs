@@ -29,13 +29,29 @@ public enum ProblemCategory : byte
     StrawBurning = 0,
     /// <summary>扬尘: construction sites, roads, yards.</summary>
     Dust = 1,
-    /// <summary>非法排污.</summary>
+    /// <summary>乱排乱放、违法排污.</summary>
     IllegalDischarge = 2,
-    /// <summary>畜禽养殖污染.</summary>
+    /// <summary>畜禽养殖粪污.</summary>
     LivestockWaste = 3,
-    /// <summary>垃圾倾倒、焚烧.</summary>
+    /// <summary>垃圾倾倒.</summary>
     Garbage = 4,
+    /// <summary>其他.</summary>
     Other = 5,
+    // The seeds' other categories, added after the first six so that stored problems keep their numbers.
+    /// <summary>餐饮油烟.</summary>
+    CateringFumes = 6,
+    /// <summary>露天焚烧 (other than straw: waste, leaves, tyres).</summary>
+    OpenBurning = 7,
+    /// <summary>生活噪声.</summary>
+    NeighbourhoodNoise = 8,
+    /// <summary>十五小及无证无照企业: small polluting workshops and unlicensed businesses.</summary>
+    SmallUnlicensedWorkshop = 9,
+    /// <summary>饮用水源地: drinking-water source protection areas.</summary>
+    DrinkingWaterSource = 10,
+    /// <summary>黑臭水体.</summary>
+    BlackOdorousWater = 11,
+    /// <summary>医疗废物.</summary>
+    MedicalWaste = 12,
 }
 
 /// <summary>What kind of place a patrol visited.</summary>

@@ -8,7 +8,8 @@ import { dateTime } from '../time.js';
 import { gridsByCode, membersById, chinaDateTimeLocal, withChinaOffset } from './ledgers.js';
 
 const states = ['reported', 'assigned', 'transferred', 'planned', 'rectified', 'verified', 'closed'];
-const categories = ['straw_burning', 'dust', 'illegal_discharge', 'livestock_waste', 'garbage', 'other'];
+const categories = ['straw_burning', 'dust', 'catering_fumes', 'open_burning', 'neighbourhood_noise', 'livestock_waste', 'illegal_discharge', 'garbage',
+  'small_unlicensed_workshop', 'drinking_water_source', 'black_odorous_water', 'medical_waste', 'other'];
 const stateTone = { reported: 'bad', assigned: 'warn', transferred: 'warn', planned: 'info', rectified: 'info', verified: 'ok', closed: 'muted' };
 // Which transition may start from which state (server/Problems/ProblemLifecycle.cs), and the permission it needs.
 const transitions = [

@@ -1,7 +1,9 @@
 // The problem ledger, patrol ledger and reports pages.
 export default {
   'category.straw_burning': 'Straw burning', 'category.dust': 'Dust', 'category.illegal_discharge': 'Illegal discharge', 'category.livestock_waste': 'Livestock waste',
-  'category.garbage': 'Garbage dumping or burning', 'category.other': 'Other',
+  'category.garbage': 'Garbage dumping', 'category.other': 'Other', 'category.catering_fumes': 'Restaurant fumes', 'category.open_burning': 'Open burning',
+  'category.neighbourhood_noise': 'Neighbourhood noise', 'category.small_unlicensed_workshop': 'Small polluting or unlicensed workshop',
+  'category.drinking_water_source': 'Drinking-water source', 'category.black_odorous_water': 'Black, malodorous water', 'category.medical_waste': 'Medical waste',
   'problems.filter.state': 'State', 'problems.filter.category': 'Category', 'problems.filter.grid': 'Grid', 'problems.filter.overdue': 'Overdue only',
   'problems.id': 'No.', 'problems.reportedAt': 'Reported', 'problems.category': 'Category', 'problems.grid': 'Grid', 'problems.description': 'Description',
   'problems.member': 'Reported by', 'problems.state': 'State', 'problems.deadline': 'Deadline', 'problems.handler': 'Assignee / department', 'problems.address': 'Place',

@@ -1,7 +1,9 @@
 // 问题台账、巡查台账、报表页。
 export default {
-  'category.straw_burning': '秸秆焚烧', 'category.dust': '扬尘', 'category.illegal_discharge': '非法排污', 'category.livestock_waste': '畜禽养殖污染',
-  'category.garbage': '垃圾倾倒、焚烧', 'category.other': '其他',
+  'category.straw_burning': '秸秆焚烧', 'category.dust': '扬尘', 'category.illegal_discharge': '乱排乱放/违法排污', 'category.livestock_waste': '畜禽养殖粪污',
+  'category.garbage': '垃圾倾倒', 'category.other': '其他', 'category.catering_fumes': '餐饮油烟', 'category.open_burning': '露天焚烧',
+  'category.neighbourhood_noise': '生活噪声', 'category.small_unlicensed_workshop': '十五小及无证无照企业', 'category.drinking_water_source': '饮用水源地',
+  'category.black_odorous_water': '黑臭水体', 'category.medical_waste': '医疗废物',
   'problems.filter.state': '状态', 'problems.filter.category': '问题类别', 'problems.filter.grid': '网格', 'problems.filter.overdue': '只看超期未整改',
   'problems.id': '编号', 'problems.reportedAt': '上报时间', 'problems.category': '问题类别', 'problems.grid': '网格', 'problems.description': '问题描述',
   'problems.member': '上报网格员', 'problems.state': '状态', 'problems.deadline': '办理时限', 'problems.handler': '承办人/部门', 'problems.address': '地点',
