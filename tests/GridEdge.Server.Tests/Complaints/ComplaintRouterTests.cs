@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using GridEdge.Server.Complaints;
 
@@ -71,11 +72,11 @@ public sealed class ComplaintRouterTests
             for (var column = 0; column < 40; column++)
             {
                 double lon = 116.0 + column * 0.01, lat = 36.0 + row * 0.01;
-                outlines.Add(Outline($"3701{row:D2}{column:D2}0001", $$"""
+                outlines.Add(Outline($"3701{row:D2}{column:D2}0001", string.Create(CultureInfo.InvariantCulture, $$"""
                     {"type": "Polygon", "coordinates": [
                       [[{{lon}}, {{lat}}], [{{lon + 0.01}}, {{lat}}], [{{lon + 0.01}}, {{lat + 0.01}}], [{{lon}}, {{lat + 0.01}}], [{{lon}}, {{lat}}]],
                       [[{{lon + 0.004}}, {{lat + 0.004}}], [{{lon + 0.006}}, {{lat + 0.004}}], [{{lon + 0.006}}, {{lat + 0.006}}], [{{lon + 0.004}}, {{lat + 0.006}}], [{{lon + 0.004}}, {{lat + 0.004}}]]]}
-                    """));
+                    """)));
             }
         var router = new ComplaintRouter(outlines);
         var random = new Random(7);
