@@ -9,6 +9,7 @@ using GridEdge.Server.Map;
 using GridEdge.Server.Broker;
 using GridEdge.Server.Cluster;
 using GridEdge.Server.Commands;
+using GridEdge.Server.Complaints;
 using GridEdge.Server.Compliance;
 using GridEdge.Server.Gateways;
 using GridEdge.Server.Grid;
@@ -64,6 +65,7 @@ public static class ServerHost
         builder.Services.AddPatrols();
         builder.Services.AddPhotos();
         builder.Services.AddProblems();
+        builder.Services.AddComplaints();
         builder.Services.AddCompliance();
         builder.Services.AddGridMap();
         // Last: the duties start after the broker and every store they use.
@@ -91,6 +93,7 @@ public static class ServerHost
         app.MapPatrolApi();
         app.MapPhotoApi();
         app.MapProblemApi();
+        app.MapComplaintApi();
         app.MapComplianceApi();
         app.MapGridMapApi();
         app.MapAuditApi();

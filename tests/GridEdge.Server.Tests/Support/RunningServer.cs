@@ -35,7 +35,7 @@ public sealed class RunningServer : IAsyncDisposable
     public IngestMetrics Metrics => App.Services.GetRequiredService<IngestMetrics>();
     public WebApplication App => _app ?? throw new InvalidOperationException("not started");
 
-    public static async Task<RunningServer> StartAsync(IReadOnlyDictionary<string, string?>? extra = null)
+    public static async Task<RunningServer> StartAsync(IReadOnlyDictionary<string, string?>? extra = null, IServerExtension? extension = null)
     {
         var server = new RunningServer();
         var settings = new Dictionary<string, string?>
@@ -56,7 +56,7 @@ public sealed class RunningServer : IAsyncDisposable
         if (extra is not null) foreach (var (k, v) in extra) settings[k] = v;
         try
         {
-            server._app = ServerHost.Build([], settings);
+            server._app = ServerHost.Build([], settings, extension);
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
             await server._app.StartAsync(timeout.Token);
             server._started = true;

@@ -42,7 +42,7 @@ public sealed class AccessMatrixTests
 
     private static string Future => DateTimeOffset.UtcNow.AddDays(3).ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd'T'HH:mm:sszzz");
 
-    private static IReadOnlyList<Case> Cases(long problemA, long problemB, string photoA, string photoB) =>
+    private static IReadOnlyList<Case> Cases(long problemA, long problemB, string photoA, string photoB, long complaintA, long complaintB) =>
     [
         new("GET", "/api/readings", Kind.List, "/api/readings", "/api/readings?gateway=gw-beta"),
         new("GET", "/api/alerts", Kind.List, "/api/alerts", "/api/alerts?gateway=gw-beta"),
@@ -84,6 +84,11 @@ public sealed class AccessMatrixTests
             (role, inside) => new { id = $"e-{role.Replace('_', '-')}-{(inside ? "in" : "out")}", name = "厂", @class = "other" }),
         new("GET", "/api/grids/{code}/enterprises", Kind.Item, $"/api/grids/{VillageA}/enterprises", $"/api/grids/{VillageB}/enterprises"),
         new("GET", "/api/grids/{code}/enterprises/{id}", Kind.Item, $"/api/grids/{VillageA}/enterprises/e-a", $"/api/grids/{VillageB}/enterprises/e-b"),
+
+        new("POST", "/api/complaints", Kind.Item, "/api/complaints", "/api/complaints",
+            (_, inside) => new { channel = "hotline", category = "dust", description = "扬尘", latitude = 36.605, longitude = inside ? 117.005 : 120.305 }),
+        new("GET", "/api/complaints", Kind.List, "/api/complaints", $"/api/complaints?grid={VillageB}"),
+        new("GET", "/api/complaints/{id}", Kind.Item, $"/api/complaints/{complaintA}", $"/api/complaints/{complaintB}"),
 
         new("GET", "/api/checkins", Kind.List, "/api/checkins", $"/api/checkins?grid={VillageB}"),
         new("GET", "/api/patrols", Kind.List, "/api/patrols", $"/api/patrols?grid={VillageB}"),
@@ -137,10 +142,14 @@ public sealed class AccessMatrixTests
     [Fact(Timeout = 180_000)]
     public async Task Every_endpoint_answers_each_role_by_the_permission_table_and_nothing_outside_the_callers_grid()
     {
-        await using var server = await RunningServer.StartAsync();
+        // The complaint clock needs a work calendar; a fixed one stands in for the host's.
+        await using var server = await RunningServer.StartAsync(extension: new Complaints.FixedResponseLimit());
         using var admin = server.Http();
         await SeedAsync(server, admin);
+        await BoundariesAsync(admin);
         using var rows = new GridRows(server.LedgerPath);
+        var complaintA = Complaint(rows, VillageA);
+        var complaintB = Complaint(rows, VillageB);
         var problemA = rows.Problem(VillageA, DateTimeOffset.UtcNow.AddHours(-2));
         var problemB = rows.Problem(VillageB, DateTimeOffset.UtcNow.AddHours(-2));
         rows.CheckIn(VillageA, "m-a", DateTimeOffset.UtcNow.AddHours(-1));
@@ -154,7 +163,7 @@ public sealed class AccessMatrixTests
         foreach (var role in RoleNames) users[role] = await server.UserAsync($"u-{role.Replace('_', '-')}", role, GridOf(role));
 
         var policies = Policies(server);
-        var cases = Cases(problemA, problemB, photoA, photoB);
+        var cases = Cases(problemA, problemB, photoA, photoB, complaintA, complaintB);
         // A new endpoint fails here until it has its row in the matrix.
         Assert.Equal(policies.Keys.Order(StringComparer.Ordinal), cases.Select(c => $"{c.Method} {c.Route}").Order(StringComparer.Ordinal));
 
@@ -246,6 +255,24 @@ public sealed class AccessMatrixTests
             ]), Ct);
         }
     }
+
+    // Village A around (117.00, 36.60), village B around (120.30, 36.60): a complaint's point routes into one of them.
+    private static async Task BoundariesAsync(HttpClient admin)
+    {
+        static object Square(double lon, double lat) => new
+        {
+            type = "Polygon",
+            coordinates = new[] { new[] { new[] { lon, lat }, new[] { lon + 0.01, lat }, new[] { lon + 0.01, lat + 0.01 }, new[] { lon, lat + 0.01 }, new[] { lon, lat } } },
+        };
+        var document = new { grids = new[] { new { code = VillageA, name = "甲村", boundary = Square(117.00, 36.60) }, new { code = VillageB, name = "乙村", boundary = Square(120.30, 36.60) } } };
+        using var put = await admin.PutAsJsonAsync("/api/grids", document, Ct);
+        Assert.True(put.StatusCode == HttpStatusCode.OK, await put.Content.ReadAsStringAsync(Ct));
+    }
+
+    private static long Complaint(GridRows rows, string grid) => (long)rows.Scalar("""
+        INSERT INTO complaints (received_at, channel, category, description, contact_name, contact_phone, grid, received_by, created_at)
+        VALUES ($1, 'phone', 1, '扬尘', '王', '138', $2, 'admin', $1) RETURNING id;
+        """, DateTimeOffset.UtcNow.AddHours(-1).ToUnixTimeMilliseconds(), grid)!;
 
     // A complete photo as the ingest leaves it: the row, the verified file beside the ledger, and the problem that carries it.
     private static string Photo(RunningServer server, GridRows rows, string terminal, long problem, byte[] bytes)

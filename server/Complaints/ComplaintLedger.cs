@@ -1,0 +1,89 @@
+using System.Data.Common;
+using System.Globalization;
+using GridEdge.Protocol.Records;
+using GridEdge.Server.Grid;
+using GridEdge.Server.Storage;
+using static GridEdge.Server.Storage.Sql;
+
+namespace GridEdge.Server.Complaints;
+
+/// <summary>
+/// The complaint register's table (<see cref="ComplaintSchema"/>) over the ledger database, the same SQL on SQLite and
+/// PostgreSQL. A complaint is read back with its arrival: the first check-in inside the routed grid's geofence
+/// (patrols ledger, geofence 0) at or after its receipt.
+/// </summary>
+public sealed class ComplaintLedger(LedgerDatabase database, TimeProvider time)
+{
+    private const string Columns = """
+        c.id, c.received_at, c.channel, c.latitude, c.longitude, c.address, c.category, c.description, c.contact_name, c.contact_phone, c.grid,
+        c.received_by, c.repeat_of,
+        (SELECT MIN(k.fix_time) FROM checkins k WHERE k.grid = c.grid AND k.geofence = 0 AND k.fix_time >= c.received_at)
+        """;
+
+    /// <summary>
+    /// Stores a complaint, linked to the latest earlier one about the same grid and category received within
+    /// <paramref name="repeatWithin"/> before it; <paramref name="alsoRecord"/> (the audit entry) is written in the same transaction.
+    /// </summary>
+    public Task<ComplaintReceived> AddAsync(NewComplaint complaint, TimeSpan repeatWithin, Func<DbConnection, DbTransaction, ComplaintReceived, Task> alsoRecord,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(complaint);
+        var receivedAt = complaint.ReceivedAt.ToUnixTimeMilliseconds();
+        return database.WriteAsync(async (connection, transaction) =>
+        {
+            var earlier = await ScalarAsync(connection, transaction, """
+                SELECT id FROM complaints WHERE grid = @grid AND category = @category AND received_at >= @since AND received_at <= @at
+                ORDER BY received_at DESC, id DESC LIMIT 1;
+                """, cancellationToken, ("@grid", complaint.Grid), ("@category", (int)complaint.Category),
+                ("@since", receivedAt - (long)repeatWithin.TotalMilliseconds), ("@at", receivedAt));
+            long? repeatOf = earlier is null ? null : Convert.ToInt64(earlier, CultureInfo.InvariantCulture);
+            var id = Convert.ToInt64(await ScalarAsync(connection, transaction, """
+                INSERT INTO complaints (received_at, channel, latitude, longitude, address, category, description, contact_name, contact_phone, grid,
+                    received_by, repeat_of, created_at)
+                VALUES (@at, @channel, @lat, @lon, @address, @category, @description, @contactName, @contactPhone, @grid, @by, @repeatOf, @now)
+                RETURNING id;
+                """, cancellationToken, ("@at", receivedAt), ("@channel", complaint.Channel), ("@lat", complaint.Latitude), ("@lon", complaint.Longitude),
+                ("@address", complaint.Address), ("@category", (int)complaint.Category), ("@description", complaint.Description),
+                ("@contactName", complaint.Contact?.Name), ("@contactPhone", complaint.Contact?.Phone), ("@grid", complaint.Grid),
+                ("@by", complaint.ReceivedBy), ("@repeatOf", repeatOf), ("@now", time.GetUtcNow().ToUnixTimeMilliseconds())), CultureInfo.InvariantCulture);
+            var received = new ComplaintReceived(id, complaint.Grid, repeatOf);
+            await alsoRecord(connection, transaction, received);
+            return received;
+        }, cancellationToken);
+    }
+
+    /// <summary>One complaint with its arrival, or null.</summary>
+    public async Task<StoredComplaint?> GetAsync(long id, CancellationToken cancellationToken = default) =>
+        (await database.ReadAsync(c => ListAsync(c, null, $"SELECT {Columns} FROM complaints c WHERE c.id = @id;", Read, cancellationToken, ("@id", id)),
+            cancellationToken)).FirstOrDefault();
+
+    /// <summary>Complaints in order of receipt (then id), <see cref="ComplaintQuery.Grid"/> matching the grid and every grid beneath it.</summary>
+    public async Task<Page<StoredComplaint>> QueryAsync(ComplaintQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var filter = new SqlFilter();
+        if (query.Grid is not null) filter.Under("c.grid", query.Grid);
+        filter.AddIf(query.From?.ToUnixTimeMilliseconds(), "c.received_at >= @from", "@from").AddIf(query.To?.ToUnixTimeMilliseconds(), "c.received_at < @to", "@to");
+        if (query.Cursor is not null)
+        {
+            if (!LedgerCursor.TryDecode(query.Cursor, ComplaintQuery.CursorKind, out var cursor))
+                throw new ArgumentException($"cursor '{query.Cursor}' is not a cursor this ledger issued", nameof(query));
+            filter.Add("(c.received_at, c.id) > (@cat, @cid)", ("@cat", cursor.At), ("@cid", cursor.Seq));
+        }
+        var items = await database.ReadAsync(c => ListAsync(c, null, $"SELECT {Columns} FROM complaints c {filter.Where} ORDER BY c.received_at, c.id LIMIT @limit;",
+            Read, cancellationToken, filter.Parameters(("@limit", query.Limit + 1))), cancellationToken);
+        string? next = null;
+        if (items.Count > query.Limit)
+        {
+            items.RemoveAt(items.Count - 1);
+            var last = items[^1];
+            next = new LedgerCursor(ComplaintQuery.CursorKind, last.ReceivedAt.ToUnixTimeMilliseconds(), "", last.Id).Encode();
+        }
+        return new Page<StoredComplaint>(items, next);
+    }
+
+    private static StoredComplaint Read(DbDataReader r) => new(
+        r.GetInt64(0), Ms(r.GetInt64(1)), r.GetString(2), OptDouble(r, 3), OptDouble(r, 4), Str(r, 5), (ProblemCategory)r.GetInt32(6), r.GetString(7),
+        Str(r, 8) is null && Str(r, 9) is null ? null : new ComplaintContact(Str(r, 8), Str(r, 9)), r.GetString(10), r.GetString(11), OptLong(r, 12),
+        OptMs(r, 13));
+}

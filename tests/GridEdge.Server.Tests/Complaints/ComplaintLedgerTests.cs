@@ -1,0 +1,57 @@
+using GridEdge.Protocol.Records;
+using GridEdge.Server.Complaints;
+using GridEdge.Server.Storage;
+using GridEdge.Server.Tests.Problems;
+using GridEdge.Server.Tests.Support;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace GridEdge.Server.Tests.Complaints;
+
+/// <summary>The complaint register's table on both engines: repeats within the window, arrival from check-ins, listing by grid with a cursor.</summary>
+public sealed class ComplaintLedgerTests(PostgresFixture postgres)
+{
+    private const string Village = "370102001001", Other = "370102001002";
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+    private static readonly DateTimeOffset T0 = GridRows.Cn(2026, 5, 12, 10);
+
+    private static NewComplaint At(DateTimeOffset at, string grid, ProblemCategory category = ProblemCategory.Dust) =>
+        new(at, "phone", 36.6, 117.0, null, category, "扬尘", new ComplaintContact("王", "138"), grid, "town-a");
+
+    private static async Task<long?> AddAsync(ComplaintLedger ledger, NewComplaint complaint) =>
+        (await ledger.AddAsync(complaint, TimeSpan.FromDays(30), (_, _, _) => Task.CompletedTask, Ct)).RepeatOf;
+
+    [Theory(Timeout = 60_000)]
+    [MemberData(nameof(LedgerDatabases.Engines), MemberType = typeof(LedgerDatabases))]
+    public async Task Repeat_within_the_window_is_linked_and_arrival_is_the_first_check_in_inside_after_receipt(LedgerEngine engine)
+    {
+        using var dir = new TempFolder();
+        await using var db = await LedgerDatabases.CreateAsync(engine, dir, postgres);
+        using var rows = new GridRows(db);
+        await new SchemaMigrator(db, [new ComplaintSchema()], TimeProvider.System, NullLogger<SchemaMigrator>.Instance).MigrateAsync(Ct);
+        var ledger = new ComplaintLedger(db, TimeProvider.System);
+
+        Assert.Null(await AddAsync(ledger, At(T0, Village)));
+        var first = (await ledger.QueryAsync(new ComplaintQuery(Village), Ct)).Items.Single().Id;
+        Assert.Equal(first, await AddAsync(ledger, At(T0.AddDays(29), Village)));
+        Assert.Null(await AddAsync(ledger, At(T0.AddDays(29), Village, ProblemCategory.Garbage)));
+        Assert.Null(await AddAsync(ledger, At(T0.AddDays(29), Other)));
+        Assert.Null(await AddAsync(ledger, At(T0.AddDays(70), Village)));
+
+        rows.CheckIn(Village, "m1", T0.AddMinutes(-1));
+        rows.CheckIn(Village, "m1", T0.AddMinutes(25));
+        rows.CheckIn(Village, "m1", T0.AddMinutes(40));
+        rows.Execute("UPDATE checkins SET geofence = 1 WHERE fix_time = $1;", T0.AddMinutes(25).ToUnixTimeMilliseconds());
+        var stored = await ledger.GetAsync(first, Ct);
+        Assert.Equal(T0.AddMinutes(40), stored!.ArrivedAt);
+        Assert.Equal(new ComplaintContact("王", "138"), stored.Contact);
+        Assert.Null((await ledger.GetAsync(first + 100, Ct)));
+
+        var page = await ledger.QueryAsync(new ComplaintQuery("370102001000", Limit: 3), Ct);
+        Assert.Equal(3, page.Items.Count);
+        var rest = await ledger.QueryAsync(new ComplaintQuery("370102001000", Limit: 3, Cursor: page.NextCursor), Ct);
+        Assert.Equal(2, rest.Items.Count);
+        Assert.Null(rest.NextCursor);
+        Assert.Equal(5, page.Items.Concat(rest.Items).Select(c => c.Id).Distinct().Count());
+        Assert.Equal(4, (await ledger.QueryAsync(new ComplaintQuery(Village), Ct)).Items.Count);
+    }
+}
