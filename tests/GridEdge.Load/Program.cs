@@ -103,6 +103,11 @@ var consoleChromium = new Option<string>("--chromium") { Description = "The brow
 Define("console", "The console in headless chromium on the city ledger: the grid map for a township and the whole city, the city's problem list",
     [consoleLedger, consoleRuns, consoleChromium], r => GridEdge.Load.ConsoleLoad.RunAsync(r.GetValue(consoleLedger), r.GetValue(consoleRuns), r.GetValue(consoleChromium)!),
     "console --ledger /tmp/city-ledger.db --runs 5");
+var routeLedger = new Option<string>("--ledger") { Description = "The city ledger of `report` (generated there when missing, and kept)", HelpName = "PATH" };
+var routeComplaints = Count("--complaints", 20_000, "Complaints routed");
+Define("route", "Routing complaints to their village over the city's 5,209 outlines: the server's cell index against a scan of every outline",
+    [routeLedger, routeComplaints], r => GridEdge.Load.ComplaintRouting.RunAsync(r.GetValue(routeLedger), r.GetValue(routeComplaints)),
+    "route --ledger /tmp/city-console.db --complaints 20000");
 var allRecords = Records();
 var allSeconds = Count("--seconds", 60, "How long rss samples the gateway's memory");
 var allConcurrency = Concurrency();
