@@ -11,6 +11,7 @@ using GridEdge.Server.Cluster;
 using GridEdge.Server.Commands;
 using GridEdge.Server.Complaints;
 using GridEdge.Server.Compliance;
+using GridEdge.Server.Departments;
 using GridEdge.Server.Gateways;
 using GridEdge.Server.Grid;
 using GridEdge.Server.Ingest;
@@ -70,6 +71,7 @@ public static class ServerHost
         builder.Services.AddGridMap();
         // Last: the duties start after the broker and every store they use.
         builder.Services.AddCalendar();
+        builder.Services.AddDepartments();
         builder.Services.AddLive();
         builder.Services.AddConsole();
         builder.Services.AddCluster();
@@ -97,6 +99,7 @@ public static class ServerHost
         app.MapComplianceApi();
         app.MapGridMapApi();
         app.MapAuditApi();
+        app.MapDepartmentApi();
         app.MapLiveApi();
         app.MapConsole();
         app.Lifetime.ApplicationStarted.Register(() =>

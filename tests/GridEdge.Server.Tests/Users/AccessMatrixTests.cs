@@ -23,7 +23,7 @@ public sealed class AccessMatrixTests
 
     // Inside: 济南 / 历下区 / township A (gw-alpha) / village A1. Outside: 青岛 / 市南区 / township B (gw-beta) / village B1.
     internal const string City = "370100000000", County = "370102000000", TownA = "370102001000", VillageA = "370102001001";
-    private const string CityB = "370200000000", CountyB = "370202000000", TownB = "370202001000", VillageB = "370202001001";
+    internal const string CityB = "370200000000", CountyB = "370202000000", TownB = "370202001000", VillageB = "370202001001";
     internal const string AlertA = "dust-pm10|pms-1|pm10|a", AlertB = "dust-pm10|pms-1|pm10|b";
     private static readonly string[] OutsideMarkers = [CountyB[..6], "gw-beta", "\"m-b\"", "kp-b", "e-b"];
 
@@ -111,6 +111,10 @@ public sealed class AccessMatrixTests
         new("GET", "/api/map", Kind.Item, $"/api/map?grid={TownA}", $"/api/map?grid={TownB}"),
         new("GET", "/api/reports/weekly", Kind.Item, $"/api/reports/weekly?grid={TownA}&format=csv", $"/api/reports/weekly?grid={TownB}&format=csv"),
 
+        new("PUT", "/api/departments/{id}", Kind.Item, "/api/departments/d-in", "/api/departments/d-out",
+            (_, inside) => new { grid = inside ? County : CountyB, name = "住建局", categories = new[] { "dust" } }),
+        new("GET", "/api/departments", Kind.List, "/api/departments", $"/api/departments?grid={VillageB}"),
+        new("GET", "/api/departments/route", Kind.Item, $"/api/departments/route?grid={VillageA}&category=dust", $"/api/departments/route?grid={VillageB}&category=dust"),
         new("GET", "/api/ingest/metrics", Kind.Global, "/api/ingest/metrics"),
         new("GET", "/openapi/{documentName}.json", Kind.Global, "/openapi/v1.json"),
         new("GET", "/api/access/refusals", Kind.Global, "/api/access/refusals"),
