@@ -91,11 +91,7 @@ public static class ComplaintEndpoints
         if (!long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var number) || number < 1) return Bad("id", id, "a complaint id (a positive integer)");
         var complaint = await ledger.GetAsync(number, ct);
         var user = request.HttpContext.User;
-        if (complaint is not null && !user.Covers(complaint.Grid))
-        {
-            failures.OutsideGrid(request.HttpContext);
-            complaint = null;
-        }
+        if (complaint is not null && !failures.Covers(request.HttpContext, complaint.Grid)) complaint = null;
         return complaint is not null
             ? Results.Ok(ForCaller(complaint, user, calendar, time.GetUtcNow()))
             : NotFound("id", id, "the id of a complaint in the complaint register");

@@ -63,11 +63,7 @@ public static class DepartmentEndpoints
         var category = Single(request.Query, "category", out error);
         if (error is not null) return error;
         if (category is null || !CategoryNames.Contains(category)) return Bad("category", category, string.Join(", ", CategoryNames));
-        if (!request.HttpContext.User.Covers(grid))
-        {
-            failures.OutsideGrid(request.HttpContext);
-            return NotFound("grid", grid, "a grid in the registry");
-        }
+        if (!failures.Covers(request.HttpContext, grid)) return NotFound("grid", grid, "a grid in the registry");
         // The nearest level up that routes the category: the county's department before the city's.
         var departments = await store.ListAsync(ServingGrids(grid), ct);
         foreach (var level in ServingGrids(grid))

@@ -146,7 +146,7 @@ public static class GridEndpoints
     {
         if (Unknown(request.Query) is { } unknown) return unknown;
         if (!GridLevels.IsValid(code)) return Bad("code", code, GridCodes.Rule);
-        var grid = Sees(request, code, failures) ? await store.GetGridAsync(code, ct) : null;
+        var grid = failures.Covers(request.HttpContext, code) ? await store.GetGridAsync(code, ct) : null;
         if (grid is null) return NotFound("code", code, "the code of a grid in the registry");
         return Results.Ok(await DetailAsync(store, grid, ct));
     }
@@ -210,7 +210,7 @@ public static class GridEndpoints
     {
         if (Unknown(request.Query) is { } unknown) return unknown;
         if (!TerminalIds.IsValid(id)) return Bad("id", id, TerminalIds.Rule);
-        return await store.GetMemberAsync(id, ct) is { } m && Sees(request, m.Grid, failures)
+        return await store.GetMemberAsync(id, ct) is { } m && failures.Covers(request.HttpContext, m.Grid)
             ? Results.Ok(MemberView.From(m)) : NotFound("id", id, "the id of a member in the registry");
     }
 
@@ -222,7 +222,7 @@ public static class GridEndpoints
         if (!TerminalIds.IsValid(body!.Id)) errors.Add(new("id", body.Id, TerminalIds.Rule));
         if (!TerminalIds.IsValid(body.Member)) errors.Add(new("member", body.Member, "the id of a member in the registry (" + TerminalIds.Rule + ")"));
         if (errors.Count > 0) return Rejected(new RegistryResult<IssuedTerminal>(null, RegistryFailure.Invalid, errors, []));
-        if (await registry.Store.GetMemberAsync(body.Member!, ct) is { } member && !Sees(request, member.Grid, failures))
+        if (await registry.Store.GetMemberAsync(body.Member!, ct) is { } member && !failures.Covers(request.HttpContext, member.Grid))
             return Rejected(new RegistryResult<IssuedTerminal>(null, RegistryFailure.NotFound, [new("member", body.Member, "the id of a member in the registry")], []));
         var result = await registry.IssueTerminalAsync(body.Id!, body.Member!, ct);
         if (!result.Ok) return Rejected(result);
@@ -235,7 +235,7 @@ public static class GridEndpoints
         CancellationToken ct)
     {
         if (!TerminalIds.IsValid(id)) return Bad("id", id, TerminalIds.Rule);
-        if (await terminals.GetAsync(id, ct) is { } terminal && request.HttpContext.User.IsScoped() && !Sees(request, terminal.Grid, failures))
+        if (await terminals.GetAsync(id, ct) is { } terminal && request.HttpContext.User.IsScoped() && !failures.Covers(request.HttpContext, terminal.Grid))
             return NotFound("id", id, "the id of a terminal in the registry");
         var before = await terminals.GetAsync(id, ct);
         var result = await registry.RevokeTerminalAsync(id, ct);
@@ -274,7 +274,7 @@ public static class GridEndpoints
         var (point, error) = await ReadBodyAsync<KeyPointInput>(request, ct);
         if (error is not null) return error;
         if (point!.Grid is not null && point.Grid != code) return Bad("grid", point.Grid, $"the grid in the URL ('{code}') or none");
-        if (!Sees(request, code, failures) || await registry.Store.GetGridAsync(code, ct) is null) return NotFound("code", code, "the code of a grid in the registry");
+        if (!failures.Covers(request.HttpContext, code) || await registry.Store.GetGridAsync(code, ct) is null) return NotFound("code", code, "the code of a grid in the registry");
         var document = new GridDocument(KeyPoints: [point with { Grid = code }]);
         if (await OutsideAsync(request, document, registry.Store, failures, ct, "keyPoints[0].") is { } outside) return outside;
         var result = await registry.ImportAsync(document, create: true, ct);
@@ -294,7 +294,7 @@ public static class GridEndpoints
         var cursor = Cursor(q, "k", out error);
         if (error is not null) return error;
         LedgerCursor.TryDecode(cursor, "k", out var after);
-        if (!Sees(request, code, failures) || await store.GetGridAsync(code, ct) is null) return NotFound("code", code, "the code of a grid in the registry");
+        if (!failures.Covers(request.HttpContext, code) || await store.GetGridAsync(code, ct) is null) return NotFound("code", code, "the code of a grid in the registry");
         var items = await store.ListKeyPointsAsync(code, ct, cursor is null ? null : after.Key, limit + 1);
         return Results.Ok(PageOf(items, limit, KeyPointView.From, k => new LedgerCursor("k", 0, k.Id, 0)));
     }
@@ -305,7 +305,7 @@ public static class GridEndpoints
         var (enterprise, error) = await ReadBodyAsync<EnterpriseInput>(request, ct);
         if (error is not null) return error;
         if (enterprise!.Grid is not null && enterprise.Grid != code) return Bad("grid", enterprise.Grid, $"the grid in the URL ('{code}') or none");
-        if (!Sees(request, code, failures) || await registry.Store.GetGridAsync(code, ct) is null) return NotFound("code", code, "the code of a grid in the registry");
+        if (!failures.Covers(request.HttpContext, code) || await registry.Store.GetGridAsync(code, ct) is null) return NotFound("code", code, "the code of a grid in the registry");
         var document = new GridDocument(Enterprises: [enterprise with { Grid = code }]);
         if (await OutsideAsync(request, document, registry.Store, failures, ct, "enterprises[0].") is { } outside) return outside;
         var result = await registry.ImportAsync(document, create: true, ct);
@@ -328,7 +328,7 @@ public static class GridEndpoints
         var cursor = Cursor(q, "e", out error);
         if (error is not null) return error;
         LedgerCursor.TryDecode(cursor, "e", out var after);
-        if (!Sees(request, code, failures) || await store.GetGridAsync(code, ct) is null) return NotFound("code", code, "the code of a grid in the registry");
+        if (!failures.Covers(request.HttpContext, code) || await store.GetGridAsync(code, ct) is null) return NotFound("code", code, "the code of a grid in the registry");
         var items = await store.ListEnterprisesAsync(code, ct, enterpriseClass: cls, after: cursor is null ? null : after.Key, limit: limit + 1);
         return Results.Ok(PageOf(items, limit, e => EnterpriseView.From(e), e => new LedgerCursor("e", 0, e.Id, 0)));
     }
@@ -338,7 +338,7 @@ public static class GridEndpoints
         if (Unknown(request.Query) is { } unknown) return unknown;
         if (!GridLevels.IsValid(code)) return Bad("code", code, GridCodes.Rule);
         if (!TerminalIds.IsValid(id)) return Bad("id", id, TerminalIds.Rule);
-        var found = Sees(request, code, failures) ? (await store.ListEnterprisesAsync(code, ct, id)).SingleOrDefault() : null;
+        var found = failures.Covers(request.HttpContext, code) ? (await store.ListEnterprisesAsync(code, ct, id)).SingleOrDefault() : null;
         return found is null ? NotFound("id", id, $"the id of an enterprise of grid {code}") : Results.Ok(EnterpriseView.From(found, withFile: true));
     }
 
@@ -364,14 +364,6 @@ public static class GridEndpoints
         var applied = published is not null && (reported == published.Version || result?.Outcome == Protocol.Records.CommandOutcome.Ok);
         return Results.Ok(new DirectoryView(id, published?.Version, published?.PublishedAt, isPublished, applied, isPublished && applied, reported,
             Commands.CommandResultView.From(result), directory.Terminals.Count, directory.Grids.Count, body));
-    }
-
-    // Whether the caller's grid covers this grid; a refusal is counted (and answered as not found by the caller).
-    private static bool Sees(HttpRequest request, string? grid, AccessFailures failures)
-    {
-        if (request.HttpContext.User.Covers(grid)) return true;
-        failures.OutsideGrid(request.HttpContext);
-        return false;
     }
 
     // 404 naming every field of a change that reaches outside the caller's grid, as for grids that do not exist.

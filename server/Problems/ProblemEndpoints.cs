@@ -38,11 +38,7 @@ public static class ProblemEndpoints
         if (!TryId(idText, out var id, out var idError)) return idError!;
         var user = request.HttpContext.User;
         if (await ledger.GetProblemAsync(id, ct) is not { } current) return NotFound(id);
-        if (!user.Covers(current.GridCode))
-        {
-            failures.OutsideGrid(request.HttpContext);
-            return NotFound(id);
-        }
+        if (!failures.Covers(request.HttpContext, current.GridCode)) return NotFound(id);
         if (request.Query.Count > 0)
         {
             var key = request.Query.Keys.First();

@@ -46,11 +46,7 @@ public static class ProblemQueryEndpoints
         if (!long.TryParse(id, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number) || number < 1)
             return Bad("id", id, "a problem id (a positive integer)");
         var problem = await store.GetProblemAsync(number, ct);
-        if (problem is not null && !request.HttpContext.User.Covers(problem.GridCode))
-        {
-            failures.OutsideGrid(request.HttpContext);
-            problem = null;
-        }
+        if (problem is not null && !failures.Covers(request.HttpContext, problem.GridCode)) problem = null;
         return problem is not null ? Results.Ok(problem) : NotFound("id", id, "the id of a problem in the problem ledger");
     }
 }

@@ -20,6 +20,14 @@ public sealed class AccessFailures(TimeProvider time, ILogger<AccessFailures> lo
 
     public const string OutsideGridReason = "outside-grid";
 
+    /// <summary>Whether the caller's grid covers <paramref name="grid"/>; a refusal is counted as outside the grid (the caller answers 404).</summary>
+    public bool Covers(HttpContext context, string? grid)
+    {
+        if (context.User.Covers(grid)) return true;
+        OutsideGrid(context);
+        return false;
+    }
+
     /// <summary>A signed-in caller whose role lacks the endpoint's permission (answered 403).</summary>
     public const string RoleReason = "role";
 
