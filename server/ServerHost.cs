@@ -10,6 +10,7 @@ using GridEdge.Server.Broker;
 using GridEdge.Server.Cluster;
 using GridEdge.Server.Commands;
 using GridEdge.Server.Complaints;
+using GridEdge.Server.Tasks;
 using GridEdge.Server.Compliance;
 using GridEdge.Server.Departments;
 using GridEdge.Server.Gateways;
@@ -72,6 +73,7 @@ public static class ServerHost
         // Last: the duties start after the broker and every store they use.
         builder.Services.AddCalendar();
         builder.Services.AddDepartments();
+        builder.Services.AddTasks();
         builder.Services.AddLive();
         builder.Services.AddConsole();
         builder.Services.AddCluster();
@@ -100,6 +102,7 @@ public static class ServerHost
         app.MapGridMapApi();
         app.MapAuditApi();
         app.MapDepartmentApi();
+        app.MapTaskApi();
         app.MapLiveApi();
         app.MapConsole();
         app.Lifetime.ApplicationStarted.Register(() =>
@@ -136,10 +139,17 @@ public static class ServerHost
         }
     }
 
+    /// <summary>Sections of Server:* that features bind to their own options (their keys are checked against those types).</summary>
+    private static readonly IReadOnlyDictionary<string, Type> BoundByFeatures = new Dictionary<string, Type>
+    {
+        ["Complaints"] = typeof(ComplaintOptions),
+        ["Tasks"] = typeof(TaskOptions),
+    };
+
     /// <summary>Binds Server:* to <see cref="ServerOptions"/> and validates it when the host starts (unknown keys and unconvertible values too).</summary>
     public static IServiceCollection AddServerOptions(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<ServerOptions>().BindChecked(configuration, ServerOptions.Section).ValidateOnStart();
+        services.AddOptions<ServerOptions>().BindChecked(configuration, ServerOptions.Section, BoundByFeatures).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ServerOptions>, ServerOptionsValidator>();
         return services;
     }

@@ -34,14 +34,17 @@ internal sealed class TerminalApi
     private readonly AttachmentStore _attachments;
     private readonly ConnectionSlots _connections;
     private readonly TerminalCounters _counters;
+    private readonly Tasks.TaskListStore? _tasks;
     private readonly ILogger _logger;
     private readonly CancellationToken _stopping;
     // Requests with the same (terminal, key) run one at a time, so a retry racing its original cannot append twice.
     private readonly SemaphoreSlim[] _keyLocks = [.. Enumerable.Range(0, 256).Select(_ => new SemaphoreSlim(1, 1))];
 
     public TerminalApi(Hosting.TerminalOptions options, Outbox.OutboxStore outbox, GatewayClock clock, TerminalDirectoryStore directory, TerminalState state,
-        AttachmentStore attachments, ConnectionSlots connections, TerminalCounters counters, ILogger logger, CancellationToken stopping)
+        AttachmentStore attachments, ConnectionSlots connections, TerminalCounters counters, ILogger logger, CancellationToken stopping,
+        Tasks.TaskListStore? tasks = null)
     {
+        _tasks = tasks;
         _options = options;
         _outbox = outbox;
         _clock = clock;
@@ -77,10 +80,17 @@ internal sealed class TerminalApi
             .WithSummary("Send bytes start-end of the photo (Content-Range: bytes start-end/total); the last range verifies it");
         api.MapMethods("/attachments/{sha256}", ["GET", "HEAD"], (Delegate)GetAttachmentAsync)
             .Produces<AttachmentStatusResponse>(200).Produces<ErrorResponse>(404).WithSummary("How many bytes of the photo the gateway holds, and whether it is complete");
+        api.MapGet("/tasks", (Delegate)ListTasks)
+            .Produces<TaskListResponse>(200).Produces<ErrorResponse>(401)
+            .WithSummary("The problems and complaints handed to this terminal's member, from the list the server last sent (works without uplink)");
+        api.MapPost("/tasks/{taskId}/steps", (Delegate)((HttpContext c) => SubmitAsync(c, Kind.TaskStep)))
+            .Accepts<TaskStepRequest>("application/json").Produces<AcceptedResponse>(201).Produces<ErrorResponse>(400).Produces<ErrorResponse>(401)
+            .Produces<ErrorResponse>(403).Produces<ErrorResponse>(404).Produces<ErrorResponse>(422)
+            .WithSummary("Store a step on a task: arrive, rectify or verify (stream uploads); the server applies it or shows its refusal on the task");
         api.MapGet("/status", (Delegate)Status).WithSummary("Counters of accepted and refused requests (no authentication)");
     }
 
-    private enum Kind { CheckIn, Patrol, Problem }
+    private enum Kind { CheckIn, Patrol, Problem, TaskStep }
 
     private async Task<IResult> SubmitAsync(HttpContext context, Kind kind)
     {
@@ -116,6 +126,7 @@ internal sealed class TerminalApi
             {
                 Kind.CheckIn => TerminalRequests.CheckIn(document.RootElement, key, at, quality, window, errors, out claimed),
                 Kind.Patrol => TerminalRequests.Patrol(document.RootElement, key, at, quality, window, errors, out claimed),
+                Kind.TaskStep => TerminalRequests.TaskStep(document.RootElement, context.Request.RouteValues["taskId"] as string, key, at, quality, window, errors, out claimed),
                 _ => TerminalRequests.Problem(document.RootElement, key, at, quality, errors, out claimed),
             };
             if (record is null) return Invalid(terminal, kind, errors);
@@ -137,6 +148,18 @@ internal sealed class TerminalApi
                 var verdict = _directory.FindArea(terminal.GridCode)?.Judge(checkIn.Latitude, checkIn.Longitude, checkIn.AccuracyMeters, _options.MaxAccuracyMeters)
                     ?? GeofenceResult.NoBoundary;
                 record = checkIn with { Geofence = verdict };
+                geofence = JsonSerializer.Serialize(verdict).Trim('"');
+            }
+            else if (record is TaskStep step)
+            {
+                // Only a task on this member's list: the server decides whether the step fits the problem's state.
+                if (_tasks?.Find(terminal.MemberId, step.TaskId) is not { } task)
+                    return Refuse(404, $"task '{step.TaskId}' is not on the task list of member '{terminal.MemberId}'",
+                        new FieldError("taskId", $"'{step.TaskId}' is not among this member's tasks (GET /api/v1/tasks)"));
+                // Judged against the task's grid: arriving means being inside the place's village.
+                var verdict = _directory.FindArea(task.GridCode)?.Judge(step.Latitude, step.Longitude, step.AccuracyMeters, _options.MaxAccuracyMeters)
+                    ?? GeofenceResult.NoBoundary;
+                record = step with { Geofence = verdict };
                 geofence = JsonSerializer.Serialize(verdict).Trim('"');
             }
             if (Validation.CheckRecord(record) is { } broken) return Invalid(terminal, kind, [new FieldError(broken.Field, broken.Problem)]);
@@ -173,6 +196,11 @@ internal sealed class TerminalApi
             {
                 case Kind.CheckIn: _counters.CheckIn(); break;
                 case Kind.Patrol: _counters.Patrol(); break;
+                case Kind.TaskStep:
+                    _counters.TaskStep();
+                    var accepted = (TaskStep)record;
+                    _tasks?.Accepted(new Tasks.LocalStep(accepted.TaskId, accepted.Step, key, terminal.MemberId, at));
+                    break;
                 default: _counters.Problem(); break;
             }
             _logger.LogDebug("Terminal {TerminalId} (member {MemberId}): {Kind} {RecordId} stored as {Stream} {Seq}{Geofence}", terminal.TerminalId,
@@ -295,6 +323,19 @@ internal sealed class TerminalApi
                start <= end && end < total;
     }
 
+    private IResult ListTasks(HttpContext context)
+    {
+        if (Authenticate(context) is not { } terminal) return Unauthorized(context);
+        var list = _tasks?.Current;
+        var tasks = _tasks?.ForMember(terminal.MemberId) ?? [];
+        var items = new List<TaskResponse>(tasks.Count);
+        foreach (var t in tasks)
+            items.Add(new TaskResponse(t.TaskId, t.Kind, t.Ref, t.GridCode, t.Category, t.Description, t.Latitude, t.Longitude, t.Address, t.Deadline, t.State,
+                t.Photos, t.Steps, t.Refused, t.UpdatedAt,
+                [.. _tasks!.LocalSteps(t.TaskId).Select(s => new LocalStepResponse(s.Step, s.RecordId, s.MemberId, s.At))]));
+        return Results.Json(new TaskListResponse(terminal.MemberId, list?.Version ?? 0, list is { Version: > 0 } ? list.At : null, items), Json);
+    }
+
     private IResult Status()
     {
         var directory = _directory.Directory;
@@ -302,6 +343,7 @@ internal sealed class TerminalApi
         {
             counters = _counters.Snapshot(),
             directory = new { terminals = directory.Terminals.Count, grids = directory.Grids.Count },
+            tasks = new { version = _tasks?.Current.Version ?? 0, count = _tasks?.Current.Tasks.Count ?? 0, refusedLists = _tasks?.Refused ?? 0 },
             attachments = new
             {
                 staged = _attachments.StagedCount,

@@ -55,3 +55,25 @@ public sealed record AttachmentStatusResponse(string Sha256, long Size, string C
 
 /// <summary>Every refusal: a sentence, and each wrong field with what is wrong.</summary>
 public sealed record ErrorResponse(string Error, IReadOnlyList<FieldError> Errors, long? Received = null);
+
+/// <summary>A step on a task (POST /api/v1/tasks/{taskId}/steps): what, where the member is, and for a rectification the photos.</summary>
+public sealed record TaskStepRequest(
+    string MemberId, string TerminalId, string GridCode,
+    [property: Description("arrive, rectify or verify")] string Step,
+    double Latitude, double Longitude, double AccuracyMeters, DateTimeOffset FixTime,
+    [property: Description("the rectification's result, or a comment")] string? Note,
+    [property: Description("SHA-256 of photos uploaded with POST /api/v1/attachments")] IReadOnlyList<string>? Attachments);
+
+/// <summary>The body of GET /api/v1/tasks.</summary>
+/// <param name="Version">The version of the server's list in force (0: none received yet).</param>
+/// <param name="ListAt">When the server made that list: how current the tasks are while the uplink is down.</param>
+public sealed record TaskListResponse(string MemberId, long Version, DateTimeOffset? ListAt, IReadOnlyList<TaskResponse> Tasks);
+
+/// <summary>A task as the terminal shows it, with the steps this gateway accepted since the list was made.</summary>
+public sealed record TaskResponse(string TaskId, string Kind, long Ref, string GridCode, GridEdge.Protocol.Records.ProblemCategory Category, string Description,
+    double? Latitude, double? Longitude, string? Address, DateTimeOffset? Deadline, string State, IReadOnlyList<string> Photos,
+    IReadOnlyList<GridEdge.Protocol.Records.TaskStepKind> Steps, GridEdge.Protocol.Wire.TaskRefusal? Refused, DateTimeOffset UpdatedAt,
+    IReadOnlyList<LocalStepResponse> SentSteps);
+
+/// <summary>A step this gateway accepted and holds for the server (or has passed on, before the next list arrived).</summary>
+public sealed record LocalStepResponse(GridEdge.Protocol.Records.TaskStepKind Step, string RecordId, string MemberId, DateTimeOffset At);

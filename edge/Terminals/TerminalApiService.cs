@@ -24,6 +24,7 @@ public sealed class TerminalApiService : IHostedService, IAsyncDisposable, IDisp
     private readonly Outbox.OutboxStore _outbox;
     private readonly GatewayClock _clock;
     private readonly TerminalDirectoryStore _directory;
+    private readonly Tasks.TaskListStore? _tasks;
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
@@ -37,8 +38,9 @@ public sealed class TerminalApiService : IHostedService, IAsyncDisposable, IDisp
 
     /// <param name="time">Drives the sweep of stale uploads; the system's when not given (the same provider as <paramref name="clock"/>'s).</param>
     public TerminalApiService(TerminalOptions options, string dataDirectory, Outbox.OutboxStore outbox, GatewayClock clock, TerminalDirectoryStore directory,
-        ILoggerFactory loggers, TimeProvider? time = null)
+        ILoggerFactory loggers, TimeProvider? time = null, Tasks.TaskListStore? tasks = null)
     {
+        _tasks = tasks;
         _time = time ?? TimeProvider.System;
         _options = options;
         _dataDirectory = dataDirectory;
@@ -72,7 +74,7 @@ public sealed class TerminalApiService : IHostedService, IAsyncDisposable, IDisp
         var apiLogger = _loggers.CreateLogger("GridEdge.Edge.Terminals.TerminalApi");
         var attachments = _attachments = new AttachmentStore(_dataDirectory, _state, _outbox, _clock, _options, Counters, apiLogger, _time);
         var connections = Connections = new ConnectionSlots(_options, Counters, apiLogger, _time);
-        var api = new TerminalApi(_options, _outbox, _clock, _directory, _state, attachments, connections, Counters, apiLogger, _stopping.Token);
+        var api = new TerminalApi(_options, _outbox, _clock, _directory, _state, attachments, connections, Counters, apiLogger, _stopping.Token, _tasks);
         var limits = new TerminalLimits(_options, _directory, Counters, connections, apiLogger);
 
         if (await TryListenAsync(api, limits, connections, cancellationToken).ConfigureAwait(false)) return;
@@ -250,12 +252,17 @@ public static class TerminalServiceCollectionExtensions
         services.TryAddSingleton(sp => new TerminalDirectoryStore(
             Path.GetFullPath(sp.GetRequiredService<IOptions<EdgeOptions>>().Value.DataDirectory),
             sp.GetRequiredService<ILogger<TerminalDirectoryStore>>()));
+        services.TryAddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<EdgeOptions>>().Value;
+            return new Tasks.TaskListStore(Path.GetFullPath(options.DataDirectory), options.GatewayId, sp.GetRequiredService<ILogger<Tasks.TaskListStore>>());
+        });
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<EdgeOptions>>().Value;
             return new TerminalApiService(options.Terminals, Path.GetFullPath(options.DataDirectory), sp.GetRequiredService<Outbox.OutboxStore>(),
                 sp.GetRequiredService<GatewayClock>(), sp.GetRequiredService<TerminalDirectoryStore>(), sp.GetRequiredService<ILoggerFactory>(),
-                sp.GetService<TimeProvider>());
+                sp.GetService<TimeProvider>(), sp.GetRequiredService<Tasks.TaskListStore>());
         });
         services.AddHostedService(sp => sp.GetRequiredService<TerminalApiService>());
         return services;

@@ -3,13 +3,14 @@ namespace GridEdge.Edge.Terminals;
 /// <summary>What the terminal API has accepted and refused since start. Thread-safe; read with <see cref="Snapshot"/>.</summary>
 public sealed class TerminalCounters
 {
-    private long _checkIns, _patrols, _problems, _attachments, _replays, _unauthorized, _forbidden, _invalid, _idempotencyConflicts,
+    private long _checkIns, _patrols, _problems, _taskSteps, _attachments, _replays, _unauthorized, _forbidden, _invalid, _idempotencyConflicts,
         _uploadConflicts, _quota, _hashMismatches, _tooLarge, _interruptedUploads, _failures, _rateLimited,
         _connectionsEvicted, _connectionsRefused, _connectionsSilent;
 
     internal void CheckIn() => Interlocked.Increment(ref _checkIns);
     internal void Patrol() => Interlocked.Increment(ref _patrols);
     internal void Problem() => Interlocked.Increment(ref _problems);
+    internal void TaskStep() => Interlocked.Increment(ref _taskSteps);
     internal void Attachment() => Interlocked.Increment(ref _attachments);
     internal void Replay() => Interlocked.Increment(ref _replays);
     internal void Unauthorized() => Interlocked.Increment(ref _unauthorized);
@@ -28,7 +29,7 @@ public sealed class TerminalCounters
     internal void ConnectionSilent() => Interlocked.Increment(ref _connectionsSilent);
 
     public TerminalCountersSnapshot Snapshot() => new(
-        new AcceptedCounts(Read(ref _checkIns), Read(ref _patrols), Read(ref _problems), Read(ref _attachments), Read(ref _replays)),
+        new AcceptedCounts(Read(ref _checkIns), Read(ref _patrols), Read(ref _problems), Read(ref _attachments), Read(ref _replays), Read(ref _taskSteps)),
         new RefusedCounts(Read(ref _unauthorized), Read(ref _forbidden), Read(ref _invalid), Read(ref _idempotencyConflicts), Read(ref _uploadConflicts),
             Read(ref _quota), Read(ref _hashMismatches), Read(ref _tooLarge), Read(ref _failures), Read(ref _rateLimited)),
         Read(ref _interruptedUploads),
@@ -41,7 +42,7 @@ public sealed class TerminalCounters
 public sealed record TerminalCountersSnapshot(AcceptedCounts Accepted, RefusedCounts Refused, long InterruptedUploads, ConnectionCounts Connections);
 
 /// <summary>Requests stored (replays: retries answered with the first response, nothing stored again).</summary>
-public sealed record AcceptedCounts(long CheckIns, long Patrols, long Problems, long Attachments, long Replays);
+public sealed record AcceptedCounts(long CheckIns, long Patrols, long Problems, long Attachments, long Replays, long TaskSteps);
 
 /// <summary>Requests refused, by reason.</summary>
 public sealed record RefusedCounts(long Unauthorized, long Forbidden, long Invalid, long IdempotencyConflict, long UploadConflict, long OverQuota,

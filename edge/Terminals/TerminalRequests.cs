@@ -211,6 +211,28 @@ internal static class TerminalRequests
             (ProblemCategory)category!.Value, description!, attachments, at, clock);
     }
 
+    /// <summary>The step names a terminal sends, in the order of <see cref="TaskStepKind"/>.</summary>
+    public static readonly IReadOnlyList<string> StepNames =
+        [.. Enum.GetValues<TaskStepKind>().Select(s => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(s.ToString()))];
+
+    public static TaskStep? TaskStep(JsonElement body, string? taskId, string recordId, DateTimeOffset at, ClockQuality clock, TimeWindow window,
+        List<FieldError> errors, out Claimed? claimed)
+    {
+        var f = new Fields(body, "", errors, window);
+        claimed = f.Who();
+        if (!TaskIds.IsValid(taskId)) errors.Add(new FieldError("taskId", $"'{taskId}' in the path is not {TaskIds.Rule}"));
+        var step = f.Enum("step", StepNames);
+        var latitude = f.Number("latitude", -90, 90);
+        var longitude = f.Number("longitude", -180, 180);
+        var accuracy = f.Number("accuracyMeters", 0, 100_000);
+        var fixTime = f.Time("fixTime");
+        var note = f.Text("note", Validation.MaxTextLength, required: false, allowEmpty: true);
+        var attachments = f.Attachments();
+        if (errors.Count > 0) return null;
+        return new TaskStep(recordId, claimed!.MemberId, claimed.TerminalId, claimed.GridCode, taskId!, (TaskStepKind)step!.Value, latitude!.Value,
+            longitude!.Value, accuracy!.Value, fixTime!.Value, note, attachments, GeofenceResult.NoBoundary, at, clock);
+    }
+
     /// <summary>The fields of one JSON object, each read once, every problem added to the shared list.</summary>
     private sealed class Fields(JsonElement obj, string prefix, List<FieldError> errors, TimeWindow? window)
     {

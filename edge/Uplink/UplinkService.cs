@@ -50,12 +50,16 @@ public sealed class UplinkService : BackgroundService
     private volatile bool _sessionBroken;
 
     private readonly CommandService? _commands;
+    private readonly Tasks.TaskListStore? _tasks;
+    private readonly string _tasksTopic;
     private volatile bool _statusDue;
 
     /// <param name="time">The clock for the ack timeout, the idle wait and the reconnect backoff; the system clock when null.</param>
+    /// <param name="tasks">Where the task lists the server publishes go; without it the gateway does not subscribe to them.</param>
     public UplinkService(Outbox.OutboxStore outbox, IOptions<EdgeOptions> options, ILogger<UplinkService> logger, MonitorDirectory? monitors = null, CommandService? commands = null,
-        TimeProvider? time = null)
+        TimeProvider? time = null, Tasks.TaskListStore? tasks = null)
     {
+        _tasks = tasks;
         _time = time ?? TimeProvider.System;
         _wake = new AsyncSignal(_time);
         _outbox = outbox;
@@ -68,6 +72,7 @@ public sealed class UplinkService : BackgroundService
         _ackTopic = Topics.Ack(_gatewayId);
         _configTopic = Topics.Config(_gatewayId);
         _commandTopic = Topics.Command(_gatewayId);
+        _tasksTopic = Topics.Tasks(_gatewayId);
         if (!EdgeOptionsValidator.TryParseFormat(_options.Uplink.Format, out _format))
             throw new ArgumentException($"Edge:UplinkService:Format is '{_options.Uplink.Format}'; expected 'binary' or 'json'", nameof(options));
         _client = new MqttClientFactory().CreateMqttClient();
@@ -163,9 +168,10 @@ public sealed class UplinkService : BackgroundService
         var subscribe = new MqttClientSubscribeOptionsBuilder()
             .WithTopicFilter(_ackTopic, MqttQualityOfServiceLevel.AtLeastOnce, false, false, MqttRetainHandling.SendAtSubscribe)
             .WithTopicFilter(_configTopic, MqttQualityOfServiceLevel.AtLeastOnce, false, false, MqttRetainHandling.SendAtSubscribe)
-            .WithTopicFilter(_commandTopic, MqttQualityOfServiceLevel.AtLeastOnce, false, false, MqttRetainHandling.SendAtSubscribe)
-            .Build();
-        var subscribed = await _client.SubscribeAsync(subscribe, timeout.Token).ConfigureAwait(false);
+            .WithTopicFilter(_commandTopic, MqttQualityOfServiceLevel.AtLeastOnce, false, false, MqttRetainHandling.SendAtSubscribe);
+        // The retained task list arrives at once: members' tasks are current seconds after the uplink is back.
+        if (_tasks is not null) subscribe.WithTopicFilter(_tasksTopic, MqttQualityOfServiceLevel.AtLeastOnce, false, false, MqttRetainHandling.SendAtSubscribe);
+        var subscribed = await _client.SubscribeAsync(subscribe.Build(), timeout.Token).ConfigureAwait(false);
         foreach (var item in subscribed.Items)
         {
             if (item.ResultCode is MqttClientSubscribeResultCode.GrantedQoS0 or MqttClientSubscribeResultCode.GrantedQoS1 or MqttClientSubscribeResultCode.GrantedQoS2) continue;
@@ -369,6 +375,12 @@ public sealed class UplinkService : BackgroundService
                 Status.AddAck(_time.GetUtcNow());
                 _wake.Set();
             }
+        }
+        else if (topic == _tasksTopic && _tasks is not null)
+        {
+            // Parsed and stored here (a list is small and rare); a bad one is counted and logged, the one in force stays.
+            var payload = message.Payload;
+            if (payload.Length > 0) _tasks.Accept(payload.IsSingleSegment ? payload.FirstSpan : payload.ToArray());
         }
         else if (topic == _configTopic || topic == _commandTopic)
         {

@@ -119,7 +119,7 @@ public static partial class BinaryCodec
             }
             return;
         }
-        if (b.Records.All(r => r is CheckIn or PatrolRecord or ProblemReport))
+        if (b.Records.All(r => r is CheckIn or PatrolRecord or ProblemReport or TaskStep))
         {
             // Terminal records are few and nested: each is its JSON form, length-prefixed.
             w.Byte(KindJson);
@@ -314,7 +314,7 @@ public static partial class BinaryCodec
             {
                 return DecodeResult<IWireMessage>.Fail($"records[{i}]{(e is JsonException { Path: { Length: > 1 } p } ? p[1..] : "")}", e.Message.Split(" Path:")[0]);
             }
-            if (records[i] is not (CheckIn or PatrolRecord or ProblemReport))
+            if (records[i] is not (CheckIn or PatrolRecord or ProblemReport or TaskStep))
                 return DecodeResult<IWireMessage>.Fail($"records[{i}].kind", $"a {records[i].GetType().Name} has its own binary layout, not JSON");
         }
         return DecodeResult<IWireMessage>.Success(new Batch(gw, stream, firstSeq, records));

@@ -14,6 +14,7 @@ namespace GridEdge.Protocol.Codecs;
 [JsonSerializable(typeof(IWireMessage))]
 [JsonSerializable(typeof(Records.Record))]
 [JsonSerializable(typeof(TerminalDirectory))]
+[JsonSerializable(typeof(TaskList))]
 internal sealed partial class WireJsonContext : JsonSerializerContext;
 
 /// <summary>Enum values on the wire in snake_case ("gnss_disciplined"), like the quantity names.</summary>

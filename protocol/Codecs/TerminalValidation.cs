@@ -35,6 +35,7 @@ public static partial class Validation
         PatrolRecord p => CheckPatrol(p),
         ProblemReport p => CheckProblem(p),
         AttachmentChunk a => CheckAttachmentChunk(a),
+        TaskStep t => CheckTaskStep(t),
         _ => new DecodeError("kind", $"{record.GetType().Name} is not a record kind of this protocol"),
     };
 
@@ -83,6 +84,18 @@ public static partial class Validation
             ? new DecodeError("description", $"must be 1-{MaxTextLength} characters") : null)
         ?? CheckAttachments(p.Attachments)
         ?? CheckClock(p.Clock);
+
+    public static DecodeError? CheckTaskStep(TaskStep t) =>
+        CheckWho(t.RecordId, t.MemberId, t.TerminalId, t.GridCode)
+        ?? (!TaskIds.IsValid(t.TaskId) ? new DecodeError("taskId", $"'{t.TaskId}' is not {TaskIds.Rule}") : null)
+        ?? (!Enum.IsDefined(t.Step) ? new DecodeError("step", $"{(int)t.Step} is not arrive, rectify or verify") : null)
+        ?? CheckPosition("", t.Latitude, t.Longitude)
+        ?? (!double.IsFinite(t.AccuracyMeters) || t.AccuracyMeters < 0 || t.AccuracyMeters > 100_000
+            ? new DecodeError("accuracyMeters", $"{t.AccuracyMeters} is not a distance of 0-100000 m") : null)
+        ?? (t.Note is { Length: > MaxTextLength } ? new DecodeError("note", $"{t.Note.Length} characters, more than {MaxTextLength}") : null)
+        ?? CheckAttachments(t.Attachments)
+        ?? (!Enum.IsDefined(t.Geofence) ? new DecodeError("geofence", $"{(int)t.Geofence} is not a geofence result") : null)
+        ?? CheckClock(t.Clock);
 
     public static DecodeError? CheckAttachmentChunk(AttachmentChunk a)
     {

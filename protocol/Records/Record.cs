@@ -53,6 +53,7 @@ public enum DataFlag : byte
 [JsonDerivedType(typeof(PatrolRecord), RecordKinds.Patrol)]
 [JsonDerivedType(typeof(ProblemReport), RecordKinds.Problem)]
 [JsonDerivedType(typeof(AttachmentChunk), RecordKinds.AttachmentChunk)]
+[JsonDerivedType(typeof(TaskStep), RecordKinds.TaskStep)]
 public abstract record Record(DateTimeOffset Timestamp, ClockQuality Clock);
 
 /// <summary>Names of the record kinds, as they appear on the wire.</summary>
@@ -65,6 +66,7 @@ public static class RecordKinds
     public const string Patrol = "patrol";
     public const string Problem = "problem";
     public const string AttachmentChunk = "attachment";
+    public const string TaskStep = "task_step";
 
     /// <summary>The wire name of a record's kind (the JSON "kind" discriminator).</summary>
     public static string Of(Record record) => record switch
@@ -76,6 +78,7 @@ public static class RecordKinds
         Records.PatrolRecord => Patrol,
         Records.ProblemReport => Problem,
         Records.AttachmentChunk => AttachmentChunk,
+        Records.TaskStep => TaskStep,
         _ => throw new ArgumentException($"{record.GetType().Name} is not a record kind of this protocol", nameof(record)),
     };
 }

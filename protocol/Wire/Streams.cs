@@ -24,14 +24,14 @@ public static class Streams
 
     public static bool IsKnown(string stream) => All.Contains(stream);
 
-    /// <summary>Whether a record of this kind belongs on the stream: uploads carries patrol records and problem reports, every other stream one kind.</summary>
+    /// <summary>Whether a record of this kind belongs on the stream: uploads carries patrol records, problem reports and task steps, every other stream one kind.</summary>
     public static bool Accepts(string stream, Records.Record record) => (stream, record) switch
     {
         (Readings, Records.Reading) => true,
         (Alerts, Records.Alert) => true,
         (CommandResults, Records.CommandResult) => true,
         (CheckIns, Records.CheckIn) => true,
-        (Uploads, Records.PatrolRecord or Records.ProblemReport) => true,
+        (Uploads, Records.PatrolRecord or Records.ProblemReport or Records.TaskStep) => true,
         (Attachments, Records.AttachmentChunk) => true,
         _ => false,
     };
@@ -43,7 +43,7 @@ public static class Streams
         Alerts => "alerts",
         CommandResults => "command results",
         CheckIns => "check-ins",
-        Uploads => "patrol records and problem reports",
+        Uploads => "patrol records, problem reports and task steps",
         Attachments => "attachment chunks",
         _ => "nothing",
     };

@@ -13,12 +13,13 @@ public static class Topics
     public static string Ack(string gatewayId) => $"{Root}{gatewayId}/ack";
     public static string Config(string gatewayId) => $"{Root}{gatewayId}/config";
     public static string Command(string gatewayId) => $"{Root}{gatewayId}/cmd";
+    public static string Tasks(string gatewayId) => $"{Root}{gatewayId}/tasks";
 
     /// <summary>Wildcard filters an ingest subscribes to.</summary>
     public const string AllUp = Root + "+/up/+";
     public const string AllStatus = Root + "+/status";
 
-    /// <summary>Splits a topic into gateway id, leaf ("status", "up", "ack", "config", "cmd") and stream (for "up").</summary>
+    /// <summary>Splits a topic into gateway id, leaf ("status", "up", "ack", "config", "cmd", "tasks") and stream (for "up").</summary>
     public static bool TryParse(string topic, [NotNullWhen(true)] out string? gatewayId, [NotNullWhen(true)] out string? leaf, out string? stream)
     {
         gatewayId = leaf = stream = null;

@@ -187,9 +187,9 @@ public sealed class EmbeddedBroker(
         {
             e.ProcessSubscription = false;
             e.Response.ReasonCode = MqttSubscribeReasonCode.NotAuthorized;
-            e.Response.ReasonString = $"gateway {e.ClientId} may subscribe only to its ack, config and cmd topics";
+            e.Response.ReasonString = $"gateway {e.ClientId} may subscribe only to its ack, config, cmd and tasks topics";
             metrics.Refused("subscribe");
-            log.LogWarning("Refused subscription of gateway {Gateway} to {TopicFilter}: not its own ack, config or cmd topic", e.ClientId, filter);
+            log.LogWarning("Refused subscription of gateway {Gateway} to {TopicFilter}: not its own ack, config, cmd or tasks topic", e.ClientId, filter);
         }
         return Task.CompletedTask;
     }

@@ -67,7 +67,8 @@ public static class GatewayTopicRules
         && id == gatewayId
         && (leaf == "status" || (leaf == "up" && stream is not null && stream.IndexOfAny(['+', '#']) < 0));
 
-    /// <summary>Exactly its ack, config and cmd topics: no wildcards, no shared subscriptions.</summary>
+    /// <summary>Exactly its ack, config, cmd and tasks topics: no wildcards, no shared subscriptions.</summary>
     public static bool MaySubscribe(string gatewayId, string topicFilter) =>
-        topicFilter == Topics.Ack(gatewayId) || topicFilter == Topics.Config(gatewayId) || topicFilter == Topics.Command(gatewayId);
+        topicFilter == Topics.Ack(gatewayId) || topicFilter == Topics.Config(gatewayId) || topicFilter == Topics.Command(gatewayId)
+        || topicFilter == Topics.Tasks(gatewayId);
 }

@@ -15,6 +15,9 @@ public interface IDownlinkPublisher
 
     /// <summary>Publishes <paramref name="config"/> retained to <c>Topics.Config(config.GatewayId)</c>.</summary>
     Task PublishAsync(GatewayConfig config, CancellationToken cancellationToken = default);
+
+    /// <summary>Publishes <paramref name="tasks"/> retained to <c>Topics.Tasks(tasks.GatewayId)</c>, as JSON.</summary>
+    Task PublishAsync(TaskList tasks, CancellationToken cancellationToken = default);
 }
 
 internal static class DownlinkMessages
@@ -28,6 +31,16 @@ internal static class DownlinkMessages
             .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
             .WithRetainFlag(retain)
             .Build();
+
+    /// <summary>A task list: plain JSON (not a wire message), retained, QoS 1.</summary>
+    public static MqttApplicationMessage Build(TaskList tasks) =>
+        new MqttApplicationMessageBuilder()
+            .WithTopic(Topics.Tasks(tasks.GatewayId))
+            .WithPayload(System.Text.Encoding.UTF8.GetBytes(tasks.ToJson()))
+            .WithContentType("application/json")
+            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+            .WithRetainFlag(true)
+            .Build();
 }
 
 /// <summary>Through the embedded broker: injected as if published by the server (queued for a gateway offline with a persistent session).</summary>
@@ -38,6 +51,8 @@ public sealed class EmbeddedDownlinkPublisher(EmbeddedMqttServer broker) : IDown
 
     public Task PublishAsync(GatewayConfig config, CancellationToken cancellationToken = default) =>
         Inject(DownlinkMessages.Build(Topics.Config(config.GatewayId), config, retain: true), cancellationToken);
+
+    public Task PublishAsync(TaskList tasks, CancellationToken cancellationToken = default) => Inject(DownlinkMessages.Build(tasks), cancellationToken);
 
     private Task Inject(MqttApplicationMessage message, CancellationToken cancellationToken) =>
         broker.Server.InjectApplicationMessage(new InjectedMqttApplicationMessage(message) { SenderClientId = EmbeddedBroker.ServerClientId }, cancellationToken);
@@ -51,6 +66,8 @@ public sealed class ExternalDownlinkPublisher(ExternalMqttConnection connection)
 
     public Task PublishAsync(GatewayConfig config, CancellationToken cancellationToken = default) =>
         PublishAsync(DownlinkMessages.Build(Topics.Config(config.GatewayId), config, retain: true), cancellationToken);
+
+    public Task PublishAsync(TaskList tasks, CancellationToken cancellationToken = default) => PublishAsync(DownlinkMessages.Build(tasks), cancellationToken);
 
     private async Task PublishAsync(MqttApplicationMessage message, CancellationToken cancellationToken)
     {

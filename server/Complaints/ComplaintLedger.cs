@@ -10,14 +10,23 @@ namespace GridEdge.Server.Complaints;
 /// <summary>
 /// The complaint register's table (<see cref="ComplaintSchema"/>) over the ledger database, the same SQL on SQLite and
 /// PostgreSQL. A complaint is read back with its arrival: the first check-in inside the routed grid's geofence
-/// (patrols ledger, geofence 0) at or after its receipt.
+/// (patrols ledger, geofence 0), or the first arrival step inside it on the complaint's task (tasks ledger), at or after its receipt.
 /// </summary>
 public sealed class ComplaintLedger(LedgerDatabase database, TimeProvider time)
 {
-    private const string Columns = """
+    // Arrival: the first position inside the grid's geofence at or after receipt, from a check-in of the grid's members or
+    // an arrival step a member took on the complaint's task (tasks ledger).
+    private const string CheckInArrival =
+        "(SELECT MIN(k.fix_time) FROM checkins k WHERE k.grid = c.grid AND k.geofence = 0 AND k.fix_time >= c.received_at)";
+    private const string TaskArrival = """
+        (SELECT MIN(s.fix_time) FROM task_steps s WHERE s.task_kind = 'complaint' AND s.task_ref = c.id AND s.step = 'arrive' AND s.geofence = 0
+            AND s.outcome = 'applied' AND s.fix_time >= c.received_at)
+        """;
+
+    private string Columns => $"""
         c.id, c.received_at, c.channel, c.latitude, c.longitude, c.address, c.category, c.description, c.contact_name, c.contact_phone, c.grid,
         c.received_by, c.repeat_of,
-        (SELECT MIN(k.fix_time) FROM checkins k WHERE k.grid = c.grid AND k.geofence = 0 AND k.fix_time >= c.received_at)
+        {database.Least($"COALESCE({CheckInArrival}, {TaskArrival})", $"COALESCE({TaskArrival}, {CheckInArrival})")}
         """;
 
     /// <summary>

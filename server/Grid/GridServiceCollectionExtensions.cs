@@ -19,7 +19,8 @@ public static class GridServiceCollectionExtensions
         services.AddLedgerSchema<GridSchema>();
         services.AddSingleton<IGridRegistryStore, GridRegistryStore>();
         services.AddSingleton(sp => new GridStore(sp.GetRequiredService<LedgerDatabase>(), sp.GetRequiredService<IPatrolLedger>(),
-            sp.GetRequiredService<IProblemLedger>(), sp.GetRequiredService<PhotoLedger>(), sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<IProblemLedger>(), sp.GetRequiredService<PhotoLedger>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<Tasks.TaskStepLedger>()));
         services.AddSingleton<TerminalDirectoryPublisher>();
         services.AddSingleton<GridRegistry>();
 

@@ -15,7 +15,8 @@ namespace GridEdge.Server.Grid;
 /// other stream. Records are keyed by (gateway, seq) and by (terminal, record_id), so a redelivery, or the same terminal
 /// record through another gateway, is stored once.
 /// </summary>
-public sealed class GridStore(LedgerDatabase database, IPatrolLedger patrols, IProblemLedger problems, PhotoLedger photos, TimeProvider? time = null)
+public sealed class GridStore(LedgerDatabase database, IPatrolLedger patrols, IProblemLedger problems, PhotoLedger photos, TimeProvider? time = null,
+    Tasks.TaskStepLedger? taskSteps = null)
 {
     private readonly TimeProvider _time = time ?? TimeProvider.System;
 
@@ -51,7 +52,9 @@ public sealed class GridStore(LedgerDatabase database, IPatrolLedger patrols, IP
                     {
                         PatrolRecord p => await patrols.AddPatrolAsync(connection, transaction, batch.GatewayId, seq, p, receivedAt, cancellationToken),
                         ProblemReport r => await problems.AddReportAsync(connection, transaction, batch.GatewayId, seq, r, receivedAt, cancellationToken),
-                        var other => throw new NotSupportedException($"records[{i}]: the uploads stream carries patrol records and problem reports, not {other.GetType().Name}"),
+                        // Stored undecided with the batch; the tasks duty applies it to its problem or complaint right after.
+                        TaskStep s when taskSteps is not null => await taskSteps.AddAsync(connection, transaction, batch.GatewayId, seq, s, receivedAt, cancellationToken),
+                        var other => throw new NotSupportedException($"records[{i}]: the uploads stream carries {Streams.Carries(Streams.Uploads)}, not {other.GetType().Name}"),
                     };
                     if (isNew) added++;
                 }

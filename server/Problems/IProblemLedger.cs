@@ -24,6 +24,13 @@ public interface IProblemLedger
     Task<TransitionOutcome> ApplyAsync(long id, ProblemTransition transition, CancellationToken cancellationToken = default,
         Func<System.Data.Common.DbConnection, System.Data.Common.DbTransaction, ProblemEvent, Task>? alsoRecord = null);
 
+    /// <summary>
+    /// Records an event that does not change the state (a member's arrival on site), unless the problem is closed; the
+    /// event's from and to state are the state it found.
+    /// </summary>
+    Task<TransitionOutcome> NoteAsync(long id, string action, string by, System.Text.Json.Nodes.JsonObject detail, CancellationToken cancellationToken = default,
+        Func<DbConnection, DbTransaction, ProblemEvent, Task>? alsoRecord = null);
+
     /// <summary>A problem's lifecycle fields, or null when there is no such problem.</summary>
     Task<ProblemLifecycleView?> GetAsync(long id, CancellationToken cancellationToken = default);
 

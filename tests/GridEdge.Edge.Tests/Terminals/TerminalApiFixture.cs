@@ -43,6 +43,7 @@ internal sealed class TerminalApiFixture : IAsyncDisposable
         Clock.ReportKernelSynchronised(true);
         Outbox = new EdgeOutbox(new Outbox.OutboxSettings(dataDirectory) { QuotaBytes = outboxQuotaBytes }, NullLogger<EdgeOutbox>.Instance, Clock);
         Directory = new TerminalDirectoryStore(dataDirectory);
+        Tasks = new GridEdge.Edge.Tasks.TaskListStore(dataDirectory);
     }
 
     public string DataDirectory { get; }
@@ -51,6 +52,7 @@ internal sealed class TerminalApiFixture : IAsyncDisposable
     public GatewayClock Clock { get; }
     public EdgeOutbox Outbox { get; }
     public TerminalDirectoryStore Directory { get; }
+    public GridEdge.Edge.Tasks.TaskListStore Tasks { get; }
     public TerminalApiService Service => _service!;
     public HttpClient Http { get; private set; } = null!;
 
@@ -69,7 +71,7 @@ internal sealed class TerminalApiFixture : IAsyncDisposable
 
     private async Task StartServiceAsync()
     {
-        _service = new TerminalApiService(Options, DataDirectory, Outbox, Clock, Directory, NullLoggerFactory.Instance, Time);
+        _service = new TerminalApiService(Options, DataDirectory, Outbox, Clock, Directory, NullLoggerFactory.Instance, Time, Tasks);
         await _service.StartAsync(TestContext.Current.CancellationToken);
         Http = new HttpClient { BaseAddress = _service.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
     }

@@ -27,7 +27,7 @@ public sealed class ComplaintLedgerTests(PostgresFixture postgres)
         using var dir = new TempFolder();
         await using var db = await LedgerDatabases.CreateAsync(engine, dir, postgres);
         using var rows = new GridRows(db);
-        await new SchemaMigrator(db, [new ComplaintSchema()], TimeProvider.System, NullLogger<SchemaMigrator>.Instance).MigrateAsync(Ct);
+        await new SchemaMigrator(db, [new ComplaintSchema(), new GridEdge.Server.Tasks.TaskSchema()], TimeProvider.System, NullLogger<SchemaMigrator>.Instance).MigrateAsync(Ct);
         var ledger = new ComplaintLedger(db, TimeProvider.System);
 
         Assert.Null(await AddAsync(ledger, At(T0, Village)));

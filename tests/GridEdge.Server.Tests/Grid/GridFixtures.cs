@@ -113,6 +113,17 @@ public sealed class RecordingDownlink : IDownlinkPublisher
         lock (_gate) _configs.Add(config);
         return Task.CompletedTask;
     }
+
+    private readonly List<TaskList> _tasks = [];
+
+    public IReadOnlyList<TaskList> TaskLists { get { lock (_gate) return _tasks.ToList(); } }
+
+    public Task PublishAsync(TaskList tasks, CancellationToken cancellationToken = default)
+    {
+        if (Fail) throw new InvalidOperationException("broker unavailable");
+        lock (_gate) _tasks.Add(tasks);
+        return Task.CompletedTask;
+    }
 }
 
 /// <summary>The grid's stores and the readings ledger on one SQLite file, a recording downlink, the publisher and the registry.</summary>

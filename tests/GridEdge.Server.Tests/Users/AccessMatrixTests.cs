@@ -53,6 +53,8 @@ public sealed class AccessMatrixTests
         new("GET", "/api/gateways/{id}/commands", Kind.Item, "/api/gateways/gw-alpha/commands", "/api/gateways/gw-beta/commands"),
         new("GET", "/api/gateways/{id}/config", Kind.Item, "/api/gateways/gw-alpha/config", "/api/gateways/gw-beta/config"),
         new("GET", "/api/gateways/{id}/terminal-directory", Kind.Item, "/api/gateways/gw-alpha/terminal-directory", "/api/gateways/gw-beta/terminal-directory"),
+        new("GET", "/api/gateways/{id}/tasks", Kind.Item, "/api/gateways/gw-alpha/tasks", "/api/gateways/gw-beta/tasks"),
+        new("GET", "/api/tasks/{taskId}/steps", Kind.Item, $"/api/tasks/problem-{problemA}/steps", $"/api/tasks/problem-{problemB}/steps"),
         new("POST", "/api/gateways/{id}/commands", Kind.Item, "/api/gateways/gw-alpha/commands", "/api/gateways/gw-beta/commands", (_, _) => new { name = "silence" }),
         new("PUT", "/api/gateways/{id}/config/alert-rules", Kind.Item, "/api/gateways/gw-alpha/config/alert-rules?validate=false",
             "/api/gateways/gw-beta/config/alert-rules?validate=false", Raw: "{}"),
