@@ -49,6 +49,7 @@ public sealed partial class ProblemLedger(LedgerDatabase database, TimeProvider?
         Func<DbConnection, DbTransaction, ProblemEvent, Task>? alsoRecord = null)
     {
         ArgumentNullException.ThrowIfNull(t);
+        t = t with { Detail = t.Detail ?? new JsonObject() };
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
         var (refused, recorded) = await database.WriteAsync<(TransitionOutcome? Refused, ProblemEvent? Recorded)>(async (connection, transaction) =>
         {
