@@ -30,6 +30,7 @@ internal sealed class DemoMembers(
     DemoTerminalApis apis,
     IOptions<ServerOptions> options,
     GridEdge.Server.Users.IUserStore users,
+    GridEdge.Server.Departments.IDepartmentStore departments,
     ILogger<DemoMembers> log) : BackgroundService
 {
     private static readonly TimeSpan Step = TimeSpan.FromSeconds(4);
@@ -47,7 +48,7 @@ internal sealed class DemoMembers(
         try
         {
             members = await SeedAsync(stoppingToken);
-            people = await DemoUsers.CreateAsync(users, stoppingToken);
+            people = await DemoUsers.CreateAsync(users, departments, stoppingToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -17,6 +17,9 @@ public sealed record DepartmentInput(string? Grid, string? Name, IReadOnlyList<s
 /// </summary>
 public static class DepartmentEndpoints
 {
+    /// <summary>A category as the register and the API name it (snake case).</summary>
+    public static string CategoryName(ProblemCategory category) => JsonNamingPolicy.SnakeCaseLower.ConvertName(category.ToString());
+
     private static readonly string[] CategoryNames =
         [.. Enum.GetValues<ProblemCategory>().Select(c => JsonNamingPolicy.SnakeCaseLower.ConvertName(c.ToString()))];
 
@@ -35,14 +38,6 @@ public static class DepartmentEndpoints
         return app;
     }
 
-    // A grid's departments are those of the grid and the grids above it (a village's problem goes to its county's).
-    private static IReadOnlyList<string> ServingGrids(string grid)
-    {
-        var grids = new List<string>();
-        for (string? g = grid; g is not null; g = GridLevels.Parent(g)) grids.Add(g);
-        return grids;
-    }
-
     private static async Task<IResult> ListAsync(HttpRequest request, IDepartmentStore store, CancellationToken ct)
     {
         if (Unknown(request.Query, "grid") is { } unknown) return unknown;
@@ -51,7 +46,7 @@ public static class DepartmentEndpoints
         // Another grid's departments list as nothing, as for a grid without any.
         if (!request.HttpContext.User.TryNarrow(grid, out var effective)) return Results.Ok(Array.Empty<Department>());
         // A caller without a grid asking for none reads the whole register (counties' departments are few).
-        return Results.Ok(await store.ListAsync(effective is null ? null : ServingGrids(effective), ct));
+        return Results.Ok(await store.ListAsync(effective is null ? null : DepartmentRouting.ServingGrids(effective), ct));
     }
 
     private static async Task<IResult> RouteAsync(HttpRequest request, IDepartmentStore store, AccessFailures failures, CancellationToken ct)
@@ -64,10 +59,7 @@ public static class DepartmentEndpoints
         if (error is not null) return error;
         if (category is null || !CategoryNames.Contains(category)) return Bad("category", category, string.Join(", ", CategoryNames));
         if (!failures.Covers(request.HttpContext, grid)) return NotFound("grid", grid, "a grid in the registry");
-        // The nearest level up that routes the category: the county's department before the city's.
-        var departments = await store.ListAsync(ServingGrids(grid), ct);
-        foreach (var level in ServingGrids(grid))
-            if (departments.FirstOrDefault(d => d.Grid == level && d.Categories.Contains(category)) is { } found) return Results.Ok(found);
+        if (await DepartmentRouting.RouteAsync(store, grid, category, ct) is { } found) return Results.Ok(found);
         return NotFound("category", category, $"a category some department of {grid}'s county or city is registered for");
     }
 

@@ -38,5 +38,7 @@ public interface IProblemLedger
     Task<IReadOnlyList<ProblemEvent>?> GetEventsAsync(long id, CancellationToken cancellationToken = default);
 
     /// <summary>Problems whose deadline has passed at <paramref name="at"/> and that are not yet rectified, most overdue first.</summary>
-    Task<IReadOnlyList<ProblemLifecycleView>> GetOverdueAsync(DateTimeOffset at, string? gridPrefix, int limit, CancellationToken cancellationToken = default);
+    /// <param name="department">Only the problems transferred to this department (a department user's list).</param>
+    Task<IReadOnlyList<ProblemLifecycleView>> GetOverdueAsync(DateTimeOffset at, string? gridPrefix, int limit, CancellationToken cancellationToken = default,
+        string? department = null);
 }

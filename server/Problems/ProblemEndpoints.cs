@@ -4,6 +4,7 @@ using System.Text.Json;
 using GridEdge.Server.Api;
 using GridEdge.Server.Audit;
 using GridEdge.Server.Compliance;
+using GridEdge.Server.Departments;
 using static GridEdge.Server.Api.QueryParameters;
 
 namespace GridEdge.Server.Problems;
@@ -25,20 +26,29 @@ public static class ProblemEndpoints
     {
         foreach (var action in Enum.GetValues<ProblemAction>())
             app.MapPost($"/api/problems/{{id}}/{action.Name()}",
-                (string id, HttpRequest request, IProblemLedger ledger, IAuditLog audit, AccessFailures failures, TimeProvider time, ILogger<ProblemLedger> log,
-                    CancellationToken ct) => TransitionAsync(action, id, request, ledger, audit, failures, time, log, ct))
-                .RequireAuthorization(action == ProblemAction.Close ? Permissions.CloseProblems : Permissions.ActOnProblems);
+                (string id, HttpRequest request, IProblemLedger ledger, IDepartmentStore departments, IAuditLog audit, AccessFailures failures, TimeProvider time,
+                    ILogger<ProblemLedger> log, CancellationToken ct) => TransitionAsync(action, id, request, ledger, departments, audit, failures, time, log, ct))
+                .RequireAuthorization(PermissionOf(action));
         app.MapGet("/api/problems/overdue", OverdueAsync).RequireAuthorization(Permissions.ReadLedgers);
         return app;
     }
 
-    private static async Task<IResult> TransitionAsync(ProblemAction action, string idText, HttpRequest request, IProblemLedger ledger, IAuditLog audit,
-        AccessFailures failures, TimeProvider time, ILogger<ProblemLedger> log, CancellationToken ct)
+    /// <summary>The permission each transition's route requires.</summary>
+    public static string PermissionOf(ProblemAction action) => action switch
+    {
+        ProblemAction.Close => Permissions.CloseProblems,
+        ProblemAction.Accept or ProblemAction.Return or ProblemAction.Report => Permissions.HandleTransfers,
+        ProblemAction.Major => Permissions.FlagMajor,
+        _ => Permissions.ActOnProblems,
+    };
+
+    private static async Task<IResult> TransitionAsync(ProblemAction action, string idText, HttpRequest request, IProblemLedger ledger, IDepartmentStore departments,
+        IAuditLog audit, AccessFailures failures, TimeProvider time, ILogger<ProblemLedger> log, CancellationToken ct)
     {
         if (!TryId(idText, out var id, out var idError)) return idError!;
         var user = request.HttpContext.User;
         if (await ledger.GetProblemAsync(id, ct) is not { } current) return NotFound(id);
-        if (!failures.Covers(request.HttpContext, current.GridCode)) return NotFound(id);
+        if (!failures.Sees(request.HttpContext, current.GridCode, current.Department)) return NotFound(id);
         if (request.Query.Count > 0)
         {
             var key = request.Query.Keys.First();
@@ -56,6 +66,17 @@ public static class ProblemEndpoints
         }
         var (transition, errors) = ProblemRequests.Parse(action, body, time.GetUtcNow(), user.Name());
         if (transition is null) return Invalid(errors);
+        if (action == ProblemAction.Transfer)
+        {
+            var (department, error) = await TransferDepartmentAsync(transition.Department, current, departments, ct);
+            if (department is null) return Invalid([error!]);
+            transition.Detail!["department"] = department.Id;
+            transition.Detail["departmentName"] = department.Name;
+            transition = transition with { Department = department.Id };
+        }
+        // 双销号: a department user closes the department's part, anyone else the township's.
+        if (action == ProblemAction.Close)
+            transition = transition with { Part = ProblemAccess.DepartmentOf(user) is null ? ClosingParts.Township : ClosingParts.Department };
 
         // The audit entry is written in the transition's transaction: a transition is never without its entry.
         var outcome = await ledger.ApplyAsync(id, transition, ct, (c, t, e) => audit.AppendAsync(c, t,
@@ -70,7 +91,7 @@ public static class ProblemEndpoints
             TransitionOutcome.Done done => Results.Ok(done.Problem),
             TransitionOutcome.Refused refused => Results.Json(
                 new TransitionRefusedView(refused.Message, "state", refused.State,
-                    "state " + string.Join(" or ", refused.AllowedFrom.Select(s => $"'{s}'")), id, refused.State),
+                    refused.Missing ?? "state " + string.Join(" or ", refused.AllowedFrom.Select(s => $"'{s}'")), id, refused.State),
                 statusCode: StatusCodes.Status409Conflict),
             _ => NotFound(id),
         };
@@ -102,7 +123,27 @@ public static class ProblemEndpoints
             prefix = scope.Scope!.Prefix;
         }
         var now = time.GetUtcNow();
-        return Results.Ok(new OverdueProblemsView(now, grid, await ledger.GetOverdueAsync(now, prefix, limit, ct)));
+        return Results.Ok(new OverdueProblemsView(now, grid, await ledger.GetOverdueAsync(now, prefix, limit, ct, ProblemAccess.DepartmentOf(user))));
+    }
+
+    /// <summary>
+    /// The department a transfer goes to: the one named, which must be in the register and serve the problem's county or
+    /// city, or else the one the register routes the problem's category to.
+    /// </summary>
+    private static async Task<(Department? Department, ApiError? Error)> TransferDepartmentAsync(string? id, StoredProblem problem, IDepartmentStore departments,
+        CancellationToken ct)
+    {
+        if (id is null)
+        {
+            var category = DepartmentEndpoints.CategoryName(problem.Category);
+            return await DepartmentRouting.RouteAsync(departments, problem.GridCode, category, ct) is { } routed
+                ? (routed, null)
+                : (null, Error("department", null, $"the id of a department (GET /api/departments?grid={problem.GridCode}): none is registered for category {category}"));
+        }
+        var named = await departments.GetAsync(id, ct);
+        return named is not null && DepartmentRouting.Serves(named, problem.GridCode)
+            ? (named, null)
+            : (null, Error("department", id, $"the id of a department serving grid {problem.GridCode} (GET /api/departments?grid={problem.GridCode})"));
     }
 
     private static bool TryId(string text, out long id, out IResult? error)

@@ -16,7 +16,7 @@ public sealed partial class ProblemLedger
         {
             var row = await ReadLifecycleAsync(connection, transaction, id, cancellationToken);
             if (row is null) return new TransitionOutcome.NotFound();
-            var state = row.Value.State;
+            var state = row.State;
             if (state == ProblemStates.Closed)
                 return new TransitionOutcome.Refused(state, $"cannot record {action} on problem {id} in state '{state}': it is closed (struck off) and can no longer change",
                     [.. ProblemStates.All.Where(s => s != ProblemStates.Closed)]);

@@ -12,8 +12,8 @@ public sealed partial class ProblemLedger
 {
     private const string ProblemColumns = """
         id, gateway, seq, record_id, member, terminal, grid, latitude, longitude, address, category, description, attachments, reported_at, clock, received_at,
-        state, assignee, department, deadline, plan, updated_at
-        """;
+        state, assignee, department, deadline, plan, updated_at,
+        """ + ProblemHandling.Columns;
 
     /// <inheritdoc/>
     public async Task<bool> AddReportAsync(DbConnection connection, DbTransaction transaction, string gateway, long seq, ProblemReport r, long receivedAt,
@@ -46,7 +46,9 @@ public sealed partial class ProblemLedger
         filter.AddIf(query.Member, "member = @member", "@member").AddIf(query.State, "state = @state", "@state")
             .AddIf(query.Category is { } category ? (int)category : null, "category = @category", "@category")
             .AddIf(query.From?.ToUnixTimeMilliseconds(), "reported_at >= @from", "@from")
-            .AddIf(query.To?.ToUnixTimeMilliseconds(), "reported_at < @to", "@to");
+            .AddIf(query.To?.ToUnixTimeMilliseconds(), "reported_at < @to", "@to")
+            .AddIf(query.Department, "department = @department", "@department");
+        if (query.Major is { } major) filter.Add(major ? "major_at IS NOT NULL" : "major_at IS NULL");
         if (query.Cursor is not null)
         {
             if (!LedgerCursor.TryDecode(query.Cursor, "r", out var c)) throw new ArgumentException($"cursor '{query.Cursor}' is not a cursor this ledger issued", nameof(query));
@@ -81,7 +83,7 @@ public sealed partial class ProblemLedger
     private static StoredProblem ReadProblem(DbDataReader r) => new(
         r.GetInt64(0), r.GetString(1), r.GetInt64(2), r.GetString(3), r.GetString(4), r.GetString(5), r.GetString(6), r.GetDouble(7), r.GetDouble(8), Str(r, 9),
         (ProblemCategory)r.GetInt32(10), r.GetString(11), JsonSerializer.Deserialize<string[]>(r.GetString(12)) ?? [], Ms(r.GetInt64(13)), (ClockQuality)r.GetInt32(14),
-        Ms(r.GetInt64(15)), r.GetString(16), Str(r, 17), Str(r, 18), OptMs(r, 19), JsonOrNull(Str(r, 20)), Ms(r.GetInt64(21)));
+        Ms(r.GetInt64(15)), r.GetString(16), Str(r, 17), Str(r, 18), OptMs(r, 19), JsonOrNull(Str(r, 20)), Ms(r.GetInt64(21))) { Handling = ProblemHandling.Read(r, 22) };
 
     private static JsonElement? JsonOrNull(string? json)
     {

@@ -27,6 +27,20 @@ public enum ProblemAction
     Rectify,
     Verify,
     Close,
+    /// <summary>The department accepts the transfer (受理).</summary>
+    Accept,
+    /// <summary>The department sends the transfer back (退回): the problem is to be assigned in the grid again.</summary>
+    Return,
+    /// <summary>The department reports its result back (反馈办理结果, 001: 反馈移交移送单位).</summary>
+    Report,
+    /// <summary>Flags the problem major (重大问题): escalated to the county at once (001: 及时报县级网格长).</summary>
+    Major,
+}
+
+/// <summary>The two parts of closing a problem a department handled (双销号): the township's and the department's.</summary>
+public static class ClosingParts
+{
+    public const string Township = "township", Department = "department";
 }
 
 /// <summary>Which state each transition may start from and what the refusal says otherwise.</summary>
@@ -46,6 +60,9 @@ public static class ProblemLifecycle
         ProblemAction.Rectify => [ProblemStates.Reported, ProblemStates.Assigned, ProblemStates.Transferred, ProblemStates.Planned],
         ProblemAction.Verify => [ProblemStates.Rectified],
         ProblemAction.Close => [ProblemStates.Verified],
+        ProblemAction.Accept or ProblemAction.Return or ProblemAction.Report => [ProblemStates.Transferred],
+        ProblemAction.Major => [ProblemStates.Reported, ProblemStates.Assigned, ProblemStates.Transferred, ProblemStates.Planned, ProblemStates.Rectified,
+            ProblemStates.Verified],
         _ => throw new ArgumentOutOfRangeException(nameof(action)),
     };
 
@@ -56,6 +73,7 @@ public static class ProblemLifecycle
     {
         (_, ProblemStates.Closed) => "it is closed (struck off) and can no longer change",
         (ProblemAction.Close, _) => "it must be verified first",
+        (ProblemAction.Accept or ProblemAction.Return or ProblemAction.Report, _) => "it is not transferred to a department",
         (ProblemAction.Verify, ProblemStates.Verified) => "it has already been verified and can only be closed",
         (ProblemAction.Verify, _) => "it must be rectified first",
         (ProblemAction.Plan, ProblemStates.Reported) => "it must be assigned or transferred first",

@@ -26,7 +26,7 @@ public static class ProblemPhotoEndpoints
 
     public static IEndpointRouteBuilder MapProblemPhotoEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/problems/{id}/photos", UploadAsync).RequireAuthorization(Permissions.ActOnProblems);
+        app.MapPost("/api/problems/{id}/photos", UploadAsync).RequireAuthorization(Permissions.AttachPhotos);
         return app;
     }
 
@@ -38,7 +38,7 @@ public static class ProblemPhotoEndpoints
             return QueryParameters.Bad("id", id, "a problem id (a positive integer)");
         var user = request.HttpContext.User;
         var problem = await problems.GetProblemAsync(number, ct);
-        if (problem is not null && !failures.Covers(request.HttpContext, problem.GridCode)) problem = null;
+        if (problem is not null && !failures.Sees(request.HttpContext, problem.GridCode, problem.Department)) problem = null;
         if (problem is null) return QueryParameters.NotFound("id", id, "the id of a problem in the problem ledger");
 
         var contentType = MediaTypeHeaderValue.TryParse(request.ContentType, out var media) ? media.MediaType.Value?.ToLowerInvariant() : null;

@@ -18,7 +18,8 @@ public sealed record ProblemTransition(
     DateTimeOffset? Deadline = null,
     RectificationPlan? Plan = null,
     bool? Passed = null,
-    JsonObject? Detail = null);
+    JsonObject? Detail = null,
+    string? Part = null);
 
 /// <summary>Parses and validates the JSON body of a transition, naming every wrong field at once.</summary>
 public static partial class ProblemRequests
@@ -35,6 +36,10 @@ public static partial class ProblemRequests
         ProblemAction.Rectify => ["result", "attachments"],
         ProblemAction.Verify => ["passed", "comment"],
         ProblemAction.Close => ["comment"],
+        ProblemAction.Accept => ["note"],
+        ProblemAction.Return => ["reason"],
+        ProblemAction.Report => ["result", "attachments"],
+        ProblemAction.Major => ["reason"],
         _ => throw new ArgumentOutOfRangeException(nameof(action)),
     };
 
@@ -112,12 +117,13 @@ public static partial class ProblemRequests
             }
             case ProblemAction.Transfer:
             {
-                var department = Text("department", true, 128);
+                // Without a department, the one the register routes the category to (resolved by the endpoint).
+                var department = Text("department", false, 128);
                 var deadline = Deadline(true);
                 var note = Text("note", false, MaxText);
                 if (errors.Count == 0)
                 {
-                    detail["department"] = department;
+                    if (department is not null) detail["department"] = department;
                     detail["deadline"] = deadline!.Value.ToString("O", CultureInfo.InvariantCulture);
                     if (note is not null) detail["note"] = note;
                     transition = new ProblemTransition(action, by, Department: department, Deadline: deadline, Detail: detail);
@@ -141,7 +147,7 @@ public static partial class ProblemRequests
                 }
                 break;
             }
-            case ProblemAction.Rectify:
+            case ProblemAction.Rectify or ProblemAction.Report:
             {
                 var result = Text("result", true, MaxText);
                 var attachments = new JsonArray();
@@ -180,12 +186,24 @@ public static partial class ProblemRequests
                 }
                 break;
             }
-            case ProblemAction.Close:
+            case ProblemAction.Close or ProblemAction.Accept:
             {
-                var comment = Text("comment", false, MaxText);
+                var field = action == ProblemAction.Close ? "comment" : "note";
+                var comment = Text(field, false, MaxText);
                 if (errors.Count == 0)
                 {
-                    if (comment is not null) detail["comment"] = comment;
+                    if (comment is not null) detail[field] = comment;
+                    transition = new ProblemTransition(action, by, Detail: detail);
+                }
+                break;
+            }
+            case ProblemAction.Return or ProblemAction.Major:
+            {
+                // A return or a major flag has to say why: the grid, or the county, acts on it.
+                var reason = Text("reason", true, MaxText);
+                if (errors.Count == 0)
+                {
+                    detail["reason"] = reason;
                     transition = new ProblemTransition(action, by, Detail: detail);
                 }
                 break;

@@ -12,7 +12,30 @@ public sealed class ProblemSchema : ILedgerSchema
     public string Ledger => "problems";
 
     /// <inheritdoc/>
-    public IReadOnlyList<Migration> Migrations { get; } = [new(1, "problems, problem events", SqliteV1, PostgresV1)];
+    public IReadOnlyList<Migration> Migrations { get; } =
+    [
+        new(1, "problems, problem events", SqliteV1, PostgresV1),
+        // The handling chain (001): a department's acceptance and report-back, the two closes of 双销号, the major flag
+        // (重大问题), and when and how late the problem was finished, kept as they were then (003: 未按规定时间处理办结).
+        new(2, "department handling, double closing, major flag, lateness", V2("INTEGER"), V2("BIGINT")),
+    ];
+
+    // Both engines take ADD COLUMN one column per statement; only the integer type differs.
+    private static string V2(string integer) => $"""
+        ALTER TABLE problems ADD COLUMN accepted_at {integer};          -- the department accepted (受理) the current transfer
+        ALTER TABLE problems ADD COLUMN reported_back_at {integer};     -- the department reported its result back (反馈)
+        ALTER TABLE problems ADD COLUMN township_closed_at {integer};   -- 双销号: the township's close
+        ALTER TABLE problems ADD COLUMN department_closed_at {integer}; -- 双销号: the department's close
+        ALTER TABLE problems ADD COLUMN closed_at {integer};
+        ALTER TABLE problems ADD COLUMN major_at {integer};             -- flagged major (重大问题): escalated to the county
+        ALTER TABLE problems ADD COLUMN major_reason TEXT;
+        ALTER TABLE problems ADD COLUMN finished_at {integer};          -- rectified or reported back
+        ALTER TABLE problems ADD COLUMN finish_deadline {integer};      -- the deadline in force when it was finished
+        ALTER TABLE problems ADD COLUMN late_ms {integer};              -- how late it was finished (0: on time; null: no deadline)
+        CREATE INDEX IF NOT EXISTS problems_by_department ON problems (department, state);
+        CREATE INDEX IF NOT EXISTS problems_by_finish ON problems (finished_at);
+        CREATE INDEX IF NOT EXISTS problems_by_major ON problems (major_at);
+        """;
 
     private const string SqliteV1 = """
         CREATE TABLE IF NOT EXISTS problems (

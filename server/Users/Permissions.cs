@@ -15,10 +15,18 @@ public static class Permissions
     public const string SignedIn = nameof(SignedIn);
     /// <summary>Read the ledgers: readings, alerts, gateways, grids, members, terminals, check-ins, patrols, problems, photos, reports.</summary>
     public const string ReadLedgers = nameof(ReadLedgers);
-    /// <summary>Problem transitions but closing: assign, transfer, plan, rectify, verify.</summary>
+    /// <summary>Problem transitions in the grid but closing: assign, transfer, plan, rectify, verify; receive a complaint.</summary>
     public const string ActOnProblems = nameof(ActOnProblems);
-    /// <summary>Close (销号) a problem.</summary>
+    /// <summary>Upload a photo of a problem (整改照片, a department's report-back photos).</summary>
+    public const string AttachPhotos = nameof(AttachPhotos);
+    /// <summary>A department's part of a transfer (移交移送): accept (受理), return (退回), report back (反馈办理结果).</summary>
+    public const string HandleTransfers = nameof(HandleTransfers);
+    /// <summary>Close (销号) a problem; with a department involved, the township's and the department's parts (双销号).</summary>
     public const string CloseProblems = nameof(CloseProblems);
+    /// <summary>Flag a problem as major (重大问题), escalating it to the county at once.</summary>
+    public const string FlagMajor = nameof(FlagMajor);
+    /// <summary>Reply to a complainant (答复) and record the follow-up visit (回访).</summary>
+    public const string AnswerComplaints = nameof(AnswerComplaints);
     /// <summary>Import or create grids (PUT/POST /api/grids).</summary>
     public const string ImportGrid = nameof(ImportGrid);
     /// <summary>Register members, key points and enterprises in a grid.</summary>
@@ -44,8 +52,12 @@ public static class Permissions
     {
         [SignedIn] = Everyone,
         [ReadLedgers] = Everyone,
-        [ActOnProblems] = [Roles.VillageChief, Roles.Township, Roles.County, Roles.City, Roles.Department, Roles.Admin],
-        [CloseProblems] = TownshipUp,
+        [ActOnProblems] = [Roles.VillageChief, Roles.Township, Roles.County, Roles.City, Roles.Admin],
+        [AttachPhotos] = [Roles.VillageChief, Roles.Township, Roles.County, Roles.City, Roles.Department, Roles.Admin],
+        [HandleTransfers] = [Roles.Department, Roles.Admin],
+        [CloseProblems] = [Roles.Township, Roles.County, Roles.City, Roles.Department, Roles.Admin],
+        [FlagMajor] = [Roles.VillageChief, Roles.Township, Roles.County, Roles.City, Roles.Admin],
+        [AnswerComplaints] = TownshipUp,
         [ImportGrid] = [Roles.County, Roles.City, Roles.Admin],
         [EditRegistry] = TownshipUp,
         [ManageTerminals] = TownshipUp,

@@ -6,17 +6,18 @@ using GridEdge.Server.Grid;
 namespace GridEdge.Server.Users;
 
 /// <summary>The body of POST /api/users (no password: the user signs in with API keys only).</summary>
-public sealed record CreateUserRequest(string Name, string Role, string? DisplayName = null, string? Grid = null, string? Password = null);
+public sealed record CreateUserRequest(string Name, string Role, string? DisplayName = null, string? Grid = null, string? Password = null, string? Department = null);
 
 /// <summary>The body of PATCH /api/users/{name}: absent fields stay as they are; <c>"grid": null</c> removes the grid.</summary>
-public sealed record ChangeUserRequest(string? DisplayName = null, string? Role = null, JsonElement Grid = default, bool? Disabled = null, string? Password = null);
+public sealed record ChangeUserRequest(string? DisplayName = null, string? Role = null, JsonElement Grid = default, bool? Disabled = null, string? Password = null,
+    string? Department = null);
 
 /// <summary>A user as the API shows it (never the password hash).</summary>
 public sealed record UserView(string Name, string DisplayName, string Role, string RoleName, string? Grid, bool HasPassword, bool Disabled,
-    DateTimeOffset? LockedUntil, DateTimeOffset CreatedAt, IReadOnlyList<string> Permissions)
+    DateTimeOffset? LockedUntil, DateTimeOffset CreatedAt, IReadOnlyList<string> Permissions, string? Department)
 {
     public static UserView Of(UserRecord u) => new(u.Name, u.DisplayName, u.Role, Roles.All.FirstOrDefault(r => r.Role == u.Role).Chinese ?? u.Role,
-        u.Grid, u.PasswordHash is not null, u.Disabled, u.LockedUntil, u.CreatedAt, Users.Permissions.Of(u.Role));
+        u.Grid, u.PasswordHash is not null, u.Disabled, u.LockedUntil, u.CreatedAt, Users.Permissions.Of(u.Role), u.Department);
 }
 
 /// <summary>An API key as the API shows it (never the key).</summary>
@@ -50,7 +51,7 @@ public static class UserEndpoints
     {
         var (body, error) = await QueryParameters.ReadBodyAsync<CreateUserRequest>(request, ct);
         if (error is not null) return error;
-        var result = await users.CreateAsync(new NewUser(body!.Name, body.DisplayName, body.Role, body.Grid, body.Password), AuditActor.Of(request.HttpContext.User), ct);
+        var result = await users.CreateAsync(new NewUser(body!.Name, body.DisplayName, body.Role, body.Grid, body.Password, body.Department), AuditActor.Of(request.HttpContext.User), ct);
         if (result.User is null) return Refused(result);
         log.LogInformation("User {Name} created ({Role}, grid {Grid}) by {By}", result.User.Name, result.User.Role, result.User.Grid, request.HttpContext.User.Name());
         return Results.Created($"/api/users/{result.User.Name}", UserView.Of(result.User));
@@ -81,7 +82,7 @@ public static class UserEndpoints
         if (body!.Grid.ValueKind is not (JsonValueKind.Undefined or JsonValueKind.Null or JsonValueKind.String))
             return QueryParameters.Bad("grid", body.Grid.GetRawText(), "a grid code, or null to remove the grid");
         var change = new UserChange(body.DisplayName, body.Role, body.Grid.ValueKind == JsonValueKind.String ? body.Grid.GetString() : null,
-            body.Grid.ValueKind == JsonValueKind.Null, body.Disabled, body.Password);
+            body.Grid.ValueKind == JsonValueKind.Null, body.Disabled, body.Password, body.Department);
         var result = await users.ChangeAsync(name, change, AuditActor.Of(request.HttpContext.User), ct);
         if (result.User is null) return Refused(result);
         log.LogInformation("User {Name} changed by {By}: role {Role}, grid {Grid}, disabled {Disabled}, new password {NewPassword}",

@@ -5,16 +5,18 @@ namespace GridEdge.Server.Users;
 /// <summary>A user as the ledger holds it (the password only as its hash).</summary>
 public sealed record UserRecord(
     string Name, string DisplayName, string Role, string? Grid, string? PasswordHash, int FailedSignIns,
-    DateTimeOffset? LockedUntil, DateTimeOffset CreatedAt, DateTimeOffset? DisabledAt)
+    DateTimeOffset? LockedUntil, DateTimeOffset CreatedAt, DateTimeOffset? DisabledAt, string? Department = null)
 {
     public bool Disabled => DisabledAt is not null;
 }
 
 /// <summary>A user to create: <see cref="Password"/> null for a user who signs in with API keys only.</summary>
-public sealed record NewUser(string Name, string? DisplayName, string Role, string? Grid, string? Password);
+/// <remarks><see cref="Department"/>: the department of the register a department user is bound to (its grid is the department's).</remarks>
+public sealed record NewUser(string Name, string? DisplayName, string Role, string? Grid, string? Password, string? Department = null);
 
 /// <summary>A change to a user: null fields stay as they are; <see cref="ClearGrid"/> removes the grid.</summary>
-public sealed record UserChange(string? DisplayName = null, string? Role = null, string? Grid = null, bool ClearGrid = false, bool? Disabled = null, string? Password = null);
+public sealed record UserChange(string? DisplayName = null, string? Role = null, string? Grid = null, bool ClearGrid = false, bool? Disabled = null, string? Password = null,
+    string? Department = null);
 
 /// <summary>An API key as the ledger holds it (only its SHA-256).</summary>
 public sealed record ApiKeyRecord(string Id, string User, string KeySha256, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt, DateTimeOffset? LastUsedAt);

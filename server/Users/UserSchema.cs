@@ -23,6 +23,10 @@ public sealed class UserSchema : ILedgerSchema
             "CREATE INDEX IF NOT EXISTS sessions_by_user ON sessions (user_name, started_at);",
             "CREATE TABLE IF NOT EXISTS sessions (id TEXT COLLATE \"C\" NOT NULL PRIMARY KEY, user_name TEXT COLLATE \"C\" NOT NULL, started_at BIGINT NOT NULL, ended_at BIGINT);" +
             "CREATE INDEX IF NOT EXISTS sessions_by_user ON sessions (user_name, started_at);"),
+        // A department user (职能部门) is bound to one department of the register: it sees and handles the problems transferred to it.
+        new(4, "users' department",
+            "ALTER TABLE users ADD COLUMN department TEXT;",
+            "ALTER TABLE users ADD COLUMN department TEXT COLLATE \"C\";"),
     ];
 
     private const string SqliteV1 = """

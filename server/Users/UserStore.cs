@@ -18,7 +18,7 @@ public sealed class UserStore(LedgerDatabase database, IGridRegistryStore grids,
     /// <summary>What a grid field must hold beyond its format.</summary>
     public const string GridInRegistry = "a grid in the registry (PUT /api/grids)";
 
-    private const string UserColumns = "name, display_name, role, grid, password_hash, failed_sign_ins, locked_until, created_at, disabled_at";
+    private const string UserColumns = "name, display_name, role, grid, password_hash, failed_sign_ins, locked_until, created_at, disabled_at, department";
     private const string KeyColumns = "id, user_name, key_sha256, created_at, revoked_at, last_used_at";
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     private long _version;
@@ -40,11 +40,13 @@ public sealed class UserStore(LedgerDatabase database, IGridRegistryStore grids,
         var hash = user.Password is null ? null : UserPasswords.Hash(user.Password);
         return await database.WriteAsync<UserResult>(async (connection, transaction) =>
         {
+            var (grid, departmentError) = await DepartmentGridAsync(connection, transaction, user.Role, user.Department, user.Grid, cancellationToken);
+            if (departmentError is not null) return new(null, departmentError, RegistryFailure.Invalid);
             var inserted = await ExecuteAsync(connection, transaction, """
-                INSERT INTO users (name, display_name, role, grid, password_hash, failed_sign_ins, locked_until, created_at, disabled_at)
-                VALUES (@name, @display, @role, @grid, @hash, 0, NULL, @at, NULL) ON CONFLICT (name) DO NOTHING;
+                INSERT INTO users (name, display_name, role, grid, password_hash, failed_sign_ins, locked_until, created_at, disabled_at, department)
+                VALUES (@name, @display, @role, @grid, @hash, 0, NULL, @at, NULL, @department) ON CONFLICT (name) DO NOTHING;
                 """, cancellationToken, ("@name", user.Name), ("@display", user.DisplayName ?? user.Name), ("@role", user.Role),
-                ("@grid", user.Grid), ("@hash", hash), ("@at", now));
+                ("@grid", grid), ("@hash", hash), ("@at", now), ("@department", user.Department));
             if (inserted == 0) return new(null, new FieldError("name", user.Name, "a user name not in use"), RegistryFailure.Conflict);
             var created = (await ReadUserAsync(connection, transaction, user.Name, cancellationToken))!;
             if (by is not null)
@@ -117,16 +119,21 @@ public sealed class UserStore(LedgerDatabase database, IGridRegistryStore grids,
             if (user is null) return new(null, new FieldError("name", name, "the name of a user"), RegistryFailure.NotFound);
             var role = change.Role ?? user.Role;
             var grid = change.ClearGrid ? null : change.Grid ?? user.Grid;
+            // A user leaving the department role leaves its department; one staying keeps it unless given another.
+            var department = change.Department ?? (role == Roles.Department ? user.Department : null);
+            if (role == Roles.Department && change.Grid is null && !change.ClearGrid) grid = null;
             if (Check(role, grid) is { } error) return new(null, error, RegistryFailure.Invalid);
+            (grid, var departmentError) = await DepartmentGridAsync(connection, transaction, role, department, grid, cancellationToken);
+            if (departmentError is not null) return new(null, departmentError, RegistryFailure.Invalid);
             var disabled = change.Disabled switch { true => user.DisabledAt?.ToUnixTimeMilliseconds() ?? now, false => (long?)null, null => user.DisabledAt?.ToUnixTimeMilliseconds() };
             await ExecuteAsync(connection, transaction, """
-                UPDATE users SET display_name = @display, role = @role, grid = @grid, disabled_at = @disabled,
+                UPDATE users SET display_name = @display, role = @role, grid = @grid, disabled_at = @disabled, department = @department,
                     password_hash = COALESCE(@hash, password_hash),
                     failed_sign_ins = CASE WHEN @hash IS NULL THEN failed_sign_ins ELSE 0 END,
                     locked_until = CASE WHEN @hash IS NULL THEN locked_until ELSE NULL END
                 WHERE name = @name;
                 """, cancellationToken, ("@name", name), ("@display", change.DisplayName ?? user.DisplayName), ("@role", role), ("@grid", grid),
-                ("@disabled", disabled), ("@hash", hash));
+                ("@disabled", disabled), ("@hash", hash), ("@department", department));
             var changed = (await ReadUserAsync(connection, transaction, name, cancellationToken))!;
             if (by is not null)
                 await audit.AppendAsync(connection, transaction, AuditEntry.For(by, AuditActions.UserChange, "user", name, changed.Grid ?? user.Grid,
@@ -261,6 +268,22 @@ public sealed class UserStore(LedgerDatabase database, IGridRegistryStore grids,
         return null;
     }
 
+    /// <summary>
+    /// The grid a user of <paramref name="role"/> is stored with: a department user is bound to a department of the register
+    /// and works in that department's county (or city); any other role has no department.
+    /// </summary>
+    private static async Task<(string? Grid, FieldError? Error)> DepartmentGridAsync(DbConnection connection, DbTransaction transaction, string role,
+        string? department, string? grid, CancellationToken cancellationToken)
+    {
+        if (role != Roles.Department)
+            return (grid, department is null ? null : new FieldError("department", department, "no department: only a department user (role department) is bound to one"));
+        if (department is null) return (grid, new FieldError("department", null, "the id of the department (GET /api/departments) a department user works for"));
+        if (await ScalarAsync(connection, transaction, "SELECT grid FROM departments WHERE id = @id;", cancellationToken, ("@id", department)) is not string served)
+            return (grid, new FieldError("department", department, "the id of a department in the register (GET /api/departments)"));
+        if (grid is not null && grid != served) return (grid, new FieldError("grid", grid, $"the grid department {department} serves ({served}), or none"));
+        return (served, null);
+    }
+
     private static UserResult Invalid(string field, string? value, string expected) => new(null, new FieldError(field, value, expected), RegistryFailure.Invalid);
 
     // The registry is read beside the write, not in it: grids are added and changed, never removed.
@@ -275,14 +298,15 @@ public sealed class UserStore(LedgerDatabase database, IGridRegistryStore grids,
         (await Sql.ListAsync(connection, transaction, $"SELECT {UserColumns} FROM users WHERE name = @name;", ReadUser, cancellationToken, ("@name", name))).FirstOrDefault();
 
     private static UserRecord ReadUser(DbDataReader r) =>
-        new(r.GetString(0), r.GetString(1), r.GetString(2), Str(r, 3), Str(r, 4), (int)r.GetInt64(5), OptMs(r, 6), Ms(r.GetInt64(7)), OptMs(r, 8));
+        new(r.GetString(0), r.GetString(1), r.GetString(2), Str(r, 3), Str(r, 4), (int)r.GetInt64(5), OptMs(r, 6), Ms(r.GetInt64(7)), OptMs(r, 8), Str(r, 9));
 
     private static ApiKeyRecord ReadKey(DbDataReader r) =>
         new(r.GetString(0), r.GetString(1), r.GetString(2), Ms(r.GetInt64(3)), OptMs(r, 4), OptMs(r, 5));
 
     /// <summary>A user as its audit entries show it: never the password or its hash, only whether there is one.</summary>
-    private sealed record AuditedUser(string Name, string DisplayName, string Role, string? Grid, bool HasPassword, bool Disabled, bool? PasswordChanged = null)
+    private sealed record AuditedUser(string Name, string DisplayName, string Role, string? Grid, bool HasPassword, bool Disabled, bool? PasswordChanged = null,
+        string? Department = null)
     {
-        public static AuditedUser Of(UserRecord u) => new(u.Name, u.DisplayName, u.Role, u.Grid, u.PasswordHash is not null, u.Disabled);
+        public static AuditedUser Of(UserRecord u) => new(u.Name, u.DisplayName, u.Role, u.Grid, u.PasswordHash is not null, u.Disabled, Department: u.Department);
     }
 }

@@ -63,4 +63,34 @@ public sealed class ProblemLedgerTests(PostgresFixture postgres)
             ((TransitionOutcome.Done)rejected).Problem.Event!.N));
         Assert.IsType<TransitionOutcome.NotFound>(await ledger.ApplyAsync(id + 100, new ProblemTransition(ProblemAction.Rectify, "li"), Ct));
     }
+
+    [Theory(Timeout = 60_000)]
+    [MemberData(nameof(LedgerDatabases.Engines), MemberType = typeof(LedgerDatabases))]
+    public async Task A_late_report_back_keeps_its_lateness_and_the_two_closes_of_a_department_problem_close_it_exactly_once(LedgerEngine engine)
+    {
+        using var dir = new TempFolder();
+        await using var db = await LedgerDatabases.CreateAsync(engine, dir, postgres);
+        long id;
+        using (var rows = new GridRows(db)) id = rows.Problem(Village, DateTimeOffset.UtcNow.AddDays(-5));
+        var ledger = new ProblemLedger(db);
+        await ledger.ApplyAsync(id, new ProblemTransition(ProblemAction.Transfer, "town", Department: "zhujian", Deadline: DateTimeOffset.UtcNow.AddHours(-30)), Ct);
+        await ledger.ApplyAsync(id, new ProblemTransition(ProblemAction.Accept, "dep"), Ct);
+        var reported = Assert.IsType<TransitionOutcome.Done>(await ledger.ApplyAsync(id, new ProblemTransition(ProblemAction.Report, "dep",
+            Detail: new JsonObject { ["result"] = "done" }), Ct));
+        await ledger.ApplyAsync(id, new ProblemTransition(ProblemAction.Verify, "chief", Passed: true), Ct);
+
+        var closes = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Task.Run(() => ledger.ApplyAsync(id,
+            new ProblemTransition(ProblemAction.Close, $"c{i}", Part: i % 2 == 0 ? ClosingParts.Township : ClosingParts.Department), Ct), Ct)));
+
+        Assert.InRange(reported.Problem.Handling!.LateHours!.Value, 29.9, 30.1);
+        Assert.Equal(2, closes.OfType<TransitionOutcome.Done>().Count());
+        Assert.Single(closes.OfType<TransitionOutcome.Done>(), d => d.Problem.State == "closed");
+        var closed = (await ledger.GetAsync(id, Ct))!;
+        Assert.Equal("closed", closed.State);
+        Assert.NotNull(closed.Handling!.TownshipClosedAt);
+        Assert.NotNull(closed.Handling.DepartmentClosedAt);
+        Assert.InRange(closed.Handling.LateHours!.Value, 29.9, 30.1);
+        Assert.Equal(["township", "department"], (await ledger.GetEventsAsync(id, Ct))!.Where(e => e.Action == "close")
+            .Select(e => (string)e.Detail!["part"]!).Order(StringComparer.Ordinal).Reverse());
+    }
 }

@@ -21,6 +21,11 @@ public sealed class ProblemLifecycleTests
         return (response.StatusCode, await response.Content.ReadFromJsonAsync<JsonElement>(Ct));
     }
 
+    /// <summary>Registers a department of the village's county (a transfer names one of the register).</summary>
+    internal static Task DepartmentAsync(RunningServer server, string id, string name, params string[] categories) =>
+        server.App.Services.GetRequiredService<GridEdge.Server.Departments.IDepartmentStore>()
+            .SaveAsync(new GridEdge.Server.Departments.Department(id, "370102000000", name, categories), Ct);
+
     // GET /api/problems/{id} (the grid feature's) carries the events; read them here through the lifecycle's own ledger.
     private static async Task<IReadOnlyList<ProblemEvent>> EventsAsync(RunningServer server, long id) =>
         await server.App.Services.GetRequiredService<IProblemLedger>().GetEventsAsync(id, Ct) ?? throw new InvalidOperationException($"no problem {id}");
@@ -80,11 +85,12 @@ public sealed class ProblemLifecycleTests
         var transferred = rows.Problem(Village, DateTimeOffset.UtcNow.AddHours(-2));
         var spot = rows.Problem(Village, DateTimeOffset.UtcNow.AddHours(-1));
         using var http = server.Http();
+        await DepartmentAsync(server, "zhujian", "区住建局", "dust");
 
-        var (status, body) = await PostAsync(http, transferred, "transfer", new { department = "区住建局", deadline = Future(), note = "建筑工地扬尘" });
+        var (status, body) = await PostAsync(http, transferred, "transfer", new { department = "zhujian", deadline = Future(), note = "建筑工地扬尘" });
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal("transferred", body.GetProperty("state").GetString());
-        Assert.Equal("区住建局", body.GetProperty("department").GetString());
+        Assert.Equal("zhujian", body.GetProperty("department").GetString());
         (status, body) = await PostAsync(http, transferred, "rectify", new { result = "责令停工整改，已反馈" });
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal("rectified", body.GetProperty("state").GetString());
@@ -141,8 +147,10 @@ public sealed class ProblemLifecycleTests
         var planned = rows.Problem(Village, DateTimeOffset.UtcNow.AddHours(-3));
         var assigned = rows.Problem(Village, DateTimeOffset.UtcNow.AddHours(-3));
         using var http = server.Http();
+        await DepartmentAsync(server, "huanbao", "环保所");
+        await DepartmentAsync(server, "nongye", "农业局");
 
-        Assert.Equal(HttpStatusCode.OK, (await PostAsync(http, planned, "transfer", new { department = "环保所", deadline = Future() })).Status);
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(http, planned, "transfer", new { department = "huanbao", deadline = Future() })).Status);
         Assert.Equal(HttpStatusCode.OK, (await PostAsync(http, planned, "plan", new { owner = "王", measures = "清运", deadline = Future(), goal = "清零" })).Status);
         Assert.Equal(HttpStatusCode.OK, (await PostAsync(http, planned, "rectify", new { result = "清运一半" })).Status);
         var (status, body) = await PostAsync(http, planned, "verify", new { passed = false, comment = "仍有垃圾" });
@@ -151,7 +159,7 @@ public sealed class ProblemLifecycleTests
         Assert.Equal("reject", body.GetProperty("event").GetProperty("action").GetString());
         Assert.Equal("仍有垃圾", body.GetProperty("event").GetProperty("detail").GetProperty("comment").GetString());
 
-        Assert.Equal(HttpStatusCode.OK, (await PostAsync(http, assigned, "transfer", new { department = "农业局", deadline = Future() })).Status);
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(http, assigned, "transfer", new { department = "nongye", deadline = Future() })).Status);
         Assert.Equal(HttpStatusCode.OK, (await PostAsync(http, assigned, "assign", new { assignee = "li", deadline = Future() })).Status);
         Assert.Equal(HttpStatusCode.OK, (await PostAsync(http, assigned, "rectify", new { result = "done" })).Status);
         (status, body) = await PostAsync(http, assigned, "verify", new { passed = false, comment = "no" });

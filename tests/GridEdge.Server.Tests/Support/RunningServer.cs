@@ -91,12 +91,23 @@ public sealed class RunningServer : IAsyncDisposable
     /// <summary>A client that sends no credentials.</summary>
     public HttpClient Anonymous() => new() { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
 
-    /// <summary>Creates a user of <paramref name="role"/> through the store, with a password and an API key; its grid is added to the registry when missing.</summary>
-    public async Task<TestUser> UserAsync(string name, string role, string? grid, string password = "correct horse battery")
+    /// <summary>
+    /// Creates a user of <paramref name="role"/> through the store, with a password and an API key; its grid is added to the
+    /// registry when missing. A department user without <paramref name="department"/> gets one registered for it in its
+    /// grid (the county 370102000000 by default).
+    /// </summary>
+    public async Task<TestUser> UserAsync(string name, string role, string? grid, string password = "correct horse battery", string? department = null)
     {
         if (grid is not null) await GridsAsync(grid);
+        if (role == Roles.Department && department is null)
+        {
+            department = "dept-" + name;
+            await GridsAsync(grid ?? "370102000000");
+            await App.Services.GetRequiredService<GridEdge.Server.Departments.IDepartmentStore>()
+                .SaveAsync(new GridEdge.Server.Departments.Department(department, grid ?? "370102000000", "部门 " + name, []));
+        }
         var users = App.Services.GetRequiredService<IUserStore>();
-        var created = await users.CreateAsync(new NewUser(name, null, role, grid, password));
+        var created = await users.CreateAsync(new NewUser(name, null, role, grid, password, department));
         if (created.User is null) throw new InvalidOperationException($"could not create user {name}: {created.Error}");
         var key = await users.CreateApiKeyAsync(name) ?? throw new InvalidOperationException($"no API key for {name}");
         return new TestUser(name, role, grid, password, key.Key, key.Id);

@@ -102,12 +102,18 @@ public sealed class AccessMatrixTests
         new("POST", "/api/problems/{id}/assign", Kind.Item, $"/api/problems/{problemA}/assign", $"/api/problems/{problemB}/assign",
             (_, _) => new { assignee = "li", deadline = Future }),
         new("POST", "/api/problems/{id}/transfer", Kind.Item, $"/api/problems/{problemA}/transfer", $"/api/problems/{problemB}/transfer",
-            (_, _) => new { department = "区住建局", deadline = Future }),
+            (_, inside) => new { department = inside ? "d-a" : "d-b", deadline = Future }),
         new("POST", "/api/problems/{id}/plan", Kind.Item, $"/api/problems/{problemA}/plan", $"/api/problems/{problemB}/plan",
             (_, _) => new { owner = "王", measures = "洒水", deadline = Future, goal = "达标" }),
         new("POST", "/api/problems/{id}/rectify", Kind.Item, $"/api/problems/{problemA}/rectify", $"/api/problems/{problemB}/rectify", (_, _) => new { result = "done" }),
         new("POST", "/api/problems/{id}/verify", Kind.Item, $"/api/problems/{problemA}/verify", $"/api/problems/{problemB}/verify", (_, _) => new { passed = true }),
         new("POST", "/api/problems/{id}/close", Kind.Item, $"/api/problems/{problemA}/close", $"/api/problems/{problemB}/close", (_, _) => new { comment = "销号" }),
+        new("POST", "/api/problems/{id}/accept", Kind.Item, $"/api/problems/{problemA}/accept", $"/api/problems/{problemB}/accept", (_, _) => new { }),
+        new("POST", "/api/problems/{id}/report", Kind.Item, $"/api/problems/{problemA}/report", $"/api/problems/{problemB}/report", (_, _) => new { result = "已整改" }),
+        new("POST", "/api/problems/{id}/return", Kind.Item, $"/api/problems/{problemA}/return", $"/api/problems/{problemB}/return", (_, _) => new { reason = "非本部门职责" }),
+        new("POST", "/api/problems/{id}/major", Kind.Item, $"/api/problems/{problemA}/major", $"/api/problems/{problemB}/major", (_, _) => new { reason = "跨界污染" }),
+        new("GET", "/api/problems/escalated", Kind.List, "/api/problems/escalated", $"/api/problems/escalated?grid={VillageB}"),
+        new("GET", "/api/problems/{id}/transfer-form", Kind.Item, $"/api/problems/{problemA}/transfer-form", $"/api/problems/{problemB}/transfer-form"),
         new("GET", "/api/attachments/{sha256}", Kind.Item, $"/api/attachments/{photoA}", $"/api/attachments/{photoB}"),
         new("GET", "/api/compliance", Kind.Item, $"/api/compliance?grid={TownA}", $"/api/compliance?grid={TownB}"),
         new("GET", "/api/map", Kind.Item, $"/api/map?grid={TownA}", $"/api/map?grid={TownB}"),
@@ -156,7 +162,7 @@ public sealed class AccessMatrixTests
         using var rows = new GridRows(server.LedgerPath);
         var complaintA = Complaint(rows, VillageA);
         var complaintB = Complaint(rows, VillageB);
-        var problemA = rows.Problem(VillageA, DateTimeOffset.UtcNow.AddHours(-2));
+        var problemA = rows.Problem(VillageA, DateTimeOffset.UtcNow.AddHours(-2), department: "d-a");
         var problemB = rows.Problem(VillageB, DateTimeOffset.UtcNow.AddHours(-2));
         rows.CheckIn(VillageA, "m-a", DateTimeOffset.UtcNow.AddHours(-1));
         rows.CheckIn(VillageB, "m-b", DateTimeOffset.UtcNow.AddHours(-1));
@@ -166,7 +172,12 @@ public sealed class AccessMatrixTests
         var photoB = Photo(server, rows, "t-b", problemB, "乙村工地"u8.ToArray());
 
         var users = new Dictionary<string, TestUser>();
-        foreach (var role in RoleNames) users[role] = await server.UserAsync($"u-{role.Replace('_', '-')}", role, GridOf(role));
+        // The department user works for d-a, the county's department problem A is transferred to.
+        var departments = server.App.Services.GetRequiredService<GridEdge.Server.Departments.IDepartmentStore>();
+        await departments.SaveAsync(new GridEdge.Server.Departments.Department("d-a", County, "历下区住建局", ["dust"]), Ct);
+        await departments.SaveAsync(new GridEdge.Server.Departments.Department("d-b", CountyB, "市南区住建局", ["dust"]), Ct);
+        foreach (var role in RoleNames)
+            users[role] = await server.UserAsync($"u-{role.Replace('_', '-')}", role, GridOf(role), department: role == Roles.Department ? "d-a" : null);
 
         var policies = Policies(server);
         var cases = Cases(problemA, problemB, photoA, photoB, complaintA, complaintB);
