@@ -1,3 +1,4 @@
+using GridEdge.Server.Alarms;
 using GridEdge.Protocol.Configuration;
 using GridEdge.Server.Alerts;
 using GridEdge.Server.Api;
@@ -72,6 +73,7 @@ public static class ServerHost
         // Last: the duties start after the broker and every store they use.
         builder.Services.AddCalendar();
         builder.Services.AddDepartments();
+        builder.Services.AddAlarms();
         builder.Services.AddLive();
         builder.Services.AddConsole();
         builder.Services.AddCluster();
@@ -100,6 +102,7 @@ public static class ServerHost
         app.MapGridMapApi();
         app.MapAuditApi();
         app.MapDepartmentApi();
+        app.MapAlarmApi();
         app.MapLiveApi();
         app.MapConsole();
         app.Lifetime.ApplicationStarted.Register(() =>
