@@ -9,7 +9,8 @@ public sealed record GridScope(string Code, int Level, string Name, string Prefi
 
 /// <summary>
 /// One village grid's figures for a report week; <see cref="FirePoints"/>: the straw-burning problems alerts opened in the
-/// village during a straw-burning ban of its county in the week (002: 一把火考核), null when no ban overlaps the week.
+/// village during a straw-burning ban of its county in the week (002: 一把火考核); null (and absent from the JSON) when no ban
+/// overlaps the week, so a report of any other week reads as it always did.
 /// </summary>
 public sealed record GridCompliance(
     string Grid,
@@ -33,7 +34,7 @@ public sealed record GridCompliance(
     int ProblemsOpen,
     int ProblemsOverdue,
     int ProblemsClosed,
-    int? FirePoints = null);
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] int? FirePoints = null);
 
 /// <summary>The sums over every village grid of a report.</summary>
 public sealed record ComplianceTotals(
@@ -56,7 +57,7 @@ public sealed record ComplianceTotals(
     int ProblemsOpen,
     int ProblemsOverdue,
     int ProblemsClosed,
-    int? FirePoints = null)
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] int? FirePoints = null)
 {
     public static ComplianceTotals Of(IReadOnlyCollection<GridCompliance> rows) => new(
         rows.Count, rows.Count(r => r.PatrolMet), rows.Sum(r => r.Members), rows.Sum(r => r.ActiveMembers), rows.Sum(r => r.CheckIns),
