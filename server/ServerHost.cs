@@ -1,3 +1,4 @@
+using GridEdge.Server.Alarms;
 using GridEdge.Protocol.Configuration;
 using GridEdge.Server.Alerts;
 using GridEdge.Server.Api;
@@ -74,6 +75,7 @@ public static class ServerHost
         builder.Services.AddCalendar();
         builder.Services.AddDepartments();
         builder.Services.AddTasks();
+        builder.Services.AddAlarms();
         builder.Services.AddLive();
         builder.Services.AddConsole();
         builder.Services.AddCluster();
@@ -103,6 +105,7 @@ public static class ServerHost
         app.MapAuditApi();
         app.MapDepartmentApi();
         app.MapTaskApi();
+        app.MapAlarmApi();
         app.MapLiveApi();
         app.MapConsole();
         app.Lifetime.ApplicationStarted.Register(() =>

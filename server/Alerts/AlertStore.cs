@@ -9,8 +9,11 @@ using GridEdge.Server.Storage;
 namespace GridEdge.Server.Alerts;
 
 /// <summary>The alert ledger over a <see cref="LedgerDatabase"/> (SQLite or PostgreSQL, the same SQL).</summary>
-public sealed class AlertStore(LedgerDatabase database, TimeProvider time) : IAlertStore
+/// <param name="followers">Each is given every newly stored transition in the commit's own transaction.</param>
+public sealed class AlertStore(LedgerDatabase database, TimeProvider time, IEnumerable<IAlertFollower>? followers = null) : IAlertStore
 {
+    private readonly IAlertFollower[] _followers = [.. followers ?? []];
+
     /// <inheritdoc/>
     public async Task<IReadOnlyList<AlertArrival>> ArrivedSinceAsync(long receivedFromMs, int limit, CancellationToken cancellationToken = default) =>
         await database.ReadAsync(c => Sql.ListAsync(c, null, """
@@ -73,6 +76,8 @@ public sealed class AlertStore(LedgerDatabase database, TimeProvider time) : IAl
                     ("@acked", a.State == AlertState.Acknowledged ? ts : null),
                     ("@cleared", a.State == AlertState.Cleared ? ts : null));
                 await fold.ExecuteNonQueryAsync(cancellationToken);
+                foreach (var follower in _followers)
+                    await follower.FollowAsync(connection, transaction, batch.GatewayId, batch.FirstSeq + i, a, receivedAt, cancellationToken);
             }
             return added;
         }, cancellationToken);

@@ -1,3 +1,4 @@
+using GridEdge.Server.Alarms;
 using System.Data.Common;
 using System.Text.RegularExpressions;
 using GridEdge.Server.Grid;
@@ -112,6 +113,22 @@ public sealed partial class ComplianceLedger(LedgerDatabase database)
             """, (b, r) => { b.ProblemsReported = r.GetInt32(1); b.ProblemsOpen = r.GetInt32(2); b.ProblemsOverdue = r.GetInt32(3); b.ProblemsClosed = r.GetInt32(4); },
             builders, cancellationToken);
 
+        // Fire points (002: 一把火考核) in the part of the week a straw-burning ban of the village's county covers.
+        var bans = await Sql.ListAsync(connection, null, $"""
+            SELECT county, starts_at, ends_at FROM campaigns WHERE kind = '{CampaignKinds.StrawBurningBan}' AND starts_at < @cut AND ends_at > @from;
+            """, r => (County: r.GetString(0), From: r.GetInt64(1), To: r.GetInt64(2)), cancellationToken,
+            ("@cut", windows.CutOff.ToUnixTimeMilliseconds()), ("@from", windows.PeriodFrom.ToUnixTimeMilliseconds()));
+        foreach (var ban in bans)
+        {
+            var county = ban.County[..6];
+            if (!county.StartsWith(scope.Prefix[..Math.Min(6, scope.Prefix.Length)], StringComparison.Ordinal)) continue;
+            foreach (var b in order.Where(b => b.Grid.StartsWith(county, StringComparison.Ordinal))) b.FirePoints ??= 0;
+            var from = Sql.Ms(Math.Max(ban.From, windows.PeriodFrom.ToUnixTimeMilliseconds()));
+            var to = Sql.Ms(Math.Min(ban.To, windows.CutOff.ToUnixTimeMilliseconds()));
+            foreach (var (grid, count) in await CampaignRegister.FirePointsAsync(connection, county, from, to, cancellationToken))
+                if (builders.TryGetValue(grid, out var b)) b.FirePoints += count;
+        }
+
         var rows = order.Select(b => b.Build()).ToList();
         return new ComplianceReport(scope.Code, scope.Level, scope.Name, week.Name, windows, ComplianceTotals.Of(rows), rows);
     }
@@ -206,10 +223,11 @@ public sealed partial class ComplianceLedger(LedgerDatabase database)
         public int Members, ActiveMembers, CheckIns, Patrols, KeyPoints, KeyPointsCovered, KeyPointsOnce;
         public int ProvinceEnterprises, ProvinceVisited, CityCountyEnterprises, CityCountyVisited, OtherEnterprises, OtherVisited;
         public int ProblemsReported, ProblemsOpen, ProblemsOverdue, ProblemsClosed;
+        public int? FirePoints;
 
         public GridCompliance Build() => new(Grid, Name, Township, Members, ActiveMembers, CheckIns, Patrols, Patrols >= 1,
             KeyPoints, KeyPointsCovered, KeyPointsOnce, ProvinceEnterprises, ProvinceVisited, CityCountyEnterprises, CityCountyVisited,
-            OtherEnterprises, OtherVisited, ProblemsReported, ProblemsOpen, ProblemsOverdue, ProblemsClosed);
+            OtherEnterprises, OtherVisited, ProblemsReported, ProblemsOpen, ProblemsOverdue, ProblemsClosed, FirePoints);
     }
 
 }

@@ -7,7 +7,11 @@ public sealed record GridScope(string Code, int Level, string Name, string Prefi
     public static int PrefixLength(int level) => level switch { 1 => 4, 2 => 6, 3 => 9, _ => 12 };
 }
 
-/// <summary>One village grid's figures for a report week.</summary>
+/// <summary>
+/// One village grid's figures for a report week; <see cref="FirePoints"/>: the straw-burning problems alerts opened in the
+/// village during a straw-burning ban of its county in the week (002: 一把火考核); null (and absent from the JSON) when no ban
+/// overlaps the week, so a report of any other week reads as it always did.
+/// </summary>
 public sealed record GridCompliance(
     string Grid,
     string Name,
@@ -29,7 +33,8 @@ public sealed record GridCompliance(
     int ProblemsReported,
     int ProblemsOpen,
     int ProblemsOverdue,
-    int ProblemsClosed);
+    int ProblemsClosed,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] int? FirePoints = null);
 
 /// <summary>The sums over every village grid of a report.</summary>
 public sealed record ComplianceTotals(
@@ -51,14 +56,16 @@ public sealed record ComplianceTotals(
     int ProblemsReported,
     int ProblemsOpen,
     int ProblemsOverdue,
-    int ProblemsClosed)
+    int ProblemsClosed,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] int? FirePoints = null)
 {
     public static ComplianceTotals Of(IReadOnlyCollection<GridCompliance> rows) => new(
         rows.Count, rows.Count(r => r.PatrolMet), rows.Sum(r => r.Members), rows.Sum(r => r.ActiveMembers), rows.Sum(r => r.CheckIns),
         rows.Sum(r => r.Patrols), rows.Sum(r => r.KeyPoints), rows.Sum(r => r.KeyPointsCovered), rows.Sum(r => r.KeyPointsOnce),
         rows.Sum(r => r.ProvinceEnterprises), rows.Sum(r => r.ProvinceVisited), rows.Sum(r => r.CityCountyEnterprises),
         rows.Sum(r => r.CityCountyVisited), rows.Sum(r => r.OtherEnterprises), rows.Sum(r => r.OtherVisited),
-        rows.Sum(r => r.ProblemsReported), rows.Sum(r => r.ProblemsOpen), rows.Sum(r => r.ProblemsOverdue), rows.Sum(r => r.ProblemsClosed));
+        rows.Sum(r => r.ProblemsReported), rows.Sum(r => r.ProblemsOpen), rows.Sum(r => r.ProblemsOverdue), rows.Sum(r => r.ProblemsClosed),
+        rows.Any(r => r.FirePoints is not null) ? rows.Sum(r => r.FirePoints ?? 0) : null);
 }
 
 /// <summary>The windows a report week's figures are counted over.</summary>

@@ -38,6 +38,8 @@ public static class WeeklyReport
         new("problems_open", r => r.ProblemsOpen),
         new("problems_overdue", r => r.ProblemsOverdue),
         new("problems_closed", r => r.ProblemsClosed),
+        // Empty unless a straw-burning ban of the village's county overlaps the week (002: 一把火考核).
+        new("fire_points", r => r.FirePoints),
     ];
 
     public static readonly IReadOnlyList<string> OverdueColumns =
@@ -83,6 +85,7 @@ public static class WeeklyReport
         yield return ("problems open 未销号", t.ProblemsOpen);
         yield return ("problems overdue 逾期", t.ProblemsOverdue);
         yield return ("problems closed 销号", t.ProblemsClosed);
+        if (t.FirePoints is { } fires) yield return ("fire points in a straw-burning ban 火点 (一把火考核)", fires);
     }
 
     public static void WriteXlsx(Stream output, ComplianceReport report, IReadOnlyList<OverdueProblem> overdue)

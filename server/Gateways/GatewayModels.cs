@@ -36,10 +36,12 @@ public sealed record MonitorRecord(string Mn, string? Station, DateTimeOffset? L
 /// <summary>
 /// A table holding records of a gateway stream keyed by (gateway, seq): the gateway listing and the gaps read every
 /// registered one, so they agree on what a stream holds. <paramref name="Stream"/> is the stream the table holds, or null
-/// when the table has a <c>stream</c> column of its own (readings).
+/// when the table has a <c>stream</c> column of its own (readings); <paramref name="Where"/>, when given, is the condition of the
+/// table's rows that belong to the stream (the problem ledger also holds problems that alerts opened, which no stream sent).
 /// </summary>
-public sealed record StreamTable(string Table, string? Stream = null)
+public sealed record StreamTable(string Table, string? Stream = null, string? Where = null)
 {
     /// <summary>SELECT gateway, stream, seq of this table.</summary>
-    public string Select => Stream is null ? $"SELECT gateway, stream, seq FROM {Table}" : $"SELECT gateway, '{Stream}' AS stream, seq FROM {Table}";
+    public string Select => (Stream is null ? $"SELECT gateway, stream, seq FROM {Table}" : $"SELECT gateway, '{Stream}' AS stream, seq FROM {Table}") +
+        (Where is null ? "" : $" WHERE {Where}");
 }

@@ -12,7 +12,7 @@ public sealed partial class ProblemLedger
 {
     private const string ProblemColumns = """
         id, gateway, seq, record_id, member, terminal, grid, latitude, longitude, address, category, description, attachments, reported_at, clock, received_at,
-        state, assignee, department, deadline, plan, updated_at,
+        state, assignee, department, deadline, plan, updated_at, source, critical, alert,
         """ + ProblemHandling.Columns;
 
     /// <inheritdoc/>
@@ -83,7 +83,8 @@ public sealed partial class ProblemLedger
     private static StoredProblem ReadProblem(DbDataReader r) => new(
         r.GetInt64(0), r.GetString(1), r.GetInt64(2), r.GetString(3), r.GetString(4), r.GetString(5), r.GetString(6), r.GetDouble(7), r.GetDouble(8), Str(r, 9),
         (ProblemCategory)r.GetInt32(10), r.GetString(11), JsonSerializer.Deserialize<string[]>(r.GetString(12)) ?? [], Ms(r.GetInt64(13)), (ClockQuality)r.GetInt32(14),
-        Ms(r.GetInt64(15)), r.GetString(16), Str(r, 17), Str(r, 18), OptMs(r, 19), JsonOrNull(Str(r, 20)), Ms(r.GetInt64(21))) { Handling = ProblemHandling.Read(r, 22) };
+        Ms(r.GetInt64(15)), r.GetString(16), Str(r, 17), Str(r, 18), OptMs(r, 19), JsonOrNull(Str(r, 20)), Ms(r.GetInt64(21)),
+        Events: null, Source: r.GetString(22), Critical: r.GetInt64(23) != 0, Alert: JsonOrNull(Str(r, 24))) { Handling = ProblemHandling.Read(r, 25) };
 
     private static JsonElement? JsonOrNull(string? json)
     {

@@ -18,6 +18,7 @@ public sealed class ProblemSchema : ILedgerSchema
         // The handling chain (001): a department's acceptance and report-back, the two closes of 双销号, the major flag
         // (重大问题), and when and how late the problem was finished, kept as they were then (003: 未按规定时间处理办结).
         new(2, "department handling, double closing, major flag, lateness", V2("INTEGER"), V2("BIGINT")),
+        new(3, "problems opened by gateway alerts: source, alert, critical; problem_alerts", SqliteV3, PostgresV3),
     ];
 
     // Both engines take ADD COLUMN one column per statement; only the integer type differs.
@@ -35,6 +36,41 @@ public sealed class ProblemSchema : ILedgerSchema
         CREATE INDEX IF NOT EXISTS problems_by_department ON problems (department, state);
         CREATE INDEX IF NOT EXISTS problems_by_finish ON problems (finished_at);
         CREATE INDEX IF NOT EXISTS problems_by_major ON problems (major_at);
+        """;
+
+    // A problem an alert opened has member '' and terminal '' (no terminal reported it), record_id 'alert:{gateway}:{alert id}'
+    // and seq = -(the alerts-stream seq of the raise): negative, so it never meets an uploads seq under UNIQUE (gateway, seq),
+    // and the gateway listings count only seq > 0 as the uploads stream.
+    private const string SqliteV3 = """
+        ALTER TABLE problems ADD COLUMN source TEXT NOT NULL DEFAULT 'terminal';  -- terminal, or alert (opened by a gateway's alert)
+        ALTER TABLE problems ADD COLUMN alert_gateway TEXT;                        -- alert: the gateway and alert id that opened it
+        ALTER TABLE problems ADD COLUMN alert_id TEXT;
+        ALTER TABLE problems ADD COLUMN alert TEXT;                                -- alert: its figures as JSON (quantity, value, threshold, unit, at, ...)
+        ALTER TABLE problems ADD COLUMN critical INTEGER NOT NULL DEFAULT 0;       -- 1: a straw-burning alert during a straw-burning ban
+        CREATE INDEX IF NOT EXISTS problems_by_source ON problems (source, grid, category, state);
+        CREATE TABLE IF NOT EXISTS problem_alerts (  -- every alert that opened or joined a problem
+            gateway    TEXT    NOT NULL,
+            alert_id   TEXT    NOT NULL,
+            problem_id INTEGER NOT NULL,
+            joined_at  INTEGER NOT NULL,             -- the alert's raise time
+            PRIMARY KEY (gateway, alert_id)
+        ) WITHOUT ROWID;
+        """;
+
+    private const string PostgresV3 = """
+        ALTER TABLE problems ADD COLUMN source TEXT COLLATE "C" NOT NULL DEFAULT 'terminal';
+        ALTER TABLE problems ADD COLUMN alert_gateway TEXT COLLATE "C";
+        ALTER TABLE problems ADD COLUMN alert_id TEXT COLLATE "C";
+        ALTER TABLE problems ADD COLUMN alert TEXT;
+        ALTER TABLE problems ADD COLUMN critical BIGINT NOT NULL DEFAULT 0;
+        CREATE INDEX IF NOT EXISTS problems_by_source ON problems (source, grid, category, state);
+        CREATE TABLE IF NOT EXISTS problem_alerts (
+            gateway    TEXT COLLATE "C" NOT NULL,
+            alert_id   TEXT COLLATE "C" NOT NULL,
+            problem_id BIGINT NOT NULL,
+            joined_at  BIGINT NOT NULL,
+            PRIMARY KEY (gateway, alert_id)
+        );
         """;
 
     private const string SqliteV1 = """

@@ -10,7 +10,8 @@ public static class ProblemServiceCollectionExtensions
 {
     public static IServiceCollection AddProblems(this IServiceCollection services)
     {
-        services.AddGatewayStream(new StreamTable("problems", Streams.Uploads)); // gateway listings and gaps count this stream
+        // Gateway listings and gaps count this stream; problems that alerts opened have negative seqs and are no part of it.
+        services.AddGatewayStream(new StreamTable("problems", Streams.Uploads, "seq > 0"));
         services.TryAddSingleton(TimeProvider.System);
         services.AddLedgerSchema<ProblemSchema>();
         services.AddSingleton<IProblemLedger>(sp => new ProblemLedger(sp.GetRequiredService<LedgerDatabase>(), sp.GetRequiredService<TimeProvider>()));

@@ -55,7 +55,7 @@ public sealed class TaskListBuilder(LedgerDatabase database, IWorkCalendar calen
         foreach (var p in rows)
         {
             var handedTo = p.Assignee is { } assignee && members.FirstOrDefault(m => m.Id == assignee || m.Name == assignee) is { } named ? [named.Id]
-                : p.Reporter.Length == 0 || p.Assignee is not null ? members.Where(m => m.Grid == p.Grid).Select(m => m.Id).ToList()
+                : p.Reporter.Length == 0 || p.Assignee is not null ? members.Where(m => m.Grid == p.Grid || GridLevels.IsUnder(m.Grid, p.Grid)).Select(m => m.Id).ToList()
                 : members.Any(m => m.Id == p.Reporter) ? [p.Reporter] : [];
             if (handedTo.Count == 0) continue;
             var id = TaskKinds.Id(TaskKinds.Problem, p.Id);

@@ -29,7 +29,7 @@ public sealed class TestLedger : IAsyncDisposable
 
     /// <summary>The grid's stream tables, for a ledger file the grid store shares.</summary>
     public static readonly StreamTable[] GridStreamTables =
-        [new("checkins", Streams.CheckIns), new("patrols", Streams.Uploads), new("problems", Streams.Uploads), new("attachment_chunks", Streams.Attachments)];
+        [new("checkins", Streams.CheckIns), new("patrols", Streams.Uploads), new("problems", Streams.Uploads, "seq > 0"), new("attachment_chunks", Streams.Attachments)];
 
     /// <summary>Every schema of these ledgers.</summary>
     public static ILedgerSchema[] Schemas => [new ReadingSchema(), new GatewaySchema(), new AlertSchema(), new CommandSchema()];

@@ -123,6 +123,15 @@ public sealed class AccessMatrixTests
             (_, inside) => new { grid = inside ? County : CountyB, name = "住建局", categories = new[] { "dust" } }),
         new("GET", "/api/departments", Kind.List, "/api/departments", $"/api/departments?grid={VillageB}"),
         new("GET", "/api/departments/route", Kind.Item, $"/api/departments/route?grid={VillageA}&category=dust", $"/api/departments/route?grid={VillageB}&category=dust"),
+        new("GET", "/api/problems/{id}/chart.svg", Kind.Item, $"/api/problems/{problemA}/chart.svg", $"/api/problems/{problemB}/chart.svg"),
+        new("PUT", "/api/gateways/{id}/place", Kind.Item, "/api/gateways/gw-alpha/place", "/api/gateways/gw-beta/place",
+            (_, inside) => new { latitude = 36.605, longitude = inside ? 117.005 : 120.305 }),
+        new("PUT", "/api/gateways/{id}/monitors/{mn}/place", Kind.Item, "/api/gateways/gw-alpha/monitors/MN001/place", "/api/gateways/gw-beta/monitors/MN001/place",
+            (_, inside) => new { latitude = 36.605, longitude = inside ? 117.005 : 120.305, name = "工地" }),
+        new("PUT", "/api/campaigns/{id}", Kind.Item, "/api/campaigns/c-in", "/api/campaigns/c-out",
+            (_, inside) => new { kind = "straw_burning_ban", county = inside ? County : CountyB, from = "2026-05-01", to = "2026-06-30" }),
+        new("GET", "/api/campaigns", Kind.List, "/api/campaigns", "/api/campaigns?kind=straw_burning_ban"),
+        new("GET", "/api/campaigns/{id}/fire-points", Kind.Item, "/api/campaigns/c-in/fire-points", "/api/campaigns/c-out/fire-points"),
         new("GET", "/api/ingest/metrics", Kind.Global, "/api/ingest/metrics"),
         new("GET", "/openapi/{documentName}.json", Kind.Global, "/openapi/v1.json"),
         new("GET", "/api/access/refusals", Kind.Global, "/api/access/refusals"),
@@ -168,6 +177,15 @@ public sealed class AccessMatrixTests
         rows.CheckIn(VillageB, "m-b", DateTimeOffset.UtcNow.AddHours(-1));
         rows.Patrol(VillageA, "m-a", DateTimeOffset.UtcNow.AddHours(-1));
         rows.Patrol(VillageB, "m-b", DateTimeOffset.UtcNow.AddHours(-1));
+        // Both problems carry an alert's figures, as a problem an alert opened does: they have a chart.
+        rows.Execute("UPDATE problems SET source = 'alert', alert = $1 WHERE id IN ($2, $3);", JsonSerializer.Serialize(new
+        {
+            gateway = "gw-alpha", alertId = AlertA, ruleId = "dust-pm10", kind = "dust", severity = "warning", sensor = "pms-1", quantity = "pm10",
+            chartQuantity = "pm10", value = 180, threshold = 150, unit = "ug/m3", at = Samples.T0, values = new { mean = 180, threshold = 150 },
+        }), problemA, problemB);
+        foreach (var (id, county) in new[] { ("c-in", County), ("c-out", CountyB) })
+            using (var put = await admin.PutAsJsonAsync($"/api/campaigns/{id}", new { kind = "straw_burning_ban", county, from = "2026-05-01", to = "2026-06-30" }, Ct))
+                Assert.Equal(HttpStatusCode.OK, put.StatusCode);
         var photoA = Photo(server, rows, "t-a", problemA, "甲村工地"u8.ToArray());
         var photoB = Photo(server, rows, "t-b", problemB, "乙村工地"u8.ToArray());
 
