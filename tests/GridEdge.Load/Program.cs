@@ -108,6 +108,11 @@ var routeComplaints = Count("--complaints", 20_000, "Complaints routed");
 Define("route", "Routing complaints to their village over the city's 5,209 outlines: the server's cell index against a scan of every outline",
     [routeLedger, routeComplaints], r => GridEdge.Load.ComplaintRouting.RunAsync(r.GetValue(routeLedger), r.GetValue(routeComplaints)),
     "route --ledger /tmp/city-console.db --complaints 20000");
+var taskCount = Count("--tasks", 500, "Open tasks of the one member");
+var taskRequests = Count("--requests", 2000, "GETs of the list (and of the baseline)");
+Define("tasks", "A member's task list on the gateway with the uplink down: GET /api/v1/tasks against GET /api/v1/status on the same process",
+    [taskCount, taskRequests], r => GridEdge.Load.TaskListLoad.RunAsync(r.GetValue(taskCount), r.GetValue(taskRequests), Log),
+    "tasks --tasks 500 --requests 2000");
 var allRecords = Records();
 var allSeconds = Count("--seconds", 60, "How long rss samples the gateway's memory");
 var allConcurrency = Concurrency();
