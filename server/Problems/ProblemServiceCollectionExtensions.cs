@@ -22,6 +22,7 @@ public static class ProblemServiceCollectionExtensions
         app.MapProblemEndpoints();
         app.MapProblemQueryEndpoints();
         app.MapProblemPhotoEndpoints();
+        app.MapProblemCompletionEndpoints();
         return app;
     }
 }
