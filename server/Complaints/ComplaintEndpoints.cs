@@ -100,7 +100,7 @@ public static class ComplaintEndpoints
     /// <summary>The complaint with its response clock, its contact only for the roles that call back.</summary>
     private static StoredComplaint ForCaller(StoredComplaint c, ClaimsPrincipal user, IWorkCalendar calendar, DateTimeOffset now)
     {
-        var clock = ResponseClock.Of(c.ReceivedAt + calendar.ResponseLimit(c.ReceivedAt), c.ArrivedAt, now);
+        var clock = ResponseClock.Of(c, calendar, now);
         return c with { Contact = ComplaintContact.Visible(user.Role()) ? c.Contact : null, DueAt = clock.DueAt, Response = clock.Response };
     }
 }

@@ -27,6 +27,14 @@ public sealed record ResponseClock(DateTimeOffset DueAt, DateTimeOffset? Arrived
 
     public static ResponseClock Of(DateTimeOffset dueAt, DateTimeOffset? arrivedAt, DateTimeOffset now) =>
         new(dueAt, arrivedAt, arrivedAt is { } a ? (a <= dueAt ? Met : Missed) : now > dueAt ? Missed : Pending);
+
+    /// <summary>The clock of a stored complaint: due by its receipt plus the calendar's response limit at that time.</summary>
+    public static ResponseClock Of(StoredComplaint complaint, Calendar.IWorkCalendar calendar, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(complaint);
+        ArgumentNullException.ThrowIfNull(calendar);
+        return Of(complaint.ReceivedAt + calendar.ResponseLimit(complaint.ReceivedAt), complaint.ArrivedAt, now);
+    }
 }
 
 /// <summary>A stored complaint with its response clock; <see cref="Contact"/> is null for callers who may not see it.</summary>
@@ -37,7 +45,17 @@ public sealed record StoredComplaint(long Id, DateTimeOffset ReceivedAt, string 
 {
     public DateTimeOffset? DueAt { get; init; }
     public string? Response { get; init; }
+
+    /// <summary>How many later complaints are linked to this one as repeats (重复访).</summary>
+    public int Repeats { get; init; }
+
+    /// <summary>The replies and follow-up visits in the order recorded; only when read one at a time.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<ComplaintStep>? Steps { get; init; }
 }
+
+/// <summary>A complaint with what its figures count of its handling: replied to, visited, and the satisfaction of its latest visit.</summary>
+public sealed record ComplaintHandling(StoredComplaint Complaint, bool Replied, bool Visited, string? LastSatisfaction);
 
 /// <summary>The answer to POST /api/complaints.</summary>
 public sealed record ComplaintReceived(long Id, string Grid, long? RepeatOf);

@@ -21,6 +21,7 @@ public static class ComplaintServiceCollectionExtensions
     public static WebApplication MapComplaintApi(this WebApplication app)
     {
         app.MapComplaintEndpoints();
+        app.MapComplaintStepEndpoints();
         return app;
     }
 }

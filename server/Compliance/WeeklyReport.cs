@@ -177,7 +177,8 @@ public static class WeeklyReport
         }
     }
 
-    private static string Csv(object? value) => value switch
+    /// <summary>One CSV field: RFC 4180 quoting when it needs it, numbers in the invariant culture.</summary>
+    internal static string Csv(object? value) => value switch
     {
         null => "",
         string s when s.AsSpan().IndexOfAny(",\"\r\n") >= 0 => "\"" + s.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"",

@@ -41,4 +41,13 @@ public interface IProblemLedger
     /// <param name="department">Only the problems transferred to this department (a department user's list).</param>
     Task<IReadOnlyList<ProblemLifecycleView>> GetOverdueAsync(DateTimeOffset at, string? gridPrefix, int limit, CancellationToken cancellationToken = default,
         string? department = null);
+
+    /// <summary>
+    /// The problems at or beneath <paramref name="grid"/> whose deadline falls in [<paramref name="from"/>, <paramref name="to"/>): those
+    /// finished, by the deadline in force when they were finished (finish_deadline), and those still open, by their deadline, once it has
+    /// passed at <paramref name="at"/>; in id order.
+    /// </summary>
+    /// <param name="department">Only the problems transferred to this department (a department user's figures).</param>
+    Task<IReadOnlyList<DeadlineInPeriod>> GetDeadlinesInAsync(string grid, DateTimeOffset from, DateTimeOffset to, DateTimeOffset at, string? department = null,
+        CancellationToken cancellationToken = default);
 }

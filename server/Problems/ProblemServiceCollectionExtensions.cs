@@ -23,6 +23,7 @@ public static class ProblemServiceCollectionExtensions
         app.MapProblemEndpoints();
         app.MapProblemQueryEndpoints();
         app.MapProblemPhotoEndpoints();
+        app.MapProblemCompletionEndpoints();
         return app;
     }
 }

@@ -163,4 +163,84 @@ public sealed class ComplaintApiTests
         var listed = await township.GetFromJsonAsync<JsonElement>($"/api/complaints?grid={VillageA1}", Ct);
         Assert.Equal(["met", "pending"], listed.GetProperty("items").EnumerateArray().Select(c => c.GetProperty("response").GetString()));
     }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Week_figures_count_met_missed_and_pending_per_township_with_repeats_replies_and_visits_and_a_visit_before_a_reply_is_refused()
+    {
+        await using var server = await StartAsync();
+        using var townA = server.Http((await server.UserAsync("town-a", "township", TownA)).ApiKey);
+        using var townB = server.Http((await server.UserAsync("town-b", "township", TownB)).ApiKey);
+        using var county = server.Http((await server.UserAsync("county", "county", "370102000000")).ApiKey);
+        using var member = server.Http((await server.UserAsync("member-a1", "village_member", VillageA1)).ApiKey);
+        using var rows = new GridRows(server.LedgerPath);
+        var now = DateTimeOffset.UtcNow;
+        var week = GridEdge.Server.Compliance.ReportWeek.Containing(now);
+        // Within this week whenever the test runs: met and missed by when a member arrived, pending by being recent.
+        var earlier = now.AddHours(-3) > week.PeriodFrom ? now.AddHours(-3) : week.PeriodFrom;
+        var recent = now.AddMinutes(-1) > week.PeriodFrom ? now.AddMinutes(-1) : week.PeriodFrom;
+        async Task<long> Receive(HttpClient http, double lat, double lon, DateTimeOffset at, string category = "dust") =>
+            (await PostAsync(http, Complaint(lat, lon, category: category, receivedAt: at))).Body.GetProperty("id").GetInt64();
+
+        var met = await Receive(townA, 36.605, 117.005, earlier);
+        var repeat = await Receive(townA, 36.606, 117.006, earlier);
+        var missed = await Receive(townA, 36.605, 117.015, earlier);
+        var pending = await Receive(townA, 36.70, 117.30, recent, "garbage");
+        var missedB = await Receive(townB, 36.605, 117.055, earlier);
+        var lastWeek = await Receive(townB, 36.70, 117.30, week.PeriodFrom.AddHours(-2));
+        rows.CheckIn(VillageA1, "m-a1", earlier.AddMinutes(20));
+        rows.CheckIn(VillageA2, "m-a2", earlier.AddMinutes(50));
+        rows.CheckIn(VillageB1, "m-b1", earlier.AddMinutes(45));
+
+        async Task<(HttpStatusCode Status, JsonElement Body)> Step(HttpClient http, long id, string step, object body)
+        {
+            using var response = await http.PostAsJsonAsync($"/api/complaints/{id}/{step}", body, Ct);
+            return (response.StatusCode, await response.Content.ReadFromJsonAsync<JsonElement>(Ct));
+        }
+        var (status, refused) = await Step(townA, missed, "visit", new { satisfaction = "satisfied" });
+        Assert.Equal(HttpStatusCode.Conflict, status);
+        Assert.Equal("step", refused.GetProperty("field").GetString());
+        Assert.Contains("has not been replied to (答复) yet", refused.GetProperty("error").GetString());
+        Assert.Contains($"/api/complaints/{missed}/reply", refused.GetProperty("expected").GetString());
+        using (var forbidden = await member.PostAsJsonAsync($"/api/complaints/{met}/reply", new { text = "已处理", method = "phone" }, Ct))
+            Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Step(townA, missedB, "reply", new { text = "已处理", method = "phone" })).Status);
+        (status, var bad) = await Step(townA, met, "reply", new { text = "已处理", method = "fax" });
+        Assert.Equal((HttpStatusCode.BadRequest, "method"), (status, bad.GetProperty("field").GetString()));
+
+        (status, var reply) = await Step(townA, met, "reply", new { text = "已责令工地覆盖裸土", method = "phone" });
+        Assert.Equal(HttpStatusCode.Created, status);
+        Assert.Equal(("答复", "电话"), (reply.GetProperty("stepName").GetString(), reply.GetProperty("methodName").GetString()));
+        Assert.Equal(HttpStatusCode.Created, (await Step(townA, met, "visit", new { satisfaction = "dissatisfied", note = "夜间仍有扬尘" })).Status);
+        Assert.Equal(HttpStatusCode.Created, (await Step(townA, repeat, "reply", new { text = "已转住建部门", method = "sms" })).Status);
+
+        var one = await townA.GetFromJsonAsync<JsonElement>($"/api/complaints/{met}", Ct);
+        Assert.Equal(1, one.GetProperty("repeats").GetInt32());
+        Assert.Equal(["答复", "回访"], one.GetProperty("steps").EnumerateArray().Select(s => s.GetProperty("stepName").GetString()));
+        Assert.Equal("不满意", one.GetProperty("steps")[1].GetProperty("satisfactionName").GetString());
+
+        var figures = await county.GetFromJsonAsync<JsonElement>($"/api/complaints/figures?grid=370102000000&week={week.Name}", Ct);
+        static int[] Counts(JsonElement r) => [.. new[] { "received", "met", "missed", "pending", "repeats", "replied", "visited", "dissatisfied" }
+            .Select(n => r.GetProperty(n).GetInt32())];
+        var townships = figures.GetProperty("townships").EnumerateArray().ToList();
+        Assert.Equal([TownA, TownB], townships.Select(t => t.GetProperty("grid").GetString()));
+        Assert.Equal([4, 2, 1, 1, 1, 2, 1, 1], Counts(townships[0]));
+        Assert.Equal([1, 0, 1, 0, 0, 0, 0, 0], Counts(townships[1]));
+        Assert.Equal([5, 2, 2, 1, 1, 2, 1, 1], Counts(figures.GetProperty("totals")));
+        Assert.Equal(week.PeriodFrom, figures.GetProperty("periodFrom").GetDateTimeOffset());
+        var missedList = figures.GetProperty("missed").EnumerateArray().ToList();
+        Assert.Equal([missed, missedB], missedList.Select(m => m.GetProperty("id").GetInt64()));
+        Assert.Equal(earlier.AddMinutes(50).ToUnixTimeMilliseconds(), missedList[0].GetProperty("arrivedAt").GetDateTimeOffset().ToUnixTimeMilliseconds());
+        Assert.Equal(earlier.AddMinutes(30).ToUnixTimeMilliseconds(), missedList[0].GetProperty("dueAt").GetDateTimeOffset().ToUnixTimeMilliseconds());
+
+        // The week before, for township B by default: the complaint nobody arrived at is missed, with no arrival.
+        var previous = GridEdge.Server.Compliance.ReportWeek.Containing(week.PeriodFrom.AddMinutes(-1));
+        var before = await townB.GetFromJsonAsync<JsonElement>($"/api/complaints/figures?week={previous.Name}", Ct);
+        Assert.Equal(TownB, before.GetProperty("grid").GetString());
+        var gone = Assert.Single(before.GetProperty("missed").EnumerateArray());
+        Assert.Equal((lastWeek, JsonValueKind.Null), (gone.GetProperty("id").GetInt64(), gone.GetProperty("arrivedAt").ValueKind));
+        using (var outside = await townB.GetAsync($"/api/complaints/figures?grid={TownA}", Ct)) Assert.Equal(HttpStatusCode.NotFound, outside.StatusCode);
+
+        Assert.Equal(2, (await server.Http().GetFromJsonAsync<JsonElement>("/api/audit?action=complaint.reply", Ct)).GetProperty("items").GetArrayLength());
+        Assert.Equal(1, (await server.Http().GetFromJsonAsync<JsonElement>("/api/audit?action=complaint.visit", Ct)).GetProperty("items").GetArrayLength());
+    }
 }

@@ -91,11 +91,18 @@ public sealed class AccessMatrixTests
             (_, inside) => new { channel = "hotline", category = "dust", description = "扬尘", latitude = 36.605, longitude = inside ? 117.005 : 120.305 }),
         new("GET", "/api/complaints", Kind.List, "/api/complaints", $"/api/complaints?grid={VillageB}"),
         new("GET", "/api/complaints/{id}", Kind.Item, $"/api/complaints/{complaintA}", $"/api/complaints/{complaintB}"),
+        // The reply comes first: the visit that follows it in each role's run is recorded, not refused.
+        new("POST", "/api/complaints/{id}/reply", Kind.Item, $"/api/complaints/{complaintA}/reply", $"/api/complaints/{complaintB}/reply",
+            (_, _) => new { text = "已安排整改", method = "phone" }),
+        new("POST", "/api/complaints/{id}/visit", Kind.Item, $"/api/complaints/{complaintA}/visit", $"/api/complaints/{complaintB}/visit",
+            (_, _) => new { satisfaction = "satisfied", note = "已整改" }),
+        new("GET", "/api/complaints/figures", Kind.Item, $"/api/complaints/figures?grid={VillageA}", $"/api/complaints/figures?grid={VillageB}"),
 
         new("GET", "/api/checkins", Kind.List, "/api/checkins", $"/api/checkins?grid={VillageB}"),
         new("GET", "/api/patrols", Kind.List, "/api/patrols", $"/api/patrols?grid={VillageB}"),
         new("GET", "/api/problems", Kind.List, "/api/problems", $"/api/problems?grid={VillageB}"),
         new("GET", "/api/problems/{id}", Kind.Item, $"/api/problems/{problemA}", $"/api/problems/{problemB}"),
+        new("GET", "/api/problems/completion", Kind.Item, $"/api/problems/completion?grid={VillageA}", $"/api/problems/completion?grid={VillageB}"),
         new("GET", "/api/problems/overdue", Kind.Item, $"/api/problems/overdue?grid={TownA}", $"/api/problems/overdue?grid={TownB}"),
         new("POST", "/api/problems/{id}/photos", Kind.Item, $"/api/problems/{problemA}/photos", $"/api/problems/{problemB}/photos",
             Content: () => new ByteArrayContent(ProblemPhotoTests.Png("甲村整改")) { Headers = { ContentType = new("image/png") } }),
