@@ -22,18 +22,36 @@ public sealed class TaskStepApplier(TaskStepLedger steps, IProblemLedger problem
 {
     private const int Batch = 200;
 
-    /// <summary>Decides every pending step; returns how many were decided.</summary>
+    /// <summary>
+    /// Decides every pending step; returns how many were decided. A step that fails for another reason than its own
+    /// (the database away) stays pending for the next round, logged once, and never holds up the steps after it.
+    /// </summary>
     public async Task<int> ApplyPendingAsync(CancellationToken cancellationToken = default)
     {
         var decided = 0;
+        var after = 0L;
         while (true)
         {
-            var pending = await steps.PendingAsync(Batch, cancellationToken);
+            var pending = await steps.PendingAsync(Batch, after, cancellationToken);
             foreach (var step in pending)
-                if (await ApplyAsync(step, cancellationToken)) decided++;
+            {
+                after = step.Id;
+                try
+                {
+                    if (await ApplyAsync(step, cancellationToken)) decided++;
+                    _failing.TryRemove(step.Id, out _);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    if (_failing.TryAdd(step.Id, 0))
+                        log.LogError(e, "Task step {RecordId} of terminal {Terminal} on {Task} could not be applied; retried every round", step.RecordId, step.Terminal, step.TaskId);
+                }
+            }
             if (pending.Count < Batch) return decided;
         }
     }
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, byte> _failing = new();
 
     private async Task<bool> ApplyAsync(StoredTaskStep step, CancellationToken cancellationToken)
     {

@@ -53,10 +53,10 @@ public sealed class TaskStepLedger(LedgerDatabase database)
         return id is not null;
     }
 
-    /// <summary>Steps not yet applied or refused, oldest first.</summary>
-    public Task<List<StoredTaskStep>> PendingAsync(int limit, CancellationToken cancellationToken = default) =>
-        database.ReadAsync(c => ListAsync(c, null, $"SELECT {Columns} FROM task_steps WHERE outcome IS NULL ORDER BY id LIMIT @limit;", Read,
-            cancellationToken, ("@limit", limit)), cancellationToken);
+    /// <summary>Steps not yet applied or refused after <paramref name="afterId"/>, oldest first.</summary>
+    public Task<List<StoredTaskStep>> PendingAsync(int limit, long afterId = 0, CancellationToken cancellationToken = default) =>
+        database.ReadAsync(c => ListAsync(c, null, $"SELECT {Columns} FROM task_steps WHERE outcome IS NULL AND id > @after ORDER BY id LIMIT @limit;", Read,
+            cancellationToken, ("@limit", limit), ("@after", afterId)), cancellationToken);
 
     /// <summary>Every step taken on one task, in order.</summary>
     public Task<List<StoredTaskStep>> ForTaskAsync(string kind, long reference, CancellationToken cancellationToken = default) =>
