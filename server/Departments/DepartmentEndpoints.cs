@@ -23,13 +23,6 @@ public static class DepartmentEndpoints
     private static readonly string[] CategoryNames =
         [.. Enum.GetValues<ProblemCategory>().Select(c => JsonNamingPolicy.SnakeCaseLower.ConvertName(c.ToString()))];
 
-    public static IServiceCollection AddDepartments(this IServiceCollection services)
-    {
-        services.AddLedgerSchema<DepartmentSchema>();
-        services.AddSingleton<IDepartmentStore>(sp => new DepartmentStore(sp.GetRequiredService<LedgerDatabase>()));
-        return services;
-    }
-
     public static WebApplication MapDepartmentApi(this WebApplication app)
     {
         app.MapGet("/api/departments", ListAsync).RequireAuthorization(Permissions.ReadLedgers);
