@@ -24,7 +24,7 @@ export async function render(root) {
     clear(list).append(table([
       { label: t('users.name'), cell: u => v(u.name) },
       { label: t('users.role'), cell: u => t('role.' + u.role) },
-      { label: t('users.grid'), cell: u => u.grid ? v(u.grid) : u.department ? v(departmentNames.get(u.department) ?? u.department) : '' },
+      { label: t('users.grid'), cell: u => [u.grid ? v(u.grid) : '', u.department ? [u.grid ? ' · ' : '', v(departmentNames.get(u.department) ?? u.department)] : ''] },
       { label: t('users.created'), optional: true, cell: u => dateTime(u.createdAt) },
       { label: t('users.state'), cell: u => u.disabled ? badge(t('users.disabled'), 'muted') : u.lockedUntil && new Date(u.lockedUntil) > new Date() ? badge(t('users.locked'), 'warn') : badge(t('users.enabled'), 'ok') },
       { label: '', cell: u => h('button', {
