@@ -46,6 +46,30 @@ public sealed class RegistryPageTests(DemoConsole demo)
         await township.Context.CloseAsync();
     }
 
+    [Fact(Timeout = 120_000)]
+    public async Task A_department_user_created_on_the_users_page_is_bound_to_the_department_chosen()
+    {
+        var name = "dept-" + Guid.NewGuid().ToString("N")[..8];
+        var admin = await demo.SignInAsync("admin");
+        await admin.Locator("nav.nav a[data-route=users]").ClickAsync();
+        var form = admin.Locator("form[data-form=users]");
+        // The department is asked only of a department user.
+        await Assertions.Expect(form.Locator("select[name=department]")).Not.ToBeVisibleAsync();
+        await form.Locator("input[name=name]").FillAsync(name);
+        await form.Locator("select[name=role]").SelectOptionAsync("department");
+        await form.Locator("select[name=department]").SelectOptionAsync("demo-zhujian");
+        await form.Locator("input[name=password]").FillAsync("correct horse battery");
+        await form.Locator("button[type=submit]").ClickAsync();
+        await Assertions.Expect(admin.Locator("table.list tbody tr", new() { HasText = name })).ToContainTextAsync("区住房城乡建设局");
+        await admin.Context.CloseAsync();
+
+        using var api = demo.Api("admin");
+        var users = await System.Net.Http.Json.HttpClientJsonExtensions.GetFromJsonAsync<System.Text.Json.JsonElement>(api, "/api/users?limit=1000",
+            TestContext.Current.CancellationToken);
+        var user = users.EnumerateArray().Single(u => u.GetProperty("name").GetString() == name);
+        Assert.Equal("demo-zhujian", user.GetProperty("department").GetString());
+    }
+
     private async Task<int> CountUsersAsync()
     {
         using var api = demo.Api("admin");

@@ -6,9 +6,12 @@ export const routes = [
   { path: 'readings', label: 'nav.readings', permission: 'ReadLedgers', load: () => import('./pages/readings.js') },
   { path: 'gateways', label: 'nav.gateways', permission: 'ReadLedgers', load: () => import('./pages/gateways.js') },
   { path: 'problems', label: 'nav.problems', permission: 'ReadLedgers', load: () => import('./pages/problems.js') },
+  { path: 'complaints', label: 'nav.complaints', permission: 'ReadLedgers', load: () => import('./pages/complaints.js') },
   { path: 'patrols', label: 'nav.patrols', permission: 'ReadLedgers', load: () => import('./pages/patrols.js') },
   { path: 'reports', label: 'nav.reports', permission: 'ReadLedgers', load: () => import('./pages/reports.js') },
+  { path: 'campaigns', label: 'nav.campaigns', permission: 'ReadLedgers', load: () => import('./pages/campaigns.js') },
   { path: 'registry', label: 'nav.registry', permission: 'EditRegistry', load: () => import('./pages/registry.js') },
+  { path: 'departments', label: 'nav.departments', permission: 'ImportGrid', load: () => import('./pages/departments.js') },
   { path: 'users', label: 'nav.users', permission: 'ManageUsers', load: () => import('./pages/users.js') },
   { path: 'audit', label: 'nav.audit', permission: 'ReadAudit', load: () => import('./pages/audit.js') },
 ];

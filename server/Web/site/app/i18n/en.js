@@ -4,5 +4,6 @@ import alerts from './en/alerts.js';
 import registry from './en/registry.js';
 import monitoring from './en/monitoring.js';
 import problems from './en/problems.js';
+import handling from './en/handling.js';
 
-export default { ...common, ...alerts, ...registry, ...monitoring, ...problems };
+export default { ...common, ...alerts, ...registry, ...monitoring, ...problems, ...handling };

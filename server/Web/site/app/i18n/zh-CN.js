@@ -4,5 +4,6 @@ import alerts from './zh-CN/alerts.js';
 import registry from './zh-CN/registry.js';
 import monitoring from './zh-CN/monitoring.js';
 import problems from './zh-CN/problems.js';
+import handling from './zh-CN/handling.js';
 
-export default { ...common, ...alerts, ...registry, ...monitoring, ...problems };
+export default { ...common, ...alerts, ...registry, ...monitoring, ...problems, ...handling };

@@ -1,5 +1,6 @@
 // 网关 (gateways): each gateway's health (online, last seen, software and the config version in force), every stream's
-// last seq, stored records and gaps, its HJ 212 monitors and the commands sent to it with their results, live.
+// last seq, stored records and gaps, its HJ 212 monitors, the tasks its terminals get (任务: problems and complaints handed
+// to members, with the steps expected and any refused) and the commands sent to it with their results, live.
 import { get, query } from '../api.js';
 import { t } from '../i18n.js';
 import { h, v, table, badge, termOf, clear, errorText } from '../ui.js';
@@ -34,6 +35,7 @@ export async function render(root, { params }) {
     const gaps = h('div');
     const monitors = h('div', null, t('common.loading'));
     const commands = h('div', null, t('common.loading'));
+    const tasks = h('div', { class: 'gateway-tasks' }, t('common.loading'));
     clear(detail).append(h('div', { class: 'card', 'data-detail': g.id },
       h('h2', null, v(g.id), ' ', badge(g.online ? t('gw.online') : t('gw.offline'), g.online ? 'ok' : 'bad')),
       h('p', null, t('gw.lastSeen'), ': ', dateTime(g.lastSeen), ' · ', t('gw.software'), ': ', v(g.softwareVersion ?? ''), ' · ', t('gw.config'), ': ', v(g.configVersion ?? '')),
@@ -47,6 +49,7 @@ export async function render(root, { params }) {
       ], g.streams, s => showGaps(g.id, s.stream, gaps)),
       gaps,
       h('h3', null, t('gw.monitors')), monitors,
+      h('h3', null, t('gw.tasks')), tasks,
       h('h3', null, t('gw.commands')), commands));
     await Promise.all([
       (async () => {
@@ -61,6 +64,7 @@ export async function render(root, { params }) {
         } catch (e) { clear(monitors).append(h('p', { class: 'muted' }, errorText(e))); }
       })(),
       loadCommands(g.id, commands),
+      loadTasks(g.id, tasks),
     ]);
   }
 
@@ -87,6 +91,23 @@ export async function render(root, { params }) {
           : badge(t('gw.waiting'), 'muted') },
       ], r.items));
     } catch (e) { clear(el).append(h('p', { class: 'error' }, errorText(e))); }
+  }
+
+  async function loadTasks(gateway, el) {
+    try {
+      const r = await get(`/api/gateways/${encodeURIComponent(gateway)}/tasks`);
+      const open = task => { location.hash = task.kind === 'complaint' ? '#/complaints/' + task.ref : '#/problems/' + task.ref; };
+      clear(el).append(table([
+        { label: t('gw.task'), cell: x => [termOf('gw.taskKind', x.kind), ' ', v('#' + x.ref, { 'data-task': x.taskId })] },
+        { label: t('gw.taskCategory'), optional: true, cell: x => termOf('category', x.category) },
+        { label: t('gw.taskDescription'), optional: true, cell: x => v(x.description) },
+        { label: t('gw.taskMembers'), optional: true, cell: x => v(x.members.join(', ')) },
+        { label: t('gw.taskDeadline'), cell: x => x.deadline ? dateTime(x.deadline) : '' },
+        { label: t('gw.taskState'), cell: x => x.kind === 'complaint' ? termOf('gw.complaintState', x.state) : termOf('state', x.state) },
+        { label: t('gw.taskSteps'), cell: x => [x.steps.map(s => [termOf('steps.step', s), ' ']),
+          x.refused ? badge([t('gw.taskRefused'), ' ', termOf('steps.step', x.refused.step), ': ', v(x.refused.reason)], 'bad') : null] },
+      ], r.tasks, open));
+    } catch (e) { clear(el).append(h('p', { class: 'muted' }, errorText(e))); }
   }
 
   let pending = null;

@@ -2,6 +2,10 @@
 // and filters), China-time date inputs, and the CSV download of shown rows.
 import { get, query } from '../api.js';
 
+// The seeds' thirteen problem categories (category.* labels), in the order the filters and forms offer them.
+export const categories = ['straw_burning', 'dust', 'catering_fumes', 'open_burning', 'neighbourhood_noise', 'livestock_waste', 'illegal_discharge', 'garbage',
+  'small_unlicensed_workshop', 'drinking_water_source', 'black_odorous_water', 'medical_waste', 'other'];
+
 // The grids the user sees (its subtree, or all for a user without a grid), by code; empty when the registry cannot be read.
 export async function gridsByCode() {
   const page = await get('/api/grids' + query({ limit: 1000 })).catch(() => ({ items: [] }));

@@ -1,15 +1,16 @@
 // 问题台账 (the problem ledger): problems by state, category, grid, or overdue, 100 at a time; a problem's page with its
 // photos, its handling record (who, when, what) and the transitions the user's role may make in its state: 交办, 移交移送,
-// 整改计划 (五定), 整改 with a photo, 核查, 销号. Each is signed by the signed-in user (the server records who).
+// 整改计划 (五定), 整改 with a photo, 核查, 销号; a department's 受理, 退回 and 反馈 of a problem transferred to it, the two
+// closes (双销号) and the major flag (重大问题); the printable transfer form, an alert's chart, the steps members took
+// from their terminals. Each is signed by the signed-in user (the server records who).
 import { get, post, request, query } from '../api.js';
 import { t } from '../i18n.js';
 import { h, v, table, badge, termOf, clear, toast, errorText, useStyles } from '../ui.js';
+import { taskSteps } from './task-steps.js';
 import { dateTime } from '../time.js';
-import { gridsByCode, membersById, chinaDateTimeLocal, withChinaOffset } from './ledgers.js';
+import { categories, gridsByCode, membersById, chinaDateTimeLocal, withChinaOffset } from './ledgers.js';
 
 const states = ['reported', 'assigned', 'transferred', 'planned', 'rectified', 'verified', 'closed'];
-const categories = ['straw_burning', 'dust', 'catering_fumes', 'open_burning', 'neighbourhood_noise', 'livestock_waste', 'illegal_discharge', 'garbage',
-  'small_unlicensed_workshop', 'drinking_water_source', 'black_odorous_water', 'medical_waste', 'other'];
 const stateTone = { reported: 'bad', assigned: 'warn', transferred: 'warn', planned: 'info', rectified: 'info', verified: 'ok', closed: 'muted' };
 // Which transition may start from which state (server/Problems/ProblemLifecycle.cs), and the permission it needs.
 const transitions = [
@@ -18,7 +19,13 @@ const transitions = [
   { action: 'plan', from: ['assigned', 'transferred', 'planned'], permission: 'ActOnProblems' },
   { action: 'rectify', from: ['reported', 'assigned', 'transferred', 'planned'], permission: 'ActOnProblems' },
   { action: 'verify', from: ['rectified'], permission: 'ActOnProblems' },
-  { action: 'close', from: ['verified'], permission: 'CloseProblems' },
+  // 双销号: the township closes its part, the department (which reported back) its own; the last of the two closes the problem.
+  { action: 'close', from: ['verified'], permission: 'CloseProblems', when: (p, s) => s.role === 'department'
+    ? p.handling?.reportedBackAt && !p.handling?.departmentClosedAt : !p.handling?.townshipClosedAt },
+  { action: 'accept', from: ['transferred'], permission: 'HandleTransfers', when: p => !p.handling?.acceptedAt },
+  { action: 'report', from: ['transferred'], permission: 'HandleTransfers', when: p => p.handling?.acceptedAt },
+  { action: 'return', from: ['transferred'], permission: 'HandleTransfers' },
+  { action: 'major', from: ['reported', 'assigned', 'transferred', 'planned', 'rectified', 'verified'], permission: 'FlagMajor', when: p => !p.handling?.major },
 ];
 const maxPhoto = 10 * 1024 * 1024;
 
@@ -37,7 +44,7 @@ export async function render(root, { session, params }) {
 }
 
 function ledger(root, grids, names, lookups) {
-  const filters = { state: '', category: '', grid: '', overdue: false };
+  const filters = { state: '', category: '', grid: '', overdue: false, major: false, escalated: false };
   const list = h('div', { class: 'problem-list' });
   const select = (name, options) => h('label', null, t('problems.filter.' + name),
     h('select', { name, onchange: e => { filters[name] = e.target.value; load(); } },
@@ -56,8 +63,8 @@ function ledger(root, grids, names, lookups) {
       select('state', states.map(s => ({ value: s, label: t('state.' + s) }))),
       select('category', categories.map(c => ({ value: c, label: t('category.' + c) }))),
       gridFilter,
-      h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'overdue', onchange: e => { filters.overdue = e.target.checked; load(); } }),
-        t('problems.filter.overdue'))),
+      ['overdue', 'major', 'escalated'].map(name => h('label', { class: 'check' },
+        h('input', { type: 'checkbox', name, onchange: e => { filters[name] = e.target.checked; load(); } }), t('problems.filter.' + name)))),
     list);
 
   const open = p => { location.hash = '#/problems/' + p.id; };
@@ -68,7 +75,7 @@ function ledger(root, grids, names, lookups) {
     { label: t('problems.grid'), optional: true, cell: p => names.grid(p.gridCode ?? p.grid) },
     { label: t('problems.description'), cell: p => v(p.description ?? '') },
     { label: t('problems.member'), optional: true, cell: p => p.memberId ? names.member(p.memberId) : '' },
-    { label: t('problems.state'), cell: p => badge(t('state.' + p.state), stateTone[p.state]) },
+    { label: t('problems.state'), cell: p => [badge(t('state.' + p.state), stateTone[p.state]), markers(p)] },
     { label: t('problems.deadline'), optional: true, cell: p => p.deadline ? dateTime(p.deadline) : '' },
   ];
 
@@ -92,7 +99,9 @@ function ledger(root, grids, names, lookups) {
       async function page() {
         more.disabled = true;
         try {
-          const got = await get('/api/problems' + query({ state: filters.state, category: filters.category, grid: filters.grid, limit: 100, cursor }));
+          // The county's escalation list (重大问题 of the subtree) takes only the grid; the ledger every filter.
+          const got = await get(filters.escalated ? '/api/problems/escalated' + query({ grid: filters.grid, limit: 100, cursor })
+            : '/api/problems' + query({ state: filters.state, category: filters.category, grid: filters.grid, major: filters.major ? 'true' : '', limit: 100, cursor }));
           if (mine !== generation) return;
           rows.push(...got.items);
           cursor = got.nextCursor;
@@ -119,13 +128,17 @@ async function detail(root, session, id, names) {
     root.append(back, h('h1', { class: 'error', 'data-error': String(e.status ?? '') }, errorText(e)));
     return;
   }
-  const allowed = transitions.filter(x => session.permissions.includes(x.permission) && x.from.includes(problem.state));
+  const allowed = transitions.filter(x => session.permissions.includes(x.permission) && x.from.includes(problem.state) && (!x.when || x.when(problem, session)));
+  const departments = allowed.some(x => x.action === 'transfer') ? await transferChoices(problem) : null;
+  const handling = problem.handling ?? {};
+  const transferred = problem.events.some(e => e.action === 'transfer');
+  const departmentName = [...problem.events].reverse().find(e => e.action === 'transfer')?.detail?.departmentName;
   const photos = [...new Set([...problem.attachments, ...problem.events.flatMap(e => e.detail?.attachments ?? [])])];
   const reload = () => { clear(root); detail(root, session, id, names); };
 
   root.append(back,
     h('h1', null, t('nav.problems'), ' ', v('#' + problem.id), ' ', termOf('category', problem.category), ' ',
-      badge(t('state.' + problem.state), stateTone[problem.state])),
+      badge(t('state.' + problem.state), stateTone[problem.state]), markers(problem)),
     h('div', { class: 'card problem-facts' },
       fact(t('problems.description'), v(problem.description)),
       fact(t('problems.grid'), names.grid(problem.gridCode)),
@@ -133,8 +146,16 @@ async function detail(root, session, id, names) {
       fact(t('problems.reportedAt'), dateTime(problem.reportedAt)),
       problem.address ? fact(t('problems.address'), v(problem.address)) : null,
       fact(t('problems.position'), v(`${problem.latitude.toFixed(5)}, ${problem.longitude.toFixed(5)}`)),
-      problem.assignee || problem.department ? fact(t('problems.handler'), v(problem.assignee ?? problem.department)) : null,
-      problem.deadline ? fact(t('problems.deadline'), dateTime(problem.deadline)) : null),
+      problem.assignee || problem.department ? fact(t('problems.handler'), v(problem.assignee ?? departmentName ?? problem.department)) : null,
+      problem.deadline ? fact(t('problems.deadline'), dateTime(problem.deadline)) : null,
+      fact(t('problems.source'), t('problems.source.' + (problem.source ?? 'terminal'))),
+      handling.major ? fact(t('problems.majorReason'), v(handling.majorReason ?? '')) : null,
+      ['acceptedAt', 'reportedBackAt', 'townshipClosedAt', 'departmentClosedAt', 'closedAt', 'majorAt', 'finishedAt', 'finishDeadline']
+        .filter(k => handling[k]).map(k => fact(t('problems.handling.' + k), dateTime(handling[k]))),
+      typeof handling.lateHours === 'number' && handling.lateHours > 0 ? fact(t('problems.handling.lateHours'), t('problems.hours', { n: handling.lateHours })) : null,
+      transferred ? fact(t('problems.transferForm'), h('a', { href: `/api/problems/${problem.id}/transfer-form`, target: '_blank', rel: 'noopener', 'data-link': 'transfer-form' },
+        t('problems.transferForm.open'))) : null),
+    problem.source === 'alert' ? alertFigures(problem) : '',
     h('h2', null, t('problems.photos')),
     photos.length
       ? h('div', { class: 'photos' }, photos.map(sha => h('a', { href: '/api/attachments/' + sha, target: '_blank', rel: 'noopener' },
@@ -146,13 +167,44 @@ async function detail(root, session, id, names) {
     h('div', { class: 'events' }, table([
       { label: t('problems.event.at'), cell: e => dateTime(e.at) },
       { label: t('problems.event.by'), cell: e => e.n === 0 ? names.member(e.by) : v(e.by, { class: 'by' }) },
-      { label: t('problems.event.action'), cell: e => t('problems.action.' + e.action) },
+      { label: t('problems.event.action'), cell: e => termOf('problems.action', e.action) },
       { label: t('problems.event.states'), optional: true, cell: e => [e.fromState ? t('state.' + e.fromState) + ' → ' : '', t('state.' + e.toState)] },
       { label: t('problems.event.detail'), cell: e => eventDetail(e.detail) },
     ], problem.events)),
+    h('h2', null, t('steps.title')),
+    await taskSteps('problem-' + problem.id, names.member),
     h('div', { class: 'actions' }, allowed.length
-      ? allowed.map(x => actionForm(x.action, problem, reload))
+      ? allowed.map(x => actionForm(x.action, problem, reload, { session, departments }))
       : h('p', { class: 'muted' }, t('problems.noActions'))));
+}
+
+// The marks beside a problem's state: flagged major (重大问题), opened by an alert, critical (a fire point in a straw-burning ban).
+function markers(p) {
+  return [p.handling?.major ? [' ', badge(t('problems.major'), 'bad')] : null, p.source === 'alert' ? [' ', badge(t('problems.source.alert'), 'info')] : null,
+    p.critical ? [' ', badge(t('problems.critical'), 'bad')] : null];
+}
+
+// The alert that opened the problem: its figures, and its readings around it as the server charts them (same-origin SVG).
+function alertFigures(problem) {
+  const a = problem.alert ?? {};
+  return h('section', { class: 'alert-figures' }, h('h2', null, t('problems.alert')),
+    h('div', { class: 'card problem-facts' },
+      a.kind ? fact(t('problems.alert.kind'), termOf('kind', a.kind)) : null,
+      a.severity ? fact(t('problems.alert.severity'), termOf('severity', a.severity)) : null,
+      a.gateway ? fact(t('problems.alert.source'), v([a.gateway, a.sensor].filter(Boolean).join(' / '))) : null,
+      typeof a.value === 'number' ? fact(t('problems.alert.value'), v(`${a.value}${a.unit ? ' ' + a.unit : ''}`)) : null,
+      typeof a.threshold === 'number' ? fact(t('problems.alert.threshold'), v(`${a.threshold}${a.unit ? ' ' + a.unit : ''}`)) : null,
+      a.at ? fact(t('problems.alert.at'), dateTime(a.at)) : null),
+    h('img', { class: 'alert-chart', src: `/api/problems/${problem.id}/chart.svg`, alt: t('problems.alert.chart'), 'data-chart': problem.id }));
+}
+
+// The departments a transfer may go to (those serving the problem's county and city) and the one the register routes its category to.
+async function transferChoices(problem) {
+  const [list, routed] = await Promise.all([
+    get('/api/departments' + query({ grid: problem.gridCode })).catch(() => []),
+    get('/api/departments/route' + query({ grid: problem.gridCode, category: problem.category })).catch(() => null),
+  ]);
+  return { list, routed: routed?.id ?? null };
 }
 
 function fact(label, value) { return h('div', { class: 'fact' }, h('span', { class: 'muted' }, label), value); }
@@ -169,21 +221,24 @@ function planTable(plan) {
 // What a transition carried, as label: value pairs (photos by count; deadlines in China time).
 function eventDetail(detail) {
   if (!detail || typeof detail !== 'object') return '';
-  const fields = ['assignee', 'department', 'deadline', 'owner', 'measures', 'goal', 'result', 'passed', 'comment', 'note', 'attachments'];
-  return fields.filter(k => detail[k] !== undefined && detail[k] !== null).map(k => h('div', null, t('problems.field.' + k), ': ',
+  const fields = ['assignee', 'departmentName', 'department', 'deadline', 'owner', 'measures', 'goal', 'result', 'passed', 'comment', 'note', 'reason', 'part',
+    'attachments'];
+  // A department's name is enough beside its id.
+  const shown = fields.filter(k => detail[k] !== undefined && detail[k] !== null && !(k === 'department' && detail.departmentName));
+  return shown.map(k => h('div', null, t('problems.field.' + k), ': ',
     k === 'deadline' ? dateTime(detail[k]) : k === 'passed' ? t(detail[k] ? 'problems.verify.pass' : 'problems.verify.reject')
-      : k === 'attachments' ? v(detail[k].length) : v(detail[k])));
+      : k === 'part' ? termOf('problems.part', detail[k]) : k === 'attachments' ? v(detail[k].length) : v(detail[k])));
 }
 
 // One transition's form: its fields, and a submit that posts it (after uploading the photo, for 整改).
-function actionForm(action, problem, done) {
+function actionForm(action, problem, done, { session, departments }) {
   const input = (name, attrs = {}) => h('label', null, t('problems.field.' + (attrs.label ?? name)),
     attrs.multiline ? h('textarea', { name, rows: 2, required: attrs.required ? true : null })
       : h('input', { name, type: attrs.type ?? 'text', required: attrs.required ? true : null, value: attrs.value ?? null, accept: attrs.accept ?? null }));
   const deadline = (label = 'deadline') => input('deadline', { type: 'datetime-local', required: true, value: chinaDateTimeLocal(3), label });
   const fields = {
     assign: () => [input('assignee', { required: true }), deadline(), input('note')],
-    transfer: () => [input('department', { required: true }), deadline(), input('note')],
+    transfer: () => [departmentSelect(departments), deadline(), input('note')],
     plan: () => [input('owner', { required: true, value: problem.plan?.owner }), input('measures', { required: true, multiline: true }),
       deadline('planDeadline'), input('goal', { required: true })],
     rectify: () => [input('result', { required: true, multiline: true }), input('photo', { type: 'file', accept: 'image/jpeg,image/png' })],
@@ -192,7 +247,14 @@ function actionForm(action, problem, done) {
       h('label', { class: 'check' }, h('input', { type: 'radio', name: 'passed', value: 'false' }), t('problems.verify.reject'))),
     input('comment', { multiline: true })],
     close: () => [input('comment', { multiline: true })],
+    accept: () => [input('note')],
+    return: () => [input('reason', { required: true, multiline: true })],
+    report: () => [input('result', { required: true, multiline: true }), input('photo', { type: 'file', accept: 'image/jpeg,image/png' })],
+    major: () => [input('majorReason', { required: true, multiline: true })],
   }[action]();
+  // 双销号: whose part this close is, when a department reported back on the problem.
+  const title = action === 'close' && problem.handling?.reportedBackAt
+    ? t('problems.action.close') + ' · ' + t('problems.part.' + (session.role === 'department' ? 'department' : 'township')) : t('problems.action.' + action);
   const status = h('p', { class: 'muted status' });
   const form = h('form', {
     class: 'card action-form', 'data-form': action,
@@ -210,9 +272,18 @@ function actionForm(action, problem, done) {
         submit.disabled = false;
       }
     },
-  }, h('h3', null, t('problems.action.' + action)), h('div', { class: 'row' }, fields),
+  }, h('h3', null, title), h('div', { class: 'row' }, fields),
   h('button', { class: 'primary', type: 'submit', 'data-action': action }, t('problems.action.' + action)), status);
   return form;
+}
+
+// The department a transfer goes to: one of the register serving the problem's county, the routed one chosen; or, when the
+// register has none listed, the server's routing.
+function departmentSelect(departments) {
+  const { list = [], routed = null } = departments ?? {};
+  return h('label', null, t('problems.field.department'), h('select', { name: 'department' },
+    list.length === 0 ? h('option', { value: '' }, t('problems.department.routed')) : null,
+    list.map(d => h('option', { value: d.id, selected: d.id === routed ? true : null, 'data-v': '' }, d.name))));
 }
 
 async function bodyOf(action, form, status, id) {
@@ -221,10 +292,13 @@ async function bodyOf(action, form, status, id) {
   switch (action) {
     case 'assign': return { assignee: text('assignee'), deadline: withChinaOffset(text('deadline')), note: text('note') };
     case 'transfer': return { department: text('department'), deadline: withChinaOffset(text('deadline')), note: text('note') };
+    case 'accept': return { note: text('note') };
+    case 'return': return { reason: text('reason') };
+    case 'major': return { reason: text('majorReason') };
     case 'plan': return { owner: text('owner'), measures: text('measures'), deadline: withChinaOffset(text('deadline')), goal: text('goal') };
     case 'verify': return { passed: f.get('passed') === 'true', comment: text('comment') };
     case 'close': return { comment: text('comment') };
-    case 'rectify': {
+    case 'rectify': case 'report': {
       const file = form.querySelector('input[type=file]').files[0];
       const attachments = [];
       if (file) {
