@@ -59,6 +59,25 @@ public sealed class ComplaintTests(DemoConsole demo)
         await Assertions.Expect(page.Locator("[data-complaint]")).ToContainTextAsync("王女士 13800000000");
         await Assertions.Expect(page.Locator(".task-steps")).ToBeVisibleAsync();
         await ScreenshotsAsync(demo, page, "complaint", p => Assertions.Expect(p.Locator("[data-complaint]")).ToBeVisibleAsync());
+
+        // 回访 before 答复 is refused; the reply, then the visit, are listed as the complaint's steps.
+        var visit = page.Locator("form[data-form=visit]");
+        await visit.Locator("select[name=satisfaction]").SelectOptionAsync("basically_satisfied");
+        await visit.Locator("button[data-action=visit]").ClickAsync();
+        await Assertions.Expect(page.Locator(".toast.bad").Last).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator(".complaint-steps tbody tr")).ToHaveCountAsync(0);
+        var reply = page.Locator("form[data-form=reply]");
+        await reply.Locator("select[name=method]").SelectOptionAsync("phone");
+        await reply.Locator("textarea[name=text]").FillAsync("已电话告知处理结果：垃圾已清运");
+        await reply.Locator("button[data-action=reply]").ClickAsync();
+        await Assertions.Expect(page.Locator(".complaint-steps tbody tr")).ToHaveCountAsync(1);
+        visit = page.Locator("form[data-form=visit]");
+        await visit.Locator("select[name=satisfaction]").SelectOptionAsync("basically_satisfied");
+        await visit.Locator("button[data-action=visit]").ClickAsync();
+        var steps = page.Locator(".complaint-steps tbody tr");
+        await Assertions.Expect(steps).ToHaveCountAsync(2);
+        await Assertions.Expect(steps.Nth(0)).ToContainTextAsync("电话");
+        await Assertions.Expect(steps.Nth(1)).ToContainTextAsync("基本满意");
         await page.Context.CloseAsync();
     }
 

@@ -37,6 +37,7 @@ export async function render(root, { session }) {
         { label: t('alerts.severity'), cell: a => badge(t('severity.' + a.severity), severityTone[a.severity]) },
         { label: t('alerts.kind'), cell: a => t('kind.' + a.kind) },
         { label: t('alerts.gateway'), cell: a => v(a.gateway) },
+        { label: t('alerts.rule'), optional: true, cell: a => v(a.rule) },
         { label: t('alerts.values'), optional: true, cell: a => [v(a.sensor), ' ', termOf('quantity', a.quantity), ': ', a.values.map(x => v(`${x.name} ${x.value}`))] },
         { label: t('alerts.opened'), cell: a => dateTime(a.openedAt) },
         { label: t('alerts.state'), cell: a => badge(t('alertState.' + a.state), stateTone[a.state]) },

@@ -11,7 +11,9 @@ import { taskSteps } from './task-steps.js';
 const channels = ['phone', 'hotline', 'wechat', 'letter', 'upper_level'];
 const responseTone = { met: 'ok', missed: 'bad', pending: 'warn' };
 // The figures a township's row may carry, in the order shown; any the server does not send is left out.
-const figureKeys = ['received', 'met', 'missed', 'pending', 'replied', 'visited', 'repeats'];
+const figureKeys = ['received', 'met', 'missed', 'pending', 'repeats', 'replied', 'visited', 'dissatisfied'];
+const methods = ['phone', 'sms', 'letter', 'in_person'];
+const satisfactions = ['satisfied', 'basically_satisfied', 'dissatisfied'];
 
 export async function render(root, { session, params }) {
   useStyles('pages/ledgers.css');
@@ -73,6 +75,14 @@ async function townshipFigures(el, grid) {
     { label: t('complaints.township'), cell: x => x.name ? v(x.name, { title: x.township ?? x.grid }) : grid(x.township ?? x.grid) },
     ...keys.map(k => ({ label: t('complaints.figure.' + k), cell: x => x[k] ?? '' })),
   ], rows));
+  // The missed ones of the week, each a link to its page (004: the response rule).
+  if (Array.isArray(r.missed) && r.missed.length) el.append(h('h3', null, t('complaints.missedList')), table([
+    { label: t('complaints.id'), cell: m => h('a', { href: '#/complaints/' + m.id }, v('#' + m.id)) },
+    { label: t('complaints.grid'), cell: m => grid(m.grid) },
+    { label: t('complaints.receivedAt'), cell: m => dateTime(m.receivedAt) },
+    { label: t('complaints.dueAt'), cell: m => dateTime(m.dueAt) },
+    { label: t('complaints.arrivedAt'), cell: m => m.arrivedAt ? dateTime(m.arrivedAt) : t('complaints.notArrived') },
+  ], r.missed));
 }
 
 function receiveForm(done) {
@@ -132,7 +142,7 @@ async function detail(root, session, id, grid) {
     return;
   }
   const fact = (label, value) => h('div', { class: 'fact' }, h('span', { class: 'muted' }, label), value);
-  const repeats = Array.isArray(c.repeats) ? c.repeats.map(x => typeof x === 'object' ? x.id : x) : [];
+  const repeats = typeof c.repeats === 'number' ? c.repeats : 0;
   root.append(back,
     h('h1', null, t('nav.complaints'), ' ', v('#' + c.id), ' ', termOf('category', c.category), ' ', response(c)),
     h('div', { class: 'card problem-facts', 'data-complaint': c.id },
@@ -147,13 +157,44 @@ async function detail(root, session, id, grid) {
       c.dueAt ? fact(t('complaints.dueAt'), dateTime(c.dueAt)) : null,
       c.arrivedAt ? fact(t('complaints.arrivedAt'), dateTime(c.arrivedAt)) : null,
       c.repeatOf ? fact(t('complaints.repeatOf'), h('a', { href: '#/complaints/' + c.repeatOf }, v('#' + c.repeatOf))) : null,
-      repeats.length ? fact(t('complaints.repeats'), repeats.map(r => [h('a', { href: '#/complaints/' + r }, v('#' + r)), ' '])) : null),
+      repeats > 0 ? fact(t('complaints.repeatCount'), v(String(repeats))) : null),
     Array.isArray(c.steps) ? h('section', { class: 'complaint-steps' }, h('h2', null, t('complaints.steps')), table([
       { label: t('steps.at'), cell: s => s.at ? dateTime(s.at) : '' },
       { label: t('complaints.step.by'), cell: s => v(s.by ?? '') },
-      { label: t('complaints.step.kind'), cell: s => termOf('complaints.step', s.kind ?? s.action ?? s.step) },
-      { label: t('complaints.step.content'), cell: s => v(s.content ?? s.text ?? s.reply ?? s.result ?? s.note ?? '') },
+      { label: t('complaints.step.kind'), cell: s => termOf('complaints.step', s.step) },
+      { label: t('complaints.step.how'), cell: s => s.method ? termOf('complaints.method', s.method) : s.satisfaction ? termOf('complaints.satisfaction', s.satisfaction) : '' },
+      { label: t('complaints.step.content'), cell: s => v(s.text ?? s.note ?? '') },
     ], c.steps)) : '',
+    session.permissions.includes('AnswerComplaints') ? stepForms(c, () => { clear(root); return detail(root, session, id, grid); }) : '',
     h('h2', null, t('steps.title')),
     await taskSteps('complaint-' + c.id, m => v(m)));
+}
+
+// 答复 and 回访: the township records its reply to the complainant, then the follow-up visit (refused before a reply).
+function stepForms(c, done) {
+  const form = (kind, fields, body) => {
+    const f = h('form', {
+      class: 'card action-form', 'data-form': kind,
+      onsubmit: async e => {
+        e.preventDefault();
+        const data = new FormData(f);
+        const submit = f.querySelector('button[type=submit]');
+        submit.disabled = true;
+        try {
+          await post(`/api/complaints/${c.id}/${kind}`, body(name => (data.get(name) ?? '').toString().trim() || undefined));
+          toast(t('complaints.step.' + kind));
+          await done();
+        } catch (err) { toast(errorText(err), 'bad'); submit.disabled = false; }
+      },
+    }, h('h3', null, t('complaints.step.' + kind)), h('div', { class: 'row' }, fields),
+    h('button', { class: 'primary', type: 'submit', 'data-action': kind }, t('complaints.step.' + kind)));
+    return f;
+  };
+  const select = (name, group, values) => h('label', null, t('complaints.field.' + name),
+    h('select', { name, required: true }, values.map(x => h('option', { value: x }, t(group + '.' + x)))));
+  return h('section', { class: 'complaint-actions' },
+    form('reply', [select('method', 'complaints.method', methods), h('label', null, t('complaints.field.text'), h('textarea', { name: 'text', rows: 2, required: true }))],
+      text => ({ method: text('method'), text: text('text') })),
+    form('visit', [select('satisfaction', 'complaints.satisfaction', satisfactions), h('label', null, t('complaints.field.note'), h('textarea', { name: 'note', rows: 2 }))],
+      text => ({ satisfaction: text('satisfaction'), note: text('note') })));
 }
