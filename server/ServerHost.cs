@@ -19,6 +19,7 @@ using GridEdge.Server.Grid;
 using GridEdge.Server.Ingest;
 using GridEdge.Server.Ledgers;
 using GridEdge.Server.Patrols;
+using GridEdge.Server.Periods;
 using GridEdge.Server.Photos;
 using GridEdge.Server.Problems;
 using GridEdge.Server.Readings;
@@ -69,6 +70,7 @@ public static class ServerHost
         builder.Services.AddPhotos();
         builder.Services.AddProblems();
         builder.Services.AddComplaints();
+        builder.Services.AddPeriods();
         builder.Services.AddCompliance();
         builder.Services.AddGridMap();
         // Last: the duties start after the broker and every store they use.
@@ -147,6 +149,8 @@ public static class ServerHost
     {
         ["Complaints"] = typeof(ComplaintOptions),
         ["Tasks"] = typeof(TaskOptions),
+        ["Periods"] = typeof(Periods.PeriodOptions),
+        ["Compliance"] = typeof(Compliance.ComplianceOptions),
     };
 
     /// <summary>Binds Server:* to <see cref="ServerOptions"/> and validates it when the host starts (unknown keys and unconvertible values too).</summary>

@@ -64,7 +64,7 @@ public static class AlertChart
 
     private static string Number(double v) => v.ToString("0.##", CultureInfo.InvariantCulture);
 
-    private static string Clock(DateTimeOffset t) => t.ToOffset(ReportWeek.ChinaStandardTime).ToString("MM-dd HH:mm", CultureInfo.InvariantCulture);
+    private static string Clock(DateTimeOffset t) => t.ToOffset(GridEdge.Server.Periods.ReportPeriod.ChinaStandardTime).ToString("MM-dd HH:mm", CultureInfo.InvariantCulture);
 
     private static void Label(XmlWriter w, double x, double y, string text, string anchor)
     {

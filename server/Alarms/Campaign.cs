@@ -18,10 +18,10 @@ public static class CampaignKinds
 public sealed record Campaign(string Id, string Kind, string County, string? Name, DateOnly From, DateOnly To, DateTimeOffset UpdatedAt)
 {
     /// <summary>From 00:00 +08:00 (inclusive).</summary>
-    public DateTimeOffset StartsAt => new(From.ToDateTime(TimeOnly.MinValue), ReportWeek.ChinaStandardTime);
+    public DateTimeOffset StartsAt => new(From.ToDateTime(TimeOnly.MinValue), GridEdge.Server.Periods.ReportPeriod.ChinaStandardTime);
 
     /// <summary>The day after <see cref="To"/>, 00:00 +08:00 (exclusive).</summary>
-    public DateTimeOffset EndsAt => new(To.AddDays(1).ToDateTime(TimeOnly.MinValue), ReportWeek.ChinaStandardTime);
+    public DateTimeOffset EndsAt => new(To.AddDays(1).ToDateTime(TimeOnly.MinValue), GridEdge.Server.Periods.ReportPeriod.ChinaStandardTime);
 }
 
 /// <summary>One village's fire points in a campaign.</summary>

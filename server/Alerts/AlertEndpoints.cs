@@ -61,29 +61,31 @@ public static class AlertEndpoints
     }
 
     private static async Task<IResult> ResponseTimesAsync(HttpRequest request, IAlertStore ledger, IOptions<ServerOptions> options, TimeProvider time,
-        GatewayScope scope, Calendar.WorkCalendar calendar, CancellationToken ct)
+        GatewayScope scope, Calendar.WorkCalendar calendar, Periods.PeriodCalendar periods, CancellationToken ct)
     {
         var q = request.Query;
-        if (Unknown(q, "gateway", "week") is { } unknown) return unknown;
+        if (Unknown(q, "gateway", "week", "period") is { } unknown) return unknown;
         var gateway = Gateway(q, out var error);
         if (error is not null) return error;
         // The rule with the holiday calendar: an alert raised on a holiday is not in working hours.
         var rule = calendar.Rule;
-        var week = Single(q, "week", out error);
-        if (error is not null) return error;
-        DateTimeOffset? from = null, to = null;
-        if (week is not null)
+        // Gateways belong to no county here: their weeks follow the default period rules (Server:Periods).
+        var rules = periods.Defaults;
+        Periods.ReportPeriod? period = null;
+        if (q.ContainsKey("week") || q.ContainsKey("period"))
         {
-            if (!ResponseTimes.TryParseWeek(week, rule, out var f, out var t)) return Bad("week", week, "an ISO week such as 2026-W48");
-            (from, to) = (f, t);
+            (period, error) = Periods.PeriodQuery.Parse(q, rules, time.GetUtcNow());
+            if (error is not null) return error;
         }
-        var alerts = await ledger.GetRaisedAlertsAsync(gateway, from, to, ct);
+        var alerts = await ledger.GetRaisedAlertsAsync(gateway, period?.From, period?.To, ct);
         if (await scope.VisibleAsync(request.HttpContext.User, ct) is { } visible)
             alerts = [.. alerts.Where(a => visible.Contains(a.Gateway, StringComparer.Ordinal))];
-        var figures = ResponseTimes.Compute(alerts, rule, time.GetUtcNow());
+        // Asked for a period: one row per gateway for it; otherwise one per gateway and report week.
+        var figures = ResponseTimes.Compute(alerts, rule, time.GetUtcNow(),
+            period is not null ? _ => period.Label : at => rules.Containing(Periods.PeriodKind.Week, at).Label);
         return Results.Ok(new ResponseTimesView(
             new ResponseRuleView(options.Value.Alerts.WorkingHours, options.Value.Alerts.WorkingDays, options.Value.Alerts.UtcOffset,
                 options.Value.Alerts.WorkingHoursLimitMinutes, options.Value.Alerts.OtherLimitMinutes),
-            figures));
+            figures) { PeriodFrom = period?.From, PeriodTo = period?.To, DueAt = period?.DueAt });
     }
 }

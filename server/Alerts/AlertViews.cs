@@ -39,4 +39,15 @@ public sealed record AlertPageView(IReadOnlyList<AlertView> Items, string? NextC
 public sealed record ResponseRuleView(string WorkingHours, string WorkingDays, string UtcOffset, int WorkingHoursLimitMinutes, int OtherLimitMinutes);
 
 /// <summary>The body of /api/alerts/response-times: per gateway and ISO week.</summary>
-public sealed record ResponseTimesView(ResponseRuleView Rule, IReadOnlyList<ResponseTimeFigures> Items);
+public sealed record ResponseTimesView(ResponseRuleView Rule, IReadOnlyList<ResponseTimeFigures> Items)
+{
+    /// <summary>The period asked for (week= or period=), absent without one.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public DateTimeOffset? PeriodFrom { get; init; }
+
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public DateTimeOffset? PeriodTo { get; init; }
+
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public DateTimeOffset? DueAt { get; init; }
+}

@@ -117,7 +117,7 @@ public sealed record ResponseTimeFigures(
 /// <summary>Computes <see cref="ResponseTimeFigures"/> from the aggregated alerts.</summary>
 public static class ResponseTimes
 {
-    /// <summary>"2026-W48" for a time, in the rule's local time.</summary>
+    /// <summary>"2026-W48" for a time, in the rule's local time (ISO weeks from Monday 00:00).</summary>
     public static string IsoWeek(DateTimeOffset at, ResponseRule rule)
     {
         var local = rule.Local(at).DateTime;
@@ -139,9 +139,14 @@ public static class ResponseTimes
         return true;
     }
 
+    /// <summary>The figures per gateway and ISO week of the raise time.</summary>
     public static IReadOnlyList<ResponseTimeFigures> Compute(IEnumerable<StoredAlert> alerts, ResponseRule rule, DateTimeOffset now) =>
+        Compute(alerts, rule, now, at => IsoWeek(at, rule));
+
+    /// <summary>The figures per gateway and period, <paramref name="periodOf"/> naming the period of a raise time.</summary>
+    public static IReadOnlyList<ResponseTimeFigures> Compute(IEnumerable<StoredAlert> alerts, ResponseRule rule, DateTimeOffset now, Func<DateTimeOffset, string> periodOf) =>
         alerts.Where(a => a.RaisedAt is not null)
-            .GroupBy(a => (a.Gateway, Week: IsoWeek(a.RaisedAt!.Value, rule)))
+            .GroupBy(a => (a.Gateway, Week: periodOf(a.RaisedAt!.Value)))
             .OrderBy(g => g.Key.Gateway, StringComparer.Ordinal).ThenBy(g => g.Key.Week, StringComparer.Ordinal)
             .Select(g =>
             {

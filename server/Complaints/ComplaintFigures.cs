@@ -1,6 +1,7 @@
 using GridEdge.Server.Calendar;
 using GridEdge.Server.Compliance;
 using GridEdge.Server.Grid;
+using GridEdge.Server.Periods;
 
 namespace GridEdge.Server.Complaints;
 
@@ -15,11 +16,11 @@ public sealed record TownshipComplaints(string Grid, string? Name, int Received,
 public sealed record MissedComplaint(long Id, string Grid, DateTimeOffset ReceivedAt, DateTimeOffset DueAt, DateTimeOffset? ArrivedAt);
 
 /// <summary>The complaint figures of a grid and report week: totals, one row per township beneath the grid, and the missed complaints.</summary>
-public sealed record ComplaintFiguresReport(string Grid, string Name, string Level, string Week, DateTimeOffset PeriodFrom, DateTimeOffset PeriodTo, DateTimeOffset At,
+public sealed record ComplaintFiguresReport(string Grid, string Name, string Level, string Week, DateTimeOffset PeriodFrom, DateTimeOffset PeriodTo, DateTimeOffset DueAt, DateTimeOffset At,
     TownshipComplaints Totals, IReadOnlyList<TownshipComplaints> Townships, IReadOnlyList<MissedComplaint> Missed)
 {
     /// <summary>Counts each complaint in its township (every registered township of <paramref name="townships"/> gets a row) and in the totals.</summary>
-    public static ComplaintFiguresReport Build(GridRecord scope, ReportWeek week, DateTimeOffset at, IWorkCalendar calendar, IEnumerable<GridRecord> townships,
+    public static ComplaintFiguresReport Build(GridRecord scope, ReportPeriod week, DateTimeOffset at, IWorkCalendar calendar, IEnumerable<GridRecord> townships,
         IEnumerable<ComplaintHandling> complaints)
     {
         var rows = new SortedDictionary<string, Tally>(StringComparer.Ordinal);
@@ -38,7 +39,7 @@ public sealed record ComplaintFiguresReport(string Grid, string Name, string Lev
             if (clock.Response == ResponseClock.Missed)
                 missed.Add(new MissedComplaint(h.Complaint.Id, h.Complaint.Grid, h.Complaint.ReceivedAt, clock.DueAt, clock.ArrivedAt));
         }
-        return new ComplaintFiguresReport(scope.Code, scope.Name, GridLevels.Name(scope.Level), week.Name, week.PeriodFrom, week.CutOff, at, totals.Figures(),
+        return new ComplaintFiguresReport(scope.Code, scope.Name, GridLevels.Name(scope.Level), week.Label, week.From, week.To, week.DueAt, at, totals.Figures(),
             [.. rows.Values.Select(r => r.Figures())], missed);
     }
 

@@ -64,12 +64,12 @@ public static class ComplaintStepEndpoints
     }
 
     private static async Task<IResult> FiguresAsync(HttpRequest request, ComplaintLedger ledger, IGridRegistryStore registry, [FromServices] IWorkCalendar calendar,
-        AccessFailures failures, TimeProvider time, CancellationToken ct)
+        AccessFailures failures, Periods.PeriodCalendar periods, TimeProvider time, CancellationToken ct)
     {
-        var (grid, week, error) = await GridWeekQuery.ParseAsync(request, registry, failures, time, ["grid", "week"], ct);
+        var (grid, week, error) = await GridWeekQuery.ParseAsync(request, registry, failures, periods, time, ["grid", "week", "period"], ct);
         if (error is not null) return error;
         var at = time.GetUtcNow();
-        var complaints = await ledger.ListReceivedAsync(grid!.Code, week!.PeriodFrom, week.CutOff, ct);
+        var complaints = await ledger.ListReceivedAsync(grid!.Code, week!.From, week.To, ct);
         // A village's figures are its township's row limited to the village.
         var townships = await registry.ListGridsAsync(null, GridLevels.Township, null, -1, ct, under: GridLevels.TownshipOf(grid.Code) ?? grid.Code);
         return Results.Ok(ComplaintFiguresReport.Build(grid, week, at, calendar, townships, complaints));

@@ -1,27 +1,32 @@
 using GridEdge.Server.Alarms;
 using System.Data.Common;
 using System.Text.RegularExpressions;
+using GridEdge.Protocol.Records;
+using GridEdge.Server.Complaints;
 using GridEdge.Server.Grid;
+using GridEdge.Server.Periods;
 using GridEdge.Server.Problems;
 using GridEdge.Server.Storage;
 
 namespace GridEdge.Server.Compliance;
 
 /// <summary>
-/// Computes the compliance figures (patrol frequency, key point coverage, enterprise visits, problem handling) per village
-/// grid over the grid ledger's tables. Every figure is one set-based query grouped by grid over the whole scope, never one
-/// query per grid: a city has about 5,000 village grids and a million check-ins a month. The same SQL on SQLite and
-/// PostgreSQL but for index hints (SQLite's INDEXED BY) and reading a deadline out of an event's JSON detail.
+/// Computes the compliance figures (patrol frequency, key point coverage, enterprise visits, problem handling) of a period per grid
+/// at every level (each grid's own inventory, members and records), per member, and rolled up the levels. The counts are set-based
+/// queries over the whole scope, never one query per grid; the patrols are read once and judged in memory (<see cref="PatrolJudge"/>),
+/// since whether one counts depends on its track and its grid's boundary. The same SQL on SQLite and PostgreSQL but for index hints
+/// (SQLite's INDEXED BY) and reading a deadline out of an event's JSON detail.
 /// </summary>
-public sealed partial class ComplianceLedger(LedgerDatabase database)
+public sealed partial class ComplianceLedger(LedgerDatabase database, CountingRuleBook? ruleBook = null)
 {
+    private readonly CountingRuleBook _rules = ruleBook ?? new CountingRuleBook(new ComplianceOptions());
 
     public const string GridRule = "the 12-digit code of a grid in the registry (a city, county, township or village grid)";
 
-    /// <summary>The scope of a grid code, or why it is not one.</summary>
     /// <summary>The error of a grid code that is not in the registry (or lies outside the caller's grid: the same answer).</summary>
     public static readonly string NoSuchGrid = GridRule + "; there is no grid with this code";
 
+    /// <summary>The scope of a grid code, or why it is not one.</summary>
     public async Task<(GridScope? Scope, string? Error)> ResolveGridAsync(string? code, CancellationToken cancellationToken = default)
     {
         if (code is null || code.Length != 12 || !code.All(char.IsAsciiDigit)) return (null, GridRule);
@@ -33,78 +38,124 @@ public sealed partial class ComplianceLedger(LedgerDatabase database)
         return (new GridScope(code, level, name, code[..GridScope.PrefixLength(level)]), null);
     }
 
-    public async Task<ComplianceReport> ComputeAsync(GridScope scope, ReportWeek week, CancellationToken cancellationToken = default)
+    /// <summary>The visit window of an enterprise class in months (004): 国控 and 省控 monthly, 市控 and 县控 every two months, others quarterly.</summary>
+    public static int VisitMonths(string enterpriseClass) => enterpriseClass switch
     {
-        var windows = new ComplianceWindows(week.PeriodFrom, week.CutOff, week.KeyPointWindowFrom,
-            week.VisitWindowFrom(EnterpriseClasses.Province), week.VisitWindowFrom(EnterpriseClasses.CityCounty), week.VisitWindowFrom(EnterpriseClasses.Other));
+        EnterpriseClasses.National or EnterpriseClasses.Province => 1,
+        EnterpriseClasses.CityCounty => 2,
+        _ => 3,
+    };
+
+    /// <summary>The windows of a period: key points over the calendar month of the period's last day up to its end; enterprises over their class's months before its end.</summary>
+    public static ComplianceWindows WindowsOf(ReportPeriod period)
+    {
+        var last = period.To.AddTicks(-1).ToOffset(ReportPeriod.ChinaStandardTime);
+        var month = ReportPeriod.Midnight(new DateOnly(last.Year, last.Month, 1));
+        return new ComplianceWindows(period.From, period.To, period.DueAt, month, period.To.AddMonths(-VisitMonths(EnterpriseClasses.National)),
+            period.To.AddMonths(-VisitMonths(EnterpriseClasses.Province)), period.To.AddMonths(-VisitMonths(EnterpriseClasses.CityCounty)),
+            period.To.AddMonths(-VisitMonths(EnterpriseClasses.Other)));
+    }
+
+    public async Task<ComplianceReport> ComputeAsync(GridScope scope, ReportPeriod period, CancellationToken cancellationToken = default)
+    {
+        var windows = WindowsOf(period);
         await using var connection = await database.OpenAsync(cancellationToken);
         var builders = new Dictionary<string, RowBuilder>(StringComparer.Ordinal);
         var order = new List<RowBuilder>();
+        var outlines = new Dictionary<string, VillageOutline>(StringComparer.Ordinal);
 
         await using (var c = Command(connection, scope, windows, """
-            SELECT g.code, g.name, t.name FROM grids g LEFT JOIN grids t ON t.code = g.parent
-            WHERE g.level = 4 AND g.code >= @lo AND g.code < @hi ORDER BY g.code;
+            SELECT g.code, g.name, g.level, t.name, g.boundary FROM grids g LEFT JOIN grids t ON t.code = g.parent AND t.level = 3
+            WHERE g.code >= @lo AND g.code < @hi AND g.level BETWEEN 1 AND 4 ORDER BY g.code;
             """))
         await using (var r = await c.ExecuteReaderAsync(cancellationToken))
             while (await r.ReadAsync(cancellationToken))
             {
-                var b = new RowBuilder { Grid = r.GetString(0), Name = r.GetString(1), Township = r.IsDBNull(2) ? null : r.GetString(2) };
+                var b = new RowBuilder { Grid = r.GetString(0), Name = r.GetString(1), Level = r.GetInt32(2), Township = r.IsDBNull(3) ? null : r.GetString(3) };
+                if (b.Level == GridLevels.Township) b.Township = b.Name;
                 builders[b.Grid] = b;
                 order.Add(b);
+                if (!r.IsDBNull(4) && ParseOutline(b.Grid, r.GetString(4)) is { } outline) outlines[b.Grid] = outline;
             }
 
-        await ForEach(connection, scope, windows, "SELECT grid, COUNT(*) FROM members WHERE active != 0 AND grid >= @lo AND grid < @hi GROUP BY grid;",
-            (b, r) => { b.Members = r.GetInt32(1); }, builders, cancellationToken);
+        var members = new Dictionary<string, MemberBuilder>(StringComparer.Ordinal);
+        MemberBuilder Member(string id, string grid)
+        {
+            if (!members.TryGetValue(id, out var m)) members[id] = m = new MemberBuilder { Member = id, Grid = grid };
+            return m;
+        }
+        await using (var c = Command(connection, scope, windows, "SELECT id, name, grid FROM members WHERE active != 0 AND grid >= @lo AND grid < @hi ORDER BY id;"))
+        await using (var r = await c.ExecuteReaderAsync(cancellationToken))
+            while (await r.ReadAsync(cancellationToken))
+            {
+                var m = Member(r.GetString(0), r.GetString(2));
+                (m.Name, m.Registered) = (r.GetString(1), true);
+                if (builders.TryGetValue(m.Grid, out var b)) b.Members++;
+            }
 
-        // Check-ins by the terminal's fix time, patrols by their start; a member is active with either in the period.
+        // Check-ins by the terminal's fix time, per grid and member; those received after the due time are late.
         // A scope of a county or more reads the period through the time index; a township or village through its grids.
-        // PostgreSQL's planner picks between the same indexes by itself.
         var sqlite = database.Engine == LedgerEngine.Sqlite;
         var checkinIndex = !sqlite ? "" : scope.Level <= 2 ? "INDEXED BY checkins_by_time" : "INDEXED BY checkins_by_grid_time";
-        var patrolIndex = !sqlite || scope.Level <= 2 ? "" : "INDEXED BY patrols_by_grid_time";
-        await ForEach(connection, scope, windows, $"""
-            SELECT grid, SUM(c), COUNT(*), SUM(p) FROM (
-                SELECT grid, member, SUM(CASE WHEN k = 1 THEN 1 ELSE 0 END) AS c, SUM(CASE WHEN k = 0 THEN 1 ELSE 0 END) AS p FROM (
-                    SELECT grid, member, 1 AS k FROM checkins {checkinIndex}
-                    WHERE fix_time >= @from AND fix_time < @cut AND grid >= @lo AND grid < @hi
-                    UNION ALL
-                    SELECT grid, member, 0 FROM patrols {patrolIndex}
-                    WHERE started_at >= @from AND started_at < @cut AND grid >= @lo AND grid < @hi) AS records
-                GROUP BY grid, member) AS per_member
-            GROUP BY grid;
-            """, (b, r) => { b.CheckIns = r.GetInt32(1); b.ActiveMembers = r.GetInt32(2); b.Patrols = r.GetInt32(3); }, builders, cancellationToken);
-
-        // A key point counts the distinct patrols that visited it from the start of the cut-off's month to the cut-off.
-        await ForEach(connection, scope, windows, """
-            SELECT k.grid, COUNT(*), SUM(CASE WHEN COALESCE(v.n, 0) >= 2 THEN 1 ELSE 0 END), SUM(CASE WHEN COALESCE(v.n, 0) = 1 THEN 1 ELSE 0 END)
-            FROM key_points k LEFT JOIN (
-                SELECT place_id, COUNT(*) AS n FROM (
-                    SELECT DISTINCT place_id, gateway, seq FROM patrol_places
-                    WHERE kind = 0 AND place_id IS NOT NULL AND at >= @month AND at < @cut) AS visits
-                GROUP BY place_id) v ON v.place_id = k.id
-            WHERE k.grid >= @lo AND k.grid < @hi
-            GROUP BY k.grid;
-            """, (b, r) => { b.KeyPoints = r.GetInt32(1); b.KeyPointsCovered = r.GetInt32(2); b.KeyPointsOnce = r.GetInt32(3); }, builders, cancellationToken);
-
-        // An enterprise is visited when a patrol was there within its class's window ending at the cut-off; an unknown class is 'other'.
-        await ForEach(connection, scope, windows, """
-            SELECT grid, cls, COUNT(*), SUM(visited) FROM (
-                SELECT e.grid, CASE WHEN e.class IN ('province', 'city_county') THEN e.class ELSE 'other' END AS cls,
-                    CASE WHEN EXISTS (SELECT 1 FROM patrol_places p
-                            WHERE p.kind = 1 AND p.place_id = e.id AND p.at < @cut
-                              AND p.at >= CASE e.class WHEN 'province' THEN @province WHEN 'city_county' THEN @cityCounty ELSE @other END) THEN 1 ELSE 0 END AS visited
-                FROM enterprises e WHERE e.grid >= @lo AND e.grid < @hi) AS classed
-            GROUP BY grid, cls;
-            """, (b, r) =>
+        await using (var c = Command(connection, scope, windows, $"""
+            SELECT grid, member, COUNT(*), SUM(CASE WHEN received_at > @due THEN 1 ELSE 0 END) FROM checkins {checkinIndex}
+            WHERE fix_time >= @from AND fix_time < @cut AND grid >= @lo AND grid < @hi
+            GROUP BY grid, member;
+            """))
+        await using (var r = await c.ExecuteReaderAsync(cancellationToken))
+            while (await r.ReadAsync(cancellationToken))
             {
-                var (total, visited) = (r.GetInt32(2), r.GetInt32(3));
-                switch (r.GetString(1))
-                {
-                    case EnterpriseClasses.Province: (b.ProvinceEnterprises, b.ProvinceVisited) = (total, visited); break;
-                    case EnterpriseClasses.CityCounty: (b.CityCountyEnterprises, b.CityCountyVisited) = (total, visited); break;
-                    default: (b.OtherEnterprises, b.OtherVisited) = (total, visited); break;
-                }
-            }, builders, cancellationToken);
+                var (grid, count, late) = (r.GetString(0), r.GetInt32(2), r.GetInt32(3));
+                var m = Member(r.GetString(1), grid);
+                (m.CheckIns, m.LateRecords) = (m.CheckIns + count, m.LateRecords + late);
+                if (builders.TryGetValue(grid, out var b)) (b.CheckIns, b.LateRecords) = (b.CheckIns + count, b.LateRecords + late);
+                (builders.TryGetValue(grid, out b) ? b : null)?.Active.Add(m.Member);
+            }
+
+        var patrols = await PatrolsAsync(connection, scope, windows, cancellationToken);
+        var counted = new Dictionary<(string, long), PatrolEvidence>();
+        foreach (var p in patrols)
+        {
+            var reasons = PatrolJudge.Reasons(p, outlines.GetValueOrDefault(p.Grid), _rules.For(p.Grid));
+            if (reasons.Count == 0) counted[(p.Gateway, p.Seq)] = p;
+            if (p.StartedAt < windows.PeriodFrom) continue;
+            var m = Member(p.Member, p.Grid);
+            builders.TryGetValue(p.Grid, out var b);
+            m.PatrolsRecorded++;
+            if (b is not null) b.PatrolsRecorded++;
+            if (p.ReceivedAt > period.DueAt)
+            {
+                m.LateRecords++;
+                if (b is not null) b.LateRecords++;
+            }
+            b?.Active.Add(p.Member);
+            if (reasons.Count == 0)
+            {
+                m.Patrols++;
+                if (b is not null) b.Patrols++;
+            }
+            else m.NotCounted.Add(new NotCounted(p.RecordId, p.StartedAt.ToOffset(ReportPeriod.ChinaStandardTime), reasons));
+        }
+
+        var places = await PlacesAsync(connection, scope, windows, cancellationToken);
+        var visits = await VisitsAsync(connection, scope, windows, counted, places, members, cancellationToken);
+
+        // A key point is covered when at least 2 distinct counted patrols visited it this calendar month (001: 每月不少于2次).
+        foreach (var kp in places.Values.Where(p => p.Kind == PlaceKind.KeyPoint))
+        {
+            if (!builders.TryGetValue(kp.Grid, out var b)) continue;
+            b.KeyPoints++;
+            var n = visits.TryGetValue(kp.Id, out var v) ? v.Where(x => x.At >= windows.KeyPointsFrom).Select(x => x.Patrol).Distinct().Count() : 0;
+            if (n >= 2) b.KeyPointsCovered++;
+            else if (n == 1) b.KeyPointsOnce++;
+        }
+
+        var enterprisesDue = await EnterpriseVisits.JudgeAsync(connection, database.Engine, scope, period, windows, places, visits, _rules, cancellationToken);
+        foreach (var (e, visited) in enterprisesDue.Judged)
+        {
+            if (!builders.TryGetValue(e.Grid, out var b)) continue;
+            b.Add(e.Class ?? EnterpriseClasses.Other, visited);
+        }
 
         await ForEach(connection, scope, windows, $"""
             {ProblemsAtCutOff()}
@@ -113,30 +164,133 @@ public sealed partial class ComplianceLedger(LedgerDatabase database)
             """, (b, r) => { b.ProblemsReported = r.GetInt32(1); b.ProblemsOpen = r.GetInt32(2); b.ProblemsOverdue = r.GetInt32(3); b.ProblemsClosed = r.GetInt32(4); },
             builders, cancellationToken);
 
-        // Fire points (002: 一把火考核) in the part of the week a straw-burning ban of the village's county covers.
+        // Fire points (002: 一把火考核) in the part of the period a straw-burning ban of the grid's county covers.
         var bans = await Sql.ListAsync(connection, null, $"""
             SELECT county, starts_at, ends_at FROM campaigns WHERE kind = '{CampaignKinds.StrawBurningBan}' AND starts_at < @cut AND ends_at > @from;
             """, r => (County: r.GetString(0), From: r.GetInt64(1), To: r.GetInt64(2)), cancellationToken,
-            ("@cut", windows.CutOff.ToUnixTimeMilliseconds()), ("@from", windows.PeriodFrom.ToUnixTimeMilliseconds()));
+            ("@cut", windows.PeriodTo.ToUnixTimeMilliseconds()), ("@from", windows.PeriodFrom.ToUnixTimeMilliseconds()));
         foreach (var ban in bans)
         {
             var county = ban.County[..6];
             if (!county.StartsWith(scope.Prefix[..Math.Min(6, scope.Prefix.Length)], StringComparison.Ordinal)) continue;
-            foreach (var b in order.Where(b => b.Grid.StartsWith(county, StringComparison.Ordinal))) b.FirePoints ??= 0;
+            foreach (var b in order.Where(b => b.Grid.StartsWith(county, StringComparison.Ordinal) && b.Level == GridLevels.Village)) b.FirePoints ??= 0;
             var from = Sql.Ms(Math.Max(ban.From, windows.PeriodFrom.ToUnixTimeMilliseconds()));
-            var to = Sql.Ms(Math.Min(ban.To, windows.CutOff.ToUnixTimeMilliseconds()));
+            var to = Sql.Ms(Math.Min(ban.To, windows.PeriodTo.ToUnixTimeMilliseconds()));
             foreach (var (grid, count) in await CampaignRegister.FirePointsAsync(connection, county, from, to, cancellationToken))
-                if (builders.TryGetValue(grid, out var b)) b.FirePoints += count;
+                if (builders.TryGetValue(grid, out var b)) b.FirePoints = (b.FirePoints ?? 0) + count;
         }
 
         var rows = order.Select(b => b.Build()).ToList();
-        return new ComplianceReport(scope.Code, scope.Level, scope.Name, week.Name, windows, ComplianceTotals.Of(rows), rows);
+        var rollups = rows.Where(r => r.Level < GridLevels.Village)
+            .Select(r => new ComplianceRollup(r.Grid, r.Name, r.Level, ComplianceTotals.Of([.. rows.Where(x => GridLevels.IsUnder(x.Grid, r.Grid))])))
+            .ToList();
+        var memberRows = members.Values.OrderBy(m => m.Grid, StringComparer.Ordinal).ThenBy(m => m.Member, StringComparer.Ordinal).Select(m => m.Build()).ToList();
+        return new ComplianceReport(scope.Code, scope.Level, scope.Name, period.Kind.ToString().ToLowerInvariant(), period.Label,
+            period.Kind == PeriodKind.Week ? period.Label : null, period.From, period.To, period.DueAt, _rules.For(scope.Code), windows,
+            ComplianceTotals.Of(rows), rows, rollups, memberRows, enterprisesDue.Due);
     }
 
-    /// <summary>The problems overdue at the week's cut-off in the scope, most overdue first.</summary>
-    public async Task<IReadOnlyList<OverdueProblem>> GetOverdueAtCutOffAsync(GridScope scope, ReportWeek week, CancellationToken cancellationToken = default)
+    private static VillageOutline? ParseOutline(string code, string boundary)
     {
-        var windows = new ComplianceWindows(week.PeriodFrom, week.CutOff, week.KeyPointWindowFrom, week.CutOff, week.CutOff, week.CutOff);
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(boundary);
+            return VillageOutline.Parse(code, document.RootElement);
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException or IndexOutOfRangeException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// The patrols of the scope started from the earliest window (the enterprises') to the period's end, each with whether a check-in
+    /// of its member in its grid, judged inside the grid's geofence on the terminal, fell between its start and end.
+    /// </summary>
+    private async Task<List<PatrolEvidence>> PatrolsAsync(DbConnection connection, GridScope scope, ComplianceWindows windows, CancellationToken ct)
+    {
+        var patrolIndex = database.Engine != LedgerEngine.Sqlite || scope.Level <= 2 ? "" : "INDEXED BY patrols_by_grid_time";
+        await using var command = Command(connection, scope, windows, $"""
+            SELECT p.gateway, p.seq, p.record_id, p.member, p.grid, p.started_at, p.ended_at, p.clock, p.received_at, p.track,
+                   CASE WHEN EXISTS (SELECT 1 FROM checkins c WHERE c.member = p.member AND c.grid = p.grid AND c.geofence = {(int)GeofenceResult.Inside}
+                                     AND c.fix_time >= p.started_at AND c.fix_time <= p.ended_at) THEN 1 ELSE 0 END
+            FROM patrols p {patrolIndex}
+            WHERE p.started_at >= @earliest AND p.started_at < @cut AND p.grid >= @lo AND p.grid < @hi;
+            """);
+        var result = new List<PatrolEvidence>();
+        await using var r = await command.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
+            result.Add(new PatrolEvidence(r.GetString(0), r.GetInt64(1), r.GetString(2), r.GetString(3), r.GetString(4), Sql.Ms(r.GetInt64(5)), Sql.Ms(r.GetInt64(6)),
+                (ClockQuality)r.GetInt32(7), Sql.Ms(r.GetInt64(8)), PatrolJudge.ReadTrack(r.GetString(9)), r.GetInt32(10) == 1));
+        return result;
+    }
+
+    /// <summary>The registered key points and enterprises of the scope with their positions.</summary>
+    private static async Task<Dictionary<string, RegisteredPlace>> PlacesAsync(DbConnection connection, GridScope scope, ComplianceWindows windows, CancellationToken ct)
+    {
+        var result = new Dictionary<string, RegisteredPlace>(StringComparer.Ordinal);
+        await using (var c = Command(connection, scope, windows, "SELECT id, grid, name, latitude, longitude FROM key_points WHERE grid >= @lo AND grid < @hi ORDER BY id;"))
+        await using (var r = await c.ExecuteReaderAsync(ct))
+            while (await r.ReadAsync(ct))
+                result[r.GetString(0)] = new RegisteredPlace(PlaceKind.KeyPoint, r.GetString(0), r.GetString(1), r.GetString(2), null,
+                    r.IsDBNull(3) ? null : r.GetDouble(3), r.IsDBNull(4) ? null : r.GetDouble(4));
+        await using (var c = Command(connection, scope, windows, "SELECT id, grid, name, class, latitude, longitude FROM enterprises WHERE grid >= @lo AND grid < @hi ORDER BY id;"))
+        await using (var r = await c.ExecuteReaderAsync(ct))
+            while (await r.ReadAsync(ct))
+                result["e:" + r.GetString(0)] = new RegisteredPlace(PlaceKind.Enterprise, r.GetString(0), r.GetString(1), r.GetString(2), EnterpriseClasses.Normalize(r.GetString(3)),
+                    r.IsDBNull(4) ? null : r.GetDouble(4), r.IsDBNull(5) ? null : r.GetDouble(5));
+        return result;
+    }
+
+    /// <summary>
+    /// The counted visits to each registered place (keyed as in <paramref name="places"/>): a visit of a counted patrol, with a track
+    /// point or a check-in of the patrol within the county's distance of the place's position (a place without a registered position
+    /// is taken on the terminal's word). A visit of a counted patrol in the period that fails is listed with its member.
+    /// </summary>
+    private async Task<Dictionary<string, List<(string Patrol, DateTimeOffset At)>>> VisitsAsync(DbConnection connection, GridScope scope, ComplianceWindows windows,
+        Dictionary<(string, long), PatrolEvidence> counted, Dictionary<string, RegisteredPlace> places, Dictionary<string, MemberBuilder> members, CancellationToken ct)
+    {
+        var result = new Dictionary<string, List<(string, DateTimeOffset)>>(StringComparer.Ordinal);
+        var rows = new List<(string Gateway, long Seq, int Kind, string Id, DateTimeOffset At)>();
+        await using (var c = Command(connection, scope, windows, """
+            SELECT gateway, seq, kind, place_id, at FROM patrol_places
+            WHERE kind IN (0, 1) AND place_id IS NOT NULL AND at >= @earliest AND at < @cut AND grid >= @lo AND grid < @hi;
+            """))
+        await using (var r = await c.ExecuteReaderAsync(ct))
+            while (await r.ReadAsync(ct)) rows.Add((r.GetString(0), r.GetInt64(1), r.GetInt32(2), r.GetString(3), Sql.Ms(r.GetInt64(4))));
+        foreach (var (gateway, seq, kind, id, at) in rows)
+        {
+            if (!counted.TryGetValue((gateway, seq), out var patrol)) continue;
+            var key = kind == (int)PlaceKind.KeyPoint ? id : "e:" + id;
+            if (!places.TryGetValue(key, out var place)) continue;
+            var distance = _rules.For(patrol.Grid).PlaceDistanceMeters;
+            if (place.Latitude is { } lat && place.Longitude is { } lon && !await NearAsync(connection, patrol, lat, lon, distance, ct))
+            {
+                if (patrol.StartedAt >= windows.PeriodFrom && members.TryGetValue(patrol.Member, out var m))
+                    m.VisitsNotCounted.Add(new VisitNotCounted(patrol.RecordId, id, PatrolJudge.NoPositionNear(distance)));
+                continue;
+            }
+            if (!result.TryGetValue(key, out var list)) result[key] = list = [];
+            list.Add((gateway + "/" + seq, at));
+        }
+        return result;
+    }
+
+    /// <summary>Whether a track point of the patrol, or a check-in of its member during it, lies within <paramref name="meters"/> of the place.</summary>
+    private static async Task<bool> NearAsync(DbConnection connection, PatrolEvidence patrol, double lat, double lon, double meters, CancellationToken ct)
+    {
+        if (patrol.Track.Any(t => PatrolJudge.DistanceMeters(t.Latitude, t.Longitude, lat, lon) <= meters)) return true;
+        var checkIns = await Sql.ListAsync(connection, null,
+            "SELECT latitude, longitude FROM checkins WHERE member = @member AND fix_time >= @from AND fix_time <= @to;",
+            r => (r.GetDouble(0), r.GetDouble(1)), ct, ("@member", patrol.Member), ("@from", patrol.StartedAt.ToUnixTimeMilliseconds()),
+            ("@to", patrol.EndedAt.ToUnixTimeMilliseconds()));
+        return checkIns.Any(c => PatrolJudge.DistanceMeters(c.Item1, c.Item2, lat, lon) <= meters);
+    }
+
+    /// <summary>The problems overdue at the period's end in the scope, most overdue first.</summary>
+    public async Task<IReadOnlyList<OverdueProblem>> GetOverdueAtCutOffAsync(GridScope scope, ReportPeriod period, CancellationToken cancellationToken = default)
+    {
+        var windows = WindowsOf(period);
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = Command(connection, scope, windows, $"""
             {ProblemsAtCutOff()}
@@ -149,7 +303,7 @@ public sealed partial class ComplianceLedger(LedgerDatabase database)
         {
             var deadline = DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(5));
             result.Add(new OverdueProblem(r.GetInt64(0), r.GetString(1), r.GetInt32(2), r.GetString(3), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(4)),
-                deadline, r.IsDBNull(6) ? null : r.GetString(6), r.IsDBNull(7) ? null : r.GetString(7), Math.Round((week.CutOff - deadline).TotalDays, 2)));
+                deadline, r.IsDBNull(6) ? null : r.GetString(6), r.IsDBNull(7) ? null : r.GetString(7), Math.Round((period.To - deadline).TotalDays, 2)));
         }
         return result;
     }
@@ -194,13 +348,15 @@ public sealed partial class ComplianceLedger(LedgerDatabase database)
         // Codes are digits: every code with the prefix sorts at or after it and before prefix + ':' (the character after '9').
         (string Name, object? Value)[] all =
         [
-            ("@lo", scope.Prefix), ("@hi", scope.Prefix + ":"), ("@from", w.PeriodFrom.ToUnixTimeMilliseconds()), ("@cut", w.CutOff.ToUnixTimeMilliseconds()),
-            ("@month", w.KeyPointsFrom.ToUnixTimeMilliseconds()), ("@province", w.ProvinceFrom.ToUnixTimeMilliseconds()),
-            ("@cityCounty", w.CityCountyFrom.ToUnixTimeMilliseconds()), ("@other", w.OtherFrom.ToUnixTimeMilliseconds()),
+            ("@lo", scope.Prefix), ("@hi", scope.Prefix + ":"), ("@from", w.PeriodFrom.ToUnixTimeMilliseconds()), ("@cut", w.PeriodTo.ToUnixTimeMilliseconds()),
+            ("@due", w.DueAt.ToUnixTimeMilliseconds()), ("@earliest", Earliest(w).ToUnixTimeMilliseconds()),
         ];
         var used = ParameterName().Matches(sql).Select(m => m.Value).ToHashSet(StringComparer.Ordinal);
         return Sql.Command(connection, null, sql, all.Where(p => used.Contains(p.Name)).ToArray());
     }
+
+    /// <summary>The earliest instant any figure reads: the widest enterprise window, the key points' month or the period's start.</summary>
+    internal static DateTimeOffset Earliest(ComplianceWindows w) => new[] { w.PeriodFrom, w.KeyPointsFrom, w.NationalFrom, w.ProvinceFrom, w.CityCountyFrom, w.OtherFrom }.Min();
 
     [GeneratedRegex(@"@[A-Za-z]+")]
     private static partial Regex ParameterName();
@@ -219,15 +375,45 @@ public sealed partial class ComplianceLedger(LedgerDatabase database)
     {
         public string Grid = "";
         public string Name = "";
+        public int Level;
         public string? Township;
-        public int Members, ActiveMembers, CheckIns, Patrols, KeyPoints, KeyPointsCovered, KeyPointsOnce;
-        public int ProvinceEnterprises, ProvinceVisited, CityCountyEnterprises, CityCountyVisited, OtherEnterprises, OtherVisited;
+        public readonly HashSet<string> Active = new(StringComparer.Ordinal);
+        public int Members, CheckIns, PatrolsRecorded, Patrols, KeyPoints, KeyPointsCovered, KeyPointsOnce, LateRecords;
+        public int NationalEnterprises, NationalVisited, ProvinceEnterprises, ProvinceVisited, CityCountyEnterprises, CityCountyVisited, OtherEnterprises, OtherVisited;
         public int ProblemsReported, ProblemsOpen, ProblemsOverdue, ProblemsClosed;
         public int? FirePoints;
 
-        public GridCompliance Build() => new(Grid, Name, Township, Members, ActiveMembers, CheckIns, Patrols, Patrols >= 1,
-            KeyPoints, KeyPointsCovered, KeyPointsOnce, ProvinceEnterprises, ProvinceVisited, CityCountyEnterprises, CityCountyVisited,
-            OtherEnterprises, OtherVisited, ProblemsReported, ProblemsOpen, ProblemsOverdue, ProblemsClosed, FirePoints);
+        public void Add(string enterpriseClass, bool visited)
+        {
+            var v = visited ? 1 : 0;
+            switch (enterpriseClass)
+            {
+                case EnterpriseClasses.National: NationalEnterprises++; NationalVisited += v; break;
+                case EnterpriseClasses.Province: ProvinceEnterprises++; ProvinceVisited += v; break;
+                case EnterpriseClasses.CityCounty: CityCountyEnterprises++; CityCountyVisited += v; break;
+                default: OtherEnterprises++; OtherVisited += v; break;
+            }
+        }
+
+        public GridCompliance Build() => new(Grid, Name, Level, Township, Members, Active.Count, CheckIns, PatrolsRecorded, Patrols, Patrols >= 1,
+            KeyPoints, KeyPointsCovered, KeyPointsOnce, NationalEnterprises, NationalVisited, ProvinceEnterprises, ProvinceVisited, CityCountyEnterprises, CityCountyVisited,
+            OtherEnterprises, OtherVisited, ProblemsReported, ProblemsOpen, ProblemsOverdue, ProblemsClosed, LateRecords, FirePoints);
     }
 
+    private sealed class MemberBuilder
+    {
+        public string Member = "";
+        public string? Name;
+        public string Grid = "";
+        public bool Registered;
+        public int CheckIns, PatrolsRecorded, Patrols, LateRecords;
+        public readonly List<NotCounted> NotCounted = [];
+        public readonly List<VisitNotCounted> VisitsNotCounted = [];
+
+        public MemberCompliance Build() => new(Member, Name, Grid, Registered, CheckIns, PatrolsRecorded, Patrols, Patrols >= 1, LateRecords,
+            [.. NotCounted.OrderBy(n => n.StartedAt)], VisitsNotCounted);
+    }
 }
+
+/// <summary>A registered key point or enterprise (with its class) and its position, when registered.</summary>
+public sealed record RegisteredPlace(PlaceKind Kind, string Id, string Grid, string Name, string? Class, double? Latitude, double? Longitude);

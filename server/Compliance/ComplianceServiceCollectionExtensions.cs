@@ -8,7 +8,10 @@ public static class ComplianceServiceCollectionExtensions
     public static IServiceCollection AddCompliance(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton<ComplianceLedger>();
+        services.AddOptions<ComplianceOptions>().BindConfiguration(ComplianceOptions.Section).ValidateOnStart();
+        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<ComplianceOptions>>(new Periods.CheckedBy<ComplianceOptions>(o => o.Check()));
+        services.AddSingleton<CountingRuleBook>();
+        services.AddSingleton(sp => new ComplianceLedger(sp.GetRequiredService<Storage.LedgerDatabase>(), sp.GetRequiredService<CountingRuleBook>()));
         return services;
     }
 

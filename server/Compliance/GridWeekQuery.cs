@@ -1,17 +1,19 @@
 using GridEdge.Server.Grid;
+using GridEdge.Server.Periods;
 using GridEdge.Server.Users;
 using static GridEdge.Server.Api.QueryParameters;
 
 namespace GridEdge.Server.Compliance;
 
 /// <summary>
-/// The grid and report week a per-week figure is asked for (?grid=&amp;week=): the grid defaults to the caller's own, one outside
-/// it answers 404 as if it did not exist (and is counted); the week defaults to the one being reported now.
+/// The grid and period a per-period figure is asked for (?grid=&amp;week= or ?grid=&amp;period=): the grid defaults to the caller's
+/// own, one outside it answers 404 as if it did not exist (and is counted); the period follows the grid's county's rules
+/// (<see cref="PeriodQuery"/>) and defaults to the week being reported now.
 /// </summary>
 public static class GridWeekQuery
 {
-    public static async Task<(GridRecord? Grid, ReportWeek? Week, IResult? Error)> ParseAsync(HttpRequest request, IGridRegistryStore registry, AccessFailures failures,
-        TimeProvider time, string[] known, CancellationToken cancellationToken)
+    public static async Task<(GridRecord? Grid, ReportPeriod? Period, IResult? Error)> ParseAsync(HttpRequest request, IGridRegistryStore registry, AccessFailures failures,
+        PeriodCalendar periods, TimeProvider time, string[] known, CancellationToken cancellationToken)
     {
         var q = request.Query;
         if (Unknown(q, known) is { } unknown) return (null, null, unknown);
@@ -23,11 +25,7 @@ public static class GridWeekQuery
         if (!failures.Covers(request.HttpContext, code)) return (null, null, NotFound("grid", code, "a grid in the registry"));
         if (await registry.GetGridAsync(code, cancellationToken) is not { } grid) return (null, null, NotFound("grid", code, "a grid in the registry"));
 
-        var weekText = Single(q, "week", out error);
-        if (error is not null) return (null, null, error);
-        ReportWeek? week;
-        if (weekText is null) week = ReportWeek.Containing(time.GetUtcNow());
-        else if (!ReportWeek.TryParse(weekText, out week)) return (null, null, Bad("week", weekText, ReportWeek.Rule));
-        return (grid, week, null);
+        var (period, periodError) = PeriodQuery.Parse(q, periods.For(code), time.GetUtcNow());
+        return periodError is not null ? (null, null, periodError) : (grid, period, null);
     }
 }

@@ -6,90 +6,113 @@ using System.Xml;
 namespace GridEdge.Server.Compliance;
 
 /// <summary>
-/// The weekly report (due Wednesday 12:00) as a file: XLSX written directly (a zip of SpreadsheetML parts, rows streamed
-/// through an XmlWriter, numbers as numbers, strings inline) or CSV (UTF-8 with BOM so Excel on Chinese Windows reads
-/// it as UTF-8, RFC 4180 quoting, CRLF).
+/// The period report (weekly by default) as a file: XLSX written directly (a zip of SpreadsheetML parts, rows streamed through an
+/// XmlWriter, numbers as numbers, strings inline) or CSV (UTF-8 with BOM so Excel on Chinese Windows reads it as UTF-8, RFC 4180
+/// quoting, CRLF). Headers, sheet names and labels in Chinese, or in English with <c>lang=en</c>.
 /// </summary>
 public static class WeeklyReport
 {
-    /// <summary>One column of the per-grid sheet and of the CSV.</summary>
-    public sealed record Column(string Header, Func<GridCompliance, object?> Value);
+    /// <summary>One column of the per-grid sheet and of the CSV: its Chinese and English header.</summary>
+    public sealed record Column(string Chinese, string English, Func<GridCompliance, object?> Value)
+    {
+        public string Header(bool english) => english ? English : Chinese;
+    }
 
     public static readonly IReadOnlyList<Column> GridColumns =
     [
-        new("grid", r => r.Grid),
-        new("name", r => r.Name),
-        new("township", r => r.Township),
-        new("members", r => r.Members),
-        new("active_members", r => r.ActiveMembers),
-        new("checkins", r => r.CheckIns),
-        new("patrols", r => r.Patrols),
-        new("patrol_met", r => r.PatrolMet ? 1 : 0),
-        new("key_points", r => r.KeyPoints),
-        new("key_points_covered", r => r.KeyPointsCovered),
-        new("key_points_once", r => r.KeyPointsOnce),
-        new("province_enterprises", r => r.ProvinceEnterprises),
-        new("province_visited", r => r.ProvinceVisited),
-        new("city_county_enterprises", r => r.CityCountyEnterprises),
-        new("city_county_visited", r => r.CityCountyVisited),
-        new("other_enterprises", r => r.OtherEnterprises),
-        new("other_visited", r => r.OtherVisited),
-        new("problems_reported", r => r.ProblemsReported),
-        new("problems_open", r => r.ProblemsOpen),
-        new("problems_overdue", r => r.ProblemsOverdue),
-        new("problems_closed", r => r.ProblemsClosed),
-        // Empty unless a straw-burning ban of the village's county overlaps the week (002: 一把火考核).
-        new("fire_points", r => r.FirePoints),
+        new("网格编码", "grid", r => r.Grid),
+        new("网格名称", "name", r => r.Name),
+        new("层级", "level", r => Grid.GridLevels.Name(r.Level)),
+        new("乡镇（街道）", "township", r => r.Township),
+        new("网格员", "members", r => r.Members),
+        new("活跃网格员", "active_members", r => r.ActiveMembers),
+        new("打卡", "checkins", r => r.CheckIns),
+        new("巡查记录", "patrols_recorded", r => r.PatrolsRecorded),
+        new("有效巡查", "patrols", r => r.Patrols),
+        new("巡查达标", "patrol_met", r => r.PatrolMet ? 1 : 0),
+        new("重点点位", "key_points", r => r.KeyPoints),
+        new("本月覆盖两次", "key_points_covered", r => r.KeyPointsCovered),
+        new("本月覆盖一次", "key_points_once", r => r.KeyPointsOnce),
+        new("国控企业", "national_enterprises", r => r.NationalEnterprises),
+        new("国控已巡查", "national_visited", r => r.NationalVisited),
+        new("省控企业", "province_enterprises", r => r.ProvinceEnterprises),
+        new("省控已巡查", "province_visited", r => r.ProvinceVisited),
+        new("市控县控企业", "city_county_enterprises", r => r.CityCountyEnterprises),
+        new("市控县控已巡查", "city_county_visited", r => r.CityCountyVisited),
+        new("其他企业", "other_enterprises", r => r.OtherEnterprises),
+        new("其他已巡查", "other_visited", r => r.OtherVisited),
+        new("新报问题", "problems_reported", r => r.ProblemsReported),
+        new("未销号", "problems_open", r => r.ProblemsOpen),
+        new("逾期", "problems_overdue", r => r.ProblemsOverdue),
+        new("销号", "problems_closed", r => r.ProblemsClosed),
+        new("逾期到达记录", "late_records", r => r.LateRecords),
+        // Empty unless a straw-burning ban of the village's county overlaps the period (002: 一把火考核).
+        new("火点", "fire_points", r => r.FirePoints),
     ];
 
-    public static readonly IReadOnlyList<string> OverdueColumns =
-        ["problem", "grid", "category", "state_at_cut_off", "reported_at", "deadline", "assignee", "department", "days_overdue"];
+    /// <summary>The columns the CSV puts before the grid columns on every line, so each line names its period.</summary>
+    public static IReadOnlyList<string> PeriodColumns(bool english) => english ? ["period", "period_from", "period_to", "due_at"] : ["周期", "起", "止", "报送截止"];
 
-    public static readonly IReadOnlyList<string> SheetNames = ["Summary", "Grids", "Overdue problems"];
+    public static IReadOnlyList<string> OverdueColumns(bool english) => english
+        ? ["problem", "grid", "category", "state_at_period_end", "reported_at", "deadline", "assignee", "department", "days_overdue"]
+        : ["问题编号", "网格编码", "类别", "期末状态", "上报时间", "整改期限", "责任人", "责任部门", "逾期天数"];
+
+    public static IReadOnlyList<string> SheetNames(bool english) => english ? ["Summary", "Grids", "Overdue problems"] : ["汇总", "网格", "逾期问题"];
+
+    /// <summary>The total line's first cell in the CSV.</summary>
+    public static string TotalLabel(bool english) => english ? "total" : "合计";
 
     /// <summary>The download's file name, e.g. gridedge-weekly-370102-2026-W48.xlsx (the grid's significant prefix).</summary>
-    public static string FileName(GridScope scope, string week, string extension) => $"gridedge-weekly-{scope.Prefix}-{week}.{extension}";
+    public static string FileName(GridScope scope, string period, string extension) => $"gridedge-weekly-{scope.Prefix}-{period}.{extension}";
 
-    private static string Time(DateTimeOffset t) => t.ToOffset(ReportWeek.ChinaStandardTime).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
+    private static string Time(DateTimeOffset t) => Periods.ReportPeriod.Format(t);
 
-    /// <summary>The summary sheet: label (English and Chinese), value.</summary>
-    public static IEnumerable<(string Label, object? Value)> Summary(ComplianceReport report)
+    /// <summary>The summary sheet: label, value.</summary>
+    public static IEnumerable<(string Label, object? Value)> Summary(ComplianceReport report, bool english)
     {
         var t = report.Totals;
-        yield return ("grid 网格", report.Grid);
-        yield return ("name 名称", report.Name);
-        yield return ("level 层级", report.Level);
-        yield return ("week 周", report.Week);
-        yield return ("cut-off 截止 (Wednesday 12:00 +08:00)", Time(report.Windows.CutOff));
-        yield return ("period from 起", Time(report.Windows.PeriodFrom));
-        yield return ("key points counted from 重点点位自", Time(report.Windows.KeyPointsFrom));
-        yield return ("province enterprises visited from 省控企业自", Time(report.Windows.ProvinceFrom));
-        yield return ("city/county enterprises visited from 市县控企业自", Time(report.Windows.CityCountyFrom));
-        yield return ("other enterprises visited from 其他企业自", Time(report.Windows.OtherFrom));
-        yield return ("village grids 村级网格", t.Grids);
-        yield return ("grids with >= 1 patrol 巡查达标网格", t.GridsPatrolMet);
-        yield return ("members 网格员", t.Members);
-        yield return ("active members 活跃网格员", t.ActiveMembers);
-        yield return ("check-ins 打卡", t.CheckIns);
-        yield return ("patrols 巡查", t.Patrols);
-        yield return ("key points 重点点位", t.KeyPoints);
-        yield return ("key points covered >= 2 this month 覆盖两次", t.KeyPointsCovered);
-        yield return ("key points covered once 覆盖一次", t.KeyPointsOnce);
-        yield return ("province enterprises 省控企业", t.ProvinceEnterprises);
-        yield return ("province enterprises visited 已走访", t.ProvinceVisited);
-        yield return ("city/county enterprises 市县控企业", t.CityCountyEnterprises);
-        yield return ("city/county enterprises visited 已走访", t.CityCountyVisited);
-        yield return ("other enterprises 其他企业", t.OtherEnterprises);
-        yield return ("other enterprises visited 已走访", t.OtherVisited);
-        yield return ("problems reported 新报问题", t.ProblemsReported);
-        yield return ("problems open 未销号", t.ProblemsOpen);
-        yield return ("problems overdue 逾期", t.ProblemsOverdue);
-        yield return ("problems closed 销号", t.ProblemsClosed);
-        if (t.FirePoints is { } fires) yield return ("fire points in a straw-burning ban 火点 (一把火考核)", fires);
+        (string, object?) L(string zh, string en, object? value) => (english ? en : zh, value);
+        yield return L("网格", "grid", report.Grid);
+        yield return L("名称", "name", report.Name);
+        yield return L("层级", "level", report.Level);
+        yield return L("周期", "period", report.Label);
+        yield return L("起", "period from", Time(report.PeriodFrom));
+        yield return L("止", "period to", Time(report.PeriodTo));
+        yield return L("报送截止", "due at", Time(report.DueAt));
+        yield return L("重点点位自（本月）", "key points counted from (this month)", Time(report.Windows.KeyPointsFrom));
+        yield return L("国控企业巡查自", "national enterprises visited from", Time(report.Windows.NationalFrom));
+        yield return L("省控企业巡查自", "province enterprises visited from", Time(report.Windows.ProvinceFrom));
+        yield return L("市控县控企业巡查自", "city/county enterprises visited from", Time(report.Windows.CityCountyFrom));
+        yield return L("其他企业巡查自", "other enterprises visited from", Time(report.Windows.OtherFrom));
+        yield return L("网格数", "grids", t.Grids);
+        yield return L("巡查达标网格", "grids with >= 1 counted patrol", t.GridsPatrolMet);
+        yield return L("网格员", "members", t.Members);
+        yield return L("活跃网格员", "active members", t.ActiveMembers);
+        yield return L("打卡", "check-ins", t.CheckIns);
+        yield return L("巡查记录", "patrols recorded", t.PatrolsRecorded);
+        yield return L("有效巡查", "patrols counted", t.Patrols);
+        yield return L("重点点位", "key points", t.KeyPoints);
+        yield return L("本月覆盖两次", "key points covered >= 2 this month", t.KeyPointsCovered);
+        yield return L("本月覆盖一次", "key points covered once this month", t.KeyPointsOnce);
+        yield return L("国控企业", "national enterprises", t.NationalEnterprises);
+        yield return L("国控已巡查", "national enterprises visited", t.NationalVisited);
+        yield return L("省控企业", "province enterprises", t.ProvinceEnterprises);
+        yield return L("省控已巡查", "province enterprises visited", t.ProvinceVisited);
+        yield return L("市控县控企业", "city/county enterprises", t.CityCountyEnterprises);
+        yield return L("市控县控已巡查", "city/county enterprises visited", t.CityCountyVisited);
+        yield return L("其他企业", "other enterprises", t.OtherEnterprises);
+        yield return L("其他已巡查", "other enterprises visited", t.OtherVisited);
+        yield return L("新报问题", "problems reported", t.ProblemsReported);
+        yield return L("未销号", "problems open", t.ProblemsOpen);
+        yield return L("逾期", "problems overdue", t.ProblemsOverdue);
+        yield return L("销号", "problems closed", t.ProblemsClosed);
+        yield return L("逾期到达记录", "records received after the due time", t.LateRecords);
+        if (t.FirePoints is { } fires) yield return L("火点（一把火考核）", "fire points in a straw-burning ban", fires);
     }
 
-    public static void WriteXlsx(Stream output, ComplianceReport report, IReadOnlyList<OverdueProblem> overdue)
+    public static void WriteXlsx(Stream output, ComplianceReport report, IReadOnlyList<OverdueProblem> overdue, bool english = false)
     {
+        var sheetNames = SheetNames(english);
         using var zip = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true, Encoding.UTF8);
         Part(zip, "[Content_Types].xml", w =>
         {
@@ -98,7 +121,7 @@ public static class WeeklyReport
             Default(w, "xml", "application/xml");
             Override(w, "/xl/workbook.xml", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml");
             Override(w, "/xl/styles.xml", "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml");
-            for (var i = 1; i <= SheetNames.Count; i++)
+            for (var i = 1; i <= sheetNames.Count; i++)
                 Override(w, $"/xl/worksheets/sheet{i}.xml", "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml");
             w.WriteEndElement();
         });
@@ -113,10 +136,10 @@ public static class WeeklyReport
             w.WriteStartElement("workbook", MainNs);
             w.WriteAttributeString("xmlns", "r", null, DocumentRelationshipsNs);
             w.WriteStartElement("sheets", MainNs);
-            for (var i = 0; i < SheetNames.Count; i++)
+            for (var i = 0; i < sheetNames.Count; i++)
             {
                 w.WriteStartElement("sheet", MainNs);
-                w.WriteAttributeString("name", SheetNames[i]);
+                w.WriteAttributeString("name", sheetNames[i]);
                 w.WriteAttributeString("sheetId", (i + 1).ToString(CultureInfo.InvariantCulture));
                 w.WriteAttributeString("id", DocumentRelationshipsNs, $"rId{i + 1}");
                 w.WriteEndElement();
@@ -127,9 +150,9 @@ public static class WeeklyReport
         Part(zip, "xl/_rels/workbook.xml.rels", w =>
         {
             w.WriteStartElement("Relationships", RelationshipsNs);
-            for (var i = 1; i <= SheetNames.Count; i++)
+            for (var i = 1; i <= sheetNames.Count; i++)
                 Relationship(w, $"rId{i}", "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet", $"worksheets/sheet{i}.xml");
-            Relationship(w, $"rId{SheetNames.Count + 1}", "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles", "styles.xml");
+            Relationship(w, $"rId{sheetNames.Count + 1}", "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles", "styles.xml");
             w.WriteEndElement();
         });
         using (var styles = zip.CreateEntry("xl/styles.xml", CompressionLevel.Fastest).Open())
@@ -137,12 +160,12 @@ public static class WeeklyReport
 
         Sheet(zip, 1, freezeHeader: false, sheet =>
         {
-            sheet.Row([("item 项目", true), ("value 数值", true)]);
-            foreach (var (label, value) in Summary(report)) sheet.Row([(label, false), (value, false)]);
+            sheet.Row([(english ? "item" : "项目", true), (english ? "value" : "数值", true)]);
+            foreach (var (label, value) in Summary(report, english)) sheet.Row([(label, false), (value, false)]);
         });
         Sheet(zip, 2, freezeHeader: true, sheet =>
         {
-            sheet.Row(GridColumns.Select(c => ((object?)c.Header, true)).ToArray());
+            sheet.Row(GridColumns.Select(c => ((object?)c.Header(english), true)).ToArray());
             var cells = new (object?, bool)[GridColumns.Count];
             foreach (var row in report.Rows)
             {
@@ -152,29 +175,45 @@ public static class WeeklyReport
         });
         Sheet(zip, 3, freezeHeader: true, sheet =>
         {
-            sheet.Row(OverdueColumns.Select(c => ((object?)c, true)).ToArray());
+            sheet.Row(OverdueColumns(english).Select(c => ((object?)c, true)).ToArray());
+            // Categories and states by name (秸秆焚烧, 已下发), as the problem ledger's other sheets print them.
             foreach (var p in overdue)
-                sheet.Row([(p.Id, false), (p.Grid, false), (p.Category, false), (p.StateAtCutOff, false), (Time(p.ReportedAt), false),
+                sheet.Row([(p.Id, false), (p.Grid, false), (english ? ((GridEdge.Protocol.Records.ProblemCategory)p.Category).ToString() : p.CategoryName, false),
+                    (english ? p.StateAtCutOff : p.StateName, false), (Time(p.ReportedAt), false),
                     (Time(p.Deadline), false), (p.Assignee, false), (p.Department, false), (p.DaysOverdue, false)]);
         });
     }
 
-    public static async Task WriteCsvAsync(Stream output, ComplianceReport report, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The CSV: a header line, one line per grid with the period's label, start, end and due time in front, and a total line (first
+    /// cell 合计 / total) with the report's totals.
+    /// </summary>
+    public static async Task WriteCsvAsync(Stream output, ComplianceReport report, bool english = false, CancellationToken cancellationToken = default)
     {
         await using var writer = new StreamWriter(output, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true), 1 << 16, leaveOpen: true) { NewLine = "\r\n" };
-        await writer.WriteLineAsync(string.Join(',', GridColumns.Select(c => Csv(c.Header))));
+        await writer.WriteLineAsync(string.Join(',', PeriodColumns(english).Concat(GridColumns.Select(c => c.Header(english))).Select(Csv)));
+        object?[] period = [report.Label, Time(report.PeriodFrom), Time(report.PeriodTo), Time(report.DueAt)];
         var line = new StringBuilder();
-        foreach (var row in report.Rows)
+        async Task Line(IEnumerable<object?> cells)
         {
-            cancellationToken.ThrowIfCancellationRequested();
             line.Clear();
-            for (var i = 0; i < GridColumns.Count; i++)
+            foreach (var cell in cells)
             {
-                if (i > 0) line.Append(',');
-                line.Append(Csv(GridColumns[i].Value(row)));
+                if (line.Length > 0) line.Append(',');
+                line.Append(Csv(cell));
             }
             await writer.WriteLineAsync(line, cancellationToken);
         }
+        foreach (var row in report.Rows)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            await Line(period.Concat(GridColumns.Select(c => c.Value(row))));
+        }
+        var t = report.Totals;
+        await Line(period.Concat<object?>([TotalLabel(english), report.Name, null, null, t.Members, t.ActiveMembers, t.CheckIns, t.PatrolsRecorded, t.Patrols,
+            t.GridsPatrolMet, t.KeyPoints, t.KeyPointsCovered, t.KeyPointsOnce, t.NationalEnterprises, t.NationalVisited, t.ProvinceEnterprises, t.ProvinceVisited,
+            t.CityCountyEnterprises, t.CityCountyVisited, t.OtherEnterprises, t.OtherVisited, t.ProblemsReported, t.ProblemsOpen, t.ProblemsOverdue,
+            t.ProblemsClosed, t.LateRecords, t.FirePoints]));
     }
 
     /// <summary>One CSV field: RFC 4180 quoting when it needs it, numbers in the invariant culture.</summary>

@@ -33,13 +33,21 @@ public sealed record FieldError(string Field, string? Value, string Expected);
 /// <summary>A 400 answer naming every wrong field.</summary>
 public sealed record GridRejected(string Error, string Field, IReadOnlyList<FieldError> Errors);
 
-/// <summary>The enterprise classes of the inventory, with their visit frequencies (docs/domain.md).</summary>
+/// <summary>
+/// The enterprise classes of the inventory, with their visit frequencies (004): national (国控) and province (省控) monthly,
+/// city_county (市控、县控) every two months, other quarterly. Stored as these strings; national was added later, so a ledger
+/// written before it holds only the other three, which keep their meaning.
+/// </summary>
 public static class EnterpriseClasses
 {
+    public const string National = "national";
     public const string Province = "province";
     public const string CityCounty = "city_county";
     public const string Other = "other";
-    public static readonly IReadOnlyList<string> All = [Province, CityCounty, Other];
+    public static readonly IReadOnlyList<string> All = [National, Province, CityCounty, Other];
+
+    /// <summary>The class a stored value stands for: an unknown value counts as other.</summary>
+    public static string Normalize(string? stored) => stored is National or Province or CityCounty ? stored : Other;
 }
 
 /// <summary>A grid as stored.</summary>

@@ -84,7 +84,7 @@ public static class GridValidation
         Name(e.Name, $"{at}.name", errors);
         if (!GridLevels.IsValid(e.Grid)) errors.Add(new($"{at}.grid", e.Grid, GridCodes.Rule));
         if (e.Class is null || !EnterpriseClasses.All.Contains(e.Class))
-            errors.Add(new($"{at}.class", e.Class, string.Join(", ", EnterpriseClasses.All) + " (province-controlled, city/county-controlled, other dischargers)"));
+            errors.Add(new($"{at}.class", e.Class, string.Join(", ", EnterpriseClasses.All) + " (national 国控, province 省控, city_county 市控/县控, other dischargers)"));
         if (e.File is { } file && file.ValueKind != JsonValueKind.Null)
         {
             if (file.ValueKind != JsonValueKind.Object) errors.Add(new($"{at}.file", Truncate(file.GetRawText()), "the enterprise file as a JSON object"));

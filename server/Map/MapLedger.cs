@@ -122,11 +122,11 @@ public sealed partial class MapLedger(LedgerDatabase database, IGridRegistryStor
     /// </summary>
     public static (string Week, DateTimeOffset WeekFrom, DateTimeOffset MonthFrom) Windows(DateTimeOffset at)
     {
-        var local = at.ToOffset(ReportWeek.ChinaStandardTime);
+        var local = at.ToOffset(GridEdge.Server.Periods.ReportPeriod.ChinaStandardTime);
         var day = local.Date;
         var monday = day.AddDays(-(((int)day.DayOfWeek + 6) % 7));
         var week = $"{ISOWeek.GetYear(day):0000}-W{ISOWeek.GetWeekOfYear(day):00}";
-        return (week, new DateTimeOffset(monday, ReportWeek.ChinaStandardTime), new DateTimeOffset(day.Year, day.Month, 1, 0, 0, 0, ReportWeek.ChinaStandardTime));
+        return (week, new DateTimeOffset(monday, GridEdge.Server.Periods.ReportPeriod.ChinaStandardTime), new DateTimeOffset(day.Year, day.Month, 1, 0, 0, 0, GridEdge.Server.Periods.ReportPeriod.ChinaStandardTime));
     }
 
     /// <summary>

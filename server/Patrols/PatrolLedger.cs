@@ -141,7 +141,8 @@ public sealed class PatrolLedger(LedgerDatabase database) : IPatrolLedger
         return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
     }
 
-    private static IReadOnlyList<TrackPoint> ReadTrack(string json)
+    /// <summary>A stored track (a JSON array of {latitude, longitude, time}) read back.</summary>
+    public static IReadOnlyList<TrackPoint> ReadTrack(string json)
     {
         using var doc = JsonDocument.Parse(json);
         return doc.RootElement.EnumerateArray()

@@ -42,5 +42,5 @@ public static class CompletionCsv
     };
 
     private static string Time(DateTimeOffset t) =>
-        t.ToOffset(ReportWeek.ChinaStandardTime).ToString("yyyy-MM-dd'T'HH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture);
+        t.ToOffset(GridEdge.Server.Periods.ReportPeriod.ChinaStandardTime).ToString("yyyy-MM-dd'T'HH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using GridEdge.Protocol.Records;
 using GridEdge.Server.Compliance;
 using GridEdge.Server.Grid;
+using GridEdge.Server.Periods;
 
 namespace GridEdge.Server.Problems;
 
@@ -41,14 +42,14 @@ public sealed record CompletionFigures(string Grid, string? Name, string Level, 
 /// On-time completion of the problems whose deadline falls in a report week (003: 未按规定时间处理办结的，每件减1分): the requested
 /// grid's totals with the late and open problems listed, and the same figures per county, township and village beneath it.
 /// </summary>
-public sealed record CompletionReport(string Grid, string Name, string Level, string Week, DateTimeOffset PeriodFrom, DateTimeOffset PeriodTo, DateTimeOffset At,
+public sealed record CompletionReport(string Grid, string Name, string Level, string Week, DateTimeOffset PeriodFrom, DateTimeOffset PeriodTo, DateTimeOffset DueAt, DateTimeOffset At,
     CompletionFigures Totals, IReadOnlyList<CompletionFigures> Counties, IReadOnlyList<CompletionFigures> Townships, IReadOnlyList<CompletionFigures> Villages)
 {
     /// <summary>
     /// Counts each problem in its village, township and county beneath <paramref name="scope"/> and in the scope's totals; every
     /// registered grid beneath the scope gets a row, with or without problems.
     /// </summary>
-    public static CompletionReport Build(GridRecord scope, ReportWeek week, DateTimeOffset at, IEnumerable<GridRecord> grids, IEnumerable<DeadlineInPeriod> problems)
+    public static CompletionReport Build(GridRecord scope, ReportPeriod week, DateTimeOffset at, IEnumerable<GridRecord> grids, IEnumerable<DeadlineInPeriod> problems)
     {
         var rows = new SortedDictionary<string, Tally>(StringComparer.Ordinal);
         bool Listed(string code, int level) => level >= GridLevels.County && (level == GridLevels.Village || level > scope.Level) && GridLevels.IsUnder(code, scope.Code);
@@ -66,7 +67,7 @@ public sealed record CompletionReport(string Grid, string Name, string Level, st
                 }
         }
         IReadOnlyList<CompletionFigures> Level(int level) => [.. rows.Values.Where(r => r.Level == level).Select(r => r.Figures())];
-        return new CompletionReport(scope.Code, scope.Name, GridLevels.Name(scope.Level), week.Name, week.PeriodFrom, week.CutOff, at, totals.Figures(),
+        return new CompletionReport(scope.Code, scope.Name, GridLevels.Name(scope.Level), week.Label, week.From, week.To, week.DueAt, at, totals.Figures(),
             Level(GridLevels.County), Level(GridLevels.Township), Level(GridLevels.Village));
     }
 

@@ -34,7 +34,7 @@ public sealed class AlarmChainTests
         using var admin = server.Http();
         await SeedAsync(admin);
         var pipeline = server.App.Services.GetRequiredService<IngestPipeline>();
-        var day = T.ToOffset(ReportWeek.ChinaStandardTime);
+        var day = T.ToOffset(GridEdge.Server.Periods.ReportPeriod.ChinaStandardTime);
         await PutOkAsync(admin, "/api/campaigns/ban-2026", new
         {
             kind = "straw_burning_ban", county = County, name = "秸秆禁烧期",
@@ -86,15 +86,17 @@ public sealed class AlarmChainTests
         var town = Assert.Single(fires.GetProperty("townships").EnumerateArray());
         Assert.Equal([(VillageA, 1), (VillageB, 0)], town.GetProperty("villages").EnumerateArray().Select(v => (v.GetProperty("village").GetString(), v.GetProperty("firePoints").GetInt32())));
 
-        var week = ReportWeek.Containing(T).Name;
+        var week = GridEdge.Server.Periods.PeriodRules.Default.Containing(GridEdge.Server.Periods.PeriodKind.Week, T).Name;
         var compliance = await admin.GetFromJsonAsync<JsonElement>($"/api/compliance?grid={Town}&week={week}", Ct);
-        Assert.Equal([1, 0], compliance.GetProperty("rows").EnumerateArray().Select(r => r.GetProperty("firePoints").GetInt32()));
-        var csv = (await admin.GetStringAsync($"/api/reports/weekly?grid={Town}&week={week}&format=csv", Ct)).TrimStart('\uFEFF').Split("\r\n");
+        // The township's own row has no fire points (they are counted in villages); its villages have.
+        Assert.Equal([1, 0], compliance.GetProperty("rows").EnumerateArray().Where(r => r.GetProperty("level").GetInt32() == 4).Select(r => r.GetProperty("firePoints").GetInt32()));
+        var csv = (await admin.GetStringAsync($"/api/reports/weekly?grid={Town}&week={week}&format=csv&lang=en", Ct)).TrimStart('\uFEFF').Split("\r\n");
         var column = Array.IndexOf(csv[0].Split(','), "fire_points");
         Assert.True(column >= 0, csv[0]);
-        Assert.Equal(["1", "0"], csv.Skip(1).Where(l => l.Length > 0).Select(l => l.Split(',')[column]));
+        // The township's line, its two villages', and the total line.
+        Assert.Equal(["", "1", "0", "1"], csv.Skip(1).Where(l => l.Length > 0).Select(l => l.Split(',')[column]));
         // A week no ban overlaps has no fire points at all: the report reads as it did before campaigns.
-        var before = await admin.GetFromJsonAsync<JsonElement>($"/api/compliance?grid={Town}&week={ReportWeek.Containing(T.AddDays(-30)).Name}", Ct);
+        var before = await admin.GetFromJsonAsync<JsonElement>($"/api/compliance?grid={Town}&week={GridEdge.Server.Periods.PeriodRules.Default.Containing(GridEdge.Server.Periods.PeriodKind.Week, T.AddDays(-30)).Name}", Ct);
         Assert.All(before.GetProperty("rows").EnumerateArray(), r => Assert.False(r.TryGetProperty("firePoints", out _)));
         Assert.False(before.GetProperty("totals").TryGetProperty("firePoints", out _));
     }

@@ -174,10 +174,10 @@ public sealed class ComplaintApiTests
         using var member = server.Http((await server.UserAsync("member-a1", "village_member", VillageA1)).ApiKey);
         using var rows = new GridRows(server.LedgerPath);
         var now = DateTimeOffset.UtcNow;
-        var week = GridEdge.Server.Compliance.ReportWeek.Containing(now);
+        var week = GridEdge.Server.Periods.PeriodRules.Default.Containing(GridEdge.Server.Periods.PeriodKind.Week, now);
         // Within this week whenever the test runs: met and missed by when a member arrived, pending by being recent.
-        var earlier = now.AddHours(-3) > week.PeriodFrom ? now.AddHours(-3) : week.PeriodFrom;
-        var recent = now.AddMinutes(-1) > week.PeriodFrom ? now.AddMinutes(-1) : week.PeriodFrom;
+        var earlier = now.AddHours(-3) > week.From ? now.AddHours(-3) : week.From;
+        var recent = now.AddMinutes(-1) > week.From ? now.AddMinutes(-1) : week.From;
         async Task<long> Receive(HttpClient http, double lat, double lon, DateTimeOffset at, string category = "dust") =>
             (await PostAsync(http, Complaint(lat, lon, category: category, receivedAt: at))).Body.GetProperty("id").GetInt64();
 
@@ -186,7 +186,7 @@ public sealed class ComplaintApiTests
         var missed = await Receive(townA, 36.605, 117.015, earlier);
         var pending = await Receive(townA, 36.70, 117.30, recent, "garbage");
         var missedB = await Receive(townB, 36.605, 117.055, earlier);
-        var lastWeek = await Receive(townB, 36.70, 117.30, week.PeriodFrom.AddHours(-2));
+        var lastWeek = await Receive(townB, 36.70, 117.30, week.From.AddHours(-2));
         rows.CheckIn(VillageA1, "m-a1", earlier.AddMinutes(20));
         rows.CheckIn(VillageA2, "m-a2", earlier.AddMinutes(50));
         rows.CheckIn(VillageB1, "m-b1", earlier.AddMinutes(45));
@@ -226,14 +226,14 @@ public sealed class ComplaintApiTests
         Assert.Equal([4, 2, 1, 1, 1, 2, 1, 1], Counts(townships[0]));
         Assert.Equal([1, 0, 1, 0, 0, 0, 0, 0], Counts(townships[1]));
         Assert.Equal([5, 2, 2, 1, 1, 2, 1, 1], Counts(figures.GetProperty("totals")));
-        Assert.Equal(week.PeriodFrom, figures.GetProperty("periodFrom").GetDateTimeOffset());
+        Assert.Equal(week.From, figures.GetProperty("periodFrom").GetDateTimeOffset());
         var missedList = figures.GetProperty("missed").EnumerateArray().ToList();
         Assert.Equal([missed, missedB], missedList.Select(m => m.GetProperty("id").GetInt64()));
         Assert.Equal(earlier.AddMinutes(50).ToUnixTimeMilliseconds(), missedList[0].GetProperty("arrivedAt").GetDateTimeOffset().ToUnixTimeMilliseconds());
         Assert.Equal(earlier.AddMinutes(30).ToUnixTimeMilliseconds(), missedList[0].GetProperty("dueAt").GetDateTimeOffset().ToUnixTimeMilliseconds());
 
         // The week before, for township B by default: the complaint nobody arrived at is missed, with no arrival.
-        var previous = GridEdge.Server.Compliance.ReportWeek.Containing(week.PeriodFrom.AddMinutes(-1));
+        var previous = GridEdge.Server.Periods.PeriodRules.Default.Containing(GridEdge.Server.Periods.PeriodKind.Week, week.From.AddMinutes(-1));
         var before = await townB.GetFromJsonAsync<JsonElement>($"/api/complaints/figures?week={previous.Name}", Ct);
         Assert.Equal(TownB, before.GetProperty("grid").GetString());
         var gone = Assert.Single(before.GetProperty("missed").EnumerateArray());

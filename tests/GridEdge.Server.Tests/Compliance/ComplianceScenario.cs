@@ -4,10 +4,10 @@ using static GridEdge.Server.Tests.Problems.GridRows;
 namespace GridEdge.Server.Tests.Compliance;
 
 /// <summary>
-/// A generated month of patrols, check-ins, visits and problems for three village grids, reported for 2026-W48:
-/// cut-off Wednesday 2026-11-25 12:00 +08:00, period from 2026-11-18 12:00 +08:00; key points counted from 2026-11-01;
-/// enterprise windows from 2026-10-25 12:00 (province), 2026-09-25 12:00 (city/county), 2026-08-25 12:00 (other).
-/// The expected figures are worked out in the comments and asserted as literals by the tests.
+/// A generated period for a city with two counties, two townships and three villages, reported for 2026-W49: the natural week
+/// Monday 2026-11-30 00:00 to Monday 2026-12-07 00:00 +08:00, due Wednesday 2026-12-09 12:00. Key points are judged over
+/// December (the calendar month of the week's last day) up to Dec 7; enterprise windows end Dec 7 00:00 and open Nov 7 (national,
+/// province), Oct 7 (city/county), Sep 7 (other). The expected figures are worked out in the comments and asserted as literals.
 /// </summary>
 public static class ComplianceScenario
 {
@@ -15,12 +15,12 @@ public static class ComplianceScenario
     public const string TownshipA = "370102001000", TownshipC = "370103001000";
     public const string A = "370102001001", B = "370102001002", C = "370103001001";
     public const string NameC = "丙村, \"东\"片"; // a comma and quotes: the CSV must quote it
-    public const string Week = "2026-W48";
+    public const string Week = "2026-W49";
 
-    /// <summary>Writes the scenario; returns the ids of the problems by their name in the comments.</summary>
-    public static Dictionary<string, long> Seed(GridRows rows)
+    /// <summary>Writes the scenario; returns the record ids of the patrols by their name in the comments.</summary>
+    public static Dictionary<string, string> Seed(GridRows rows)
     {
-        var Problems = new Dictionary<string, long>();
+        var p = new Dictionary<string, string>();
         rows.Grid(City, 1, "济南市", null);
         rows.Grid(CountyA, 2, "历下区", City);
         rows.Grid(CountyC, 2, "市中区", City);
@@ -29,104 +29,54 @@ public static class ComplianceScenario
         rows.Grid(A, 4, "甲村", TownshipA);
         rows.Grid(B, 4, "乙社区", TownshipA);
         rows.Grid(C, 4, NameC, TownshipC);
-        // Members: A has a1, a2; B has b1, b2; C has c1 and c2 (c2 inactive, not counted) -> members A 2, B 2, C 1.
-        rows.Member("a1", A); rows.Member("a2", A); rows.Member("b1", B); rows.Member("b2", B); rows.Member("c1", C); rows.Member("c2", C, active: false);
+        // B's boundary is a square around 36.0, 117.0: the helper's track point 36.6, 117.0 lies outside it.
+        rows.Execute("UPDATE grids SET boundary = $1 WHERE code = $2;",
+            """{"type":"Polygon","coordinates":[[[116.9,35.9],[117.1,35.9],[117.1,36.1],[116.9,36.1],[116.9,35.9]]]}""", B);
+        // Members: A a1, a2; B b1; township A its own member t1; C c1 (c2 inactive).
+        rows.Member("a1", A); rows.Member("a2", A); rows.Member("b1", B); rows.Member("t1", TownshipA); rows.Member("c1", C); rows.Member("c2", C, active: false);
 
-        // A: a1 patrols weekly on Nov 2, 9, 16, 23 at 09:00 and once more on Wednesday Nov 25 at 11:59 (before the cut-off).
-        //    In the period [Nov 18 12:00, Nov 25 12:00): Nov 23 and Nov 25 11:59 -> patrols 2.
-        // Key points of A: A1 visited by the Nov 2 and Nov 9 patrols -> covered (2);
-        //    A2 visited twice within the Nov 16 patrol -> one distinct patrol -> once;
-        //    A3 visited Oct 25 11:00 (before the window, which opens a month before the cut-off: Oct 25 12:00) and Nov 25 11:59 -> once.   A: key points 3, covered 1, once 2.
-        rows.KeyPoint("A1", A); rows.KeyPoint("A2", A); rows.KeyPoint("A3", A);
-        foreach (var day in new[] { 2, 9, 16, 23 })
-            rows.Patrol(A, "a1", Cn(2026, 11, day), day switch { 2 or 9 => [(0, "A1")], 16 => [(0, "A2"), (0, "A2")], _ => [] });
-        rows.Patrol(A, "a1", Cn(2026, 11, 25, 11, 59), (0, "A3"));
-        rows.Patrol(A, "a1", Cn(2026, 10, 25, 11), (0, "A3"));
-        // Check-ins of a1 every day of November at 10:00: in the period Nov 19..25 (Nov 18 10:00 is before the period start) -> 7.
-        for (var day = 1; day <= 30; day++) rows.CheckIn(A, "a1", Cn(2026, 11, day, 10));
-        // A's active members: a1 only (a2 did nothing) -> 1.
+        // A, key points A1 and A2; enterprises N1 national (no position), N2 national at 37.0, 117.0 (44 km from the track),
+        // P1 province, E1 city/county, O1 other at 36.6, 117.0 with a problem reported there on Nov 20.
+        rows.KeyPoint("A1", A); rows.KeyPoint("A2", A);
+        rows.Enterprise("N1", A, "national"); rows.Enterprise("N2", A, "national", 37.0, 117.0); rows.Enterprise("P1", A, "province");
+        rows.Enterprise("E1", A, "city_county"); rows.Enterprise("O1", A, "other", 36.6, 117.0);
+        rows.Problem(A, Cn(2026, 11, 20));
 
-        // A's enterprises: province P1 visited Oct 26 (window from Oct 25 12:00) -> visited; province P2 visited Oct 25 11:00 -> not;
-        //    city/county E1 visited Sep 26 -> visited; other O1 visited Aug 26 -> visited; other O2 never -> not.
-        //    A: province 2/1 visited, city_county 1/1, other 2/1.
-        rows.Enterprise("P1", A, "province"); rows.Enterprise("P2", A, "province"); rows.Enterprise("E1", A, "city_county");
-        rows.Enterprise("O1", A, "other"); rows.Enterprise("O2", A, "other");
-        rows.Patrol(A, "a2", Cn(2026, 10, 26), (1, "P1"));
-        rows.Patrol(A, "a2", Cn(2026, 10, 25, 11), (1, "P2"));
-        rows.Patrol(A, "a2", Cn(2026, 9, 26), (1, "E1"));
-        rows.Patrol(A, "a2", Cn(2026, 8, 26), (1, "O1"));
+        // a1: Sunday Nov 29 23:59 (W48), Monday Nov 30 00:00 (first instant of W49, visits A2 in November), Dec 1 09:00 (A1; N2, too
+        //     far: not counted as a visit), Sunday Dec 6 23:59 (last minute of W49, A1; received Dec 10 after the due time: late),
+        //     Monday Dec 7 00:00 (W50).
+        rows.Patrol(A, "a1", Cn(2026, 11, 29, 23, 59));
+        p["mon"] = "p" + rows.Patrol(A, "a1", Cn(2026, 11, 30, 0, 0), (0, "A2"));
+        p["dec1"] = "p" + rows.Patrol(A, "a1", Cn(2026, 12, 1, 9, 0), (0, "A1"), (1, "N2"));
+        p["sun"] = "p" + rows.Patrol(A, "a1", Cn(2026, 12, 6, 23, 59), 60, true, 1, Cn(2026, 12, 10, 9, 0), (0, "A1"));
+        rows.Patrol(A, "a1", Cn(2026, 12, 7, 0, 0));
+        // a2: Dec 2 without track or duration (not counted, two reasons); Dec 3 with an unsynchronised clock (not counted);
+        //     Dec 4 without a track but with a check-in inside the geofence during it (counts).
+        p["empty"] = "p" + rows.Patrol(A, "a2", Cn(2026, 12, 2, 10, 0), 0, false, 1, null);
+        p["unsync"] = "p" + rows.Patrol(A, "a2", Cn(2026, 12, 3, 10, 0), 60, true, 0, null);
+        p["checkin"] = "p" + rows.Patrol(A, "a2", Cn(2026, 12, 4, 10, 0), 60, false, 1, null);
+        rows.CheckIn(A, "a2", Cn(2026, 12, 4, 10, 30));
+        // Enterprise visits before the period by a2: N1 Nov 10 (in its window), P1 Oct 20 (before Nov 7: overdue),
+        //     E1 Oct 10 (in the window from Oct 7; due again by Dec 10, before the next week ends), O1 Oct 1 (in the normal window
+        //     from Sep 7, but the problem beside O1 halves it to 45.5 days, from Oct 22 12:00: overdue).
+        rows.Patrol(A, "a2", Cn(2026, 11, 10), (1, "N1"));
+        rows.Patrol(A, "a2", Cn(2026, 10, 20), (1, "P1"));
+        rows.Patrol(A, "a2", Cn(2026, 10, 10), (1, "E1"));
+        rows.Patrol(A, "a2", Cn(2026, 10, 1), (1, "O1"));
+        // A in W49: recorded 6 (mon, dec1, sun, empty, unsync, checkin), counted 4; check-ins 1; active a1, a2; late 1;
+        //     key points 2: A1 covered (Dec 1, Dec 6), A2 not this month (Nov 30 is November); national 2/1, province 1/0,
+        //     city/county 1/1, other 1/0; problems reported 0, open 1.
 
-        // B: patrols by b2 at Nov 18 11:59 (previous week), Nov 18 12:00 (first instant of the period: counts) and
-        //    Nov 25 12:00 (the cut-off itself: next week) -> patrols 1. Key point B1 visited Nov 18 11:59 and 12:00 -> covered;
-        //    the visit at Nov 25 12:00 is after the cut-off. B: key points 1, covered 1, once 0.
-        // Enterprises of B: province P3 visited only at Nov 25 12:00 (after the cut-off) -> not; other O3 visited Nov 18 12:00 -> visited.
-        //    B: province 1/0, city_county 0/0, other 1/1.
-        rows.KeyPoint("B1", B);
-        rows.Enterprise("P3", B, "province"); rows.Enterprise("O3", B, "other");
-        rows.Patrol(B, "b2", Cn(2026, 11, 18, 11, 59), (0, "B1"));
-        rows.Patrol(B, "b2", Cn(2026, 11, 18, 12, 0), (0, "B1"), (1, "O3"));
-        rows.Patrol(B, "b2", Cn(2026, 11, 25, 12, 0), (0, "B1"), (1, "P3"));
-        // b1 checks in at Nov 18 12:00 (counts) and Nov 25 12:00 (does not) -> check-ins 1; active members b1 and b2 -> 2.
-        rows.CheckIn(B, "b1", Cn(2026, 11, 18, 12, 0));
-        rows.CheckIn(B, "b1", Cn(2026, 11, 25, 12, 0));
+        // B: b1 on Dec 2 for 10 minutes (too short) and Dec 3 for an hour with the track outside B's boundary.
+        p["short"] = "p" + rows.Patrol(B, "b1", Cn(2026, 12, 2, 9, 0), 10, true, 1, null);
+        p["outside"] = "p" + rows.Patrol(B, "b1", Cn(2026, 12, 3, 9, 0), 60, true, 1, null);
+        // B: recorded 2, counted 0, not met; active b1.
 
-        // C: patrols Nov 5 and Nov 12 only, both visiting key point C1 -> patrols 0 (not met), key points 1 covered 1. No enterprises.
-        rows.KeyPoint("C1", C);
-        rows.Patrol(C, "c1", Cn(2026, 11, 5), (0, "C1"));
-        rows.Patrol(C, "c1", Cn(2026, 11, 12), (0, "C1"));
-
-        // Problems of A:
-        //   pA1 reported Nov 20, untouched -> reported in period, open.
-        //   pA2 reported Nov 10, assigned Nov 11 with deadline Nov 20 -> open, overdue at the cut-off.
-        //   pA3 reported Nov 10, assigned, rectified, verified, closed Nov 19 -> closed in the period.
-        //   pA4 reported Nov 1, deadline Nov 2, rectified Nov 3 -> open (not struck off), not overdue (rectified).
-        //   pA5 reported Nov 25 12:00 -> after the cut-off: not in this week at all.
-        //   pA6 reported Nov 10, closed Nov 12 -> closed before the period: neither open nor closed in the period.
-        //   A: reported 1, open 3 (pA1, pA2, pA4), overdue 1 (pA2), closed 1 (pA3).
-        Problems["pA1"] = rows.Problem(A, Cn(2026, 11, 20));
-        var p = Problems["pA2"] = rows.Problem(A, Cn(2026, 11, 10), state: "assigned", assignee: "a1", deadline: Cn(2026, 11, 20, 18, 0));
-        rows.Event(p, 1, "assign", "reported", "assigned", Cn(2026, 11, 11));
-        p = Problems["pA3"] = rows.Problem(A, Cn(2026, 11, 10), state: "closed", assignee: "a1", deadline: Cn(2026, 11, 15));
-        rows.Event(p, 1, "assign", "reported", "assigned", Cn(2026, 11, 11));
-        rows.Event(p, 2, "rectify", "assigned", "rectified", Cn(2026, 11, 14));
-        rows.Event(p, 3, "verify", "rectified", "verified", Cn(2026, 11, 16));
-        rows.Event(p, 4, "close", "verified", "closed", Cn(2026, 11, 19));
-        p = Problems["pA4"] = rows.Problem(A, Cn(2026, 11, 1), state: "rectified", assignee: "a1", deadline: Cn(2026, 11, 2));
-        rows.Event(p, 1, "assign", "reported", "assigned", Cn(2026, 11, 1, 10));
-        rows.Event(p, 2, "rectify", "assigned", "rectified", Cn(2026, 11, 3));
-        Problems["pA5"] = rows.Problem(A, Cn(2026, 11, 25, 12, 0));
-        p = Problems["pA6"] = rows.Problem(A, Cn(2026, 11, 10), state: "closed");
-        rows.Event(p, 1, "rectify", "reported", "rectified", Cn(2026, 11, 10, 11));
-        rows.Event(p, 2, "verify", "rectified", "verified", Cn(2026, 11, 11));
-        rows.Event(p, 3, "close", "verified", "closed", Cn(2026, 11, 12));
-        // Problems of B:
-        //   pB1 reported Nov 18 12:00 (in the period), assigned Nov 19 with deadline Nov 25 11:00, rectified only Nov 25 13:00
-        //       -> at the cut-off it was assigned and past its deadline: overdue (although it is not overdue now).
-        //   pB2 reported Nov 18 11:59 (previous week), planned Nov 20 with deadline exactly Nov 25 12:00 -> open, not overdue.
-        //   B: reported 1, open 2, overdue 1, closed 0.
-        p = Problems["pB1"] = rows.Problem(B, Cn(2026, 11, 18, 12, 0), state: "rectified", assignee: "b1", deadline: Cn(2026, 11, 25, 11, 0));
-        rows.Event(p, 1, "assign", "reported", "assigned", Cn(2026, 11, 19));
-        rows.Event(p, 2, "rectify", "assigned", "rectified", Cn(2026, 11, 25, 13, 0));
-        p = Problems["pB2"] = rows.Problem(B, Cn(2026, 11, 18, 11, 59), state: "planned", assignee: "b1", plan: "{}", deadline: Cn(2026, 11, 25, 12, 0));
-        rows.Event(p, 1, "assign", "reported", "assigned", Cn(2026, 11, 19));
-        rows.Event(p, 2, "plan", "assigned", "planned", Cn(2026, 11, 20));
-        return Problems;
+        // Township A's own: t1 patrols Dec 5, visiting the township's key point T1 once.
+        rows.KeyPoint("T1", TownshipA);
+        rows.Patrol(TownshipA, "t1", Cn(2026, 12, 5, 14, 0), (0, "T1"));
+        // C: c1 on Dec 2.
+        rows.Patrol(C, "c1", Cn(2026, 12, 2, 9, 0));
+        return p;
     }
-
-    /// <summary>The expected per-grid figures (columns as in the report), from the comments above.</summary>
-    public static readonly Dictionary<string, int[]> Expected = new()
-    {
-        //                 members active checkins patrols met kp cov once | prov  pv | cc ccv | oth ov | rep open over closed
-        [A] = [2, 1, 7, 2, 1, 3, 1, 2, 2, 1, 1, 1, 2, 1, 1, 3, 1, 1],
-        [B] = [2, 2, 1, 1, 1, 1, 1, 0, 1, 0, 0, 0, 1, 1, 1, 2, 1, 0],
-        [C] = [1, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
-    };
-
-    /// <summary>The numeric columns of the report, in <see cref="Expected"/>'s order.</summary>
-    public static readonly string[] NumericColumns =
-    [
-        "members", "active_members", "checkins", "patrols", "patrol_met", "key_points", "key_points_covered", "key_points_once",
-        "province_enterprises", "province_visited", "city_county_enterprises", "city_county_visited", "other_enterprises", "other_visited",
-        "problems_reported", "problems_open", "problems_overdue", "problems_closed",
-    ];
 }

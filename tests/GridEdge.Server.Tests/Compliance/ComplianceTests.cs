@@ -5,6 +5,7 @@ using System.Text.Json;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Spreadsheet;
 using GridEdge.Server.Compliance;
+using GridEdge.Server.Periods;
 using GridEdge.Server.Storage;
 using GridEdge.Server.Tests.Problems;
 using GridEdge.Server.Tests.Support;
@@ -12,77 +13,125 @@ using static GridEdge.Server.Tests.Compliance.ComplianceScenario;
 
 namespace GridEdge.Server.Tests.Compliance;
 
-/// <summary>Compliance figures per village grid and report week, and the weekly report as JSON, XLSX and CSV.</summary>
+/// <summary>Compliance figures per grid at every level, per member and rolled up, for a period; the weekly report as JSON, XLSX and CSV.</summary>
 public sealed class ComplianceTests(PostgresFixture postgres)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    [Fact]
-    public void Report_week_cut_off_is_Wednesday_noon_China_time_and_its_period_the_seven_days_before()
-    {
-        Assert.True(ReportWeek.TryParse("2026-W48", out var w48));
-        Assert.Equal(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.FromHours(8)), w48.CutOff);
-        Assert.Equal(new DateTimeOffset(2026, 11, 25, 4, 0, 0, TimeSpan.Zero), w48.CutOff.ToUniversalTime());
-        Assert.Equal(new DateTimeOffset(2026, 11, 18, 12, 0, 0, TimeSpan.FromHours(8)), w48.PeriodFrom);
-        Assert.Equal(new DateTimeOffset(2026, 10, 25, 12, 0, 0, TimeSpan.FromHours(8)), w48.KeyPointWindowFrom);
-        Assert.Equal(new DateTimeOffset(2026, 10, 25, 12, 0, 0, TimeSpan.FromHours(8)), w48.VisitWindowFrom("province"));
-        Assert.Equal(new DateTimeOffset(2026, 9, 25, 12, 0, 0, TimeSpan.FromHours(8)), w48.VisitWindowFrom("city_county"));
-        Assert.Equal(new DateTimeOffset(2026, 8, 25, 12, 0, 0, TimeSpan.FromHours(8)), w48.VisitWindowFrom("other"));
-        // ISO week 1 of 2026 begins Monday 2025-12-29: its cut-off falls in the previous calendar year.
-        Assert.True(ReportWeek.TryParse("2026-W01", out var w01));
-        Assert.Equal(new DateTimeOffset(2025, 12, 31, 12, 0, 0, TimeSpan.FromHours(8)), w01.CutOff);
-        Assert.Equal(new DateTimeOffset(2025, 11, 30, 12, 0, 0, TimeSpan.FromHours(8)), w01.KeyPointWindowFrom);
-        Assert.True(ReportWeek.TryParse("2026-W53", out _)); // 2026 begins on a Thursday: 53 ISO weeks
+    private static ReportPeriod W(string label) => PeriodRules.Default.TryParse(label, out var p) ? p : throw new ArgumentException(label);
 
-        Assert.Equal("2026-W48", ReportWeek.Containing(GridRows.Cn(2026, 11, 25, 11, 59)).Name);
-        Assert.Equal("2026-W49", ReportWeek.Containing(GridRows.Cn(2026, 11, 25, 12, 0)).Name);
-        Assert.Equal("2026-W48", ReportWeek.Containing(GridRows.Cn(2026, 11, 18, 12, 0)).Name);
-        Assert.Equal("2026-W47", ReportWeek.Containing(GridRows.Cn(2026, 11, 18, 11, 59)).Name);
-        foreach (var bad in new[] { "2025-W53", "2026-W00", "2026-W54", "2026-48", "2026W48", "26-W48", "2026-w48", "" })
-            Assert.False(ReportWeek.TryParse(bad, out _), bad);
+    [Theory(Timeout = 60_000)]
+    [MemberData(nameof(LedgerDatabases.Engines), MemberType = typeof(LedgerDatabases))]
+    public async Task Patrols_count_in_their_natural_week_with_a_track_or_check_in_inside_a_minimum_duration_and_a_trusted_clock(LedgerEngine engine)
+    {
+        using var folder = new TempFolder();
+        await using var database = await LedgerDatabases.CreateAsync(engine, folder, postgres);
+        Dictionary<string, string> patrols;
+        using (var seed = new GridRows(database)) patrols = Seed(seed);
+        var ledger = new ComplianceLedger(database);
+        var (city, _) = await ledger.ResolveGridAsync(City, Ct);
+
+        var report = await ledger.ComputeAsync(city!, W(Week), Ct);
+
+        Assert.Equal((GridRows.Cn(2026, 11, 30, 0, 0), GridRows.Cn(2026, 12, 7, 0, 0), GridRows.Cn(2026, 12, 9, 12, 0)), (report.PeriodFrom, report.PeriodTo, report.DueAt));
+        Assert.Equal(GridRows.Cn(2026, 12, 1, 0, 0), report.Windows.KeyPointsFrom);
+        Assert.Equal([City, CountyA, TownshipA, A, B, CountyC, TownshipC, C], report.Rows.Select(r => r.Grid));
+        var rows = report.Rows.ToDictionary(r => r.Grid);
+        // members, active, check-ins, recorded, counted, key points, covered, once, late
+        int[] Own(GridCompliance r) => [r.Members, r.ActiveMembers, r.CheckIns, r.PatrolsRecorded, r.Patrols, r.KeyPoints, r.KeyPointsCovered, r.KeyPointsOnce, r.LateRecords];
+        Assert.Equal([2, 2, 1, 6, 4, 2, 1, 0, 1], Own(rows[A]));
+        Assert.Equal([1, 1, 0, 2, 0, 0, 0, 0, 0], Own(rows[B]));
+        Assert.Equal([1, 1, 0, 1, 1, 1, 0, 1, 0], Own(rows[TownshipA]));
+        Assert.Equal([1, 1, 0, 1, 1, 0, 0, 0, 0], Own(rows[C]));
+        Assert.Equal([0, 0, 0, 0, 0, 0, 0, 0, 0], Own(rows[CountyA]));
+        Assert.Equal([true, false, true, true], new[] { A, B, TownshipA, C }.Select(g => rows[g].PatrolMet));
+        // Enterprises of A: national 2 (N1 visited), province 1 (P1 not), city/county 1 (E1), other 1 (O1 not: its window halved).
+        var a = rows[A];
+        Assert.Equal((2, 1, 1, 0, 1, 1, 1, 0), (a.NationalEnterprises, a.NationalVisited, a.ProvinceEnterprises, a.ProvinceVisited,
+            a.CityCountyEnterprises, a.CityCountyVisited, a.OtherEnterprises, a.OtherVisited));
+        Assert.Equal((0, 1, 0, 0), (a.ProblemsReported, a.ProblemsOpen, a.ProblemsOverdue, a.ProblemsClosed));
+
+        // Roll-ups: township A is itself and villages A and B; county A adds nothing of its own; the city is everything.
+        var rollups = report.Rollups.ToDictionary(r => r.Grid, r => r.Totals);
+        Assert.Equal((3, 2, 4, 9, 5), (rollups[TownshipA].Grids, rollups[TownshipA].GridsPatrolMet, rollups[TownshipA].Members, rollups[TownshipA].PatrolsRecorded, rollups[TownshipA].Patrols));
+        Assert.Equal((4, 2, 4, 9, 5), (rollups[CountyA].Grids, rollups[CountyA].GridsPatrolMet, rollups[CountyA].Members, rollups[CountyA].PatrolsRecorded, rollups[CountyA].Patrols));
+        Assert.Equal(report.Totals, rollups[City]);
+        var t = report.Totals;
+        Assert.Equal((8, 3, 5, 5, 1, 10, 6, 1), (t.Grids, t.GridsPatrolMet, t.Members, t.ActiveMembers, t.CheckIns, t.PatrolsRecorded, t.Patrols, t.LateRecords));
+        Assert.Equal((3, 1, 1), (t.KeyPoints, t.KeyPointsCovered, t.KeyPointsOnce));
+
+        // Per member, with the reasons.
+        var members = report.Members.ToDictionary(m => m.Member);
+        Assert.Equal((3, 3, true, 1), (members["a1"].PatrolsRecorded, members["a1"].Patrols, members["a1"].PatrolMet, members["a1"].LateRecords));
+        Assert.Empty(members["a1"].NotCounted);
+        Assert.Equal(new VisitNotCounted(patrols["dec1"], "N2", "no_position_within_200_m"), Assert.Single(members["a1"].VisitsNotCounted));
+        Assert.Equal((3, 1, 1), (members["a2"].PatrolsRecorded, members["a2"].Patrols, members["a2"].CheckIns));
+        Assert.Equal([(patrols["empty"], "shorter_than_20_min,no_track_or_checkin_inside"), (patrols["unsync"], "clock_unsynchronised")],
+            members["a2"].NotCounted.Select(n => (n.PatrolId, string.Join(',', n.Reasons))));
+        // B's boundary lies away from the track: both its patrols are outside; the short one is also too short.
+        Assert.Equal([(patrols["short"], "shorter_than_20_min,no_track_or_checkin_inside"), (patrols["outside"], "no_track_or_checkin_inside")],
+            members["b1"].NotCounted.Select(n => (n.PatrolId, string.Join(',', n.Reasons))));
+        Assert.False(members["b1"].PatrolMet);
+        Assert.Equal(("t1", TownshipA, 1), (members["t1"].Member, members["t1"].Grid, members["t1"].Patrols));
+        Assert.DoesNotContain("c2", members.Keys);
+
+        // Enterprises overdue (N2: its only visit too far; O1: shortened; P1: before its month) and due before the next week ends.
+        Assert.Equal([("N2", "overdue", false), ("O1", "overdue", true), ("P1", "overdue", false), ("E1", "due", false), ("N1", "due", false)],
+            report.EnterprisesDue.Select(e => (e.Id, e.State, e.Shortened)));
+        Assert.Equal(GridRows.Cn(2026, 10, 22, 12, 0), report.EnterprisesDue[1].WindowFrom);
+        Assert.Equal(GridRows.Cn(2026, 12, 10, 9, 0), report.EnterprisesDue[3].DueBy); // E1 seen Oct 10 09:00 + 61 days
+
+        // The weeks around it: a1's Sunday Nov 29 23:59 patrol is W48's, the Monday Dec 7 00:00 one W50's.
+        Assert.Equal(1, (await ledger.ComputeAsync(city!, W("2026-W48"), Ct)).Rows.Single(r => r.Grid == A).PatrolsRecorded);
+        Assert.Equal(1, (await ledger.ComputeAsync(city!, W("2026-W50"), Ct)).Rows.Single(r => r.Grid == A).PatrolsRecorded);
+        // A township's scope is itself and its villages; a village's itself.
+        var (township, _) = await ledger.ResolveGridAsync(TownshipA, Ct);
+        Assert.Equal([TownshipA, A, B], (await ledger.ComputeAsync(township!, W(Week), Ct)).Rows.Select(r => r.Grid));
+        // December as a month: the Nov 30 patrol is November's, the Dec 7 one December's: recorded 6 (dec1, sun, Dec 7, empty, unsync,
+        // checkin), counted 4 (dec1, sun, Dec 7, checkin).
+        var december = await ledger.ComputeAsync(city!, W("2026-12"), Ct);
+        Assert.Equal((6, 4), (december.Rows.Single(r => r.Grid == A).PatrolsRecorded, december.Rows.Single(r => r.Grid == A).Patrols));
     }
 
     [Theory(Timeout = 60_000)]
     [MemberData(nameof(LedgerDatabases.Engines), MemberType = typeof(LedgerDatabases))]
-    public async Task Figures_per_village_follow_the_cut_off_the_monthly_key_point_rule_and_the_enterprise_windows(LedgerEngine engine)
+    public async Task Counting_thresholds_are_configurable_per_county(LedgerEngine engine)
     {
         using var folder = new TempFolder();
         await using var database = await LedgerDatabases.CreateAsync(engine, folder, postgres);
         using (var rows = new GridRows(database)) Seed(rows);
-        var ledger = new ComplianceLedger(database);
-        Assert.True(ReportWeek.TryParse(Week, out var week));
-
+        // County A accepts 5-minute patrols and unsynchronised clocks; county C keeps the defaults.
+        var options = new ComplianceOptions { Counties = { ["370102"] = new CountingSettings { MinPatrolMinutes = 5, TrustUnsynchronisedClock = true } } };
+        var ledger = new ComplianceLedger(database, new CountingRuleBook(options));
         var (city, _) = await ledger.ResolveGridAsync(City, Ct);
-        Assert.Equal("3701", city!.Prefix);
-        var report = await ledger.ComputeAsync(city, week, Ct);
-        Assert.Equal([A, B, C], report.Rows.Select(r => r.Grid));
-        foreach (var row in report.Rows) Assert.Equal(Expected[row.Grid], Figures(row));
-        Assert.Equal("解放路街道", report.Rows[0].Township);
-        Assert.False(report.Rows[2].PatrolMet);
-        var t = report.Totals;
-        Assert.Equal((3, 2, 5, 3, 8, 3), (t.Grids, t.GridsPatrolMet, t.Members, t.ActiveMembers, t.CheckIns, t.Patrols));
-        Assert.Equal((5, 3, 2), (t.KeyPoints, t.KeyPointsCovered, t.KeyPointsOnce));
-        Assert.Equal((3, 1, 1, 1, 3, 2), (t.ProvinceEnterprises, t.ProvinceVisited, t.CityCountyEnterprises, t.CityCountyVisited, t.OtherEnterprises, t.OtherVisited));
-        Assert.Equal((2, 5, 2, 1), (t.ProblemsReported, t.ProblemsOpen, t.ProblemsOverdue, t.ProblemsClosed));
 
-        // A county is its villages by the first 6 digits, a township by 9, a village itself.
-        var (county, _) = await ledger.ResolveGridAsync(CountyA, Ct);
-        Assert.Equal([A, B], (await ledger.ComputeAsync(county!, week, Ct)).Rows.Select(r => r.Grid));
-        var (township, _) = await ledger.ResolveGridAsync(TownshipC, Ct);
-        Assert.Equal([C], (await ledger.ComputeAsync(township!, week, Ct)).Rows.Select(r => r.Grid));
-        var (village, _) = await ledger.ResolveGridAsync(B, Ct);
-        var b = Assert.Single((await ledger.ComputeAsync(village!, week, Ct)).Rows);
-        Assert.Equal(Expected[B], Figures(b));
+        var report = await ledger.ComputeAsync(city!, W(Week), Ct);
 
-        // The week before: A's patrol of Nov 16 and B's of Nov 18 11:59 fall in W47 (period Nov 11 12:00 to Nov 18 12:00).
-        Assert.True(ReportWeek.TryParse("2026-W47", out var w47));
-        var previous = await ledger.ComputeAsync(city, w47, Ct);
-        Assert.Equal([1, 1, 1], previous.Rows.Select(r => r.Patrols)); // A: Nov 16; B: Nov 18 11:59; C: Nov 12
+        var rows2 = report.Rows.ToDictionary(r => r.Grid);
+        Assert.Equal(5, rows2[A].Patrols); // the unsynchronised one now counts; the empty one is still without a track
+        // The 10-minute one is long enough now; it is still outside B's boundary.
+        Assert.Equal(["no_track_or_checkin_inside"], report.Members.Single(m => m.Member == "b1").NotCounted[0].Reasons);
+        Assert.Equal(1, rows2[C].Patrols);
+    }
 
-        var overdue = await ledger.GetOverdueAtCutOffAsync(city, week, Ct);
-        Assert.Equal([A, B], overdue.Select(o => o.Grid));
-        Assert.Equal(["assigned", "assigned"], overdue.Select(o => o.StateAtCutOff));
-        Assert.Equal([4.75, 0.04], overdue.Select(o => o.DaysOverdue)); // Nov 20 18:00 and Nov 25 11:00 against Nov 25 12:00
+    [Theory(Timeout = 60_000)]
+    [MemberData(nameof(LedgerDatabases.Engines), MemberType = typeof(LedgerDatabases))]
+    public async Task A_holiday_week_is_judged_like_any_other(LedgerEngine engine)
+    {
+        using var folder = new TempFolder();
+        await using var database = await LedgerDatabases.CreateAsync(engine, folder, postgres);
+        using (var rows = new GridRows(database))
+        {
+            rows.Grid(C, 4, "丙村", null);
+            rows.Member("c1", C);
+            // 2026-W40 (Sep 28 to Oct 5) holds National Day (国庆节, Oct 1-7): one patrol on Oct 2 meets the weekly rule, none does not.
+            rows.Patrol(C, "c1", GridRows.Cn(2026, 10, 2, 9, 0));
+        }
+        var ledger = new ComplianceLedger(database);
+        var (village, _) = await ledger.ResolveGridAsync(C, Ct);
+
+        Assert.True(Assert.Single((await ledger.ComputeAsync(village!, W("2026-W40"), Ct)).Rows).PatrolMet);
+        Assert.False(Assert.Single((await ledger.ComputeAsync(village!, W("2026-W41"), Ct)).Rows).PatrolMet);
     }
 
     [Theory(Timeout = 60_000)]
@@ -94,125 +143,145 @@ public sealed class ComplianceTests(PostgresFixture postgres)
         using (var rows = new GridRows(database))
         {
             rows.Grid(A, 4, "甲村", null);
-            // Assigned Nov 11 with deadline Nov 20 18:00; re-planned only on Nov 27 (after the W48 cut-off) with deadline Dec 10.
-            // At the W48 cut-off it was assigned and its deadline Nov 20 had passed: overdue then, although not now.
+            // Assigned Nov 11 with deadline Nov 20 18:00; re-planned only on Nov 27 (after W47) with deadline Dec 10.
+            // At the end of W47 (Nov 23 00:00) it was assigned and its deadline Nov 20 had passed: overdue then, although not now.
             var replanned = rows.Problem(A, GridRows.Cn(2026, 11, 10), state: "planned", plan: "{}", deadline: GridRows.Cn(2026, 12, 10));
             rows.Event(replanned, 1, "assign", "reported", "assigned", GridRows.Cn(2026, 11, 11), """{"assignee":"a1","deadline":"2026-11-20T18:00:00.0000000+08:00"}""");
             rows.Event(replanned, 2, "plan", "assigned", "planned", GridRows.Cn(2026, 11, 27), """{"deadline":"2026-12-10T09:00:00.0000000+08:00"}""");
-            // Assigned Nov 11 with deadline Nov 26 (after the cut-off): not overdue at W48 whatever happens later.
+            // Assigned Nov 11 with deadline Nov 26 (after the cut-off): not overdue at W47's end whatever happens later.
             var later = rows.Problem(A, GridRows.Cn(2026, 11, 10), state: "assigned", assignee: "a1", deadline: GridRows.Cn(2026, 11, 26));
             rows.Event(later, 1, "assign", "reported", "assigned", GridRows.Cn(2026, 11, 11), """{"deadline":"2026-11-26T09:00:00+08:00"}""");
         }
         var ledger = new ComplianceLedger(database);
         var (village, _) = await ledger.ResolveGridAsync(A, Ct);
-        Assert.True(ReportWeek.TryParse(Week, out var week));
+        var week = W("2026-W47");
 
         var row = Assert.Single((await ledger.ComputeAsync(village!, week, Ct)).Rows);
         Assert.Equal((2, 1), (row.ProblemsOpen, row.ProblemsOverdue));
         var overdue = Assert.Single(await ledger.GetOverdueAtCutOffAsync(village!, week, Ct));
         Assert.Equal(GridRows.Cn(2026, 11, 20, 18, 0), overdue.Deadline);
         Assert.Equal("assigned", overdue.StateAtCutOff);
-        // In W49 (cut-off Dec 2) both are past Nov 26, but the first is planned with Dec 10 and the second still assigned: 1 overdue.
-        Assert.True(ReportWeek.TryParse("2026-W49", out var w49));
+        // At the end of W49 (Dec 7) both are past Nov 26, but the first is planned with Dec 10 and the second still assigned: 1 overdue.
+        var w49 = W("2026-W49");
         Assert.Equal(1, Assert.Single((await ledger.ComputeAsync(village!, w49, Ct)).Rows).ProblemsOverdue);
     }
 
     [Fact(Timeout = 60_000)]
-    public async Task Json_xlsx_and_csv_of_the_weekly_report_carry_the_same_figures()
+    public async Task Json_xlsx_and_csv_state_the_period_and_carry_the_same_figures()
     {
         await using var server = await RunningServer.StartAsync();
-        Dictionary<string, long> problems;
-        using (var rows = new GridRows(server.LedgerPath)) problems = Seed(rows);
+        Dictionary<string, string> patrols;
+        using (var rows = new GridRows(server.LedgerPath))
+        {
+            patrols = Seed(rows);
+            // An overdue straw-burning problem in B: the sheet prints its category by name.
+            var burning = rows.Problem(B, GridRows.Cn(2026, 12, 1), state: "assigned", assignee: "b1", deadline: GridRows.Cn(2026, 12, 3, 18, 0));
+            rows.Execute("UPDATE problems SET category = 0 WHERE id = $1;", burning);
+            rows.Event(burning, 1, "assign", "reported", "assigned", GridRows.Cn(2026, 12, 1, 10, 0));
+        }
         using var http = server.Http();
 
         var json = await http.GetFromJsonAsync<JsonElement>($"/api/compliance?grid={City}&week={Week}", Ct);
-        Assert.Equal(Week, json.GetProperty("week").GetString());
-        Assert.Equal("2026-11-25T12:00:00+08:00", json.GetProperty("windows").GetProperty("cutOff").GetString());
-        var jsonRows = json.GetProperty("rows").EnumerateArray().ToDictionary(r => r.GetProperty("grid").GetString()!);
-        Assert.Equal(NameC, jsonRows[C].GetProperty("name").GetString());
-        var jsonNames = new Dictionary<string, string>
-        {
-            ["members"] = "members", ["active_members"] = "activeMembers", ["checkins"] = "checkIns", ["patrols"] = "patrols", ["patrol_met"] = "patrolMet",
-            ["key_points"] = "keyPoints", ["key_points_covered"] = "keyPointsCovered", ["key_points_once"] = "keyPointsOnce",
-            ["province_enterprises"] = "provinceEnterprises", ["province_visited"] = "provinceVisited", ["city_county_enterprises"] = "cityCountyEnterprises",
-            ["city_county_visited"] = "cityCountyVisited", ["other_enterprises"] = "otherEnterprises", ["other_visited"] = "otherVisited",
-            ["problems_reported"] = "problemsReported", ["problems_open"] = "problemsOpen", ["problems_overdue"] = "problemsOverdue", ["problems_closed"] = "problemsClosed",
-        };
-        foreach (var grid in new[] { A, B, C })
-            Assert.Equal(Expected[grid], NumericColumns.Select(c => jsonRows[grid].GetProperty(jsonNames[c]) is { ValueKind: JsonValueKind.True or JsonValueKind.False } v
-                ? (v.GetBoolean() ? 1 : 0) : jsonRows[grid].GetProperty(jsonNames[c]).GetInt32()));
+        Assert.Equal(("2026-11-30T00:00:00+08:00", "2026-12-07T00:00:00+08:00", "2026-12-09T12:00:00+08:00"),
+            (json.GetProperty("periodFrom").GetString(), json.GetProperty("periodTo").GetString(), json.GetProperty("dueAt").GetString()));
+        Assert.Equal((Week, "week", Week), (json.GetProperty("week").GetString(), json.GetProperty("period").GetString(), json.GetProperty("label").GetString()));
+        var a2 = json.GetProperty("members").EnumerateArray().Single(m => m.GetProperty("member").GetString() == "a2");
+        var empty = a2.GetProperty("notCounted")[0];
+        Assert.Equal(patrols["empty"], empty.GetProperty("patrolId").GetString());
+        Assert.Equal(["shorter_than_20_min", "no_track_or_checkin_inside"], empty.GetProperty("reasons").EnumerateArray().Select(r => r.GetString()));
+        // period= takes any label, and the same week by its label.
+        var byPeriod = await http.GetFromJsonAsync<JsonElement>($"/api/compliance?grid={City}&period={Week}", Ct);
+        Assert.Equal(json.GetProperty("totals").GetRawText(), byPeriod.GetProperty("totals").GetRawText());
+        var quarter = await http.GetFromJsonAsync<JsonElement>($"/api/compliance?grid={City}&period=2026-Q4", Ct);
+        Assert.Equal(("2026-10-01T00:00:00+08:00", "2027-01-01T00:00:00+08:00", "2027-01-10T00:00:00+08:00"),
+            (quarter.GetProperty("periodFrom").GetString(), quarter.GetProperty("periodTo").GetString(), quarter.GetProperty("dueAt").GetString()));
 
-        // XLSX, read back with the Open XML SDK.
+        // XLSX, read back with the Open XML SDK: Chinese sheet names and headers, categories by name.
         using var xlsx = await http.GetAsync($"/api/reports/weekly?grid={CountyA}&week={Week}&format=xlsx", Ct);
         Assert.Equal(HttpStatusCode.OK, xlsx.StatusCode);
-        Assert.Equal("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", xlsx.Content.Headers.ContentType!.MediaType);
-        Assert.Equal("gridedge-weekly-370102-2026-W48.xlsx", xlsx.Content.Headers.ContentDisposition!.FileName?.Trim('"'));
+        Assert.Equal("gridedge-weekly-370102-2026-W49.xlsx", xlsx.Content.Headers.ContentDisposition!.FileName?.Trim('"'));
         using var bytes = new MemoryStream(await xlsx.Content.ReadAsByteArrayAsync(Ct));
         using (var document = SpreadsheetDocument.Open(bytes, false))
         {
             var workbook = document.WorkbookPart!;
             var sheets = workbook.Workbook.Sheets!.Elements<Sheet>().ToList();
-            Assert.Equal(["Summary", "Grids", "Overdue problems"], sheets.Select(s => s.Name!.Value));
+            Assert.Equal(["汇总", "网格", "逾期问题"], sheets.Select(s => s.Name!.Value));
             string?[][] Read(Sheet sheet) => ((WorksheetPart)workbook.GetPartById(sheet.Id!)).Worksheet.Descendants<Row>()
                 .Select(r => r.Elements<Cell>().Select(CellText).ToArray()).ToArray();
-
             var grids = Read(sheets[1]);
-            var header = grids[0];
-            Assert.Equal(WeeklyReport.GridColumns.Select(c => c.Header), header);
-            Assert.Equal(2, grids.Length - 1);
-            foreach (var row in grids.Skip(1))
-            {
-                Assert.Equal(Expected[row[0]!], NumericColumns.Select(c => int.Parse(row[Array.IndexOf(header, c)]!)));
-                Assert.Equal(jsonRows[row[0]!].GetProperty("name").GetString(), row[1]);
-            }
-            // Numbers are numbers (no t attribute), strings inline.
-            var firstData = ((WorksheetPart)workbook.GetPartById(sheets[1].Id!)).Worksheet.Descendants<Row>().ElementAt(1).Elements<Cell>().ToList();
-            Assert.Equal(CellValues.InlineString, firstData[0].DataType!.Value);
-            Assert.Null(firstData[3].DataType);
-
+            Assert.Equal(WeeklyReport.GridColumns.Select(c => c.Chinese), grids[0]);
+            Assert.Equal([CountyA, TownshipA, A, B], grids.Skip(1).Select(r => r[0]));
             var summary = Read(sheets[0]).ToDictionary(r => r[0]!, r => r[1]);
-            Assert.Equal("2026-11-25T12:00:00+08:00", summary["cut-off 截止 (Wednesday 12:00 +08:00)"]);
-            Assert.Equal("历下区", summary["name 名称"]);
-            Assert.Equal("2", summary["problems overdue 逾期"]);
-            Assert.Equal("3", summary["patrols 巡查"]);
-
+            Assert.Equal(("2026-11-30T00:00:00+08:00", "2026-12-09T12:00:00+08:00", "5"), (summary["起"], summary["报送截止"], summary["有效巡查"]));
             var overdue = Read(sheets[2]);
-            Assert.Equal([problems["pA2"].ToString(), problems["pB1"].ToString()], overdue.Skip(1).Select(r => r[0]));
-            Assert.Equal("2026-11-20T18:00:00+08:00", overdue[1][5]);
+            Assert.Equal(("秸秆焚烧", "已交办"), (overdue[1][2], overdue[1][3]));
         }
 
-        // CSV: UTF-8 with BOM, RFC 4180 quoting.
-        using var csv = await http.GetAsync($"/api/reports/weekly?grid={City}&week={Week}&format=csv", Ct);
+        // CSV: UTF-8 with BOM, English headers with lang=en, the period on every line and a total line.
+        using var csv = await http.GetAsync($"/api/reports/weekly?grid={City}&week={Week}&format=csv&lang=en", Ct);
         Assert.Equal(HttpStatusCode.OK, csv.StatusCode);
-        Assert.Equal("gridedge-weekly-3701-2026-W48.csv", csv.Content.Headers.ContentDisposition!.FileName?.Trim('"'));
         var raw = await csv.Content.ReadAsByteArrayAsync(Ct);
         Assert.Equal([0xEF, 0xBB, 0xBF], raw[..3]);
         var text = Encoding.UTF8.GetString(raw, 3, raw.Length - 3);
         Assert.Contains("\"丙村, \"\"东\"\"片\"", text);
         var records = ParseCsv(text);
-        Assert.Equal(WeeklyReport.GridColumns.Select(c => c.Header), records[0]);
-        Assert.Equal(3, records.Count - 1);
-        foreach (var record in records.Skip(1))
+        Assert.Equal(new[] { "period", "period_from", "period_to", "due_at" }.Concat(WeeklyReport.GridColumns.Select(c => c.English)), records[0]);
+        Assert.Equal(8 + 1, records.Count - 1);
+        Assert.All(records.Skip(1), r => Assert.Equal((Week, "2026-11-30T00:00:00+08:00", "2026-12-09T12:00:00+08:00"), (r[0], r[1], r[3])));
+        var total = records[^1];
+        Assert.Equal(("total", "6", "1"), (total[4], total[Array.IndexOf(records[0], "patrols")], total[Array.IndexOf(records[0], "late_records")]));
+        var chinese = (await http.GetStringAsync($"/api/reports/weekly?grid={City}&week={Week}&format=csv", Ct)).TrimStart('\uFEFF');
+        Assert.StartsWith("周期,起,止,报送截止,网格编码,网格名称", chinese);
+        Assert.Contains("\r\n" + Week + ",2026-11-30T00:00:00+08:00,2026-12-07T00:00:00+08:00,2026-12-09T12:00:00+08:00,合计,", chinese);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Server_periods_and_compliance_settings_per_county_are_taken_from_configuration()
+    {
+        await using var server = await RunningServer.StartAsync(new Dictionary<string, string?>
         {
-            Assert.Equal(Expected[record[0]], NumericColumns.Select(c => int.Parse(record[Array.IndexOf(records[0], c)])));
-            Assert.Equal(jsonRows[record[0]].GetProperty("name").GetString(), record[1]);
+            ["Server:Periods:Counties:370102:WeekStartsOn"] = "Sunday",
+            ["Server:Compliance:Counties:370102000000:MinPatrolMinutes"] = "5",
+        });
+        using (var rows = new GridRows(server.LedgerPath)) Seed(rows);
+        using var http = server.Http();
+
+        var json = await http.GetFromJsonAsync<JsonElement>($"/api/compliance?grid={CountyA}&week={Week}", Ct);
+
+        Assert.Equal(("2026-11-29T00:00:00+08:00", "2026-12-06T00:00:00+08:00"), (json.GetProperty("periodFrom").GetString(), json.GetProperty("periodTo").GetString()));
+        Assert.Equal(5, json.GetProperty("rules").GetProperty("minPatrolMinutes").GetInt32());
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task A_holiday_week_is_judged_like_any_other_by_the_server_with_its_holiday_calendar()
+    {
+        await using var server = await RunningServer.StartAsync();
+        using (var rows = new GridRows(server.LedgerPath))
+        {
+            rows.Grid(C, 4, "丙村", null);
+            rows.Member("c1", C);
+            rows.Patrol(C, "c1", GridRows.Cn(2026, 10, 2, 9, 0)); // 国庆节
         }
+        using var http = server.Http();
+        var json = await http.GetFromJsonAsync<JsonElement>($"/api/compliance?grid={C}&week=2026-W40", Ct);
+        Assert.True(json.GetProperty("rows")[0].GetProperty("patrolMet").GetBoolean());
+        Assert.Equal("2026-10-07T12:00:00+08:00", json.GetProperty("dueAt").GetString()); // due on a holiday, as configured: the calendar does not move it
     }
 
     [Fact]
     public void Xlsx_writer_output_is_a_valid_workbook_even_with_control_characters_in_names()
     {
-        Assert.True(ReportWeek.TryParse(Week, out var week));
-        var row = new GridCompliance(A, "甲村\u0001", null, 1, 1, 1, 1, true, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
-        var report = new ComplianceReport(A, 4, "甲村", week.Name,
-            new ComplianceWindows(week.PeriodFrom, week.CutOff, week.KeyPointWindowFrom, week.CutOff, week.CutOff, week.CutOff), ComplianceTotals.Of([row]), [row]);
+        var week = W(Week);
+        var row = new GridCompliance(A, "甲村\u0001", 4, null, 1, 1, 1, 1, 1, true, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        var report = new ComplianceReport(A, 4, "甲村", "week", week.Label, week.Label, week.From, week.To, week.DueAt, CountingRules.Default,
+            ComplianceLedger.WindowsOf(week), ComplianceTotals.Of([row]), [row], [], [], []);
         using var stream = new MemoryStream();
-        WeeklyReport.WriteXlsx(stream, report, []);
+        WeeklyReport.WriteXlsx(stream, report, [new OverdueProblem(1, A, 0, "assigned", week.From, week.From, null, null, 1.5)], english: true);
         stream.Position = 0;
         using var document = SpreadsheetDocument.Open(stream, false);
         var errors = new DocumentFormat.OpenXml.Validation.OpenXmlValidator().Validate(document, Ct).Select(e => e.Description).ToList();
         Assert.Empty(errors);
-        Assert.Equal(3, document.WorkbookPart!.WorksheetParts.Count());
+        Assert.Equal(["Summary", "Grids", "Overdue problems"], document.WorkbookPart!.Workbook.Sheets!.Elements<Sheet>().Select(s => s.Name!.Value));
         Assert.Equal("AA", WeeklyReport.ColumnName(26));
         Assert.Equal("U", WeeklyReport.ColumnName(20));
     }
@@ -220,9 +289,13 @@ public sealed class ComplianceTests(PostgresFixture postgres)
     [Theory(Timeout = 60_000)]
     [InlineData("/api/compliance?grid=370100000000&week=2026-48", "week", "ISO week")]
     [InlineData("/api/compliance?grid=370100000000&week=2025-W53", "week", "ISO week")]
+    [InlineData("/api/compliance?grid=370100000000&week=2026-11", "week", "ISO week")]
+    [InlineData("/api/compliance?grid=370100000000&period=2026-Q5", "period", "2026-Q4")]
+    [InlineData("/api/compliance?grid=370100000000&period=2026-W49&week=2026-W49", "period", "not both")]
     [InlineData("/api/compliance?grid=3701&week=2026-W48", "grid", "12-digit")]
     [InlineData("/api/compliance?week=2026-W48", "grid", "required")]
     [InlineData("/api/compliance?grid=370100000000&week=2026-W48&weeks=2", "weeks", "grid, week")]
+    [InlineData("/api/reports/weekly?grid=370100000000&week=2026-W48&lang=fr", "lang", "en")]
     [InlineData("/api/reports/weekly?grid=370100000000&week=2026-W48&format=pdf", "format", "xlsx or csv")]
     [InlineData("/api/reports/weekly?grid=370100000000&week=2026-W99&format=csv", "week", "ISO week")]
     public async Task Bad_week_grid_or_format_is_a_400_naming_the_parameter(string url, string field, string expected)
@@ -252,13 +325,6 @@ public sealed class ComplianceTests(PostgresFixture postgres)
         var body = await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
         Assert.Equal(("grid", "370199000000"), (body.GetProperty("field").GetString(), body.GetProperty("value").GetString()));
     }
-
-    private static int[] Figures(GridCompliance r) =>
-    [
-        r.Members, r.ActiveMembers, r.CheckIns, r.Patrols, r.PatrolMet ? 1 : 0, r.KeyPoints, r.KeyPointsCovered, r.KeyPointsOnce,
-        r.ProvinceEnterprises, r.ProvinceVisited, r.CityCountyEnterprises, r.CityCountyVisited, r.OtherEnterprises, r.OtherVisited,
-        r.ProblemsReported, r.ProblemsOpen, r.ProblemsOverdue, r.ProblemsClosed,
-    ];
 
     private static string? CellText(Cell cell) =>
         cell.DataType?.Value == CellValues.InlineString ? cell.InlineString?.Text?.Text : cell.CellValue?.Text;

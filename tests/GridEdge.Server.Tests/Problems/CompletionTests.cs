@@ -1,3 +1,4 @@
+using GridEdge.Server.Periods;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
@@ -30,8 +31,8 @@ public sealed class CompletionTests(PostgresFixture postgres)
         await using var db = await LedgerDatabases.CreateAsync(engine, dir, postgres);
         using var rows = new GridRows(db);
         var ledger = new ProblemLedger(db);
-        var week = new ReportWeek(2026, 20);
-        var d = week.PeriodFrom.AddDays(2);
+        var week = PeriodRules.Default.Week(2026, 20);
+        var d = week.From.AddDays(2);
 
         var onTime = rows.Problem(VillageA1, d.AddDays(-3));
         Finished(rows, onTime, "verified", d, d.AddHours(-1));
@@ -43,19 +44,19 @@ public sealed class CompletionTests(PostgresFixture postgres)
         // Finished late, then rejected at verification: open again, by its deadline now.
         var rejected = rows.Problem(VillageA2, d.AddDays(-3));
         Finished(rows, rejected, "planned", d.AddHours(1), d.AddHours(3));
-        rows.Problem(VillageA1, d.AddDays(-9), "assigned", week.PeriodFrom.AddMinutes(-1), assignee: "li");
+        rows.Problem(VillageA1, d.AddDays(-9), "assigned", week.From.AddMinutes(-1), assignee: "li");
         rows.Problem(VillageB1, d.AddDays(-3), "assigned", d, assignee: "li");
         var transferred = rows.Problem(VillageA2, d.AddDays(-3), "transferred", d.AddHours(2), department: "zhujian");
 
-        var found = await ledger.GetDeadlinesInAsync(TownA, week.PeriodFrom, week.CutOff, week.CutOff.AddDays(1), cancellationToken: Ct);
+        var found = await ledger.GetDeadlinesInAsync(TownA, week.From, week.To, week.To.AddDays(1), cancellationToken: Ct);
         Assert.Equal([onTime, late, open, rejected, transferred], found.Select(p => p.Id));
         var lateRow = found.Single(p => p.Id == late);
         Assert.Equal((d, d.AddHours(26), 26 * 3_600_000L, false), (lateRow.FinishDeadline, lateRow.FinishedAt, lateRow.LateMs, lateRow.Open));
         Assert.True(found.Single(p => p.Id == rejected).Open);
 
         // Before the open deadlines pass, only the finished ones count; a department sees only its own.
-        Assert.Equal([onTime, late], (await ledger.GetDeadlinesInAsync(TownA, week.PeriodFrom, week.CutOff, d.AddMinutes(30), cancellationToken: Ct)).Select(p => p.Id));
-        Assert.Equal([transferred], (await ledger.GetDeadlinesInAsync(County, week.PeriodFrom, week.CutOff, week.CutOff, "zhujian", Ct)).Select(p => p.Id));
+        Assert.Equal([onTime, late], (await ledger.GetDeadlinesInAsync(TownA, week.From, week.To, d.AddMinutes(30), cancellationToken: Ct)).Select(p => p.Id));
+        Assert.Equal([transferred], (await ledger.GetDeadlinesInAsync(County, week.From, week.To, week.To, "zhujian", Ct)).Select(p => p.Id));
     }
 
     [Fact(Timeout = 60_000)]
@@ -66,8 +67,8 @@ public sealed class CompletionTests(PostgresFixture postgres)
         await server.GridsAsync(VillageA1, VillageA2, VillageB1);
         using var county = server.Http((await server.UserAsync("county-li", "county", County)).ApiKey);
         using var township = server.Http((await server.UserAsync("town-zhang", "township", TownA)).ApiKey);
-        var previous = ReportWeek.Containing(DateTimeOffset.UtcNow.AddDays(-7));
-        var d = previous.PeriodFrom.AddDays(2);
+        var previous = PeriodRules.Default.Containing(PeriodKind.Week, DateTimeOffset.UtcNow.AddDays(-7));
+        var d = previous.From.AddDays(2);
 
         // Late, through the lifecycle: assigned, its deadline then passed (written directly), rectified, verified and closed.
         var late = rows.Problem(VillageA1, d.AddDays(-3));
@@ -86,10 +87,10 @@ public sealed class CompletionTests(PostgresFixture postgres)
         var onTime = rows.Problem(VillageA2, d.AddDays(-3));
         Finished(rows, onTime, "closed", d.AddHours(3), d.AddHours(1));
         var open = rows.Problem(VillageB1, d.AddDays(-3), "assigned", d.AddHours(1), assignee: "wang");
-        rows.Problem(VillageA1, d.AddDays(-3), "assigned", previous.CutOff.AddMinutes(1), assignee: "li");
+        rows.Problem(VillageA1, d.AddDays(-3), "assigned", previous.To.AddMinutes(1), assignee: "li");
 
         var report = await county.GetFromJsonAsync<JsonElement>($"/api/problems/completion?grid={County}&week={previous.Name}", Ct);
-        Assert.Equal((previous.PeriodFrom, previous.CutOff), (report.GetProperty("periodFrom").GetDateTimeOffset(), report.GetProperty("periodTo").GetDateTimeOffset()));
+        Assert.Equal((previous.From, previous.To), (report.GetProperty("periodFrom").GetDateTimeOffset(), report.GetProperty("periodTo").GetDateTimeOffset()));
         var totals = report.GetProperty("totals");
         Assert.Equal(1, totals.GetProperty("closedOnTime").GetInt32());
         var closedLate = totals.GetProperty("closedLate");

@@ -42,26 +42,37 @@ public sealed class GridRows : IDisposable
 
     public void KeyPoint(string id, string grid) => Execute("INSERT INTO key_points (id, grid, name) VALUES ($1, $2, $1);", id, grid);
 
-    public void Enterprise(string id, string grid, string cls) =>
-        Execute("INSERT INTO enterprises (id, grid, name, class) VALUES ($1, $2, $1, $3);", id, grid, cls);
+    public void Enterprise(string id, string grid, string cls, double? latitude = null, double? longitude = null) =>
+        Execute("INSERT INTO enterprises (id, grid, name, class, latitude, longitude) VALUES ($1, $2, $1, $3, $4, $5);", id, grid, cls, latitude, longitude);
 
-    public void CheckIn(string grid, string member, DateTimeOffset at)
+    /// <summary>A check-in at 36.6, 117.0 judged inside its grid's geofence (0) unless told otherwise.</summary>
+    public void CheckIn(string grid, string member, DateTimeOffset at, int geofence = 0)
     {
         var seq = ++_seq;
         Execute("""
             INSERT INTO checkins (gateway, seq, record_id, member, terminal, grid, latitude, longitude, accuracy_m, fix_time, geofence, ts, clock, received_at)
-            VALUES ('gw-alpha', $1, $2, $3, 't-' || $3, $4, 36.6, 117.0, 5, $5, 0, $5, 1, $5);
-            """, seq, "c" + seq, member, grid, at.ToUnixTimeMilliseconds());
+            VALUES ('gw-alpha', $1, $2, $3, 't-' || $3, $4, 36.6, 117.0, 5, $5, $6, $5, 1, $5);
+            """, seq, "c" + seq, member, grid, at.ToUnixTimeMilliseconds(), geofence);
     }
 
-    /// <summary>A patrol starting at <paramref name="at"/> visiting the places (kind 0 key point, 1 enterprise) in order.</summary>
-    public long Patrol(string grid, string member, DateTimeOffset at, params (int Kind, string Id)[] places)
+    /// <summary>
+    /// A patrol starting at <paramref name="at"/> visiting the places (kind 0 key point, 1 enterprise) in order: an hour long with
+    /// a track point at 36.6, 117.0, a network-synchronised clock and received when it ended.
+    /// </summary>
+    public long Patrol(string grid, string member, DateTimeOffset at, params (int Kind, string Id)[] places) =>
+        Patrol(grid, member, at, 60, true, 1, null, places);
+
+    /// <summary>A patrol with its duration, track (a point at 36.6, 117.0, or none), clock quality and receipt time given.</summary>
+    public long Patrol(string grid, string member, DateTimeOffset at, int minutes, bool track, int clock, DateTimeOffset? receivedAt, params (int Kind, string Id)[] places)
     {
         var seq = ++_seq;
+        var trackJson = track ? $$"""[{"latitude":36.6,"longitude":117.0,"time":"{{at.ToUniversalTime():yyyy-MM-dd'T'HH:mm:ss'Z'}}"}]""" : "[]";
+        var end = at.AddMinutes(minutes);
         Execute("""
             INSERT INTO patrols (gateway, seq, record_id, member, terminal, grid, started_at, ended_at, track, findings, attachments, ts, clock, received_at)
-            VALUES ('gw-alpha', $1, $2, $3, 't-' || $3, $4, $5, $5 + 3600000, '[]', '', '[]', $5, 1, $5);
-            """, seq, "p" + seq, member, grid, at.ToUnixTimeMilliseconds());
+            VALUES ('gw-alpha', $1, $2, $3, 't-' || $3, $4, $5, $6, $7, '', '[]', $6, $8, $9);
+            """, seq, "p" + seq, member, grid, at.ToUnixTimeMilliseconds(), end.ToUnixTimeMilliseconds(), trackJson, clock,
+            (receivedAt ?? end).ToUnixTimeMilliseconds());
         for (var i = 0; i < places.Length; i++)
             Execute("INSERT INTO patrol_places (gateway, seq, idx, grid, kind, place_id, name, at) VALUES ('gw-alpha', $1, $2, $3, $4, $5, $5, $6);",
                 seq, i, grid, places[i].Kind, places[i].Id, at.AddMinutes(i).ToUnixTimeMilliseconds());
