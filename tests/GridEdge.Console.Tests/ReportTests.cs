@@ -19,11 +19,13 @@ public sealed class ReportTests(DemoConsole demo)
         var villages = (await http.GetFromJsonAsync<JsonElement>($"/api/grids?parent={TownA}", Ct)).GetProperty("items").EnumerateArray()
             .Select(g => g.GetProperty("name").GetString()!).ToList();
         Assert.NotEmpty(villages);
+        // The township's own row (its own members and patrols) beside its villages', then the totals.
+        var township = (await http.GetFromJsonAsync<JsonElement>($"/api/grids/{TownA}", Ct)).GetProperty("name").GetString()!;
         var page = await demo.SignInAsync("township");
         await OpenAsync(page, "#/reports");
         var rows = page.Locator("table.list tbody tr");
-        await Assertions.Expect(rows).ToHaveCountAsync(villages.Count + 1);
-        Assert.Equal(villages.Order(), (await rows.Locator("td:first-child").AllInnerTextsAsync()).SkipLast(1).Order());
+        await Assertions.Expect(rows).ToHaveCountAsync(villages.Count + 2);
+        Assert.Equal(villages.Append(township).Order(), (await rows.Locator("td:first-child").AllInnerTextsAsync()).SkipLast(1).Order());
         Assert.Equal(await page.EvaluateAsync<string>("() => document.querySelector('input[name=week]').value"),
             await page.EvaluateAsync<string>("async () => (await import('/app/time.js')).isoWeek()"));
 

@@ -44,7 +44,7 @@ export async function render(root, { session }) {
         { label: t('reports.township'), optional: true, cell: x => x.totals ? '' : v(x.township ?? '') },
         { label: t('reports.members'), optional: true, cell: x => pair(x.activeMembers, x.members) },
         { label: t('reports.checkins'), cell: x => x.checkIns },
-        { label: t('reports.patrols'), cell: x => x.patrols },
+        { label: t('reports.patrols'), cell: x => x.patrolsRecorded !== undefined && x.patrolsRecorded !== x.patrols ? pair(x.patrols, x.patrolsRecorded) : x.patrols },
         { label: t('reports.patrolMet'), cell: x => x.totals ? pair(x.gridsPatrolMet, x.grids) : met(x.patrolMet) },
         { label: t('reports.keyPoints'), optional: true, cell: x => pair(x.keyPointsCovered, x.keyPoints) },
         { label: t('reports.province'), optional: true, cell: x => pair(x.provinceVisited, x.provinceEnterprises) },
@@ -54,7 +54,7 @@ export async function render(root, { session }) {
       ], rows);
       tableEl.querySelector('tbody tr:last-child')?.classList.add('totals');
       clear(figures).append(
-        h('p', { class: 'muted' }, v(r.name), ' · ', v(r.week), ' · ', t('reports.period', { from: dateTime(r.windows.periodFrom), to: dateTime(r.windows.cutOff) })),
+        h('p', { class: 'muted' }, v(r.name), ' · ', v(r.week), ' · ', t('reports.period', { from: dateTime(r.periodFrom), to: dateTime(r.periodTo) }), ' · ', t('reports.due', { due: dateTime(r.dueAt) })),
         tableEl);
     } catch (e) { clear(figures).append(h('p', { class: 'error' }, errorText(e))); }
   }

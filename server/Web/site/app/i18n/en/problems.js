@@ -29,8 +29,8 @@ export default {
   'geofence.inside': 'Inside the grid', 'geofence.outside': 'Outside the grid', 'geofence.inaccurate': 'Inaccurate fix', 'geofence.no_boundary': 'No boundary',
   'place.key_point': 'Key point', 'place.enterprise': 'Enterprise', 'place.other': 'Other place',
   'reports.week': 'Week', 'reports.grid': 'Grid', 'reports.title': 'Weekly report', 'reports.xlsx': 'Download Excel (XLSX)', 'reports.csv': 'Download CSV',
-  'reports.period': 'Period: {from} to {to} (cut-off Wednesday 12:00)',
-  'reports.village': 'Village grid', 'reports.township': 'Township', 'reports.members': 'Members (active/all)', 'reports.checkins': 'Check-ins', 'reports.patrols': 'Patrols',
+  'reports.period': 'Period: {from} to {to}', 'reports.due': 'due {due}',
+  'reports.village': 'Grid', 'reports.township': 'Township', 'reports.members': 'Members (active/all)', 'reports.checkins': 'Check-ins', 'reports.patrols': 'Patrols (counted/recorded)',
   'reports.patrolMet': 'Weekly patrol', 'reports.keyPoints': 'Key points twice a month', 'reports.province': 'Province-level enterprises (monthly)', 'reports.cityCounty': 'City/county enterprises (2 months)',
   'reports.otherEnterprises': 'Other enterprises (quarterly)', 'reports.problems': 'Problems (reported/open/overdue/closed)', 'reports.totals': 'Total', 'reports.met': 'Met', 'reports.notMet': 'Not met',
 };

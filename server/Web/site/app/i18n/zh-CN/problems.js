@@ -29,8 +29,8 @@ export default {
   'geofence.inside': '在网格内', 'geofence.outside': '在网格外', 'geofence.inaccurate': '定位不准', 'geofence.no_boundary': '无网格边界',
   'place.key_point': '重点点位', 'place.enterprise': '企业', 'place.other': '其他地点',
   'reports.week': '周次', 'reports.grid': '网格', 'reports.title': '周报表', 'reports.xlsx': '下载 Excel（XLSX）', 'reports.csv': '下载 CSV',
-  'reports.period': '统计周期：{from} 至 {to}（每周三12时截止）',
-  'reports.village': '村网格', 'reports.township': '乡镇（街道）', 'reports.members': '网格员（活跃/总数）', 'reports.checkins': '打卡', 'reports.patrols': '巡查',
+  'reports.period': '统计周期：{from} 至 {to}', 'reports.due': '报送截止 {due}',
+  'reports.village': '网格', 'reports.township': '乡镇（街道）', 'reports.members': '网格员（活跃/总数）', 'reports.checkins': '打卡', 'reports.patrols': '巡查（有效/上报）',
   'reports.patrolMet': '每周巡查', 'reports.keyPoints': '重点点位每月两次', 'reports.province': '省控以上企业（每月）', 'reports.cityCounty': '市县控企业（每两月）',
   'reports.otherEnterprises': '其他企业（每季度）', 'reports.problems': '问题（上报/未办结/超期/销号）', 'reports.totals': '合计', 'reports.met': '达标', 'reports.notMet': '未达标',
 };
