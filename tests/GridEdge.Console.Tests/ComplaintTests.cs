@@ -65,7 +65,7 @@ public sealed class ComplaintTests(DemoConsole demo)
         await visit.Locator("select[name=satisfaction]").SelectOptionAsync("basically_satisfied");
         await visit.Locator("button[data-action=visit]").ClickAsync();
         await Assertions.Expect(page.Locator(".toast.bad").Last).ToBeVisibleAsync();
-        await Assertions.Expect(page.Locator(".complaint-steps tbody tr")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator(".complaint-steps tbody td.muted")).ToHaveCountAsync(1);
         var reply = page.Locator("form[data-form=reply]");
         await reply.Locator("select[name=method]").SelectOptionAsync("phone");
         await reply.Locator("textarea[name=text]").FillAsync("已电话告知处理结果：垃圾已清运");
