@@ -17,8 +17,8 @@ namespace GridEdge.Server.Tasks;
 /// refused, and the refusal travels back to the task on the terminal. Exactly once on any number of nodes: the step's
 /// outcome is written only where it is still undecided, or the transition rolls back.
 /// </summary>
-public sealed class TaskStepApplier(TaskStepLedger steps, IProblemLedger problems, ComplaintLedger complaints, IAuditLog audit, TimeProvider time,
-    ILogger<TaskStepApplier> log)
+public sealed class TaskStepApplier(TaskStepLedger steps, IProblemLedger problems, ComplaintLedger complaints, IAuditLog audit, IGridRegistryStore registry,
+    TimeProvider time, ILogger<TaskStepApplier> log)
 {
     private const int Batch = 200;
 
@@ -30,15 +30,17 @@ public sealed class TaskStepApplier(TaskStepLedger steps, IProblemLedger problem
     {
         var decided = 0;
         var after = 0L;
+        IReadOnlyList<(string Gateway, string Township)>? served = null;
         while (true)
         {
             var pending = await steps.PendingAsync(Batch, after, cancellationToken);
+            if (pending.Count > 0) served ??= await registry.GatewayTownshipsAsync(cancellationToken);
             foreach (var step in pending)
             {
                 after = step.Id;
                 try
                 {
-                    if (await ApplyAsync(step, cancellationToken)) decided++;
+                    if (await ApplyAsync(step, served!, cancellationToken)) decided++;
                     _failing.TryRemove(step.Id, out _);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
@@ -53,14 +55,17 @@ public sealed class TaskStepApplier(TaskStepLedger steps, IProblemLedger problem
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<long, byte> _failing = new();
 
-    private async Task<bool> ApplyAsync(StoredTaskStep step, CancellationToken cancellationToken)
+    private async Task<bool> ApplyAsync(StoredTaskStep step, IReadOnlyList<(string Gateway, string Township)> served, CancellationToken cancellationToken)
     {
-        var refusal = step.TaskKind switch
-        {
-            TaskKinds.Problem => await ApplyToProblemAsync(step, cancellationToken),
-            TaskKinds.Complaint => await ApplyToComplaintAsync(step, cancellationToken),
-            _ => $"'{step.TaskKind}' is not a kind of task",
-        };
+        // A gateway carries steps of the members of the townships it serves only: another's is refused, whatever it says.
+        var refusal = !served.Any(p => p.Gateway == step.Gateway && GridLevels.IsUnder(step.Grid, p.Township))
+            ? $"gateway '{step.Gateway}' does not serve the township of grid {step.Grid}"
+            : step.TaskKind switch
+            {
+                TaskKinds.Problem => await ApplyToProblemAsync(step, cancellationToken),
+                TaskKinds.Complaint => await ApplyToComplaintAsync(step, cancellationToken),
+                _ => $"'{step.TaskKind}' is not a kind of task",
+            };
         if (refusal is null) return true;
         var refused = await steps.DecideAsync(step.Id, TaskStepOutcomes.Refused, refusal, time.GetUtcNow(), cancellationToken);
         if (refused)

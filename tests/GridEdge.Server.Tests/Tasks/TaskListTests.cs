@@ -138,7 +138,7 @@ public sealed class TaskListTests
     }
 
     [Fact(Timeout = 60_000)]
-    public async Task A_member_of_another_village_cannot_act_on_a_task_and_a_complaint_takes_only_arrival()
+    public async Task A_member_of_another_village_or_another_townships_gateway_cannot_act_on_a_task_and_a_complaint_takes_only_arrival()
     {
         await using var server = await StartAsync();
         var problem = await ReportAsync(server, 1, "p-1", "li.na", VillageA1);
@@ -154,12 +154,15 @@ public sealed class TaskListTests
             Step("s-2", "li.na", VillageA1, $"complaint-{complaint}", TaskStepKind.Rectify),
             Step("s-3", "li.na", VillageA1, $"complaint-{complaint}", TaskStepKind.Arrive),
             Step("s-4", "li.na", VillageA1, "problem-9999", TaskStepKind.Arrive)), Ct);
-        Assert.Equal(4, await Service<TaskStepApplier>(server).ApplyPendingAsync(Ct));
+        // Another township's gateway carrying a step for this village's member: refused, whatever the record says.
+        await store.CommitAsync(Batch("gw-beta", Streams.Uploads, 1, Step("s-5", "li.na", VillageA1, $"problem-{problem}", TaskStepKind.Arrive)), Ct);
+        Assert.Equal(5, await Service<TaskStepApplier>(server).ApplyPendingAsync(Ct));
 
         var ledger = Service<TaskStepLedger>(server);
-        var onProblem = Assert.Single(await ledger.ForTaskAsync("problem", problem, Ct));
-        Assert.Equal("refused", onProblem.Outcome);
-        Assert.Contains("neither a member of the problem's grid", onProblem.Reason, StringComparison.Ordinal);
+        var onProblem = await ledger.ForTaskAsync("problem", problem, Ct);
+        Assert.Equal(["refused", "refused"], onProblem.Select(s => s.Outcome));
+        Assert.Contains("neither a member of the problem's grid", onProblem[0].Reason, StringComparison.Ordinal);
+        Assert.Equal($"gateway 'gw-beta' does not serve the township of grid {VillageA1}", onProblem[1].Reason);
         var onComplaint = await ledger.ForTaskAsync("complaint", complaint, Ct);
         Assert.Equal(["refused", "applied"], onComplaint.Select(s => s.Outcome));
         Assert.Contains("only the arrival", onComplaint[0].Reason, StringComparison.Ordinal);
