@@ -21,7 +21,8 @@ public static class SubmissionEndpoints
     {
         app.MapPost("/api/reports/submissions", SubmitAsync).RequireAuthorization(Permissions.SubmitReports);
         app.MapGet("/api/reports/submissions", ListAsync).RequireAuthorization(Permissions.ReadLedgers);
-        app.MapGet("/api/reports/submissions/{id}", GetAsync).RequireAuthorization(Permissions.ReadLedgers);
+        // The snapshot holds the whole grid's figures: for the officials who submit and oversee reports, not a village's members.
+        app.MapGet("/api/reports/submissions/{id}", GetAsync).RequireAuthorization(Permissions.SubmitReports);
         app.MapGet("/api/reports/board", BoardAsync).RequireAuthorization(Permissions.ReadLedgers);
         return app;
     }
@@ -35,7 +36,7 @@ public static class SubmissionEndpoints
         if (Unknown(request.Query) is { } unknown) return unknown;
         var (body, bodyError) = await ReadBodyAsync<SubmissionRequest>(request, ct);
         if (bodyError is not null) return bodyError;
-        var (grid, scope, error) = await ReportQuery.GridAsync(request.HttpContext, body!.Grid, registry, ledger, failures, ct);
+        var (grid, scope, error) = await ReportQuery.GridAsync(request.HttpContext, body!.Grid, registry, ledger, failures, ct, narrow: false);
         if (error is not null) return error;
         if (grid!.Level is not (GridLevels.City or GridLevels.County or GridLevels.Township))
             return Bad("grid", grid.Code, "the code of a township, county or city grid (a village's figures are in its township's report)");
