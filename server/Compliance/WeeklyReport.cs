@@ -1,14 +1,11 @@
 using System.Globalization;
-using System.IO.Compression;
 using System.Text;
-using System.Xml;
 
 namespace GridEdge.Server.Compliance;
 
 /// <summary>
-/// The period report (weekly by default) as a file: XLSX written directly (a zip of SpreadsheetML parts, rows streamed through an
-/// XmlWriter, numbers as numbers, strings inline) or CSV (UTF-8 with BOM so Excel on Chinese Windows reads it as UTF-8, RFC 4180
-/// quoting, CRLF). Headers, sheet names and labels in Chinese, or in English with <c>lang=en</c>.
+/// The period report (weekly by default) as a file: XLSX written with the Open XML SDK (<see cref="ReportWorkbook"/>) or CSV (UTF-8
+/// with BOM so Excel on Chinese Windows reads it as UTF-8, RFC 4180 quoting, CRLF). Headers, sheet names and labels in Chinese, or in English with <c>lang=en</c>.
 /// </summary>
 public static class WeeklyReport
 {
@@ -110,79 +107,26 @@ public static class WeeklyReport
         if (t.FirePoints is { } fires) yield return L("火点（一把火考核）", "fire points in a straw-burning ban", fires);
     }
 
+    /// <summary>The workbook: the summary, one row per grid, and the problems overdue at the period's end.</summary>
     public static void WriteXlsx(Stream output, ComplianceReport report, IReadOnlyList<OverdueProblem> overdue, bool english = false)
     {
-        var sheetNames = SheetNames(english);
-        using var zip = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true, Encoding.UTF8);
-        Part(zip, "[Content_Types].xml", w =>
-        {
-            w.WriteStartElement("Types", "http://schemas.openxmlformats.org/package/2006/content-types");
-            Default(w, "rels", "application/vnd.openxmlformats-package.relationships+xml");
-            Default(w, "xml", "application/xml");
-            Override(w, "/xl/workbook.xml", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml");
-            Override(w, "/xl/styles.xml", "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml");
-            for (var i = 1; i <= sheetNames.Count; i++)
-                Override(w, $"/xl/worksheets/sheet{i}.xml", "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml");
-            w.WriteEndElement();
-        });
-        Part(zip, "_rels/.rels", w =>
-        {
-            w.WriteStartElement("Relationships", RelationshipsNs);
-            Relationship(w, "rId1", "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument", "xl/workbook.xml");
-            w.WriteEndElement();
-        });
-        Part(zip, "xl/workbook.xml", w =>
-        {
-            w.WriteStartElement("workbook", MainNs);
-            w.WriteAttributeString("xmlns", "r", null, DocumentRelationshipsNs);
-            w.WriteStartElement("sheets", MainNs);
-            for (var i = 0; i < sheetNames.Count; i++)
-            {
-                w.WriteStartElement("sheet", MainNs);
-                w.WriteAttributeString("name", sheetNames[i]);
-                w.WriteAttributeString("sheetId", (i + 1).ToString(CultureInfo.InvariantCulture));
-                w.WriteAttributeString("id", DocumentRelationshipsNs, $"rId{i + 1}");
-                w.WriteEndElement();
-            }
-            w.WriteEndElement();
-            w.WriteEndElement();
-        });
-        Part(zip, "xl/_rels/workbook.xml.rels", w =>
-        {
-            w.WriteStartElement("Relationships", RelationshipsNs);
-            for (var i = 1; i <= sheetNames.Count; i++)
-                Relationship(w, $"rId{i}", "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet", $"worksheets/sheet{i}.xml");
-            Relationship(w, $"rId{sheetNames.Count + 1}", "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles", "styles.xml");
-            w.WriteEndElement();
-        });
-        using (var styles = zip.CreateEntry("xl/styles.xml", CompressionLevel.Fastest).Open())
-            styles.Write(Encoding.UTF8.GetBytes("<?xml version=\"1.0\" encoding=\"utf-8\" standalone=\"yes\"?>" + Styles.Trim()));
-
-        Sheet(zip, 1, freezeHeader: false, sheet =>
-        {
-            sheet.Row([(english ? "item" : "项目", true), (english ? "value" : "数值", true)]);
-            foreach (var (label, value) in Summary(report, english)) sheet.Row([(label, false), (value, false)]);
-        });
-        Sheet(zip, 2, freezeHeader: true, sheet =>
-        {
-            sheet.Row(GridColumns.Select(c => ((object?)c.Header(english), true)).ToArray());
-            var cells = new (object?, bool)[GridColumns.Count];
-            foreach (var row in report.Rows)
-            {
-                for (var i = 0; i < cells.Length; i++) cells[i] = (GridColumns[i].Value(row), false);
-                sheet.Row(cells);
-            }
-        });
-        Sheet(zip, 3, freezeHeader: true, sheet =>
-        {
-            sheet.Row(OverdueColumns(english).Select(c => ((object?)c, true)).ToArray());
-            // Categories and states by name (秸秆焚烧, 已下发), as the problem ledger's other sheets print them.
-            foreach (var p in overdue)
-                sheet.Row([(p.Id, false), (p.Grid, false), (english ? ((GridEdge.Protocol.Records.ProblemCategory)p.Category).ToString() : p.CategoryName, false),
-                    (english ? p.StateAtCutOff : p.StateName, false), (Time(p.ReportedAt), false),
-                    (Time(p.Deadline), false), (p.Assignee, false), (p.Department, false), (p.DaysOverdue, false)]);
-        });
+        var names = SheetNames(english);
+        using var workbook = new ReportWorkbook(output);
+        workbook.Sheet(names[0], SummaryColumns(english), Summary(report, english).Select(s => (IReadOnlyList<object?>)[s.Label, s.Value]), freezeHeader: false);
+        workbook.Sheet(names[1], [.. GridColumns.Select(c => c.Header(english))], GridRows(report));
+        workbook.Sheet(names[2], OverdueColumns(english), overdue.Select(p => OverdueRow(p, english)));
     }
+
+    public static IReadOnlyList<string> SummaryColumns(bool english) => english ? ["item", "value"] : ["项目", "数值"];
+
+    /// <summary>The per-grid sheet's rows, in <see cref="GridColumns"/>' order.</summary>
+    public static IEnumerable<IReadOnlyList<object?>> GridRows(ComplianceReport report) =>
+        report.Rows.Select(row => (IReadOnlyList<object?>)[.. GridColumns.Select(c => c.Value(row))]);
+
+    /// <summary>An overdue problem's row: category and state by name (秸秆焚烧, 已交办), as the problem ledger's other sheets print them.</summary>
+    public static IReadOnlyList<object?> OverdueRow(OverdueProblem p, bool english) =>
+        [p.Id, p.Grid, english ? ((GridEdge.Protocol.Records.ProblemCategory)p.Category).ToString() : p.CategoryName, english ? p.StateAtCutOff : p.StateName,
+         Time(p.ReportedAt), Time(p.Deadline), p.Assignee, p.Department, p.DaysOverdue];
 
     /// <summary>
     /// The CSV: a header line, one line per grid with the period's label, start, end and due time in front, and a total line (first
@@ -226,127 +170,11 @@ public static class WeeklyReport
         _ => Csv(value.ToString()),
     };
 
-    private const string MainNs = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
-    private const string RelationshipsNs = "http://schemas.openxmlformats.org/package/2006/relationships";
-    private const string DocumentRelationshipsNs = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
-
-    // Style 0 is the default, style 1 bold (headers).
-    private const string Styles = """
-        <styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><fonts count="2"><font><sz val="11"/><name val="Calibri"/></font><font><b/><sz val="11"/><name val="Calibri"/></font></fonts><fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills><borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs><cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs><cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>
-        """;
-
-    private static readonly XmlWriterSettings Settings = new() { Encoding = new UTF8Encoding(false), CloseOutput = false };
-
-    private static void Part(ZipArchive zip, string name, Action<XmlWriter> write)
-    {
-        using var stream = zip.CreateEntry(name, CompressionLevel.Fastest).Open();
-        using var w = XmlWriter.Create(stream, Settings);
-        w.WriteStartDocument(standalone: true);
-        write(w);
-        w.WriteEndDocument();
-    }
-
-    private static void Default(XmlWriter w, string extension, string type)
-    {
-        w.WriteStartElement("Default", "http://schemas.openxmlformats.org/package/2006/content-types");
-        w.WriteAttributeString("Extension", extension);
-        w.WriteAttributeString("ContentType", type);
-        w.WriteEndElement();
-    }
-
-    private static void Override(XmlWriter w, string part, string type)
-    {
-        w.WriteStartElement("Override", "http://schemas.openxmlformats.org/package/2006/content-types");
-        w.WriteAttributeString("PartName", part);
-        w.WriteAttributeString("ContentType", type);
-        w.WriteEndElement();
-    }
-
-    private static void Relationship(XmlWriter w, string id, string type, string target)
-    {
-        w.WriteStartElement("Relationship", RelationshipsNs);
-        w.WriteAttributeString("Id", id);
-        w.WriteAttributeString("Type", type);
-        w.WriteAttributeString("Target", target);
-        w.WriteEndElement();
-    }
-
-    private static void Sheet(ZipArchive zip, int number, bool freezeHeader, Action<SheetWriter> rows) =>
-        Part(zip, $"xl/worksheets/sheet{number}.xml", w =>
-        {
-            w.WriteStartElement("worksheet", MainNs);
-            if (freezeHeader)
-            {
-                w.WriteStartElement("sheetViews", MainNs);
-                w.WriteStartElement("sheetView", MainNs);
-                w.WriteAttributeString("workbookViewId", "0");
-                w.WriteStartElement("pane", MainNs);
-                w.WriteAttributeString("ySplit", "1");
-                w.WriteAttributeString("topLeftCell", "A2");
-                w.WriteAttributeString("activePane", "bottomLeft");
-                w.WriteAttributeString("state", "frozen");
-                w.WriteEndElement();
-                w.WriteEndElement();
-                w.WriteEndElement();
-            }
-            w.WriteStartElement("sheetData", MainNs);
-            rows(new SheetWriter(w));
-            w.WriteEndElement();
-            w.WriteEndElement();
-        });
-
-    /// <summary>Writes rows of a worksheet one at a time: nothing of the sheet is held in memory.</summary>
-    private sealed class SheetWriter(XmlWriter w)
-    {
-        private int _row;
-
-        public void Row((object? Value, bool Bold)[] cells)
-        {
-            _row++;
-            var rowNumber = _row.ToString(CultureInfo.InvariantCulture);
-            w.WriteStartElement("row", MainNs);
-            w.WriteAttributeString("r", rowNumber);
-            for (var i = 0; i < cells.Length; i++)
-            {
-                var (value, bold) = cells[i];
-                if (value is null) continue;
-                w.WriteStartElement("c", MainNs);
-                w.WriteAttributeString("r", ColumnName(i) + rowNumber);
-                if (bold) w.WriteAttributeString("s", "1");
-                if (value is string text)
-                {
-                    w.WriteAttributeString("t", "inlineStr");
-                    w.WriteStartElement("is", MainNs);
-                    w.WriteStartElement("t", MainNs);
-                    w.WriteAttributeString("xml", "space", null, "preserve");
-                    w.WriteString(XmlSafe(text));
-                    w.WriteEndElement();
-                    w.WriteEndElement();
-                }
-                else
-                {
-                    w.WriteElementString("v", MainNs, Convert.ToString(value, CultureInfo.InvariantCulture));
-                }
-                w.WriteEndElement();
-            }
-            w.WriteEndElement();
-        }
-    }
-
     /// <summary>A, B, ..., Z, AA, ...</summary>
     public static string ColumnName(int index)
     {
         var name = "";
         for (index++; index > 0; index = (index - 1) / 26) name = (char)('A' + (index - 1) % 26) + name;
         return name;
-    }
-
-    // XML 1.0 cannot carry most control characters, whatever a member typed into a name.
-    private static string XmlSafe(string text)
-    {
-        foreach (var c in text)
-            if (c < 0x20 && c is not ('\t' or '\n' or '\r') || c is '\uFFFE' or '\uFFFF')
-                return new string(text.Select(ch => ch < 0x20 && ch is not ('\t' or '\n' or '\r') || ch is '\uFFFE' or '\uFFFF' ? ' ' : ch).ToArray());
-        return text;
     }
 }

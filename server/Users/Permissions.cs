@@ -41,6 +41,8 @@ public static class Permissions
     public const string ManageUsers = nameof(ManageUsers);
     /// <summary>Issue, rotate and revoke gateways' broker credentials.</summary>
     public const string ManageGateways = nameof(ManageGateways);
+    /// <summary>Submit (审定上报) a township's, county's or city's report of a period, frozen as a snapshot signed by the user.</summary>
+    public const string SubmitReports = nameof(SubmitReports);
     /// <summary>Read the audit log.</summary>
     public const string ReadAudit = nameof(ReadAudit);
 
@@ -63,6 +65,7 @@ public static class Permissions
         [ManageTerminals] = TownshipUp,
         [SendCommands] = TownshipUp,
         [ChangeRules] = TownshipUp,
+        [SubmitReports] = TownshipUp,
         [ManageUsers] = [Roles.Admin],
         [ManageGateways] = [Roles.Admin],
         [ReadAudit] = [Roles.Auditor, Roles.Admin],

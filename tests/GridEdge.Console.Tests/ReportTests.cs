@@ -23,7 +23,7 @@ public sealed class ReportTests(DemoConsole demo)
         var township = (await http.GetFromJsonAsync<JsonElement>($"/api/grids/{TownA}", Ct)).GetProperty("name").GetString()!;
         var page = await demo.SignInAsync("township");
         await OpenAsync(page, "#/reports");
-        var rows = page.Locator("table.list tbody tr");
+        var rows = page.Locator(".figures table.list tbody tr");
         await Assertions.Expect(rows).ToHaveCountAsync(villages.Count + 2);
         Assert.Equal(villages.Append(township).Order(), (await rows.Locator("td:first-child").AllInnerTextsAsync()).SkipLast(1).Order());
         Assert.Equal(await page.EvaluateAsync<string>("() => document.querySelector('input[name=week]').value"),
@@ -43,13 +43,36 @@ public sealed class ReportTests(DemoConsole demo)
                 .Select(e => { using var r = new StreamReader(e.Open()); return r.ReadToEnd(); }));
             Assert.All(villages, v => Assert.Contains(v, strings));
         }
-        await ScreenshotsAsync(demo, page, "reports", p => Assertions.Expect(p.Locator("table.list tbody tr.totals")).ToBeVisibleAsync());
+        await ScreenshotsAsync(demo, page, "reports", p => Assertions.Expect(p.Locator(".figures table.list tbody tr.totals")).ToBeVisibleAsync());
         await page.Context.CloseAsync();
 
         page = await demo.SignInAsync("township", "en");
         await OpenAsync(page, "#/reports");
-        await Assertions.Expect(page.Locator("table.list tbody tr.totals")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator(".figures table.list tbody tr.totals")).ToBeVisibleAsync();
         Assert.Empty(await UntranslatedAsync(page));
         await page.Context.CloseAsync();
+    }
+
+    [Fact(Timeout = 180_000)]
+    public async Task The_township_submits_its_weeks_report_from_the_page_and_the_board_shows_it_submitted_by_that_user()
+    {
+        var user = demo.User("township");
+        using var http = demo.Api("township");
+        var page = await demo.SignInAsync("township");
+        await OpenAsync(page, "#/reports");
+        var row = page.Locator(".board table.list tbody tr").Filter(new() { HasText = await TownshipNameAsync() });
+        await Assertions.Expect(row.Locator("[data-state]")).ToHaveAttributeAsync("data-state", new System.Text.RegularExpressions.Regex("^(missing|overdue)$"));
+
+        await page.Locator("button[name=submit]").ClickAsync();
+
+        await Assertions.Expect(row.Locator("[data-state]")).ToHaveAttributeAsync("data-state", "submitted");
+        await Assertions.Expect(row).ToContainTextAsync(user.Name);
+        var week = await page.EvaluateAsync<string>("() => document.querySelector('input[name=week]').value");
+        var listed = await http.GetFromJsonAsync<JsonElement>($"/api/reports/submissions?period={week}", Ct);
+        var submission = Assert.Single(listed.GetProperty("items").EnumerateArray());
+        Assert.Equal((TownA, user.Name), (submission.GetProperty("grid").GetString(), submission.GetProperty("submittedBy").GetString()));
+        await page.Context.CloseAsync();
+
+        async Task<string> TownshipNameAsync() => (await http.GetFromJsonAsync<JsonElement>($"/api/grids/{TownA}", Ct)).GetProperty("name").GetString()!;
     }
 }

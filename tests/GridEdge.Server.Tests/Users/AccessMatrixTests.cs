@@ -42,7 +42,8 @@ public sealed class AccessMatrixTests
 
     private static string Future => DateTimeOffset.UtcNow.AddDays(3).ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd'T'HH:mm:sszzz");
 
-    private static IReadOnlyList<Case> Cases(long problemA, long problemB, string photoA, string photoB, long complaintA, long complaintB) =>
+    private static IReadOnlyList<Case> Cases(long problemA, long problemB, string photoA, string photoB, long complaintA, long complaintB, long submissionA,
+        long submissionB) =>
     [
         new("GET", "/api/readings", Kind.List, "/api/readings", "/api/readings?gateway=gw-beta"),
         new("GET", "/api/alerts", Kind.List, "/api/alerts", "/api/alerts?gateway=gw-beta"),
@@ -125,6 +126,12 @@ public sealed class AccessMatrixTests
         new("GET", "/api/compliance", Kind.Item, $"/api/compliance?grid={TownA}", $"/api/compliance?grid={TownB}"),
         new("GET", "/api/map", Kind.Item, $"/api/map?grid={TownA}", $"/api/map?grid={TownB}"),
         new("GET", "/api/reports/weekly", Kind.Item, $"/api/reports/weekly?grid={TownA}&format=csv", $"/api/reports/weekly?grid={TownB}&format=csv"),
+        new("GET", "/api/reports/{kind}", Kind.Item, $"/api/reports/month?grid={TownA}", $"/api/reports/month?grid={TownB}"),
+        // Township A's week was submitted by the administrator: every role allowed is answered 409 (never 404 inside, nor anything but 404 outside).
+        new("POST", "/api/reports/submissions", Kind.Item, "/api/reports/submissions", "/api/reports/submissions", (_, inside) => new { grid = inside ? TownA : TownB }),
+        new("GET", "/api/reports/submissions", Kind.Item, $"/api/reports/submissions?grid={TownA}", $"/api/reports/submissions?grid={TownB}"),
+        new("GET", "/api/reports/submissions/{id}", Kind.Item, $"/api/reports/submissions/{submissionA}", $"/api/reports/submissions/{submissionB}"),
+        new("GET", "/api/reports/board", Kind.Item, $"/api/reports/board?grid={TownA}", $"/api/reports/board?grid={TownB}"),
 
         new("PUT", "/api/departments/{id}", Kind.Item, "/api/departments/d-in", "/api/departments/d-out",
             (_, inside) => new { grid = inside ? County : CountyB, name = "住建局", categories = new[] { "dust" } }),
@@ -205,7 +212,10 @@ public sealed class AccessMatrixTests
             users[role] = await server.UserAsync($"u-{role.Replace('_', '-')}", role, GridOf(role), department: role == Roles.Department ? "d-a" : null);
 
         var policies = Policies(server);
-        var cases = Cases(problemA, problemB, photoA, photoB, complaintA, complaintB);
+        // A submitted report in each city, by the administrator: read by id inside, 404 outside.
+        var submissionA = await SubmitAsync(admin, TownA);
+        var submissionB = await SubmitAsync(admin, TownB);
+        var cases = Cases(problemA, problemB, photoA, photoB, complaintA, complaintB, submissionA, submissionB);
         // A new endpoint fails here until it has its row in the matrix.
         Assert.Equal(policies.Keys.Order(StringComparer.Ordinal), cases.Select(c => $"{c.Method} {c.Route}").Order(StringComparer.Ordinal));
 
@@ -309,6 +319,13 @@ public sealed class AccessMatrixTests
         var document = new { grids = new[] { new { code = VillageA, name = "甲村", boundary = Square(117.00, 36.60) }, new { code = VillageB, name = "乙村", boundary = Square(120.30, 36.60) } } };
         using var put = await admin.PutAsJsonAsync("/api/grids", document, Ct);
         Assert.True(put.StatusCode == HttpStatusCode.OK, await put.Content.ReadAsStringAsync(Ct));
+    }
+
+    private static async Task<long> SubmitAsync(HttpClient admin, string grid)
+    {
+        using var posted = await admin.PostAsJsonAsync("/api/reports/submissions", new { grid }, Ct);
+        Assert.True(posted.StatusCode == HttpStatusCode.Created, await posted.Content.ReadAsStringAsync(Ct));
+        return (await posted.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("id").GetInt64();
     }
 
     private static long Complaint(GridRows rows, string grid) => (long)rows.Scalar("""

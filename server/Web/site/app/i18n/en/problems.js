@@ -28,7 +28,7 @@ export default {
   'patrols.boundary': 'Village boundary', 'patrols.noTrack': 'This patrol has no track',
   'geofence.inside': 'Inside the grid', 'geofence.outside': 'Outside the grid', 'geofence.inaccurate': 'Inaccurate fix', 'geofence.no_boundary': 'No boundary',
   'place.key_point': 'Key point', 'place.enterprise': 'Enterprise', 'place.other': 'Other place',
-  'reports.week': 'Week', 'reports.grid': 'Grid', 'reports.title': 'Weekly report', 'reports.xlsx': 'Download Excel (XLSX)', 'reports.csv': 'Download CSV',
+  'reports.week': 'Week', 'reports.grid': 'Grid', 'reports.title': 'Reports', 'reports.xlsx': 'Download Excel (XLSX)', 'reports.csv': 'Download CSV',
   'reports.period': 'Period: {from} to {to}', 'reports.due': 'due {due}',
   'reports.village': 'Grid', 'reports.township': 'Township', 'reports.members': 'Members (active/all)', 'reports.checkins': 'Check-ins', 'reports.patrols': 'Patrols (counted/recorded)',
   'reports.patrolMet': 'Weekly patrol', 'reports.keyPoints': 'Key points twice a month', 'reports.province': 'Province-level enterprises (monthly)', 'reports.cityCounty': 'City/county enterprises (2 months)',

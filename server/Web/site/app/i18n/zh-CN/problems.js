@@ -28,7 +28,7 @@ export default {
   'patrols.boundary': '村网格边界', 'patrols.noTrack': '该巡查没有轨迹',
   'geofence.inside': '在网格内', 'geofence.outside': '在网格外', 'geofence.inaccurate': '定位不准', 'geofence.no_boundary': '无网格边界',
   'place.key_point': '重点点位', 'place.enterprise': '企业', 'place.other': '其他地点',
-  'reports.week': '周次', 'reports.grid': '网格', 'reports.title': '周报表', 'reports.xlsx': '下载 Excel（XLSX）', 'reports.csv': '下载 CSV',
+  'reports.week': '周次', 'reports.grid': '网格', 'reports.title': '报表', 'reports.xlsx': '下载 Excel（XLSX）', 'reports.csv': '下载 CSV',
   'reports.period': '统计周期：{from} 至 {to}', 'reports.due': '报送截止 {due}',
   'reports.village': '网格', 'reports.township': '乡镇（街道）', 'reports.members': '网格员（活跃/总数）', 'reports.checkins': '打卡', 'reports.patrols': '巡查（有效/上报）',
   'reports.patrolMet': '每周巡查', 'reports.keyPoints': '重点点位每月两次', 'reports.province': '省控以上企业（每月）', 'reports.cityCounty': '市县控企业（每两月）',
