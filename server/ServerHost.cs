@@ -23,6 +23,7 @@ using GridEdge.Server.Periods;
 using GridEdge.Server.Photos;
 using GridEdge.Server.Problems;
 using GridEdge.Server.Readings;
+using GridEdge.Server.Scores;
 using GridEdge.Server.Storage;
 using GridEdge.Server.Terminals;
 using GridEdge.Server.Users;
@@ -78,6 +79,7 @@ public static class ServerHost
         builder.Services.AddDepartments();
         builder.Services.AddTasks();
         builder.Services.AddAlarms();
+        builder.Services.AddScores();
         builder.Services.AddLive();
         builder.Services.AddConsole();
         builder.Services.AddCluster();
@@ -108,6 +110,7 @@ public static class ServerHost
         app.MapDepartmentApi();
         app.MapTaskApi();
         app.MapAlarmApi();
+        app.MapScoreApi();
         app.MapLiveApi();
         app.MapConsole();
         app.Lifetime.ApplicationStarted.Register(() =>

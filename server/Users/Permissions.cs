@@ -41,6 +41,10 @@ public static class Permissions
     public const string ManageUsers = nameof(ManageUsers);
     /// <summary>Issue, rotate and revoke gateways' broker credentials.</summary>
     public const string ManageGateways = nameof(ManageGateways);
+    /// <summary>Keep the assessment registers: meetings, training and supervision visits with their evidence (server/Scores).</summary>
+    public const string KeepRegisters = nameof(KeepRegisters);
+    /// <summary>Publish (freeze) a grid's assessment scores for a period (每季度通报公布).</summary>
+    public const string PublishScores = nameof(PublishScores);
     /// <summary>Read the audit log.</summary>
     public const string ReadAudit = nameof(ReadAudit);
 
@@ -63,6 +67,8 @@ public static class Permissions
         [ManageTerminals] = TownshipUp,
         [SendCommands] = TownshipUp,
         [ChangeRules] = TownshipUp,
+        [KeepRegisters] = TownshipUp,
+        [PublishScores] = [Roles.County, Roles.City, Roles.Admin],
         [ManageUsers] = [Roles.Admin],
         [ManageGateways] = [Roles.Admin],
         [ReadAudit] = [Roles.Auditor, Roles.Admin],
