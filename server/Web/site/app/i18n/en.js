@@ -5,5 +5,6 @@ import registry from './en/registry.js';
 import monitoring from './en/monitoring.js';
 import problems from './en/problems.js';
 import handling from './en/handling.js';
+import scores from './en/scores.js';
 
-export default { ...common, ...alerts, ...registry, ...monitoring, ...problems, ...handling };
+export default { ...common, ...alerts, ...registry, ...monitoring, ...problems, ...handling, ...scores };

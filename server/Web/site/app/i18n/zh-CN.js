@@ -5,5 +5,6 @@ import registry from './zh-CN/registry.js';
 import monitoring from './zh-CN/monitoring.js';
 import problems from './zh-CN/problems.js';
 import handling from './zh-CN/handling.js';
+import scores from './zh-CN/scores.js';
 
-export default { ...common, ...alerts, ...registry, ...monitoring, ...problems, ...handling };
+export default { ...common, ...alerts, ...registry, ...monitoring, ...problems, ...handling, ...scores };
