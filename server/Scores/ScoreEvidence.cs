@@ -89,7 +89,8 @@ public sealed class ScoreEvidence
                     """, r => new ScoreRecord(ScoreRecord.Problem, r.GetInt64(0).ToString(System.Globalization.CultureInfo.InvariantCulture), r.GetString(1), "fire point"),
                     ct, ("@category", (int)ProblemCategory.StrawBurning), ("@from", Math.Max(ban.From, from)), ("@to", Math.Min(ban.To, to)), ("@lo", banLo), ("@hi", banHi)));
             }
-            records[ScoreRuleKinds.FirePoint] = fires;
+            // Two overlapping bans of a county would find a fire point twice: it counts once.
+            records[ScoreRuleKinds.FirePoint] = [.. fires.DistinctBy(f => f.Id)];
             return 0;
         }, ct);
 
