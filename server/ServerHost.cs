@@ -24,6 +24,7 @@ using GridEdge.Server.Photos;
 using GridEdge.Server.Problems;
 using GridEdge.Server.Readings;
 using GridEdge.Server.Reports;
+using GridEdge.Server.Scores;
 using GridEdge.Server.Storage;
 using GridEdge.Server.Terminals;
 using GridEdge.Server.Users;
@@ -80,6 +81,7 @@ public static class ServerHost
         builder.Services.AddTasks();
         builder.Services.AddAlarms();
         builder.Services.AddReports();
+        builder.Services.AddScores();
         builder.Services.AddLive();
         builder.Services.AddConsole();
         builder.Services.AddCluster();
@@ -111,6 +113,7 @@ public static class ServerHost
         app.MapTaskApi();
         app.MapAlarmApi();
         app.MapReportApi();
+        app.MapScoreApi();
         app.MapLiveApi();
         app.MapConsole();
         app.Lifetime.ApplicationStarted.Register(() =>

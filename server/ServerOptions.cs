@@ -18,6 +18,7 @@ public sealed class ServerOptions
     public Alerts.AlertResponseOptions Alerts { get; set; } = new();
     public GridOptions Grid { get; set; } = new();
     public Calendar.CalendarOptions Calendar { get; set; } = new();
+    public Scores.ScoreOptions Scores { get; set; } = new();
 
     /// <summary>Gateways allowed to connect to the embedded broker: client id = username = <see cref="GatewayAccountOptions.Id"/>.</summary>
     public List<GatewayAccountOptions> Gateways { get; set; } = [];
@@ -194,6 +195,8 @@ internal sealed class ServerOptionsValidator : IValidateOptions<ServerOptions>
         errors.AddRange(alertErrors);
         try { GridEdge.Server.Calendar.HolidayCalendar.Load(o.Calendar.Folder); }
         catch (GridEdge.Server.Calendar.CalendarFileException e) { errors.Add("Server:Calendar:Directory: " + e.Message); }
+        try { GridEdge.Server.Scores.ScoreSheets.Load(o.Scores.Folder); }
+        catch (GridEdge.Server.Scores.ScoreSheetException e) { errors.Add("Server:Scores:Directory: " + e.Message); }
 
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < o.Gateways.Count; i++)

@@ -43,6 +43,10 @@ public static class Permissions
     public const string ManageGateways = nameof(ManageGateways);
     /// <summary>Submit (审定上报) a township's, county's or city's report of a period, frozen as a snapshot signed by the user.</summary>
     public const string SubmitReports = nameof(SubmitReports);
+    /// <summary>Keep the assessment registers: meetings, training and supervision visits with their evidence (server/Scores).</summary>
+    public const string KeepRegisters = nameof(KeepRegisters);
+    /// <summary>Publish (freeze) a grid's assessment scores for a period (每季度通报公布).</summary>
+    public const string PublishScores = nameof(PublishScores);
     /// <summary>Read the audit log.</summary>
     public const string ReadAudit = nameof(ReadAudit);
 
@@ -66,6 +70,8 @@ public static class Permissions
         [SendCommands] = TownshipUp,
         [ChangeRules] = TownshipUp,
         [SubmitReports] = TownshipUp,
+        [KeepRegisters] = TownshipUp,
+        [PublishScores] = [Roles.County, Roles.City, Roles.Admin],
         [ManageUsers] = [Roles.Admin],
         [ManageGateways] = [Roles.Admin],
         [ReadAudit] = [Roles.Auditor, Roles.Admin],

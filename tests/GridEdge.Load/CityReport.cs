@@ -86,23 +86,9 @@ internal static class CityReport
     /// </summary>
     public static async Task<IReadOnlyList<Fetched>> FetchAsync(IReadOnlyDictionary<string, string?> ledgerSettings, string logsDirectory, bool keep)
     {
-        var (httpPort, mqttPort) = (Loopback.FreePort(), Loopback.FreePort());
-        var settings = new Dictionary<string, string?>(ledgerSettings)
-        {
-            ["Server:Http:Url"] = $"http://127.0.0.1:{httpPort}",
-            ["Server:Broker:Port"] = mqttPort.ToString(CultureInfo.InvariantCulture),
-            ["Server:Logs:Directory"] = logsDirectory,
-            ["Serilog:MinimumLevel:Default"] = "Warning",
-        };
-        await using var server = InProcessServer.Build([], settings);
-        await server.StartAsync();
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}"), Timeout = TimeSpan.FromMinutes(5) };
-        // A city-wide reader of its own (the ledger may be kept across runs, so the name is this run's).
-        var users = server.Services.GetRequiredService<IUserStore>();
-        var reader = $"load-city-{httpPort}";
-        _ = await users.CreateAsync(new NewUser(reader, null, Roles.City, null, null));
-        var key = await users.CreateApiKeyAsync(reader) ?? throw new InvalidOperationException($"no API key for {reader}");
-        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key.Key);
+        var (server, http) = await StartServerAsync(ledgerSettings, logsDirectory);
+        await using var running = server;
+        using var client = http;
 
         var city = "370100000000";
         var fetched = new List<Fetched>();
@@ -120,6 +106,30 @@ internal static class CityReport
         }
         await server.StopAsync();
         return fetched;
+    }
+
+    /// <summary>Starts the real server in this process on the ledger of <paramref name="ledgerSettings"/>, with a client signed in as a city-wide reader.</summary>
+    public static async Task<(Microsoft.AspNetCore.Builder.WebApplication Server, HttpClient Http)> StartServerAsync(IReadOnlyDictionary<string, string?> ledgerSettings,
+        string logsDirectory)
+    {
+        var (httpPort, mqttPort) = (Loopback.FreePort(), Loopback.FreePort());
+        var settings = new Dictionary<string, string?>(ledgerSettings)
+        {
+            ["Server:Http:Url"] = $"http://127.0.0.1:{httpPort}",
+            ["Server:Broker:Port"] = mqttPort.ToString(CultureInfo.InvariantCulture),
+            ["Server:Logs:Directory"] = logsDirectory,
+            ["Serilog:MinimumLevel:Default"] = "Warning",
+        };
+        var server = InProcessServer.Build([], settings);
+        await server.StartAsync();
+        var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}"), Timeout = TimeSpan.FromMinutes(5) };
+        // A city-wide reader of its own (the ledger may be kept across runs, so the name is this run's).
+        var users = server.Services.GetRequiredService<IUserStore>();
+        var reader = $"load-city-{httpPort}";
+        _ = await users.CreateAsync(new NewUser(reader, null, Roles.City, null, null));
+        var key = await users.CreateApiKeyAsync(reader) ?? throw new InvalidOperationException($"no API key for {reader}");
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key.Key);
+        return (server, http);
     }
 
     /// <summary>Writes the city into a fresh ledger in batched transactions. Deterministic (fixed seed).</summary>
@@ -163,6 +173,7 @@ internal static class CityReport
         // Village boundaries for the map: each township a cell of a 12-column lattice, its villages a 6-column lattice in
         // it, each village a 24-vertex ring with jitter (its own seed, so the rest of the city is as before).
         var shapes = new Random(77);
+        var centers = new (double Lat, double Lon)[Villages];
         Batch(connection, "UPDATE grids SET boundary = $2 WHERE code = $1;", insert =>
         {
             for (var v = 0; v < Villages; v++)
@@ -171,6 +182,7 @@ internal static class CityReport
                 const double TownshipCell = 0.08, VillageCell = TownshipCell / 7;
                 var lon0 = 116.6 + (t % 12) * TownshipCell + (k % 6) * VillageCell;
                 var lat0 = 36.9 - (t / 12) * TownshipCell - (k / 6) * VillageCell;
+                centers[v] = (lat0 - VillageCell / 2, lon0 + VillageCell / 2);
                 var ring = new List<string>();
                 for (var i = 0; i < 24; i++)
                 {
@@ -230,8 +242,8 @@ internal static class CityReport
         {
             using var patrol = Prepare(connection, """
                 INSERT INTO patrols (gateway, seq, record_id, member, terminal, grid, started_at, ended_at, track, findings, attachments, ts, clock, received_at)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $7 + 5400000, '[]', '巡查正常', '[]', $7, 1, $7);
-                """, 7);
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $7 + 5400000, $8, '巡查正常', '[]', $7, 1, $7);
+                """, 8);
             using var place = Prepare(connection, "INSERT INTO patrol_places (gateway, seq, idx, grid, kind, place_id, name, at) VALUES ($1, $2, $3, $4, $5, $6, $6, $7);", 7);
             patrol.Transaction = place.Transaction = transaction;
             for (var v = 0; v < Villages; v++)
@@ -242,7 +254,10 @@ internal static class CityReport
                     var m = v + Villages * random.Next(Members / Villages);
                     var at = RandomTime(monthStart, TimeSpan.FromDays(30));
                     var gateway = GatewayOf(villages[v]);
-                    Run(patrol, gateway, ++seq, $"p{seq}", $"m{m:00000}", $"t{m:00000}", villages[v], at);
+                    // A track point at the village's centre, inside its boundary: under the counting rules a patrol without one does not count.
+                    var track = string.Create(CultureInfo.InvariantCulture,
+                        $"[{{\"latitude\":{centers[v].Lat:F5},\"longitude\":{centers[v].Lon:F5},\"time\":\"{DateTimeOffset.FromUnixTimeMilliseconds(at):yyyy-MM-dd'T'HH:mm:ss'Z'}\"}}]");
+                    Run(patrol, gateway, ++seq, $"p{seq}", $"m{m:00000}", $"t{m:00000}", villages[v], at, track);
                     patrolCount++;
                     var idx = 0;
                     for (var k = 0; k < 1 + random.Next(2); k++, idx++) Run(place, gateway, seq, idx, villages[v], 0, $"k{v:0000}-{random.Next(2)}", at + idx * 600_000);

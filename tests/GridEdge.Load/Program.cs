@@ -80,6 +80,11 @@ var keep = new Option<bool>("--keep") { Description = "Write the reports to the 
 Define("report", "The city-wide weekly report (XLSX and CSV) from a city-scale ledger over HTTP, against a full scan of the check-ins",
     [checkins, ledger, keep], r => GridEdge.Load.CityReport.RunAsync(r.GetValue(checkins), r.GetValue(ledger), r.GetValue(keep)),
     "report --ledger /tmp/city-ledger.db --keep");
+var scoreCheckins = Count("--checkins", 1_000_000, "Check-ins generated into the city ledger");
+var scoreLedger = new Option<string>("--ledger") { Description = "The city ledger of `report` (generated there when missing, and kept)", HelpName = "PATH" };
+Define("scores", "A county's assessment scores for a quarter (both shipped sheets) and the whole city's villages from the real server over HTTP, against the weekly report's GROUP BY baseline",
+    [scoreCheckins, scoreLedger], r => GridEdge.Load.CountyScores.RunAsync(r.GetValue(scoreCheckins), r.GetValue(scoreLedger)),
+    "scores --ledger /tmp/city-scores.db");
 var engineCheckins = Count("--checkins", 1_000_000, "Check-ins generated into the city ledger");
 var engineLedger = new Option<string>("--ledger") { Description = "Keep the generated SQLite ledger at this path (and reuse it when it exists)", HelpName = "PATH" };
 var collateFix = new Option<bool>("--collate-fix") { Description = "Then give the copy's patrol_places.place_id COLLATE \"C\" (a proposed schema fix) and fetch the reports again" };

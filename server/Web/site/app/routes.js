@@ -9,6 +9,7 @@ export const routes = [
   { path: 'complaints', label: 'nav.complaints', permission: 'ReadLedgers', load: () => import('./pages/complaints.js') },
   { path: 'patrols', label: 'nav.patrols', permission: 'ReadLedgers', load: () => import('./pages/patrols.js') },
   { path: 'reports', label: 'nav.reports', permission: 'ReadLedgers', load: () => import('./pages/reports.js') },
+  { path: 'scores', label: 'nav.scores', permission: 'ReadLedgers', load: () => import('./pages/scores.js') },
   { path: 'campaigns', label: 'nav.campaigns', permission: 'ReadLedgers', load: () => import('./pages/campaigns.js') },
   { path: 'registry', label: 'nav.registry', permission: 'EditRegistry', load: () => import('./pages/registry.js') },
   { path: 'departments', label: 'nav.departments', permission: 'ImportGrid', load: () => import('./pages/departments.js') },

@@ -6,5 +6,6 @@ import monitoring from './en/monitoring.js';
 import problems from './en/problems.js';
 import handling from './en/handling.js';
 import reports from './en/reports.js';
+import scores from './en/scores.js';
 
-export default { ...common, ...alerts, ...registry, ...monitoring, ...problems, ...handling, ...reports };
+export default { ...common, ...alerts, ...registry, ...monitoring, ...problems, ...handling, ...reports, ...scores };

@@ -6,5 +6,6 @@ import monitoring from './zh-CN/monitoring.js';
 import problems from './zh-CN/problems.js';
 import handling from './zh-CN/handling.js';
 import reports from './zh-CN/reports.js';
+import scores from './zh-CN/scores.js';
 
-export default { ...common, ...alerts, ...registry, ...monitoring, ...problems, ...handling, ...reports };
+export default { ...common, ...alerts, ...registry, ...monitoring, ...problems, ...handling, ...reports, ...scores };
