@@ -70,7 +70,28 @@ public class TerminalRecordTests
 
         Assert.False(result.Ok);
         Assert.Equal("records[0].kind", result.Error!.Field);
-        Assert.Contains("patrol records and problem reports", result.Error.Problem);
+        Assert.Contains("patrol records, problem reports and task steps", result.Error.Problem);
+    }
+
+    [Theory]
+    [InlineData(WireFormat.Binary)]
+    [InlineData(WireFormat.Json)]
+    public void A_task_step_travels_on_the_uploads_stream_in_both_formats_and_a_broken_one_is_refused(WireFormat format)
+    {
+        var step = new TaskStep("arrive-7", "m-wang-li", "t-0042", "370102001001", "complaint-5", TaskStepKind.Arrive, 36.65, 117.12, 5,
+            new DateTimeOffset(2026, 12, 5, 8, 20, 0, TimeSpan.Zero), "到达现场", [], GeofenceResult.Inside,
+            new DateTimeOffset(2026, 12, 5, 8, 20, 2, TimeSpan.Zero), ClockQuality.NetworkSynced);
+        var batch = new Batch("gw-1", Streams.Uploads, 7, [step]);
+
+        var decoded = WireCodec.Decode(WireCodec.Encode(batch, format));
+
+        Assert.True(decoded.Ok, decoded.Error?.Problem);
+        Assert.Equal(step, Assert.IsType<Batch>(decoded.Value).Records.Single());
+        Assert.Null(Validation.CheckRecord(step));
+        Assert.Equal("taskId", Validation.CheckRecord(step with { TaskId = "problem-0" })!.Field);
+        Assert.Equal("step", Validation.CheckRecord(step with { Step = (TaskStepKind)9 })!.Field);
+        // Not on the check-ins stream.
+        Assert.False(WireCodec.Decode(WireCodec.Encode(batch with { Stream = Streams.CheckIns }, format)).Ok);
     }
 
     [Theory]

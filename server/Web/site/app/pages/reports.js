@@ -2,7 +2,7 @@
 // CSV downloads the server writes (GET /api/reports/{kind}), the submission of the report (审定上报, POST /api/reports/submissions)
 // and the board of who has submitted the period (GET /api/reports/board).
 import { get, post, query } from '../api.js';
-import { t } from '../i18n.js';
+import { t, language } from '../i18n.js';
 import { h, v, table, badge, clear, errorText, toast, useStyles } from '../ui.js';
 import { dateTime, isoWeek } from '../time.js';
 import { gridsByCode } from './ledgers.js';
@@ -64,7 +64,8 @@ export async function render(root, { session }) {
   }
 
   function links() {
-    const href = format => `/api/reports/${filters.kind}` + query({ grid: filters.grid, period: filters.period, format });
+    // The files follow the console's language switch: Chinese sheet names and headers, or English.
+    const href = format => `/api/reports/${filters.kind}` + query({ grid: filters.grid, period: filters.period, format, lang: language() === 'en' ? 'en' : undefined });
     downloads.replaceChildren(
       h('a', { href: href('xlsx'), download: '', 'data-format': 'xlsx' }, t('reports.xlsx')),
       h('a', { href: href('csv'), download: '', 'data-format': 'csv' }, t('reports.csv')));
