@@ -242,7 +242,10 @@ public sealed class UplinkService : BackgroundService
 
     private void FillWindow(CancellationToken stop)
     {
-        while (_inFlight.Count < _options.Uplink.MaxInFlightBatches && NextBatch() is { } next)
+        // The last slot of the window is kept for the alerts and command-results streams: an alert never waits for the ack
+        // of a window full of readings (a window of one has no slot to keep).
+        var max = _options.Uplink.MaxInFlightBatches;
+        while (_inFlight.Count < max && NextBatch(urgentOnly: max > 1 && _inFlight.Count >= max - 1) is { } next)
         {
             var (batch, payload) = next;
             var message = new MqttApplicationMessageBuilder()
@@ -280,13 +283,17 @@ public sealed class UplinkService : BackgroundService
         _logger.LogWarning("Broker refused {Stream} {First}-{Last}: {ReasonCode} {Reason}", batch.Stream, batch.First, batch.Last, result.ReasonCode, result.ReasonString);
     }
 
-    /// <summary>The next batch to send: the highest-priority stream with records not yet in flight, contiguous, within the count and byte limits.</summary>
-    private (InFlightBatch Batch, byte[] Payload)? NextBatch()
+    /// <summary>
+    /// The next batch to send: the highest-priority stream with records not yet in flight, contiguous, within the count and
+    /// byte limits; with <paramref name="urgentOnly"/>, of the priority-0 streams (alerts, command results) only.
+    /// </summary>
+    private (InFlightBatch Batch, byte[] Payload)? NextBatch(bool urgentOnly = false)
     {
         var maxRecords = _options.Uplink.BatchMaxRecords;
         var maxBytes = _options.Uplink.BatchMaxBytes;
         foreach (var stream in _streamsByPriority)
         {
+            if (urgentOnly && Streams.Priority(stream) > 0) break;
             var sentThrough = _sentThrough.GetValueOrDefault(stream);
             if (_outbox.Backlog(stream) == 0 || _outbox.NextSeq(stream) - 1 <= sentThrough) continue;
             var entries = _outbox.ReadPending(stream, sentThrough, maxRecords, maxBytes);

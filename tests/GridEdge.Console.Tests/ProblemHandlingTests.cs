@@ -77,7 +77,9 @@ public sealed class ProblemHandlingTests(DemoConsole demo)
         foreach (var at in new[] { "acceptedAt", "reportedBackAt", "townshipClosedAt", "departmentClosedAt", "closedAt" })
             Assert.Equal(JsonValueKind.String, handling.GetProperty(at).ValueKind);
         Assert.Equal(["reported", "transfer", "accept", "report", "verify", "close", "close"],
-            stored.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("action").GetString()).Where(a => !a!.StartsWith("alert_", StringComparison.Ordinal)));
+            // Alarms joining and another test's major flag (the same demo problem may be the newest for both) are beside the chain.
+            stored.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("action").GetString())
+                .Where(a => !a!.StartsWith("alert_", StringComparison.Ordinal) && a != "major"));
     }
 
     [Fact(Timeout = 300_000)]

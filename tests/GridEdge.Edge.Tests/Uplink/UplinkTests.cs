@@ -107,6 +107,34 @@ public sealed class UplinkTests
     }
 
     [Fact(Timeout = 30_000)]
+    public async Task An_alert_goes_out_at_once_while_the_window_is_full_of_unacknowledged_readings()
+    {
+        await using var broker = await TestBroker.StartAsync(Ct);
+        broker.Acking = false;
+        using var dir = new TempDirectory();
+        using var outbox = TestData.Open(dir.Path);
+        for (var i = 1; i <= 200; i++) await outbox.AppendAsync(Streams.Readings, TestData.Reading(i), Ct);
+        var options = Options(broker.Port);
+        options.Uplink.BatchMaxRecords = 10;
+        options.Uplink.MaxInFlightBatches = 4;
+        options.Uplink.AckTimeoutSeconds = 30;
+
+        // The clock never moves: no ack timeout frees the window; only the kept slot lets the alert out.
+        using var uplink = NewUplink(outbox, options, new ManualTimeProvider());
+        await uplink.StartAsync(Ct);
+        await WaitUntil(() => broker.Batches.Count(b => b.Stream == Streams.Readings) == 3, "three reading batches in flight");
+        Assert.Equal(3, uplink.Status.InFlightBatches);
+
+        var alert = new Alert("dust|s1|pm2_5|1", "dust", AlertKind.Dust, AlertState.Raised, AlertSeverity.Warning, "s1", Quantities.Pm2_5,
+            [new AlertValue("mean", 182.4), new AlertValue("threshold", 150)], TestData.T0, ClockQuality.NetworkSynced);
+        await outbox.AppendAsync(Streams.Alerts, alert, Ct);
+        await WaitUntil(() => broker.Batches.Any(b => b.Stream == Streams.Alerts), "the alert published while the readings wait for their acks");
+        Assert.Equal(3, broker.Batches.Count(b => b.Stream == Streams.Readings));
+        Assert.Equal(4, uplink.Status.InFlightBatches);
+        await uplink.StopAsync(Ct);
+    }
+
+    [Fact(Timeout = 30_000)]
     public async Task An_ack_for_another_store_of_the_gateway_removes_nothing()
     {
         await using var broker = await TestBroker.StartAsync(Ct);
