@@ -24,6 +24,22 @@ internal static partial class FileSync
         }
     }
 
+    /// <summary>
+    /// Replaces <paramref name="path"/> durably with <paramref name="content"/>: written to a temporary file beside it and
+    /// synced, renamed over it, and the folder synced, so a power cut leaves the old file or the new, never a torn one.
+    /// </summary>
+    public static void Replace(string path, ReadOnlySpan<byte> content)
+    {
+        var temp = path + ".tmp";
+        using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+        {
+            file.Write(content);
+            file.Flush(flushToDisk: true);
+        }
+        System.IO.File.Move(temp, path, overwrite: true);
+        Directory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!);
+    }
+
     /// <summary>Forces a directory's entries (a rename, a new file) to the storage device, where the OS allows it.</summary>
     public static void Directory(string path)
     {

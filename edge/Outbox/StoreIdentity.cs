@@ -73,17 +73,7 @@ internal static class StoreIdentity
         }
     }
 
-    private static void WriteFile(string path, Guid id)
-    {
-        var temp = path + ".tmp";
-        using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
-        {
-            JsonSerializer.Serialize(file, new StoreIdFile(id));
-            file.Flush(flushToDisk: true);
-        }
-        File.Move(temp, path, overwrite: true);
-        FileSync.Directory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-    }
+    private static void WriteFile(string path, Guid id) => FileSync.Replace(path, JsonSerializer.SerializeToUtf8Bytes(new StoreIdFile(id)));
 
     private sealed record StoreIdFile(Guid StoreId);
 }

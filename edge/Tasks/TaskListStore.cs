@@ -105,15 +105,7 @@ public sealed class TaskListStore
     private void Store(ReadOnlySpan<byte> payload)
     {
         Directory.CreateDirectory(_dataDirectory);
-        var path = Path.Combine(_dataDirectory, FileName);
-        var temp = path + ".tmp";
-        using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
-        {
-            file.Write(payload);
-            file.Flush(flushToDisk: true);
-        }
-        File.Move(temp, path, overwrite: true);
-        FileSync.Directory(_dataDirectory);
+        FileSync.Replace(Path.Combine(_dataDirectory, FileName), payload);
     }
 
     private void Load()

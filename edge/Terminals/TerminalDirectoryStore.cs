@@ -73,15 +73,7 @@ public sealed class TerminalDirectoryStore
     {
         ArgumentNullException.ThrowIfNull(prepared);
         System.IO.Directory.CreateDirectory(_dataDirectory);
-        var path = Path.Combine(_dataDirectory, FileName);
-        var temp = path + ".tmp";
-        using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
-        {
-            file.Write(Encoding.UTF8.GetBytes(prepared.Json));
-            file.Flush(flushToDisk: true);
-        }
-        File.Move(temp, path, overwrite: true);
-        FileSync.Directory(_dataDirectory);
+        FileSync.Replace(Path.Combine(_dataDirectory, FileName), Encoding.UTF8.GetBytes(prepared.Json));
         _current = prepared;
         _logger.LogInformation("Terminal directory in force: {Terminals} terminals, {Grids} grids", prepared.Directory.Terminals.Count, prepared.Directory.Grids.Count);
         Changed?.Invoke(prepared.Directory);
