@@ -45,6 +45,12 @@ public sealed class TerminalOptions
     // Limits sized for a Pi with 512 MB-1 GB: a flood of connections or requests is refused, not held in memory.
     /// <summary>Connections held at once; one more closes the one idle longest, or is closed itself when every one is busy with a request.</summary>
     public int MaxConnections { get; set; } = 256;
+    /// <summary>
+    /// Connections the kernel may hold completed but not yet accepted (the listen backlog; Linux caps it at
+    /// net.core.somaxconn). A flood that overflows it makes every newcomer, a terminal or a status request, wait for its
+    /// SYN to be resent (1 s, 3 s, 7 s ...).
+    /// </summary>
+    public int ListenBacklog { get; set; } = 4096;
     /// <summary>How long an idle connection (between requests, or before the first) is kept open.</summary>
     public int KeepAliveTimeoutSeconds { get; set; } = 30;
     /// <summary>How long a request's headers may take to arrive once it started; a new connection's first bytes too (or KeepAliveTimeoutSeconds if shorter).</summary>

@@ -50,6 +50,7 @@ public sealed class EdgeOptionsValidator : IValidateOptions<EdgeOptions>
             $"1024-{Validation.MaxAttachmentChunkBytes} bytes");
         Expect(t.MaxJsonBytes is >= 4096 and <= 64 * 1024 * 1024, "Terminals:MaxJsonBytes", t.MaxJsonBytes, "4096-67108864 bytes");
         Expect(t.MaxConnections is >= 1 and <= 100_000, "Terminals:MaxConnections", t.MaxConnections, "1-100000");
+        Expect(t.ListenBacklog is >= 1 and <= 65_535, "Terminals:ListenBacklog", t.ListenBacklog, "1-65535");
         Expect(t.KeepAliveTimeoutSeconds is >= 1 and <= 3600, "Terminals:KeepAliveTimeoutSeconds", t.KeepAliveTimeoutSeconds, "1-3600 seconds");
         Expect(t.RequestHeadersTimeoutSeconds is >= 1 and <= 300, "Terminals:RequestHeadersTimeoutSeconds", t.RequestHeadersTimeoutSeconds, "1-300 seconds");
         Expect(t.MaxRequestHeadersBytes is >= 8192 and <= 1024 * 1024, "Terminals:MaxRequestHeadersBytes", t.MaxRequestHeadersBytes, "8192-1048576 bytes");

@@ -114,6 +114,7 @@ public sealed class TerminalApiService : IHostedService, IAsyncDisposable, IDisp
         builder.Services.AddSingleton(_loggers);
         builder.Services.Replace(ServiceDescriptor.Singleton<IHostLifetime, GuestLifetime>());
         builder.WebHost.UseUrls(_options.Url);
+        builder.WebHost.UseSockets(s => s.Backlog = _options.ListenBacklog);
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;

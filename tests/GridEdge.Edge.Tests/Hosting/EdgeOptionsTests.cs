@@ -51,11 +51,13 @@ public sealed class EdgeOptionsTests
         options.Uplink.Format = "xml";
         options.Uplink.BatchMaxRecords = 0;
         options.Uplink.ReconnectCapSeconds = 0.5;
+        options.Terminals.ListenBacklog = 0;
         var message = new EdgeOptionsValidator().Validate(null, options).FailureMessage;
         Assert.Contains("Edge:Broker:Port is '70000'", message);
         Assert.Contains("Edge:Uplink:Format is 'xml'", message);
         Assert.Contains("Edge:Uplink:BatchMaxRecords is '0'", message);
         Assert.Contains("Edge:Uplink:ReconnectCapSeconds", message);
+        Assert.Contains("Edge:Terminals:ListenBacklog is '0'", message);
     }
 
     [Theory(Timeout = 30_000)]
