@@ -105,8 +105,10 @@ public sealed class Hj212Listener : BackgroundService
             client.NoDelay = true;
             Counters.ConnectionAccepted();
             var connection = new Hj212Connection(this, client);
+            // Listed before it runs (the count above must see it), then its task recorded only if it has not already
+            // finished and removed itself: a plain second assignment would list a closed connection for ever.
             _connections[connection] = Task.CompletedTask;
-            _connections[connection] = RunConnectionAsync(connection, stop);
+            _connections.TryUpdate(connection, RunConnectionAsync(connection, stop), Task.CompletedTask);
         }
 
         // Stop: every connection's receive is cancelled by the same token; wait for them to finish their frame.

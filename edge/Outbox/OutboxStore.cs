@@ -175,8 +175,7 @@ public sealed partial class OutboxStore : IDisposable
         {
             var size = doc[SizeField].AsInt32;
             if (result.Count > 0 && bytes + size > maxBytes) break;
-            var seq = doc["_id"].AsInt64;
-            result.Add(new OutboxEntry(seq, RecordEncoding.Decode(doc[RecordField].AsBinary, stream, seq), size));
+            result.Add(new OutboxEntry(stream, doc["_id"].AsInt64, RecordEncoding.Form(doc[RecordField].AsBinary)));
             bytes += size;
         }
         return result;
@@ -769,7 +768,11 @@ public sealed partial class OutboxStore : IDisposable
     }
 }
 
-/// <summary>How one record is stored: the binary codec's encoding of a one-record batch, which round-trips a reading or an alert exactly (to the millisecond).</summary>
+/// <summary>
+/// How one record is stored: its form (<see cref="BinaryCodec.EncodeRecord"/>), which round-trips every record exactly (a
+/// reading to the millisecond) and is put together into a batch without being decoded. Stores written before forms hold
+/// one-record batch payloads; they are read as well, and turned into forms as they are sent.
+/// </summary>
 internal static class RecordEncoding
 {
     public static byte[] Encode(string stream, Record record)
@@ -780,14 +783,17 @@ internal static class RecordEncoding
         // A record the server would refuse would block its stream forever: refuse it here, while its source can still hear about it.
         if (Validation.CheckRecord(record) is { } error)
             throw new ArgumentException($"{RecordKinds.Of(record)}.{error.Field}: {error.Problem}", nameof(record));
-        return BinaryCodec.Encode(new Batch("", "", 1, [record]));
+        return BinaryCodec.EncodeRecord(record);
     }
+
+    /// <summary>The stored bytes as a form: themselves, or, for a one-record payload of an older store, the form of its record.</summary>
+    public static byte[] Form(byte[] stored) =>
+        stored is [(byte)'G', ..] && BinaryCodec.DecodeRecord(stored) is { Ok: true } legacy ? BinaryCodec.EncodeRecord(legacy.Value!) : stored;
 
     public static Record Decode(byte[] bytes, string stream, long seq)
     {
-        var result = BinaryCodec.DecodeBody(bytes.AsSpan(PayloadHeader.Length));
-        if (!result.Ok || result.Value is not Batch { Records.Count: 1 } batch)
-            throw new InvalidDataException($"outbox record {stream}/{seq} is unreadable: {result.Error}");
-        return batch.Records[0];
+        var result = BinaryCodec.DecodeRecord(bytes);
+        if (!result.Ok) throw new InvalidDataException($"outbox record {stream}/{seq} is unreadable: {result.Error}");
+        return result.Value!;
     }
 }

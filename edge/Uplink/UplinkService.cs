@@ -302,9 +302,7 @@ public sealed class UplinkService : BackgroundService
             while (count < entries.Count && entries[count].Seq == entries[count - 1].Seq + 1) count++;
             while (true)
             {
-                var records = new Protocol.Records.Record[count];
-                for (var i = 0; i < count; i++) records[i] = entries[i].Record;
-                var payload = WireCodec.Encode(new Batch(_gatewayId, stream, entries[0].Seq, records, _outbox.StoreId), _format);
+                var payload = EncodeBatch(stream, entries, count);
                 // The stored sizes only estimate the wire size (JSON is larger): halve until it fits.
                 if (payload.Length > maxBytes && count > 1)
                 {
@@ -317,6 +315,20 @@ public sealed class UplinkService : BackgroundService
             }
         }
         return null;
+    }
+
+    // Binary: the stored forms put together, nothing decoded. JSON: the records decoded and written out.
+    private byte[] EncodeBatch(string stream, IReadOnlyList<Outbox.OutboxEntry> entries, int count)
+    {
+        if (_format == WireFormat.Binary)
+        {
+            var forms = new byte[count][];
+            for (var i = 0; i < count; i++) forms[i] = entries[i].Form;
+            return BinaryCodec.EncodeBatch(_gatewayId, stream, entries[0].Seq, _outbox.StoreId, forms);
+        }
+        var records = new Protocol.Records.Record[count];
+        for (var i = 0; i < count; i++) records[i] = entries[i].Record;
+        return WireCodec.Encode(new Batch(_gatewayId, stream, entries[0].Seq, records, _outbox.StoreId), _format);
     }
 
     private void ApplyAcks()

@@ -107,52 +107,21 @@ public static partial class BinaryCodec
         if (b.Records.All(r => r is CommandResult))
         {
             w.Byte(KindCommandResult);
-            foreach (var record in b.Records)
-            {
-                var c = (CommandResult)record;
-                w.String(c.CommandId);
-                w.String(c.Name);
-                w.Byte((byte)c.Outcome);
-                w.String(c.Detail);
-                w.ZigZag(c.Timestamp.ToUnixTimeMilliseconds());
-                w.Byte((byte)c.Clock);
-            }
+            foreach (var record in b.Records) WriteCommandResult(ref w, (CommandResult)record);
             return;
         }
         if (b.Records.All(r => r is CheckIn or PatrolRecord or ProblemReport or TaskStep))
         {
             // Terminal records are few and nested: each is its JSON form, length-prefixed.
             w.Byte(KindJson);
-            // Unescaped UTF-8, as the JSON codec writes it.
-            using var json = new MemoryStream();
-            using var writer = new Utf8JsonWriter(json, JsonCodec.WriterOptions);
-            foreach (var record in b.Records)
-            {
-                json.SetLength(0);
-                writer.Reset(json);
-                JsonSerializer.Serialize(writer, record, WireJsonContext.Default.Record);
-                writer.Flush();
-                w.VarUInt((ulong)json.Length);
-                w.Write(json.GetBuffer().AsSpan(0, (int)json.Length));
-            }
+            using var json = new JsonRecordWriter();
+            foreach (var record in b.Records) json.Write(ref w, record);
             return;
         }
         if (b.Records.All(r => r is AttachmentChunk))
         {
             w.Byte(KindAttachmentChunk);
-            foreach (var record in b.Records)
-            {
-                var a = (AttachmentChunk)record;
-                w.String(a.Sha256);
-                w.String(a.ContentType);
-                w.VarUInt((ulong)a.TotalSize);
-                w.VarUInt((ulong)a.Offset);
-                w.VarUInt((ulong)a.Data.Length);
-                w.Write(a.Data);
-                w.String(a.TerminalId);
-                w.ZigZag(a.Timestamp.ToUnixTimeMilliseconds());
-                w.Byte((byte)a.Clock);
-            }
+            foreach (var record in b.Records) WriteChunk(ref w, (AttachmentChunk)record);
             return;
         }
         if (!b.Records.All(r => r is Reading)) throw new ArgumentException($"stream '{b.Stream}': a batch holds records of one kind only", nameof(b));
@@ -199,44 +168,51 @@ public static partial class BinaryCodec
             var t = Units(r);
             w.ZigZag(t - previous);
             previous = t;
-            w.Byte((byte)((byte)r.Clock | (r.Window is null ? 0 : 0b100) | ((byte)r.Flag << 3)));
-            if (r.Window is not { } win)
-            {
-                WriteValue(ref w, r.Value, d);
-                continue;
-            }
-            WriteValue(ref w, win.Avg, d);
-            if (d == RawDoubles) { w.Double(win.Min); w.Double(win.Max); }
-            else
-            {
-                var avg = Scale(win.Avg, d);
-                w.ZigZag(avg - Scale(win.Min, d));
-                w.ZigZag(Scale(win.Max, d) - avg);
-            }
-            w.VarUInt((ulong)win.Count);
-            w.VarUInt((ulong)win.WindowSeconds);
+            WriteReadingTail(ref w, r, d);
         }
+    }
+
+    // What follows a reading's series index and time: flags, the value (or the window) at the series' decimal scale.
+    private static void WriteReadingTail(ref ByteWriter w, Reading r, byte d)
+    {
+        w.Byte((byte)((byte)r.Clock | (r.Window is null ? 0 : 0b100) | ((byte)r.Flag << 3)));
+        if (r.Window is not { } win)
+        {
+            WriteValue(ref w, r.Value, d);
+            return;
+        }
+        WriteValue(ref w, win.Avg, d);
+        if (d == RawDoubles) { w.Double(win.Min); w.Double(win.Max); }
+        else
+        {
+            var avg = Scale(win.Avg, d);
+            w.ZigZag(avg - Scale(win.Min, d));
+            w.ZigZag(Scale(win.Max, d) - avg);
+        }
+        w.VarUInt((ulong)win.Count);
+        w.VarUInt((ulong)win.WindowSeconds);
     }
 
     // Alerts are few and small: each record is written in full, with no series table or time deltas.
     private static void EncodeAlerts(ref ByteWriter w, IReadOnlyList<Record> records)
     {
-        foreach (var record in records)
-        {
-            var a = (Alert)record;
-            w.String(a.AlertId);
-            w.String(a.RuleId);
-            w.Byte((byte)a.AlertKind);
-            w.Byte((byte)a.State);
-            w.Byte((byte)a.Severity);
-            w.String(a.SensorId);
-            w.String(a.Quantity);
-            w.ZigZag(a.Timestamp.ToUnixTimeMilliseconds());
-            w.Byte((byte)((byte)a.Clock | (a.AcknowledgedBy is null ? 0 : 0b100)));
-            if (a.AcknowledgedBy is not null) w.String(a.AcknowledgedBy);
-            w.VarUInt((ulong)a.Values.Count);
-            foreach (var v in a.Values) { w.String(v.Name); w.Double(v.Value); }
-        }
+        foreach (var record in records) WriteAlert(ref w, (Alert)record);
+    }
+
+    private static void WriteAlert(ref ByteWriter w, Alert a)
+    {
+        w.String(a.AlertId);
+        w.String(a.RuleId);
+        w.Byte((byte)a.AlertKind);
+        w.Byte((byte)a.State);
+        w.Byte((byte)a.Severity);
+        w.String(a.SensorId);
+        w.String(a.Quantity);
+        w.ZigZag(a.Timestamp.ToUnixTimeMilliseconds());
+        w.Byte((byte)((byte)a.Clock | (a.AcknowledgedBy is null ? 0 : 0b100)));
+        if (a.AcknowledgedBy is not null) w.String(a.AcknowledgedBy);
+        w.VarUInt((ulong)a.Values.Count);
+        foreach (var v in a.Values) { w.String(v.Name); w.Double(v.Value); }
     }
 
     private static DecodeResult<IWireMessage> DecodeAlerts(ref ByteReader r, string gw, string stream, long firstSeq, ulong count)
@@ -376,6 +352,54 @@ public static partial class BinaryCodec
             terminals = t;
         }
         return DecodeResult<IWireMessage>.Success(new GatewayConfig(gw, version, rules, terminals));
+    }
+
+    private static void WriteCommandResult(ref ByteWriter w, CommandResult c)
+    {
+        w.String(c.CommandId);
+        w.String(c.Name);
+        w.Byte((byte)c.Outcome);
+        w.String(c.Detail);
+        w.ZigZag(c.Timestamp.ToUnixTimeMilliseconds());
+        w.Byte((byte)c.Clock);
+    }
+
+    private static void WriteChunk(ref ByteWriter w, AttachmentChunk a)
+    {
+        w.String(a.Sha256);
+        w.String(a.ContentType);
+        w.VarUInt((ulong)a.TotalSize);
+        w.VarUInt((ulong)a.Offset);
+        w.VarUInt((ulong)a.Data.Length);
+        w.Write(a.Data);
+        w.String(a.TerminalId);
+        w.ZigZag(a.Timestamp.ToUnixTimeMilliseconds());
+        w.Byte((byte)a.Clock);
+    }
+
+    /// <summary>A terminal record as its JSON form, length-prefixed: unescaped UTF-8, as the JSON codec writes it.</summary>
+    private sealed class JsonRecordWriter : IDisposable
+    {
+        private readonly MemoryStream _json = new();
+        private readonly Utf8JsonWriter _writer;
+
+        public JsonRecordWriter() => _writer = new Utf8JsonWriter(_json, JsonCodec.WriterOptions);
+
+        public void Write(ref ByteWriter w, Record record)
+        {
+            _json.SetLength(0);
+            _writer.Reset(_json);
+            JsonSerializer.Serialize(_writer, record, WireJsonContext.Default.Record);
+            _writer.Flush();
+            w.VarUInt((ulong)_json.Length);
+            w.Write(_json.GetBuffer().AsSpan(0, (int)_json.Length));
+        }
+
+        public void Dispose()
+        {
+            _writer.Dispose();
+            _json.Dispose();
+        }
     }
 
     private static void WriteValue(ref ByteWriter w, double v, byte decimals)
@@ -604,6 +628,7 @@ public static partial class BinaryCodec
         public void Byte(byte b) => Reserve(1)[0] = b;
         public void Write(ReadOnlySpan<byte> bytes) => bytes.CopyTo(Reserve(bytes.Length));
         public void Double(double v) => BinaryPrimitives.WriteDoubleLittleEndian(Reserve(8), v);
+        public void Int64(long v) => BinaryPrimitives.WriteInt64LittleEndian(Reserve(8), v);
         public void ZigZag(long v) => VarUInt((ulong)((v << 1) ^ (v >> 63)));
 
         public void VarUInt(ulong v)
@@ -664,6 +689,21 @@ public static partial class BinaryCodec
             if (!VarUInt(out var u)) return false;
             v = (long)(u >> 1) ^ -(long)(u & 1);
             return true;
+        }
+
+        public bool Int64(out long v)
+        {
+            v = 0;
+            if (!Bytes(8, out var b)) return false;
+            v = BinaryPrimitives.ReadInt64LittleEndian(b);
+            return true;
+        }
+
+        /// <summary>Steps over a length-prefixed string without decoding it.</summary>
+        public bool SkipString()
+        {
+            if (!VarUInt(out var n) || n > MaxString) return false;
+            return Bytes((int)n, out _);
         }
 
         public bool Double(out double v)

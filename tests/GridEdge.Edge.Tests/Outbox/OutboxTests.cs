@@ -37,6 +37,34 @@ public sealed class OutboxTests
     }
 
     [Fact(Timeout = 30_000)]
+    public async Task Records_a_store_kept_as_one_record_payloads_before_forms_are_read_and_sent_as_forms()
+    {
+        using var dir = new TempDirectory();
+        using (var outbox = TestData.Open(dir.Path))
+            for (var i = 1; i <= 3; i++) await outbox.AppendAsync(Streams.Readings, TestData.Reading(i), Ct);
+        // What the store held before forms: each record as a one-record binary batch payload ("GEB1").
+        using (var db = new LiteDB.LiteDatabase(new LiteDB.ConnectionString { Filename = new OutboxSettings(dir.Path).FilePath, Connection = LiteDB.ConnectionType.Direct }))
+        {
+            var records = db.GetCollection("stream_" + Streams.Readings);
+            foreach (var doc in records.FindAll().ToList())
+            {
+                var legacy = Protocol.Codecs.BinaryCodec.Encode(new Batch("", "", 1, [TestData.Reading((int)doc["_id"].AsInt64)]));
+                doc["r"] = legacy;
+                doc["n"] = legacy.Length;
+                records.Update(doc);
+            }
+        }
+
+        using var reopened = TestData.Open(dir.Path);
+        var pending = reopened.ReadPending(Streams.Readings, 0, 100, int.MaxValue);
+
+        Assert.Equal([TestData.Reading(1), TestData.Reading(2), TestData.Reading(3)], pending.Select(e => e.Record));
+        Assert.All(pending, e => Assert.NotEqual((byte)'G', e.Form[0]));
+        var sent = Protocol.Codecs.WireCodec.Decode(Protocol.Codecs.BinaryCodec.EncodeBatch("gw-1", Streams.Readings, 1, null, [.. pending.Select(e => e.Form)]));
+        Assert.Equal(pending.Select(e => e.Record), Assert.IsType<Batch>(sent.Value).Records);
+    }
+
+    [Fact(Timeout = 30_000)]
     public async Task Pending_bytes_follow_appends_and_acknowledgements_and_agree_with_a_fresh_count()
     {
         using var dir = new TempDirectory();
