@@ -22,17 +22,23 @@ skip_because() {
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo -n"; fi
 
+# The arm64 C libraries the runtime loads: libssl for the terminal API's token checks (libssl3t64 from Debian 13 on).
 need=()
 command -v qemu-aarch64-static >/dev/null 2>&1 || need+=(qemu-user-static)
 for lib in libc6 libstdc++6 zlib1g; do dpkg -s "$lib:arm64" >/dev/null 2>&1 || need+=("$lib:arm64"); done
+dpkg -s libssl3:arm64 >/dev/null 2>&1 || dpkg -s libssl3t64:arm64 >/dev/null 2>&1 || need+=(libssl)
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installing ${need[*]} from apt"
   export DEBIAN_FRONTEND=noninteractive
   # The arm64 packages come from the same mirror once dpkg knows the architecture; its package lists need an update.
   { dpkg --print-foreign-architectures | grep -qx arm64 || $SUDO dpkg --add-architecture arm64; } >"$log" 2>&1 \
     || skip_because "dpkg --add-architecture arm64"
-  { $SUDO apt-get update && $SUDO apt-get install -y --no-install-recommends "${need[@]}"; } >"$log" 2>&1 \
-    || skip_because "apt-get install ${need[*]}"
+  $SUDO apt-get update >"$log" 2>&1 || skip_because "apt-get update"
+  if [[ " ${need[*]} " == *" libssl "* ]]; then
+    ssl=libssl3; apt-cache show libssl3t64:arm64 >/dev/null 2>&1 && ssl=libssl3t64
+    need=("${need[@]/#libssl/$ssl:arm64}")
+  fi
+  $SUDO apt-get install -y --no-install-recommends "${need[@]}" >"$log" 2>&1 || skip_because "apt-get install ${need[*]}"
 fi
 
 # Its own intermediate and output folders (--artifacts-path): a RID restore in edge/obj would rewrite the
