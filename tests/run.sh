@@ -23,6 +23,7 @@ fi
 
 dotnet restore GridEdge.sln
 dotnet build GridEdge.sln --no-restore -c Release
+tests/arm64/publish.sh
 
 results="$(pwd)/TestResults"
 rm -rf "$results"

@@ -159,6 +159,12 @@ public sealed class EdgeHost(string dataDirectory, GatewayAccount account, int b
     public HostProcess Process => _process ?? throw new InvalidOperationException("not started");
 
     /// <summary>
+    /// The program that runs the shipped gateway and its first arguments, when not <c>dotnet GridEdge.Edge.dll</c>: the
+    /// linux-arm64 build under qemu-user, say. The gateway's own arguments follow them.
+    /// </summary>
+    public IReadOnlyList<string>? Command { get; init; }
+
+    /// <summary>
     /// Starts the gateway appending <paramref name="count"/> load readings from sensor <paramref name="sensorId"/>: the
     /// simulated gateway when <paramref name="count"/> is above 0 or <paramref name="extra"/> sets Edge:Load or
     /// Edge:Simulation keys, the shipped one otherwise.
@@ -185,6 +191,12 @@ public sealed class EdgeHost(string dataDirectory, GatewayAccount account, int b
         args.AddRange(extra);
         _process?.Dispose();
         Directory.CreateDirectory(DataDirectory);
+        if (Command is { Count: > 0 } command)
+        {
+            if (simulated) throw new InvalidOperationException("the simulated gateway runs only as dotnet GridEdge.Edge.Simulated.dll, not as " + command[0]);
+            _process = HostProcess.Start($"edge {account.Id}", command[0], [.. command.Skip(1), .. args], log, DataDirectory);
+            return _process;
+        }
         var dll = simulated ? Loopback.HostDll("simulation/GridEdge.Edge.Simulated", "GridEdge.Edge.Simulated") : Loopback.HostDll("edge", "GridEdge.Edge");
         _process = HostProcess.StartDotnet($"edge {account.Id}", dll, args, log, DataDirectory);
         return _process;

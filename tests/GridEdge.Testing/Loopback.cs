@@ -31,6 +31,9 @@ public static class Loopback
         throw new TimeoutException($"nothing accepted connections on 127.0.0.1:{port} within {timeout}");
     }
 
+    /// <summary>The repository's root folder, from where this file sits in it (RepoRoot() called from a deeper folder would not be).</summary>
+    public static string Repository => RepoRoot();
+
     public static string RepoRoot([CallerFilePath] string source = "") =>
         Path.GetFullPath(Path.Combine(Path.GetDirectoryName(source)!, "..", ".."));
 
