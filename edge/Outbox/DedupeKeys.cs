@@ -70,7 +70,7 @@ internal sealed class DedupeKeys
         var expired = 0;
         if (nowMs >= _earliestExpiry)
         {
-            expired = Delete(_keys.Find(Query.LT(ExpiresField, nowMs), 0, MaxPrunedPerCommit));
+            expired = Delete(_keys.Find(LiteQueries.LessThan(ExpiresField, nowMs), 0, MaxPrunedPerCommit));
             _earliestExpiry = EarliestExpiry();
         }
         var excess = (int)Math.Min(Count + _uncommitted - _maxKeys, MaxPrunedPerCommit);

@@ -201,8 +201,8 @@ public sealed partial class OutboxStore : IDisposable
                 foreach (var range in ranges)
                 {
                     if (range.To < range.From) continue;
-                    if (state.PendingBytes is not null) deletedBytes += SizeOf(records, Query.Between("_id", range.From, range.To));
-                    deleted += records.DeleteMany(Query.Between("_id", range.From, range.To));
+                    if (state.PendingBytes is not null) deletedBytes += SizeOf(records, LiteQueries.Between("_id", range.From, range.To));
+                    deleted += records.DeleteMany(LiteQueries.Between("_id", range.From, range.To));
                 }
                 if (deleted == 0)
                 {

@@ -77,7 +77,7 @@ internal sealed class TerminalState : IDisposable
     public int PruneResponses(DateTimeOffset cutoff)
     {
         var pruned = 0;
-        Write(() => pruned = _responses.DeleteMany(Query.LT("at", cutoff.UtcDateTime)));
+        Write(() => pruned = _responses.DeleteMany(Outbox.LiteQueries.LessThan("at", cutoff.UtcDateTime)));
         return pruned;
     }
 

@@ -7,6 +7,9 @@ internal sealed class AsyncSignal(TimeProvider time)
 
     public void Set()
     {
+        // Already set is the usual case under load (every commit sets it): no exception for it. Two setters racing past
+        // the check leave one SemaphoreFullException, which is all it is.
+        if (_semaphore.CurrentCount > 0) return;
         try { _semaphore.Release(); }
         catch (SemaphoreFullException) { }
     }
