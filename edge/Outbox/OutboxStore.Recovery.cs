@@ -1,3 +1,4 @@
+using LiteDB;
 using Microsoft.Extensions.Logging;
 
 namespace GridEdge.Edge.Outbox;
@@ -66,11 +67,9 @@ public sealed partial class OutboxStore
         lock (_writeLock)
         {
             if (!_needsReopen) return true;
-            try { _db.Dispose(); }
+            try { Close(_db, _engine); }
             catch (Exception e)
             {
-                // Its finalizer would try to close it again, throw, and end the process.
-                if (_engine is not null) GC.SuppressFinalize(_engine);
                 LogThrottled(LogLevel.Warning, "close:" + e.GetType().Name, null, "Closing the outbox after a failure: {Error} ({Count} since the last report)", e.Message);
             }
             try
@@ -90,6 +89,21 @@ public sealed partial class OutboxStore
     }
 
     /// <summary>
+    /// Closes a database and its engine, and never leaves a finalizer of theirs armed: LiteEngine's finalizer closes it
+    /// again, and its transactions' roll back, which on a store whose writes failed (a full disk) throws on the finalizer
+    /// thread, ending the process ("discarded page must be writable"), or blocks that thread and every finalizer after it.
+    /// </summary>
+    private static void Close(LiteDatabase db, LiteDB.Engine.LiteEngine? engine)
+    {
+        LiteTransactions.Disarm(engine);
+        try { db.Dispose(); }
+        finally
+        {
+            if (engine is not null) GC.SuppressFinalize(engine);
+        }
+    }
+
+    /// <summary>
     /// Rolls back after a failed write without hiding why it failed: after an I/O error LiteDB's own rollback often fails
     /// too ("discarded page must be writable"), and then only reopening the store clears its state.
     /// </summary>
@@ -97,6 +111,8 @@ public sealed partial class OutboxStore
     {
         try { _db.Rollback(); }
         catch (Exception e) when (e is LiteDB.LiteException or IOException or ObjectDisposedException or InvalidOperationException) { }
+        // This thread's failed transaction is abandoned with the store: its finalizer must not roll it back again.
+        LiteTransactions.Disarm(_engine);
         _needsReopen = true;
     }
 

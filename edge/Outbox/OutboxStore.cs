@@ -391,7 +391,6 @@ public sealed partial class OutboxStore : IDisposable
                 admitted = AdmitWithinQuota(group);
                 if (admitted.Count == 0) continue;
                 committedStreams = CommitGroup(admitted);
-                _commitFailing = false;
             }
             catch (Exception e)
             {
@@ -479,6 +478,8 @@ public sealed partial class OutboxStore : IDisposable
                 _dedupe.RolledBack();
                 throw;
             }
+            // Healthy again before any caller hears of the commit (the watchdog and a waiting terminal may ask at once).
+            _commitFailing = false;
             _dedupe.Committed();
             Counters.AddDedupePruned(pruned.Expired, pruned.Evicted);
             foreach (var (stream, count) in added)
@@ -569,18 +570,21 @@ public sealed partial class OutboxStore : IDisposable
             Probe(probe);
         }
         // Our own engine, so that one whose closing failed (a full disk) can be kept from throwing again from its finalizer.
-        _engine = new LiteDB.Engine.LiteEngine(new LiteDB.Engine.EngineSettings { Filename = _settings.FilePath });
-        var db = new LiteDatabase(_engine);
+        var engine = new LiteDB.Engine.LiteEngine(new LiteDB.Engine.EngineSettings { Filename = _settings.FilePath });
+        var db = new LiteDatabase(engine);
         try
         {
             CreateCollections(db);
             LoadStreamState(db);
             _dedupe = new DedupeKeys(db, _settings.MaxDedupeKeys);
+            _engine = engine;
             return db;
         }
         catch
         {
-            db.Dispose();
+            // The reason it could not be opened is what the caller needs, not a second failure closing it.
+            try { Close(db, engine); }
+            catch (Exception e) when (e is IOException or LiteException) { }
             throw;
         }
     }
@@ -650,6 +654,8 @@ public sealed partial class OutboxStore : IDisposable
                 _dedupe.RolledBack();
                 throw;
             }
+            // Healthy again before any caller hears of the commit (the watchdog and a waiting terminal may ask at once).
+            _commitFailing = false;
             _dedupe.Committed();
             Counters.AddDedupePruned(pruned.Expired, pruned.Evicted);
         }
@@ -704,10 +710,9 @@ public sealed partial class OutboxStore : IDisposable
         lock (_writeLock)
         {
             // Closing checkpoints the log into the data file, which a full disk refuses; the log keeps the records for the next start.
-            try { _db.Dispose(); }
+            try { Close(_db, _engine); }
             catch (Exception e) when (e is IOException or LiteException)
             {
-                if (_engine is not null) GC.SuppressFinalize(_engine);
                 _logger.LogWarning("Outbox closed without its final checkpoint: {Error}", e.Message);
             }
         }

@@ -123,7 +123,9 @@ internal sealed class TerminalState : IDisposable
         }
         catch
         {
-            _db.Rollback();
+            // A rollback that fails too (a full disk) must not be retried by the transaction's finalizer: that ends the process.
+            try { _db.Rollback(); }
+            catch (Exception e) when (e is LiteException or IOException) { Outbox.LiteTransactions.Disarm(_db); }
             throw;
         }
     });

@@ -26,14 +26,29 @@ public class Hj212MemoryTests
         var monitors = new List<SimulatedMonitor>();
         try
         {
-            for (var i = 0; i < count; i++)
+            var phase = "connect";
+            using var stuck = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            try
             {
-                var m = await SimulatedMonitor.ConnectAsync(f.Endpoint);
-                monitors.Add(m);
-                // A heartbeat asking for an ack: authenticated, contact recorded, nothing stored.
-                await m.SendAsync(Hj212Encoder.Frame(Hj212Encoder.Segment($"20250301080000{i % 1000:D3}", "22", 8013, "pw", $"M{i:D5}", 5, "HeartbeatTime=60")));
+                for (var i = 0; i < count; i++)
+                {
+                    phase = $"connect {i}";
+                    var m = await SimulatedMonitor.ConnectAsync(f.Endpoint).WaitAsync(stuck.Token);
+                    monitors.Add(m);
+                    phase = $"send {i}";
+                    // A heartbeat asking for an ack: authenticated, contact recorded, nothing stored.
+                    await m.SendAsync(Hj212Encoder.Frame(Hj212Encoder.Segment($"20250301080000{i % 1000:D3}", "22", 8013, "pw", $"M{i:D5}", 5, "HeartbeatTime=60"))).WaitAsync(stuck.Token);
+                }
+                for (var i = 0; i < monitors.Count; i++)
+                {
+                    phase = $"ack {i}";
+                    Assert.NotNull(await monitors[i].ReceiveAsync(TimeSpan.FromSeconds(30)).WaitAsync(stuck.Token));
+                }
             }
-            foreach (var m in monitors) Assert.NotNull(await m.ReceiveAsync(TimeSpan.FromSeconds(30)));
+            catch (OperationCanceledException) when (stuck.IsCancellationRequested)
+            {
+                Assert.Fail($"stuck at {phase} for 60 s; listener counters {f.Listener.Counters.Snapshot()}; thread pool {ThreadPool.ThreadCount} threads, {ThreadPool.PendingWorkItemCount} pending");
+            }
             Assert.Equal(count, f.Listener.Counters.Snapshot().ConnectionsOpen);
             var after = GC.GetTotalMemory(forceFullCollection: true);
             // Includes the test's own client sockets (the other end of each connection).
