@@ -87,6 +87,7 @@ internal static class CheckInLoad
         var rate = accepted / elapsed;
         double P(double q) => all.Length == 0 ? double.NaN : all[Math.Min(all.Length - 1, (int)(q * all.Length))];
         var (edgeCpu, edgeRss) = (ProcStats.CpuSeconds(edge.Process.Id), ProcStats.Status(edge.Process.Id, "VmHWM:") / 1024.0);
+        var written = ProcStats.Io(edge.Process.Id).WriteBytes;
         double? drained = null;
         if (uplinkUp)
         {
@@ -119,6 +120,7 @@ internal static class CheckInLoad
         else Console.WriteLine($"  in the outbox      {stored,10:N0}  ({(stored == accepted ? "exactly the accepted ones" : "MISMATCH")})");
         Console.WriteLine($"  baseline: Outbox.AppendAsync in-process, {terminals} in flight: {baseline,10:N0}/s  -> HTTP path {rate / baseline:F2}x the store alone");
         Console.WriteLine($"  gateway process: {edgeCpu:F1} s CPU, peak RSS {edgeRss:F0} MB; target >= 2,000/s");
+        Console.WriteLine($"  storage writes per accepted check-in (outbox, idempotency keys, terminal state, logs{(uplinkUp ? ", and reclaim" : "")}): {written / (double)Math.Max(accepted, 1):F0} B to the block device");
         return (uplinkUp ? drained is not null : stored == accepted) ? 0 : 1;
     }
 

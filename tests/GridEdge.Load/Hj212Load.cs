@@ -60,6 +60,7 @@ internal static class Hj212Load
         var heldAtEnd = monitors;
         var threads = ProcStats.Status(pid, "Threads:");
         var anon = ProcStats.Status(pid, "RssAnon:");
+        var written = ProcStats.Io(pid).WriteBytes;
         var elapsed = clock.Elapsed.TotalSeconds;
 
         async Task<(long Peak, long Last, bool HeldAll)> PhaseAsync(int count, double interval, int duration)
@@ -133,6 +134,7 @@ internal static class Hj212Load
         Console.WriteLine($"  gateway RSS: idle before any monitor {baseline / 1024.0:F1} MB; {warm} monitors at the same frame rate, peak {warmPeak / 1024.0:F1} MB; all {monitors:N0}, peak {peak / 1024.0:F1} MB, last {last / 1024.0:F1} MB");
         Console.WriteLine($"  growth for holding {monitors:N0} connections (peak with all - peak with {warm} at the same rate) {(peak - warmPeak) / 1024.0:F1} MB (target < 50 MB); growth from idle {(peak - baseline) / 1024.0:F1} MB (includes the outbox, uplink and GC warming up)");
         Console.WriteLine($"  gateway at the end of the run: {threads} threads, anonymous RSS {anon / 1024.0:F1} MB");
+        Console.WriteLine($"  storage writes per acknowledged reading (append, drain and reclaim, logs): {written / (double)Math.Max(acked * 4, 1):F0} B to the block device");
         foreach (var f in failures.Take(5)) Console.WriteLine($"  failure: {f}");
         return failures.IsEmpty && sent == acked ? 0 : 1;
     }

@@ -49,6 +49,14 @@ internal static class ProcStats
     }
 
     /// <summary>A numeric field of /proc/{pid}/status ("VmRSS:", "VmHWM:", "RssAnon:" in kB; "Threads:"), read by the harness's one parser.</summary>
+    /// <summary>Bytes a process caused to be written to the block device, and passed to write(2), from /proc/{pid}/io.</summary>
+    public static (long WriteBytes, long WriteChars) Io(int pid)
+    {
+        var lines = File.ReadAllLines($"/proc/{pid}/io");
+        long Field(string name) => long.Parse(lines.First(l => l.StartsWith(name, StringComparison.Ordinal)).Split(':')[1].Trim(), CultureInfo.InvariantCulture);
+        return (Field("write_bytes"), Field("wchar"));
+    }
+
     public static long Status(int pid, string field) =>
         Testing.ProcStatus.Field(pid, field) ?? throw new InvalidOperationException($"/proc/{pid}/status has no {field} (has the process exited?)");
 }

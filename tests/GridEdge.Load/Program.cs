@@ -200,13 +200,13 @@ async Task Backlog(int count)
     // The uplink is down (nothing listens on the broker port) while a day of 50 sensors' minute records queues up.
     edge.Start(count, "load-day", "--Edge:Load:Print=false", "--Edge:Uplink:ReconnectCapSeconds=1", $"--Edge:Load:Concurrency={concurrency}");
     await edge.Process.WaitForLineAsync(l => l.StartsWith("LOAD DONE"), TimeSpan.FromMinutes(5));
-    var beforeDrain = ProcIo(edge.Process.Id);
+    var beforeDrain = ProcStats.Io(edge.Process.Id);
     await server.StartAsync();
     var sw = Stopwatch.StartNew();
     await new LedgerReader(server.LedgerPath).WaitForCountAsync(gw.Id, count, TimeSpan.FromMinutes(5));
     var drained = sw.Elapsed;
     await Task.Delay(3000); // the last acks, reclaim and checkpoint
-    var after = ProcIo(edge.Process.Id);
+    var after = ProcStats.Io(edge.Process.Id);
     var outboxBytes = Directory.GetFiles(edge.DataDirectory, "outbox*.db").Sum(f => new FileInfo(f).Length);
     Console.WriteLine($"backlog: {count:N0} records queued while the uplink was down ({concurrency} appends in flight)");
     Console.WriteLine($"  drained into the ledger {drained.TotalSeconds:F2} s after the server came up (target <= 10 s; includes the gateway's reconnect, capped at 1 s)");
@@ -230,17 +230,9 @@ async Task PeakRss(int duration)
         samples.Add(ProcStats.Status(edge.Process.Id, "VmRSS:"));
     }
     var peak = ProcStats.Status(edge.Process.Id, "VmHWM:");
-    var io = ProcIo(edge.Process.Id);
+    var io = ProcStats.Io(edge.Process.Id);
     var stored = new LedgerReader(server.LedgerPath).Count(gw.Id);
     Console.WriteLine($"rss: edge process, 50 simulated sensors for {duration} s ({stored:N0} readings reached the ledger)");
     Console.WriteLine($"  peak RSS (VmHWM) {peak / 1024.0:F1} MB, last {samples[^1] / 1024.0:F1} MB, median {samples.Order().ElementAt(samples.Count / 2) / 1024.0:F1} MB (target <= 80 MB)");
     Console.WriteLine($"  storage writes per stored record in this steady state: {io.WriteBytes / (double)Math.Max(stored, 1):F0} B to the block device (includes the log file)");
 }
-
-static (long WriteBytes, long WriteChars) ProcIo(int pid)
-{
-    var lines = File.ReadAllLines($"/proc/{pid}/io");
-    long Field(string name) => long.Parse(lines.First(l => l.StartsWith(name)).Split(':')[1].Trim(), CultureInfo.InvariantCulture);
-    return (Field("write_bytes"), Field("wchar"));
-}
-
