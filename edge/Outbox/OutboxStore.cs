@@ -201,8 +201,9 @@ public sealed partial class OutboxStore : IDisposable
                 foreach (var range in ranges)
                 {
                     if (range.To < range.From) continue;
-                    if (state.PendingBytes is not null) deletedBytes += SizeOf(records, LiteQueries.Between("_id", range.From, range.To));
-                    deleted += records.DeleteMany(LiteQueries.Between("_id", range.From, range.To));
+                    var inRange = LiteQueries.Between("_id", range.From, range.To);
+                    if (state.PendingBytes is not null) deletedBytes += SizeOf(records, inRange);
+                    deleted += records.DeleteMany(inRange);
                 }
                 if (deleted == 0)
                 {
@@ -654,8 +655,6 @@ public sealed partial class OutboxStore : IDisposable
                 _dedupe.RolledBack();
                 throw;
             }
-            // Healthy again before any caller hears of the commit (the watchdog and a waiting terminal may ask at once).
-            _commitFailing = false;
             _dedupe.Committed();
             Counters.AddDedupePruned(pruned.Expired, pruned.Evicted);
         }

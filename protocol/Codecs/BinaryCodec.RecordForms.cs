@@ -75,17 +75,8 @@ public static partial class BinaryCodec
             size += forms[i].Length;
         }
         var w = new ByteWriter(size + 64);
-        Span<byte> header = stackalloc byte[PayloadHeader.Length];
-        var batch = new Batch(gatewayId, stream, firstSeq, [], storeId);
-        var version = PayloadHeader.VersionOf(batch);
-        PayloadHeader.Write(header, WireFormat.Binary, version);
-        w.Write(header);
-        if (version == PayloadHeader.StoreVersion) EncodeStoreBlock(ref w, batch);
-        w.Byte(TypeBatch);
-        w.String(gatewayId);
-        w.String(stream);
-        w.VarUInt((ulong)firstSeq);
-        w.VarUInt((ulong)forms.Count);
+        WriteHeader(ref w, new Batch(gatewayId, stream, firstSeq, [], storeId));
+        WriteBatchHead(ref w, gatewayId, stream, firstSeq, forms.Count);
         w.Byte(kind);
         if (kind == KindReading) WriteReadingForms(ref w, forms);
         else foreach (var form in forms) w.Write(form.AsSpan(1));

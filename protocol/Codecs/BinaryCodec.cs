@@ -29,14 +29,10 @@ public static partial class BinaryCodec
     public static byte[] Encode(IWireMessage message)
     {
         var w = new ByteWriter(256);
-        Span<byte> header = stackalloc byte[PayloadHeader.Length];
-        var version = PayloadHeader.VersionOf(message);
-        PayloadHeader.Write(header, WireFormat.Binary, version);
-        w.Write(header);
-        if (version == PayloadHeader.StoreVersion) EncodeStoreBlock(ref w, message);
+        WriteHeader(ref w, message);
         switch (message)
         {
-            case Batch b: w.Byte(TypeBatch); EncodeBatch(ref w, b); break;
+            case Batch b: EncodeBatch(ref w, b); break;
             case GatewayStatus s:
                 w.Byte(TypeStatus);
                 w.String(s.GatewayId);
@@ -91,12 +87,29 @@ public static partial class BinaryCodec
         return w.ToArray();
     }
 
+    // The 4-byte header and, in a version 2 payload, the store block.
+    private static void WriteHeader(ref ByteWriter w, IWireMessage message)
+    {
+        Span<byte> header = stackalloc byte[PayloadHeader.Length];
+        var version = PayloadHeader.VersionOf(message);
+        PayloadHeader.Write(header, WireFormat.Binary, version);
+        w.Write(header);
+        if (version == PayloadHeader.StoreVersion) EncodeStoreBlock(ref w, message);
+    }
+
+    // A batch's type byte and what comes before its record kind.
+    private static void WriteBatchHead(ref ByteWriter w, string gatewayId, string stream, long firstSeq, int count)
+    {
+        w.Byte(TypeBatch);
+        w.String(gatewayId);
+        w.String(stream);
+        w.VarUInt((ulong)firstSeq);
+        w.VarUInt((ulong)count);
+    }
+
     private static void EncodeBatch(ref ByteWriter w, Batch b)
     {
-        w.String(b.GatewayId);
-        w.String(b.Stream);
-        w.VarUInt((ulong)b.FirstSeq);
-        w.VarUInt((ulong)b.Records.Count);
+        WriteBatchHead(ref w, b.GatewayId, b.Stream, b.FirstSeq, b.Records.Count);
         if (b.Records.Count == 0) { w.Byte(KindReading); return; }
         if (b.Records.All(r => r is Alert))
         {

@@ -48,7 +48,6 @@ internal static class ProcStats
         return total;
     }
 
-    /// <summary>A numeric field of /proc/{pid}/status ("VmRSS:", "VmHWM:", "RssAnon:" in kB; "Threads:"), read by the harness's one parser.</summary>
     /// <summary>Bytes a process caused to be written to the block device, and passed to write(2), from /proc/{pid}/io.</summary>
     public static (long WriteBytes, long WriteChars) Io(int pid)
     {
@@ -57,6 +56,7 @@ internal static class ProcStats
         return (Field("write_bytes"), Field("wchar"));
     }
 
+    /// <summary>A numeric field of /proc/{pid}/status ("VmRSS:", "VmHWM:", "RssAnon:" in kB; "Threads:"), read by the harness's one parser.</summary>
     public static long Status(int pid, string field) =>
         Testing.ProcStatus.Field(pid, field) ?? throw new InvalidOperationException($"/proc/{pid}/status has no {field} (has the process exited?)");
 }
