@@ -63,16 +63,24 @@ public static class SubmissionEndpoints
     private static async Task<IResult> ListAsync(HttpRequest request, SubmissionLedger submissions, IGridRegistryStore registry, ComplianceLedger ledger,
         AccessFailures failures, PeriodCalendar periods, CancellationToken ct)
     {
-        var q = request.Query;
-        if (Unknown(q, "grid", "period") is { } unknown) return unknown;
-        var code = Single(q, "grid", out var error);
+        var (_, scope, label, error) = await GridAndPeriodAsync(request, registry, ledger, failures, ct);
         if (error is not null) return error;
-        var label = Single(q, "period", out error);
-        if (error is not null) return error;
-        var (_, scope, gridError) = await ReportQuery.GridAsync(request.HttpContext, code, registry, ledger, failures, ct);
-        if (gridError is not null) return gridError;
         if (label is not null && !periods.For(scope!.Code).TryParse(label, out _)) return Bad("period", label, ReportPeriod.Rule);
         return Results.Ok(new { items = await submissions.ListAsync(scope!.Prefix, label, ct) });
+    }
+
+    // The query of the list and the board: ?grid= (the caller's own by default, see ReportQuery) and ?period= as given.
+    private static async Task<(GridRecord? Grid, GridScope? Scope, string? Label, IResult? Error)> GridAndPeriodAsync(HttpRequest request,
+        IGridRegistryStore registry, ComplianceLedger ledger, AccessFailures failures, CancellationToken ct)
+    {
+        var q = request.Query;
+        if (Unknown(q, "grid", "period") is { } unknown) return (null, null, null, unknown);
+        var code = Single(q, "grid", out var error);
+        if (error is not null) return (null, null, null, error);
+        var label = Single(q, "period", out error);
+        if (error is not null) return (null, null, null, error);
+        var (grid, scope, gridError) = await ReportQuery.GridAsync(request.HttpContext, code, registry, ledger, failures, ct);
+        return (grid, scope, label, gridError);
     }
 
     private static async Task<IResult> GetAsync(string id, HttpRequest request, SubmissionLedger submissions, AccessFailures failures, CancellationToken ct)
@@ -87,14 +95,8 @@ public static class SubmissionEndpoints
     private static async Task<IResult> BoardAsync(HttpRequest request, SubmissionLedger submissions, IGridRegistryStore registry, ComplianceLedger ledger,
         AccessFailures failures, PeriodCalendar periods, TimeProvider time, CancellationToken ct)
     {
-        var q = request.Query;
-        if (Unknown(q, "grid", "period") is { } unknown) return unknown;
-        var code = Single(q, "grid", out var error);
+        var (grid, scope, label, error) = await GridAndPeriodAsync(request, registry, ledger, failures, ct);
         if (error is not null) return error;
-        var label = Single(q, "period", out error);
-        if (error is not null) return error;
-        var (grid, scope, gridError) = await ReportQuery.GridAsync(request.HttpContext, code, registry, ledger, failures, ct);
-        if (gridError is not null) return gridError;
         var now = time.GetUtcNow();
         var (period, periodError) = ReportQuery.Period(label, grid!.Code, null, periods, now);
         if (periodError is not null) return periodError;
