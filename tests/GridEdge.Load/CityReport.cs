@@ -27,29 +27,34 @@ internal static class CityReport
     // The quarter holding the generated month: every section of the period report (patrols, problems, complaints, visits, campaigns).
     private const string Quarter = "2026-Q4";
 
-    /// <summary>--ledger PATH keeps the generated ledger there (and reuses it when it exists); --keep writes the reports to the current folder.</summary>
-    public static async Task<int> RunAsync(int checkins, string? ledger, bool keep)
+    /// <summary>The baseline of the reports and scores: one plain full scan of the check-ins, grouped by grid; its seconds, printed.</summary>
+    internal static double GroupByGridBaseline(string ledgerPath)
     {
-        using var dir = new TempDirectory("city-report");
-        var ledgerPath = await EnsureLedgerAsync(ledger is not null ? Path.GetFullPath(ledger) : dir.File("ledger.db"), checkins);
-
-        // Baseline: one plain full scan of the check-ins, grouped by grid.
-        double baseline;
-        long scanned;
+        double seconds;
         using (var connection = new SqliteConnection($"Data Source={ledgerPath}"))
         {
             connection.Open();
             using var command = connection.CreateCommand();
             command.CommandText = "SELECT grid, COUNT(*) FROM checkins GROUP BY grid;";
             var sw = Stopwatch.StartNew();
-            scanned = 0;
+            long scanned = 0;
             var groups = 0;
             using (var reader = command.ExecuteReader())
                 while (reader.Read()) { scanned += reader.GetInt64(1); groups++; }
-            baseline = sw.Elapsed.TotalSeconds;
-            Console.WriteLine($"  baseline SELECT grid, COUNT(*) FROM checkins GROUP BY grid: {groups:N0} groups, {scanned:N0} rows in {baseline:F3} s");
+            seconds = sw.Elapsed.TotalSeconds;
+            Console.WriteLine($"  baseline SELECT grid, COUNT(*) FROM checkins GROUP BY grid: {groups:N0} groups, {scanned:N0} rows in {seconds:F3} s");
         }
         SqliteConnection.ClearAllPools();
+        return seconds;
+    }
+
+    /// <summary>--ledger PATH keeps the generated ledger there (and reuses it when it exists); --keep writes the reports to the current folder.</summary>
+    public static async Task<int> RunAsync(int checkins, string? ledger, bool keep)
+    {
+        using var dir = new TempDirectory("city-report");
+        var ledgerPath = await EnsureLedgerAsync(ledger is not null ? Path.GetFullPath(ledger) : dir.File("ledger.db"), checkins);
+
+        var baseline = GroupByGridBaseline(ledgerPath);
 
         var fetched = await FetchAsync(new Dictionary<string, string?> { ["Server:Ledger:Path"] = ledgerPath }, dir.File("server-logs"), keep);
         foreach (var f in fetched)

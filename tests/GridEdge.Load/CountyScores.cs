@@ -20,21 +20,7 @@ internal static class CountyScores
         using var dir = new TempDirectory("county-scores");
         var ledgerPath = await CityReport.EnsureLedgerAsync(ledger is not null ? Path.GetFullPath(ledger) : dir.File("ledger.db"), checkins);
 
-        double baseline;
-        using (var connection = new SqliteConnection($"Data Source={ledgerPath}"))
-        {
-            connection.Open();
-            using var command = connection.CreateCommand();
-            command.CommandText = "SELECT grid, COUNT(*) FROM checkins GROUP BY grid;";
-            var sw = Stopwatch.StartNew();
-            long scanned = 0;
-            var groups = 0;
-            using (var reader = command.ExecuteReader())
-                while (reader.Read()) { scanned += reader.GetInt64(1); groups++; }
-            baseline = sw.Elapsed.TotalSeconds;
-            Console.WriteLine($"  baseline SELECT grid, COUNT(*) FROM checkins GROUP BY grid: {groups:N0} groups, {scanned:N0} rows in {baseline:F3} s");
-        }
-        SqliteConnection.ClearAllPools();
+        var baseline = CityReport.GroupByGridBaseline(ledgerPath);
 
         var (server, http) = await CityReport.StartServerAsync(new Dictionary<string, string?> { ["Server:Ledger:Path"] = ledgerPath }, dir.File("server-logs"));
         await using (server)
