@@ -32,24 +32,13 @@ public sealed class ComplianceOptions : CountingSettings
     public Dictionary<string, CountingSettings> Counties { get; set; } = new(StringComparer.Ordinal);
 
     /// <summary>Every wrong value, named by its key.</summary>
-    public IReadOnlyList<string> Check()
-    {
-        var errors = new List<string>();
-        void One(string prefix, CountingSettings s)
+    public IReadOnlyList<string> Check() => CountyKey.CheckSection(Section, (CountingSettings)this, Counties, (prefix, s, errors) =>
         {
             if (s.MinPatrolMinutes is { } m && m is < 0 or > 1440) errors.Add($"{prefix}:MinPatrolMinutes is '{m}': expected minutes from 0 to 1440");
             if (s.PlaceDistanceMeters is { } d && d is <= 0 or > 100_000) errors.Add($"{prefix}:PlaceDistanceMeters is '{d}': expected metres above 0 and at most 100000");
             if (s.ViolationDistanceMeters is { } v && v is <= 0 or > 100_000) errors.Add($"{prefix}:ViolationDistanceMeters is '{v}': expected metres above 0 and at most 100000");
             if (s.ShortenedVisitFactor is { } f && f is <= 0 or > 1) errors.Add($"{prefix}:ShortenedVisitFactor is '{f}': expected a factor above 0 and at most 1");
-        }
-        One(Section, this);
-        foreach (var (code, settings) in Counties)
-        {
-            if (CountyKey.Normalize(code) is null) errors.Add($"{Section}:Counties:{code} is not a county code: expected 6 digits (370102) or the county's 12-digit grid code (370102000000)");
-            One($"{Section}:Counties:{code}", settings);
-        }
-        return errors;
-    }
+        });
 }
 
 /// <summary>The resolved counting rules of one county.</summary>

@@ -33,24 +33,13 @@ public sealed class PeriodOptions : PeriodSettings
     public Dictionary<string, PeriodSettings> Counties { get; set; } = new(StringComparer.Ordinal);
 
     /// <summary>Every wrong value, named by its key.</summary>
-    public IReadOnlyList<string> Check()
-    {
-        var errors = new List<string>();
-        void One(string prefix, PeriodSettings s)
+    public IReadOnlyList<string> Check() => CountyKey.CheckSection(Section, (PeriodSettings)this, Counties, (prefix, s, errors) =>
         {
             if (s.WeekStartsOn is { } day && !Enum.IsDefined(day)) errors.Add($"{prefix}:WeekStartsOn is '{day}': expected a day such as Monday");
             foreach (var (name, value) in new[] { ("WeekDue", s.WeekDue), ("MonthDue", s.MonthDue), ("QuarterDue", s.QuarterDue), ("HalfDue", s.HalfDue), ("YearDue", s.YearDue) })
                 if (value is { } v && (v < TimeSpan.FromDays(-60) || v > TimeSpan.FromDays(60)))
                     errors.Add($"{prefix}:{name} is '{v}': expected a time span after the period's end from -60.00:00:00 to 60.00:00:00");
-        }
-        One(Section, this);
-        foreach (var (code, settings) in Counties)
-        {
-            if (CountyKey.Normalize(code) is null) errors.Add($"{Section}:Counties:{code} is not a county code: expected 6 digits (370102) or the county's 12-digit grid code (370102000000)");
-            One($"{Section}:Counties:{code}", settings);
-        }
-        return errors;
-    }
+        });
 }
 
 /// <summary>The 6-digit county part of a grid code, the key of per-county settings.</summary>
@@ -61,5 +50,22 @@ public static class CountyKey
     {
         if (code is null || !(code.Length is 6 or 12) || !code.All(char.IsAsciiDigit)) return null;
         return code.AsSpan(4, 2) is "00" ? null : code[..6];
+    }
+
+    /// <summary>
+    /// Every wrong value of a section with per-county overrides (Section:Counties:&lt;code&gt;), named by its key: the section's own
+    /// settings and each county's checked alike by <paramref name="check"/>, and a key that is no county code.
+    /// </summary>
+    public static IReadOnlyList<string> CheckSection<TSettings>(string section, TSettings own, IReadOnlyDictionary<string, TSettings> counties,
+        Action<string, TSettings, List<string>> check)
+    {
+        var errors = new List<string>();
+        check(section, own, errors);
+        foreach (var (code, settings) in counties)
+        {
+            if (Normalize(code) is null) errors.Add($"{section}:Counties:{code} is not a county code: expected 6 digits (370102) or the county's 12-digit grid code (370102000000)");
+            check($"{section}:Counties:{code}", settings, errors);
+        }
+        return errors;
     }
 }
