@@ -128,11 +128,7 @@ public class HandlingChainPathTests(ITestOutputHelper output)
         using var http = server.Http();
 
         // 1. The village with its member and terminal; the gateway stands in the village.
-        using (var put = await http.PutAsJsonAsync("/api/grids", OneVillageGrid.Document(gw.Id, [new { id = "m-wang-li", name = "王丽", grid = Village }]), Ct))
-            Assert.True(put.IsSuccessStatusCode, await put.Content.ReadAsStringAsync(Ct));
-        string token;
-        using (var issue = await http.PostAsJsonAsync("/api/terminals", new { id = "t-0042", member = "m-wang-li" }, Ct))
-            token = (await issue.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("token").GetString()!;
+        var token = await OneVillageGrid.RegisterMemberWithTerminalAsync(http, gw.Id, Ct);
         using (var place = await http.PutAsJsonAsync($"/api/gateways/{gw.Id}/place", new { latitude = 36.65, longitude = 117.12, name = "东村村委会" }, Ct))
             Assert.True(place.IsSuccessStatusCode, await place.Content.ReadAsStringAsync(Ct));
 

@@ -43,11 +43,7 @@ public sealed class MultiNodeTests(ITestOutputHelper output)
         var edges = gateways.Select(g => new EdgeHost(dir.File($"edge-{g.Id}"), g, broker.Port, Log)).ToList();
         using var httpA = a.Http();
         // The grid of gateway 1 with a member and her terminal, registered on node A.
-        using (var put = await httpA.PutAsJsonAsync("/api/grids", OneVillageGrid.Document(gateways[0].Id, [new { id = "m-wang-li", name = "王丽", grid = OneVillageGrid.Village }]), Ct))
-            Assert.True(put.IsSuccessStatusCode, await put.Content.ReadAsStringAsync(Ct));
-        string token;
-        using (var issue = await httpA.PostAsJsonAsync("/api/terminals", new { id = "t-0042", member = "m-wang-li" }, Ct))
-            token = (await issue.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("token").GetString()!;
+        var token = await OneVillageGrid.RegisterMemberWithTerminalAsync(httpA, gateways[0].Id, Ct);
         try
         {
             foreach (var edge in edges) edge.Start(each, "load-" + edge.DataDirectory[^1], "--Edge:Load:Concurrency=16");

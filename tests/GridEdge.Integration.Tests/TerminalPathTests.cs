@@ -49,15 +49,7 @@ public class TerminalPathTests(ITestOutputHelper output)
         using var http = server.Http();
 
         // 1. The grid, a member and the member's terminal on the server.
-        var grid = OneVillageGrid.Document(gw.Id, [new { id = "m-wang-li", name = "王丽", grid = Village }]);
-        using (var put = await http.PutAsJsonAsync("/api/grids", grid, Ct))
-            Assert.True(put.IsSuccessStatusCode, await put.Content.ReadAsStringAsync(Ct));
-        string token;
-        using (var issue = await http.PostAsJsonAsync("/api/terminals", new { id = "t-0042", member = "m-wang-li" }, Ct))
-        {
-            Assert.Equal(HttpStatusCode.Created, issue.StatusCode);
-            token = (await issue.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("token").GetString()!;
-        }
+        var token = await OneVillageGrid.RegisterMemberWithTerminalAsync(http, gw.Id, Ct);
 
         // 2. The gateway starts and receives its directory (the server reports it applied).
         using var edge = new EdgeHost(dir.File("edge"), gw, server.MqttPort, Log);

@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 
 namespace GridEdge.Testing;
@@ -26,4 +28,20 @@ public static class OneVillageGrid
         },
         members = members.ToArray(),
     };
+
+    /// <summary>
+    /// Puts the grid on a server with one member in the village, 王丽 (<c>m-wang-li</c>), and issues her terminal <c>t-0042</c>;
+    /// returns the terminal's token.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The server refused either, with its answer.</exception>
+    public static async Task<string> RegisterMemberWithTerminalAsync(HttpClient http, string gatewayId, CancellationToken cancellationToken)
+    {
+        using (var put = await http.PutAsJsonAsync("/api/grids", Document(gatewayId, [new { id = "m-wang-li", name = "王丽", grid = Village }]), cancellationToken))
+            if (!put.IsSuccessStatusCode)
+                throw new InvalidOperationException($"PUT /api/grids answered {(int)put.StatusCode}: {await put.Content.ReadAsStringAsync(cancellationToken)}");
+        using var issue = await http.PostAsJsonAsync("/api/terminals", new { id = "t-0042", member = "m-wang-li" }, cancellationToken);
+        if (issue.StatusCode != HttpStatusCode.Created)
+            throw new InvalidOperationException($"POST /api/terminals answered {(int)issue.StatusCode}: {await issue.Content.ReadAsStringAsync(cancellationToken)}");
+        return (await issue.Content.ReadFromJsonAsync<JsonElement>(cancellationToken)).GetProperty("token").GetString()!;
+    }
 }

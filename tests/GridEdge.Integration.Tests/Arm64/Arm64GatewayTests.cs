@@ -42,7 +42,8 @@ public class Arm64GatewayTests(ITestOutputHelper output)
         using var server = new ServerHost(dir.File("server"), [gw], Log);
         Directory.CreateDirectory(server.DataDirectory);
         await server.StartAsync();
-        var token = await RegisterTerminalAsync(server, gw.Id);
+        string token;
+        using (var http = server.Http()) token = await OneVillageGrid.RegisterMemberWithTerminalAsync(http, gw.Id, Ct);
 
         var captures = ShippedCaptures.Load();
         var hj212Port = Loopback.FreePort();
@@ -120,18 +121,6 @@ public class Arm64GatewayTests(ITestOutputHelper output)
         var values = new[] { 30.0 + i * 0.1, 60.0 + i * 0.1, 90.0 + i * 0.1, 55.0, 12.5, 40.0, 101.3, 2.1 };
         var cp = $"DataTime={minute:yyyyMMddHHmmss};" + string.Join(";", Codes.Zip(values, (code, v) => string.Create(CultureInfo.InvariantCulture, $"{code}-Avg={v:0.0#},{code}-Flag=N")));
         return Hj212Encoder.Frame(Hj212Encoder.Segment($"{minute:yyyyMMddHHmmss}123", "22", Hj212Commands.MinuteData, MonitorPw, Monitor, 5, cp));
-    }
-
-    // The grid, a member and her terminal on the server; the terminal's token.
-    private static async Task<string> RegisterTerminalAsync(ServerHost server, string gatewayId)
-    {
-        using var http = server.Http();
-        var grid = OneVillageGrid.Document(gatewayId, [new { id = "m-wang-li", name = "王丽", grid = OneVillageGrid.Village }]);
-        using (var put = await http.PutAsJsonAsync("/api/grids", grid, Ct))
-            Assert.True(put.IsSuccessStatusCode, await put.Content.ReadAsStringAsync(Ct));
-        using var issue = await http.PostAsJsonAsync("/api/terminals", new { id = "t-0042", member = "m-wang-li" }, Ct);
-        Assert.Equal(HttpStatusCode.Created, issue.StatusCode);
-        return (await issue.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("token").GetString()!;
     }
 
     private async Task<(int Status, List<string> Lines)> RunAsync(string name, IReadOnlyList<string> command, string[] args)
