@@ -18,39 +18,40 @@ internal static class OutboxEviction
     public readonly record struct Evicted(long Count, long Bytes, long Cost);
 
     /// <summary>
-    /// Deletes the oldest evictable records of one stream until their cost reaches <paramref name="cost"/> (or none is left),
+    /// Deletes the oldest evictable runs of one stream until their cost reaches <paramref name="cost"/> (or none is left),
     /// and records their range; runs inside the caller's transaction.
     /// </summary>
     public static Evicted EvictOldest(LiteDatabase db, string collection, string stream, long cost, string sizeField, DateTimeOffset now)
     {
         var records = db.GetCollection(collection);
-        var chosen = new List<long>();
-        long bytes = 0, freed = 0;
+        var chosen = new List<RecordRun>();
+        long count = 0, bytes = 0, freed = 0;
         var candidates = records.Query()
             .Where($"$.{EvictableField} = true")
             .OrderBy("_id")
-            .Select(BsonExpression.Create($"{{ _id: $._id, n: $.{sizeField} }}"))
+            .Select(RecordRun.Summary(sizeField))
             .ToEnumerable();
         foreach (var doc in candidates)
         {
             if (freed >= cost) break;
-            var size = doc["n"].AsInt32;
-            chosen.Add(doc["_id"].AsInt64);
-            bytes += size;
-            freed += OutboxQuota.Cost(size);
+            var run = RecordRun.Of(doc, sizeField);
+            chosen.Add(run);
+            count += run.Count;
+            bytes += run.Bytes;
+            freed += OutboxQuota.Cost(run.Bytes, run.Count);
         }
         if (chosen.Count == 0) return default;
-        foreach (var id in chosen) records.Delete(id);
+        foreach (var run in chosen) records.Delete(run.First);
         db.GetCollection(GapsCollection, BsonAutoId.Int64).Insert(new BsonDocument
         {
             [StreamField] = stream,
-            [FromField] = chosen[0],
-            [ToField] = chosen[^1],
-            [CountField] = (long)chosen.Count,
+            [FromField] = chosen[0].First,
+            [ToField] = chosen[^1].Last,
+            [CountField] = count,
             [ReasonField] = EvictionNote.Evicted,
             [AtField] = now.UtcDateTime,
         });
-        return new Evicted(chosen.Count, bytes, freed);
+        return new Evicted(count, bytes, freed);
     }
 
     public static IReadOnlyList<EvictionNote> Read(LiteDatabase db) =>

@@ -51,6 +51,9 @@ public static class OutboxQuota
     /// <summary>What a record of this many encoded bytes counts against the quota.</summary>
     public static long Cost(long recordBytes) => recordBytes + RecordOverheadBytes;
 
+    /// <summary>What a run of records with these bytes of forms counts against the quota.</summary>
+    public static long Cost(long bytes, long records) => bytes + records * RecordOverheadBytes;
+
     /// <summary>The default quota: a quarter of the size of the filesystem holding <paramref name="directory"/> (0 when its size cannot be read: no quota).</summary>
     public static long DefaultFor(string directory)
     {

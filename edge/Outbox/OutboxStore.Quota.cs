@@ -106,6 +106,8 @@ public sealed partial class OutboxStore
                 _db.Rollback();
                 return evicted;
             }
+            // Appends write no counter; a delete that may take a stream's last records must (LoadStreamState).
+            _db.GetCollection(MetaCollection).Upsert(MetaDocument(stream, state.Next, state.DeliveredThrough));
             if (!_db.Commit()) throw new InvalidOperationException("LiteDB reported no transaction to commit");
             FileSync.File(_settings.LogFilePath);
         }

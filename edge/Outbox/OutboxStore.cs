@@ -16,7 +16,8 @@ namespace GridEdge.Edge.Outbox;
 /// <remarks>
 /// Appends go through a channel to one writer task that folds everything pending into one transaction (group
 /// commit), so a thousand concurrent appends cost a handful of file syncs rather than a thousand. Each stream has
-/// its own collection whose _id is the sequence number, so reading in order is a scan of the _id index. An append may
+/// its own collection of runs of consecutive records (<see cref="RecordRun"/>) whose _id is the run's first sequence
+/// number, so reading in order is a scan of the _id index and LiteDB's work is per run, not per record. An append may
 /// carry a key (<see cref="AppendAllAsync"/>); the key is committed with its records in the <c>dedupe</c> collection,
 /// which is no stream, and a later append with the same key stores nothing and gets the first one's answer.
 /// </remarks>
@@ -166,17 +167,28 @@ public sealed partial class OutboxStore : IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(maxRecords, 1);
         var result = new List<OutboxEntry>(Math.Min(maxRecords, 1024));
         var bytes = 0L;
-        var docs = _db.GetCollection(CollectionName(stream)).Query()
-            .Where("_id > @0", afterSeq)
-            .OrderBy("_id")
-            .Limit(maxRecords)
-            .ToEnumerable();
+        var records = _db.GetCollection(CollectionName(stream));
+        // The run holding afterSeq + 1 may start below it (an acknowledgement or a smaller batch ended inside it).
+        var docs = records.Query().Where("_id > @0", afterSeq).OrderBy("_id").Limit(maxRecords).ToEnumerable();
+        if (RunReaching(records, afterSeq + 1) is { } reaching) docs = docs.Prepend(reaching);
+        // The two queries read at different moments: a run cut in between shows its records twice, taken once.
+        var through = afterSeq;
         foreach (var doc in docs)
         {
-            var size = doc[SizeField].AsInt32;
-            if (result.Count > 0 && bytes + size > maxBytes) break;
-            result.Add(new OutboxEntry(stream, doc["_id"].AsInt64, RecordEncoding.Form(doc[RecordField].AsBinary)));
-            bytes += size;
+            var first = doc["_id"].AsInt64;
+            // A batch takes whole runs while they fit, so acknowledgements seldom cut one.
+            if (result.Count > 0 && first > through && (result.Count + RecordRun.CountOf(doc) > maxRecords || bytes + doc[SizeField].AsInt32 > maxBytes)) break;
+            var single = !doc[RecordRun.CountField].IsInt32;
+            var forms = RecordRun.Forms(doc, RecordField);
+            for (var i = 0; i < forms.Length && result.Count < maxRecords; i++)
+            {
+                if (first + i <= through) continue;
+                if (result.Count > 0 && bytes + forms[i].Length > maxBytes) return result;
+                result.Add(new OutboxEntry(stream, first + i, single ? RecordEncoding.Form(forms[i]) : forms[i]));
+                bytes += forms[i].Length;
+                through = first + i;
+            }
+            if (result.Count >= maxRecords) break;
         }
         return result;
     }
@@ -201,9 +213,9 @@ public sealed partial class OutboxStore : IDisposable
                 foreach (var range in ranges)
                 {
                     if (range.To < range.From) continue;
-                    var inRange = LiteQueries.Between("_id", range.From, range.To);
-                    if (state.PendingBytes is not null) deletedBytes += SizeOf(records, inRange);
-                    deleted += records.DeleteMany(inRange);
+                    var removed = RemoveRange(records, range);
+                    deleted += removed.Records;
+                    deletedBytes += removed.Bytes;
                 }
                 if (deleted == 0)
                 {
@@ -439,35 +451,17 @@ public sealed partial class OutboxStore : IDisposable
             _db.BeginTrans();
             try
             {
-                // One bulk insert per stream: LiteDB's per-document Insert costs several times more per record.
+                // One bulk insert of runs per stream: LiteDB's work is per document, and a run holds many records.
                 foreach (var byStream in Enumerable.Range(0, group.Count).Where(i => dedupe?.Stores(i) ?? true).GroupBy(i => group[i].Stream))
-                {
-                    var docs = byStream.SelectMany(i => group[i].Records.Select((record, j) =>
-                    {
-                        var doc = new BsonDocument
-                        {
-                            ["_id"] = firstSeqs[i] + j,
-                            [RecordField] = record.Bytes,
-                            [SizeField] = record.Bytes.Length,
-                        };
-                        if (group[i].Evictable) doc[OutboxEviction.EvictableField] = true;
-                        if (record.Monotonic is { } m)
-                        {
-                            doc[MonotonicField] = m;
-                            doc[BootField] = _clock.BootId;
-                        }
-                        return doc;
-                    }));
-                    _db.GetCollection(CollectionName(byStream.Key)).InsertBulk(docs, batchSize: _settings.MaxRecordsPerCommit);
-                }
+                    _db.GetCollection(CollectionName(byStream.Key)).InsertBulk(RunDocuments(byStream.Select(i => (group[i], firstSeqs[i]))), batchSize: _settings.MaxRecordsPerCommit);
                 if (dedupe is not null)
                 {
                     for (var i = 0; i < group.Count; i++)
                         if (dedupe.Stores(i) && group[i].Dedupe is { } entry) _dedupe.Remember(entry, GroupOf(group[i], firstSeqs[i], earlier: false), dedupe.Now);
                     pruned = _dedupe.Prune(dedupe.Now);
                 }
-                var meta = _db.GetCollection(MetaCollection);
-                foreach (var stream in added.Keys) meta.Upsert(MetaDocument(stream, next[stream], _streams[stream].DeliveredThrough));
+                // No counter is written: the runs themselves say where a stream's numbers stand (LoadStreamState); only
+                // a transaction that deletes records writes the counter down.
                 if (!_db.Commit()) throw new InvalidOperationException("LiteDB reported no transaction to commit");
                 // Durable means on the device, not in the page cache: one fsync per group, shared by every append in it.
                 FileSync.File(_settings.LogFilePath);
@@ -668,10 +662,19 @@ public sealed partial class OutboxStore : IDisposable
         {
             var records = db.GetCollection(CollectionName(stream));
             var state = new StreamState();
+            // Appends write no counter: the runs stored say how far the numbers went since a delete last wrote it down.
+            var (backlog, oldest, afterLast) = CountRuns(records);
+            state.Backlog = backlog;
             if (meta.TryGetValue(stream, out var doc))
             {
-                state.Next = doc[NextField].AsInt64;
+                state.Next = Math.Max(doc[NextField].AsInt64, afterLast);
                 state.DeliveredThrough = doc[DeliveredThroughField].AsInt64;
+            }
+            else if (backlog > 0)
+            {
+                // Appended to, never deleted from: the numbers this store issued are the ones it holds.
+                state.Next = afterLast;
+                state.DeliveredThrough = oldest - 1;
             }
             else
             {
@@ -679,7 +682,6 @@ public sealed partial class OutboxStore : IDisposable
                 state.Next = _reservation.MarkOf(stream) + 1;
                 state.DeliveredThrough = state.Next - 1;
             }
-            state.Backlog = records.LongCount();
             _streams[stream] = state;
         }
     }

@@ -56,24 +56,27 @@ internal sealed class SequenceReservation
     public long MarkOf(string stream) => _marks.GetValueOrDefault(stream);
 
     /// <summary>Makes sure every stream's mark is at least its required number, rewriting the file if any had to move.</summary>
+    /// <remarks>The marks held here move only once the file holds them: a write the disk refuses changes nothing.</remarks>
     public void Ensure(IReadOnlyDictionary<string, long> highestNeeded, long block)
     {
-        var changed = false;
+        Dictionary<string, long>? moved = null;
         foreach (var (stream, needed) in highestNeeded)
         {
             if (MarkOf(stream) >= needed) continue;
-            _marks[stream] = needed + block;
-            changed = true;
+            moved ??= new Dictionary<string, long>(_marks, StringComparer.Ordinal);
+            moved[stream] = needed + block;
         }
-        if (changed) Write();
+        if (moved is null) return;
+        Write(moved);
+        foreach (var (stream, mark) in moved) _marks[stream] = mark;
     }
 
-    private void Write()
+    private void Write(Dictionary<string, long> marks)
     {
         var temp = _path + ".tmp";
         using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
         {
-            JsonSerializer.Serialize(file, _marks);
+            JsonSerializer.Serialize(file, marks);
             file.Flush(flushToDisk: true);
         }
         // rename(2) replaces the old file atomically: a reader sees either the old marks or the new ones.

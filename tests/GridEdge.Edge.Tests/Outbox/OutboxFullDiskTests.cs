@@ -152,6 +152,24 @@ public sealed class OutboxFullDiskTests
     }
 
     [Fact(Timeout = 120_000)]
+    public async Task On_a_full_disk_the_first_append_of_a_stream_is_refused_and_takes_no_number()
+    {
+        using var fs = SmallFileSystem.MountOrSkip();
+        using var outbox = TestData.Open(Path.Combine(fs.Path, "edge"), s => s with { QuotaBytes = 0 });
+        var filler = fs.Fill();
+
+        // The stream's first number needs its reservation written first, and the disk refuses that write: nothing is
+        // stored, and the reopened store must not take the reservation it could not write for a stored record.
+        await Assert.ThrowsAsync<OutboxUnavailableException>(() => outbox.AppendAsync(Streams.Readings, TestData.Reading(1), Ct).AsTask().WaitAsync(TimeSpan.FromSeconds(30), Ct));
+        Assert.Equal((0L, 1L), (outbox.Backlog(Streams.Readings), outbox.NextSeq(Streams.Readings)));
+
+        File.Delete(filler);
+        Assert.Equal(1, await outbox.AppendAsync(Streams.Readings, TestData.Reading(1), Ct).AsTask().WaitAsync(TimeSpan.FromSeconds(30), Ct));
+        Assert.Equal([1L], outbox.ReadPending(Streams.Readings, 0, 10, int.MaxValue).Select(e => e.Seq));
+        AbandonedStoresAreCollectedQuietly();
+    }
+
+    [Fact(Timeout = 120_000)]
     public async Task Started_on_a_full_disk_the_outbox_keeps_its_store_refuses_appends_and_recovers_when_space_returns()
     {
         using var fs = SmallFileSystem.MountOrSkip();
