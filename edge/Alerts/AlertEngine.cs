@@ -687,6 +687,10 @@ public sealed class AlertEngine
     {
         private long[] _ticks = retainTicks > 0 ? new long[16] : [];
         private double[] _values = retainTicks > 0 ? new double[16] : [];
+        // The running total of every value appended up to each slot: a window's sum is the difference of two, so a mean
+        // costs two binary searches, not a walk over every sample in the window (600 per rule at 10 Hz over a minute).
+        private double[] _totals = retainTicks > 0 ? new double[16] : [];
+        private double _total;
         private int _start, _count;
 
         public SeriesKey Key { get; } = key;
@@ -711,10 +715,14 @@ public sealed class AlertEngine
                 _start = (_start + 1) % _ticks.Length;
                 _count--;
             }
+            // Nothing left to subtract from: start the total again, so it never grows beyond what the ring holds.
+            if (_count == 0) _total = 0;
             if (_count == _ticks.Length) Grow();
             var i = (_start + _count) % _ticks.Length;
             _ticks[i] = at;
             _values[i] = value;
+            _total += value;
+            _totals[i] = _total;
             _count++;
         }
 
@@ -722,38 +730,52 @@ public sealed class AlertEngine
         {
             var ticks = new long[_ticks.Length * 2];
             var values = new double[_ticks.Length * 2];
+            var totals = new double[_ticks.Length * 2];
             for (var k = 0; k < _count; k++)
             {
                 ticks[k] = _ticks[(_start + k) % _ticks.Length];
                 values[k] = _values[(_start + k) % _ticks.Length];
+                totals[k] = _totals[(_start + k) % _ticks.Length];
             }
             _ticks = ticks;
             _values = values;
+            _totals = totals;
             _start = 0;
         }
 
         /// <summary>The measure over the window (at − window, at]; null when the window holds too little.</summary>
+        /// <remarks>The ring is in time order (older readings are ignored), so the window is one stretch of it.</remarks>
         public double? Measure(AlertMeasure measure, long window, long at)
         {
-            double sum = 0, min = double.MaxValue, latest = double.NaN;
-            var n = 0;
-            var latestTicks = long.MinValue;
-            for (var k = _count - 1; k >= 0; k--)
+            // Logical positions (0 = oldest): the last sample at or before `at`, the first after `at - window`.
+            var last = FirstAfter(at) - 1;
+            var first = FirstAfter(at - window);
+            var n = last - first + 1;
+            if (n <= 0) return null;
+            if (measure == AlertMeasure.Mean)
             {
-                var i = (_start + k) % _ticks.Length;
-                var t = _ticks[i];
-                if (t > at) continue;
-                if (t <= at - window) break;
-                var v = _values[i];
-                if (t > latestTicks) { latestTicks = t; latest = v; }
-                sum += v;
-                if (v < min) min = v;
-                n++;
+                var sum = _totals[Slot(last)] - _totals[Slot(first)] + _values[Slot(first)];
+                return sum / n;
             }
-            if (n == 0) return null;
-            if (measure == AlertMeasure.Mean) return sum / n;
             if (n < 2) return null;
-            return (latest - min) / ((double)window / TimeSpan.TicksPerMinute);
+            var min = double.MaxValue;
+            for (var k = first; k <= last; k++) min = Math.Min(min, _values[Slot(k)]);
+            return (_values[Slot(last)] - min) / ((double)window / TimeSpan.TicksPerMinute);
+        }
+
+        private int Slot(int k) => (_start + k) % _ticks.Length;
+
+        // The logical position of the first sample stamped after `ticks` (_count when there is none).
+        private int FirstAfter(long ticks)
+        {
+            int lo = 0, hi = _count;
+            while (lo < hi)
+            {
+                var mid = (lo + hi) >>> 1;
+                if (_ticks[Slot(mid)] <= ticks) lo = mid + 1;
+                else hi = mid;
+            }
+            return lo;
         }
     }
 
