@@ -9,6 +9,12 @@ public sealed record OutboxSettings(string DataDirectory)
     /// <summary>Most appends folded into one transaction.</summary>
     public int MaxRecordsPerCommit { get; init; } = 5000;
 
+    /// <summary>
+    /// At most this long a commit waits for the appenders the previous commit answered to append again, so that a steady
+    /// number of appends in flight shares commits of about that number (fewer syncs and card pages per record); zero: no wait.
+    /// </summary>
+    public TimeSpan CommitGathering { get; init; } = TimeSpan.FromMilliseconds(1);
+
     /// <summary>How far ahead of the assigned sequence numbers the reservation file is moved each time it is rewritten.</summary>
     public long SeqReservationBlock { get; init; } = 100_000;
 

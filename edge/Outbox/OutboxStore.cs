@@ -386,16 +386,33 @@ public sealed partial class OutboxStore : IDisposable
     {
         var reader = _appends.Reader;
         var group = new List<PendingAppend>(_settings.MaxRecordsPerCommit);
+        var gathering = (long)(_settings.CommitGathering.TotalSeconds * System.Diagnostics.Stopwatch.Frequency);
+        var lastAppends = 0;
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
             group.Clear();
             var records = 0;
-            while (records < _settings.MaxRecordsPerCommit && reader.TryRead(out var pending))
+            void Take()
             {
-                group.Add(pending);
-                records += pending.Records.Length;
+                while (records < _settings.MaxRecordsPerCommit && reader.TryRead(out var pending))
+                {
+                    group.Add(pending);
+                    records += pending.Records.Length;
+                }
             }
+            Take();
             if (group.Count == 0) continue;
+            // The appenders the last commit answered append again within microseconds: give them that moment to join.
+            if (group.Count < lastAppends && gathering > 0)
+            {
+                var until = System.Diagnostics.Stopwatch.GetTimestamp() + gathering;
+                while (group.Count < lastAppends && records < _settings.MaxRecordsPerCommit && System.Diagnostics.Stopwatch.GetTimestamp() < until)
+                {
+                    await Task.Yield();
+                    Take();
+                }
+            }
+            lastAppends = group.Count;
             HashSet<string>? committedStreams = null;
             var admitted = group;
             try

@@ -208,7 +208,8 @@ async Task Backlog(int count)
     await Task.Delay(3000); // the last acks, reclaim and checkpoint
     var after = ProcStats.Io(edge.Process.Id);
     var outboxBytes = Directory.GetFiles(edge.DataDirectory, "outbox*.db").Sum(f => new FileInfo(f).Length);
-    Console.WriteLine($"backlog: {count:N0} records queued while the uplink was down ({concurrency} appends in flight)");
+    var perCommit = edge.Process.Lines.First(l => l.StartsWith("LOAD DONE")).Split(' ').LastOrDefault(w => w.StartsWith("records-per-commit=")) ?? "";
+    Console.WriteLine($"backlog: {count:N0} records queued while the uplink was down ({concurrency} appends in flight, {perCommit.Replace('=', ' ')})");
     Console.WriteLine($"  drained into the ledger {drained.TotalSeconds:F2} s after the server came up (target <= 10 s; includes the gateway's reconnect, capped at 1 s)");
     Console.WriteLine($"  edge storage writes per record, append to reclaim: {after.WriteBytes / (double)count:F0} B to the block device, {after.WriteChars / (double)count:F0} B through write() (target <= 1024); of that during drain and reclaim {(after.WriteBytes - beforeDrain.WriteBytes) / (double)count:F0} B; outbox files now {outboxBytes:N0} B");
 }

@@ -85,7 +85,7 @@ public sealed class LoadSource : BackgroundService, ISensorSource
         var seconds = (DateTimeOffset.UtcNow - started).TotalSeconds;
         _logger.LogInformation("Load: {Count} appends in {Seconds:F2} s ({Rate:F0}/s), {RecordsPerCommit:F1} records per commit",
             Appended, seconds, Appended / Math.Max(seconds, 1e-6), _outbox.Counters.RecordsPerCommit);
-        WriteLine(string.Create(CultureInfo.InvariantCulture, $"LOAD DONE {Appended}"));
+        WriteLine(string.Create(CultureInfo.InvariantCulture, $"LOAD DONE {Appended} records-per-commit={_outbox.Counters.RecordsPerCommit:F1}"));
     }
 
     private void WriteLine(string line)
