@@ -28,6 +28,8 @@ public sealed class TerminalApiService : IHostedService, IAsyncDisposable, IDisp
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
+    // A full disk met outside the stores (a staged photo's file) is logged once a minute with a count, not per request.
+    private readonly GridEdge.Protocol.Diagnostics.LogThrottle _failureLog;
     private readonly CancellationTokenSource _stopping = new();
     private readonly CancellationTokenSource _retryStop = new();
     private Task? _retry;
@@ -42,6 +44,7 @@ public sealed class TerminalApiService : IHostedService, IAsyncDisposable, IDisp
     {
         _tasks = tasks;
         _time = time ?? TimeProvider.System;
+        _failureLog = new GridEdge.Protocol.Diagnostics.LogThrottle(TimeSpan.FromMinutes(1), _time);
         _options = options;
         _dataDirectory = dataDirectory;
         _outbox = outbox;
@@ -66,7 +69,7 @@ public sealed class TerminalApiService : IHostedService, IAsyncDisposable, IDisp
             _logger.LogInformation("Terminal API off (Edge:Terminals:Enabled is false)");
             return;
         }
-        _state = TerminalState.OpenOrMoveAside(_dataDirectory, _logger);
+        _state = TerminalState.OpenOrMoveAside(_dataDirectory, _logger, _time);
         var pruned = _state.PruneResponses(_time.GetUtcNow().AddDays(-_options.IdempotencyRetentionDays));
         if (pruned > 0)
             _logger.LogInformation("Forgot {Count} answers to Idempotency-Keys older than {Days} days (Edge:Terminals:IdempotencyRetentionDays) in {File}",
@@ -156,13 +159,19 @@ public sealed class TerminalApiService : IHostedService, IAsyncDisposable, IDisp
                     await context.Response.WriteAsJsonAsync(new ErrorResponse("the request could not be read", [new FieldError("$", bad.Message)])).ConfigureAwait(false);
                 }
             }
-            catch (Exception e) when (e is Outbox.OutboxFullException or Outbox.OutboxUnavailableException)
+            catch (Exception e) when (e is Outbox.OutboxFullException or Outbox.OutboxUnavailableException or TerminalStoreUnavailableException || Outbox.OutboxStore.IsDiskFull(e))
             {
-                // The outbox says why (logged there, once per interval): the sender keeps the record and retries.
+                // The outbox and the terminal store say why (logged there, once per interval); a full disk met elsewhere (a
+                // staged photo's file) is logged here the same way. The sender keeps the record and retries.
                 Counters.Failure();
+                // 507 at the outbox's quota (nothing may be evicted); 503 when the disk itself refused (docs/reliability.md).
+                var full = e is Outbox.OutboxFullException;
+                if (e is not (Outbox.OutboxFullException or Outbox.OutboxUnavailableException or TerminalStoreUnavailableException) && _failureLog.ShouldLog(e.Message, out var count))
+                    _logger.LogError("Terminal API {Method} {Path}: the gateway's disk is full ({Error}; {Count} like it since the last report)",
+                        context.Request.Method, context.Request.Path.Value, e.Message, count);
                 if (!context.Response.HasStarted)
                 {
-                    context.Response.StatusCode = e is Outbox.OutboxFullException ? 507 : 503;
+                    context.Response.StatusCode = full ? 507 : 503;
                     await context.Response.WriteAsJsonAsync(new ErrorResponse("the gateway could not store the record now; nothing was stored, retry later with the same Idempotency-Key",
                         [new FieldError("$", e.Message)])).ConfigureAwait(false);
                 }

@@ -1,5 +1,7 @@
 using GridEdge.Edge.Outbox;
+using GridEdge.Protocol.Diagnostics;
 using LiteDB;
+using Microsoft.Extensions.Logging;
 
 namespace GridEdge.Edge.Terminals;
 
@@ -14,21 +16,25 @@ internal sealed class TerminalState : IDisposable
     public const string FileName = "terminals.db";
     private const string LogFileName = "terminals-log.db";
 
-    private readonly string _logPath;
-    private readonly LiteDatabase _db;
-    private readonly ILiteCollection<BsonDocument> _responses, _staged, _complete;
+    private readonly string _path, _logPath;
+    private readonly ILogger _logger;
+    private readonly LogThrottle _throttle;
     private readonly Lock _writeLock = new();
+    // Replaced (under _writeLock) when a failed write left it unusable: the next operation opens the file again.
+    private volatile LiteDatabase _db;
+    private volatile bool _needsReopen;
+    private bool _disposed;
 
     /// <summary>
     /// Opens the store; one LiteDB cannot read is moved aside (terminals.db.corrupt-{time}) and a fresh one started. What
     /// is lost then is only memory: a retried record may be stored again (the server's ledger drops it), a photo
     /// uploaded before may be uploaded again.
     /// </summary>
-    public static TerminalState OpenOrMoveAside(string dataDirectory, Microsoft.Extensions.Logging.ILogger logger)
+    public static TerminalState OpenOrMoveAside(string dataDirectory, ILogger logger, TimeProvider? time = null)
     {
         try
         {
-            return new TerminalState(dataDirectory);
+            return new TerminalState(dataDirectory, logger, time);
         }
         catch (Exception e) when (e is not (IOException or UnauthorizedAccessException or OutOfMemoryException))
         {
@@ -38,63 +44,64 @@ internal sealed class TerminalState : IDisposable
                 var path = Path.Combine(dataDirectory, name);
                 if (File.Exists(path)) File.Move(path, $"{path}.corrupt-{stamp}");
             }
-            Microsoft.Extensions.Logging.LoggerExtensions.LogError(logger, e,
-                "The terminal API's store {Path} could not be opened ({Problem}); moved it aside and started a fresh one", Path.Combine(dataDirectory, FileName), e.Message);
-            return new TerminalState(dataDirectory);
+            logger.LogError(e, "The terminal API's store {Path} could not be opened ({Problem}); moved it aside and started a fresh one", Path.Combine(dataDirectory, FileName), e.Message);
+            return new TerminalState(dataDirectory, logger, time);
         }
     }
 
-    public TerminalState(string dataDirectory)
+    public TerminalState(string dataDirectory, ILogger logger, TimeProvider? time = null)
     {
         Directory.CreateDirectory(dataDirectory);
+        _path = Path.Combine(dataDirectory, FileName);
         _logPath = Path.Combine(dataDirectory, LogFileName);
-        _db = new LiteDatabase(new ConnectionString { Filename = Path.Combine(dataDirectory, FileName), Connection = ConnectionType.Direct });
-        _responses = _db.GetCollection("responses");
-        _staged = _db.GetCollection("staged");
-        _complete = _db.GetCollection("complete");
+        _logger = logger;
+        _throttle = new LogThrottle(TimeSpan.FromMinutes(1), time ?? TimeProvider.System);
+        _db = Open(_path);
+    }
+
+    private static LiteDatabase Open(string path)
+    {
+        var db = new LiteDatabase(new ConnectionString { Filename = path, Connection = ConnectionType.Direct });
         try
         {
             // Read once now, so a damaged file shows itself at start rather than in the middle of a request.
-            _ = _responses.Count() + _staged.FindAll().Count() + _complete.Count();
+            _ = db.GetCollection(Responses).Count() + db.GetCollection(Staged).FindAll().Count() + db.GetCollection(Completed).Count();
+            return db;
         }
         catch
         {
-            _db.Dispose();
+            LiteTransactions.Disarm(db);
+            try { db.Dispose(); }
+            catch (Exception e) when (e is IOException or LiteException) { }
             throw;
         }
     }
 
+    private const string Responses = "responses", Staged = "staged", Completed = "complete";
+
     // --- idempotency
 
     /// <summary>The first response to a request as an earlier version remembered it, or null.</summary>
-    public StoredResponse? FindResponse(string terminalId, string key)
+    public StoredResponse? FindResponse(string terminalId, string key) => Read(db =>
     {
-        var doc = _responses.FindById(ResponseId(terminalId, key));
+        var doc = db.GetCollection(Responses).FindById(ResponseId(terminalId, key));
         return doc is null ? null : new StoredResponse(doc["f"].AsString, doc["s"].AsInt32, doc["b"].AsString);
-    }
+    });
 
     /// <summary>Forgets responses (written by an earlier version) stored before <paramref name="cutoff"/>; returns how many.</summary>
-    public int PruneResponses(DateTimeOffset cutoff)
-    {
-        var pruned = 0;
-        Write(() => pruned = _responses.DeleteMany(Outbox.LiteQueries.LessThan("at", cutoff.UtcDateTime)));
-        return pruned;
-    }
+    public int PruneResponses(DateTimeOffset cutoff) =>
+        Write(db => db.GetCollection(Responses).DeleteMany(LiteQueries.LessThan("at", cutoff.UtcDateTime)));
 
     // A terminal id never holds '|' (TerminalIds rule), so the pair is unambiguous.
     private static string ResponseId(string terminalId, string key) => terminalId + "|" + key;
 
     // --- attachments
 
-    public StagedUpload? FindStaged(string sha256)
-    {
-        var doc = _staged.FindById(sha256);
-        return doc is null ? null : ToStaged(doc);
-    }
+    public StagedUpload? FindStaged(string sha256) => Read(db => db.GetCollection(Staged).FindById(sha256) is { } doc ? ToStaged(doc) : null);
 
-    public IReadOnlyList<StagedUpload> AllStaged() => [.. _staged.FindAll().Select(ToStaged)];
+    public IReadOnlyList<StagedUpload> AllStaged() => Read<IReadOnlyList<StagedUpload>>(db => [.. db.GetCollection(Staged).FindAll().Select(ToStaged)]);
 
-    public void SaveStaged(StagedUpload upload) => Write(() => _staged.Upsert(new BsonDocument
+    public void SaveStaged(StagedUpload upload) => Write(db => db.GetCollection(Staged).Upsert(new BsonDocument
     {
         ["_id"] = upload.Sha256,
         ["size"] = upload.Size,
@@ -103,48 +110,127 @@ internal sealed class TerminalState : IDisposable
         ["opened"] = upload.OpenedAt.UtcDateTime,
     }));
 
-    public void DeleteStaged(string sha256) => Write(() => _staged.Delete(sha256));
+    public void DeleteStaged(string sha256) => Write(db => db.GetCollection(Staged).Delete(sha256));
 
-    public CompletedAttachment? FindComplete(string sha256)
-    {
-        var doc = _complete.FindById(sha256);
-        return doc is null ? null : new CompletedAttachment(sha256, doc["size"].AsInt64, doc["type"].AsString);
-    }
+    public CompletedAttachment? FindComplete(string sha256) =>
+        Read(db => db.GetCollection(Completed).FindById(sha256) is { } doc ? new CompletedAttachment(sha256, doc["size"].AsInt64, doc["type"].AsString) : null);
 
     /// <summary>Marks an attachment complete and forgets its staging, in one transaction.</summary>
-    public void Complete(StagedUpload upload) => Write(() =>
+    public void Complete(StagedUpload upload) => Write(db =>
     {
-        _db.BeginTrans();
+        db.BeginTrans();
         try
         {
-            _complete.Upsert(new BsonDocument { ["_id"] = upload.Sha256, ["size"] = upload.Size, ["type"] = upload.ContentType, ["at"] = DateTime.UtcNow });
-            _staged.Delete(upload.Sha256);
-            _db.Commit();
+            db.GetCollection(Completed).Upsert(new BsonDocument { ["_id"] = upload.Sha256, ["size"] = upload.Size, ["type"] = upload.ContentType, ["at"] = DateTime.UtcNow });
+            db.GetCollection(Staged).Delete(upload.Sha256);
+            db.Commit();
         }
         catch
         {
-            // A rollback that fails too (a full disk) must not be retried by the transaction's finalizer: that ends the process.
-            try { _db.Rollback(); }
-            catch (Exception e) when (e is LiteException or IOException) { Outbox.LiteTransactions.Disarm(_db); }
+            try { db.Rollback(); }
+            catch (Exception e) when (e is LiteException or IOException) { }
             throw;
         }
+        return true;
     });
 
     private static StagedUpload ToStaged(BsonDocument doc) =>
         new(doc["_id"].AsString, doc["size"].AsInt64, doc["type"].AsString, doc["terminal"].AsString, new DateTimeOffset(doc["opened"].AsDateTime.ToUniversalTime()));
 
-    private void Write(Action write)
+    private T Read<T>(Func<LiteDatabase, T> read)
     {
-        lock (_writeLock)
+        var db = Usable();
+        try
         {
-            write();
-            // LiteDB does not sync its log on commit (see FileSync): a remembered response must survive a power cut.
-            FileSync.File(_logPath);
+            return read(db);
+        }
+        catch (Exception e) when (e is LiteException or IOException or ObjectDisposedException)
+        {
+            throw Failed(db, "read", e);
         }
     }
 
-    public void Dispose() => _db.Dispose();
+    private T Write<T>(Func<LiteDatabase, T> write)
+    {
+        lock (_writeLock)
+        {
+            var db = Usable();
+            try
+            {
+                var result = write(db);
+                // LiteDB does not sync its log on commit (see FileSync): what the API answered must survive a power cut.
+                FileSync.File(_logPath);
+                return result;
+            }
+            catch (Exception e) when (e is LiteException or IOException or ObjectDisposedException)
+            {
+                throw Failed(db, "written", e);
+            }
+        }
+    }
+
+    /// <summary>The open store, reopened first if a failure left it unusable.</summary>
+    /// <exception cref="TerminalStoreUnavailableException">It cannot be opened now (the disk is still full).</exception>
+    private LiteDatabase Usable()
+    {
+        if (!_needsReopen) return _db;
+        lock (_writeLock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (!_needsReopen) return _db;
+            Close(_db);
+            try
+            {
+                _db = Open(_path);
+                _needsReopen = false;
+                _logger.LogInformation("The terminal API's store {Path} was reopened after a failure", _path);
+                return _db;
+            }
+            catch (Exception e) when (e is LiteException or IOException)
+            {
+                LogThrottled("open", e);
+                throw new TerminalStoreUnavailableException($"the terminal API's store {FileName} cannot be opened now ({e.Message}); nothing was stored, retry later", e);
+            }
+        }
+    }
+
+    // A failed write may leave LiteDB holding a half-done transaction and its locks: the store is reopened before its next use,
+    // and the abandoned transactions must not roll back again from the finalizer thread (that ends the process).
+    private TerminalStoreUnavailableException Failed(LiteDatabase db, string what, Exception e)
+    {
+        LiteTransactions.Disarm(db);
+        _needsReopen = true;
+        LogThrottled(what, e);
+        return new TerminalStoreUnavailableException($"the terminal API's store {FileName} could not be {what} ({e.Message}); nothing was stored, retry later", e);
+    }
+
+    private void LogThrottled(string what, Exception e)
+    {
+        if (_throttle.ShouldLog(what + ":" + e.Message, out var count))
+            _logger.LogError("The terminal API's store {Path} could not be {What}: {Error} ({Count} like it since the last report); it is reopened at the next request",
+                _path, what, e.Message, count);
+    }
+
+    private static void Close(LiteDatabase db)
+    {
+        LiteTransactions.Disarm(db);
+        try { db.Dispose(); }
+        catch (Exception e) when (e is IOException or LiteException or ObjectDisposedException) { }
+    }
+
+    public void Dispose()
+    {
+        lock (_writeLock)
+        {
+            if (_disposed) return;
+            _disposed = true;
+            Close(_db);
+        }
+    }
 }
+
+/// <summary>The terminal API's own store (attachments being staged) could not be read or written now: nothing was stored; the terminal retries.</summary>
+public sealed class TerminalStoreUnavailableException(string message, Exception? inner) : IOException(message, inner);
 
 /// <summary>The first response to a request, as sent: a retry with the same key and body gets exactly this.</summary>
 /// <param name="Fingerprint">SHA-256 of the method, path and body of the first request.</param>
