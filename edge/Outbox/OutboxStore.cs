@@ -387,32 +387,29 @@ public sealed partial class OutboxStore : IDisposable
         var reader = _appends.Reader;
         var group = new List<PendingAppend>(_settings.MaxRecordsPerCommit);
         var gathering = (long)(_settings.CommitGathering.TotalSeconds * System.Diagnostics.Stopwatch.Frequency);
-        var lastAppends = 0;
+        var lastLooping = 0;
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
             group.Clear();
-            var records = 0;
+            int records = 0, looping = 0;
             void Take()
             {
                 while (records < _settings.MaxRecordsPerCommit && reader.TryRead(out var pending))
                 {
                     group.Add(pending);
                     records += pending.Records.Length;
+                    if (pending.Dedupe is null) looping++;
                 }
             }
             Take();
             if (group.Count == 0) continue;
-            // The appenders the last commit answered append again within microseconds: give them that moment to join.
-            if (group.Count < lastAppends && gathering > 0)
-            {
-                var until = System.Diagnostics.Stopwatch.GetTimestamp() + gathering;
-                while (group.Count < lastAppends && records < _settings.MaxRecordsPerCommit && System.Diagnostics.Stopwatch.GetTimestamp() < until)
-                {
-                    await Task.Yield();
-                    Take();
-                }
-            }
-            lastAppends = group.Count;
+            // Appenders without a key (the gateway's own sensors, the load source) append again within microseconds of
+            // being answered: when many were, give them that moment to join this commit. Keyed appends (a monitor's frame,
+            // a terminal's request) are new arrivals, not appenders coming back: they never wait for each other, and
+            // yielding for them only kept a thread from 1,000 HJ 212 connections (peak RSS +20-30 MB).
+            if (looping < lastLooping && lastLooping >= MinAppendsToGather && gathering > 0)
+                await GatherAsync(() => { Take(); return looping >= lastLooping || records >= _settings.MaxRecordsPerCommit; }, gathering).ConfigureAwait(false);
+            lastLooping = looping;
             HashSet<string>? committedStreams = null;
             var admitted = group;
             try
@@ -429,6 +426,18 @@ public sealed partial class OutboxStore : IDisposable
             }
             foreach (var stream in committedStreams) RaiseCommitted(stream);
         }
+    }
+
+    // A commit waits for the unkeyed appenders of the last one only when there were at least this many of them.
+    private const int MinAppendsToGather = 8;
+
+    // Takes what arrives until `enough` says so or the time is up. It yields rather than waits: the appenders come back
+    // within microseconds, sooner than a wait for the channel would wake the writer (64 in flight: 62 records per commit
+    // yielding, 46 waiting).
+    private static async Task GatherAsync(Func<bool> enough, long gathering)
+    {
+        var until = System.Diagnostics.Stopwatch.GetTimestamp() + gathering;
+        while (!enough() && System.Diagnostics.Stopwatch.GetTimestamp() < until) await Task.Yield();
     }
 
     private void RaiseCommitted(string stream)
