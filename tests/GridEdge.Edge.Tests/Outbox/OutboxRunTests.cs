@@ -141,6 +141,32 @@ public sealed class OutboxRunTests
     }
 
     [Fact(Timeout = 30_000)]
+    public async Task A_store_from_before_runs_takes_runs_after_its_own_records_and_an_acknowledgement_spans_both()
+    {
+        using var dir = new TempDirectory();
+        using (var outbox = TestData.Open(dir.Path))
+            for (var i = 1; i <= 3; i++) await outbox.AppendAsync(Streams.Readings, TestData.Reading(i), Ct);
+        // What a store before runs held: a document per record, and the stream's counter written by every commit.
+        using (var db = new LiteDatabase(new ConnectionString { Filename = new OutboxSettings(dir.Path).FilePath, Connection = ConnectionType.Direct }))
+        {
+            Assert.All(db.GetCollection("stream_" + Streams.Readings).FindAll(), d => Assert.False(d[RecordRun.CountField].IsInt32));
+            db.GetCollection("meta").Upsert(new BsonDocument { ["_id"] = Streams.Readings, ["next"] = 4L, ["deliveredThrough"] = 0L });
+        }
+
+        var records = Readings(1, 8);
+        using (var outbox = TestData.Open(dir.Path))
+        {
+            Assert.Equal(4, outbox.NextSeq(Streams.Readings));
+            await outbox.AppendAllAsync(Streams.Readings, records[3..], ct: Ct);
+            Assert.Equal(4, outbox.MarkDelivered(Streams.Readings, new SeqRange(2, 5)));
+            Assert.Equal([1L, 6, 7, 8], outbox.ReadPending(Streams.Readings, 0, 100, int.MaxValue).Select(e => e.Seq));
+        }
+        using var reopened = TestData.Open(dir.Path);
+        Assert.Equal((4L, 9L), (reopened.Backlog(Streams.Readings), reopened.NextSeq(Streams.Readings)));
+        Assert.Equal([records[0], records[5], records[6], records[7]], reopened.ReadPending(Streams.Readings, 0, 100, int.MaxValue).Select(e => e.Record));
+    }
+
+    [Fact(Timeout = 30_000)]
     public async Task A_run_whose_lengths_do_not_add_up_is_reported_as_unreadable_naming_it()
     {
         using var dir = new TempDirectory();
