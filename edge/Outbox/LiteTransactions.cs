@@ -37,6 +37,24 @@ internal static class LiteTransactions
     }
 
     /// <inheritdoc cref="Disarm(LiteEngine?)"/>
-    public static void Disarm(LiteDatabase database) =>
-        Disarm(typeof(LiteDatabase).GetField("_engine", Instance)?.GetValue(database) as LiteEngine);
+    public static void Disarm(LiteDatabase database) => Disarm(EngineOf(database));
+
+    /// <summary>
+    /// Closes a database and its engine, and never leaves a finalizer of theirs armed: LiteEngine's finalizer closes it
+    /// again, and its transactions' roll back, which on a store whose writes failed (a full disk) throws on the finalizer
+    /// thread, ending the process ("discarded page must be writable"), or blocks that thread and every finalizer after it.
+    /// </summary>
+    /// <param name="engine">The engine the database was opened on; read from the database when null.</param>
+    public static void Close(LiteDatabase db, LiteEngine? engine = null)
+    {
+        engine ??= EngineOf(db);
+        Disarm(engine);
+        try { db.Dispose(); }
+        finally
+        {
+            if (engine is not null) GC.SuppressFinalize(engine);
+        }
+    }
+
+    private static LiteEngine? EngineOf(LiteDatabase database) => typeof(LiteDatabase).GetField("_engine", Instance)?.GetValue(database) as LiteEngine;
 }

@@ -1,4 +1,3 @@
-using LiteDB;
 using Microsoft.Extensions.Logging;
 
 namespace GridEdge.Edge.Outbox;
@@ -67,7 +66,7 @@ public sealed partial class OutboxStore
         lock (_writeLock)
         {
             if (!_needsReopen) return true;
-            try { Close(_db, _engine); }
+            try { LiteTransactions.Close(_db, _engine); }
             catch (Exception e)
             {
                 LogThrottled(LogLevel.Warning, "close:" + e.GetType().Name, null, "Closing the outbox after a failure: {Error} ({Count} since the last report)", e.Message);
@@ -85,21 +84,6 @@ public sealed partial class OutboxStore
                     "The outbox could not be reopened: {Error} ({Count} attempts since the last report)", e.Message);
                 return false;
             }
-        }
-    }
-
-    /// <summary>
-    /// Closes a database and its engine, and never leaves a finalizer of theirs armed: LiteEngine's finalizer closes it
-    /// again, and its transactions' roll back, which on a store whose writes failed (a full disk) throws on the finalizer
-    /// thread, ending the process ("discarded page must be writable"), or blocks that thread and every finalizer after it.
-    /// </summary>
-    private static void Close(LiteDatabase db, LiteDB.Engine.LiteEngine? engine)
-    {
-        LiteTransactions.Disarm(engine);
-        try { db.Dispose(); }
-        finally
-        {
-            if (engine is not null) GC.SuppressFinalize(engine);
         }
     }
 

@@ -73,12 +73,12 @@ public sealed partial class OutboxStore
     /// </summary>
     private static (int Records, long Bytes) RemoveRange(ILiteCollection<BsonDocument> records, SeqRange range)
     {
-        var runs = new List<RecordRun>();
-        if (RunReaching(records, range.From) is { } head) runs.Add(RecordRun.Of(head, SizeField));
-        foreach (var doc in records.Query().Where(LiteQueries.Between("_id", range.From, range.To)).Select(RecordRun.Summary(SizeField)).ToEnumerable())
-            runs.Add(RecordRun.Of(doc, SizeField));
         int removed = 0;
         long bytes = 0;
+        // A run reaching in from below always keeps its head: it is cut from the document already read.
+        if (RunReaching(records, range.From) is { } head) (removed, bytes) = Cut(records, head, range);
+        var runs = records.Query().Where(LiteQueries.Between("_id", range.From, range.To)).Select(RecordRun.Summary(SizeField)).ToEnumerable()
+            .Select(doc => RecordRun.Of(doc, SizeField)).ToList();
         foreach (var run in runs)
         {
             if (run.First >= range.From && run.Last <= range.To)

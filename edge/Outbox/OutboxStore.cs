@@ -604,7 +604,7 @@ public sealed partial class OutboxStore : IDisposable
         catch
         {
             // The reason it could not be opened is what the caller needs, not a second failure closing it.
-            try { Close(db, engine); }
+            try { LiteTransactions.Close(db, engine); }
             catch (Exception e) when (e is IOException or LiteException) { }
             throw;
         }
@@ -737,7 +737,7 @@ public sealed partial class OutboxStore : IDisposable
         lock (_writeLock)
         {
             // Closing checkpoints the log into the data file, which a full disk refuses; the log keeps the records for the next start.
-            try { Close(_db, _engine); }
+            try { LiteTransactions.Close(_db, _engine); }
             catch (Exception e) when (e is IOException or LiteException)
             {
                 _logger.LogWarning("Outbox closed without its final checkpoint: {Error}", e.Message);

@@ -159,14 +159,14 @@ public sealed class TerminalApiService : IHostedService, IAsyncDisposable, IDisp
                     await context.Response.WriteAsJsonAsync(new ErrorResponse("the request could not be read", [new FieldError("$", bad.Message)])).ConfigureAwait(false);
                 }
             }
-            catch (Exception e) when (e is Outbox.OutboxFullException or Outbox.OutboxUnavailableException or TerminalStoreUnavailableException || Outbox.OutboxStore.IsDiskFull(e))
+            catch (Exception e) when (RefusedByAStore(e) || Outbox.OutboxStore.IsDiskFull(e))
             {
                 // The outbox and the terminal store say why (logged there, once per interval); a full disk met elsewhere (a
                 // staged photo's file) is logged here the same way. The sender keeps the record and retries.
                 Counters.Failure();
                 // 507 at the outbox's quota (nothing may be evicted); 503 when the disk itself refused (docs/reliability.md).
                 var full = e is Outbox.OutboxFullException;
-                if (e is not (Outbox.OutboxFullException or Outbox.OutboxUnavailableException or TerminalStoreUnavailableException) && _failureLog.ShouldLog(e.Message, out var count))
+                if (!RefusedByAStore(e) && _failureLog.ShouldLog(e.Message, out var count))
                     _logger.LogError("Terminal API {Method} {Path}: the gateway's disk is full ({Error}; {Count} like it since the last report)",
                         context.Request.Method, context.Request.Path.Value, e.Message, count);
                 if (!context.Response.HasStarted)
@@ -233,6 +233,10 @@ public sealed class TerminalApiService : IHostedService, IAsyncDisposable, IDisp
         _state?.Dispose();
         _state = null;
     }
+
+    // The stores' own refusals: nothing stored, each already logged (once per interval) by the store that refused.
+    private static bool RefusedByAStore(Exception e) =>
+        e is Outbox.OutboxFullException or Outbox.OutboxUnavailableException or TerminalStoreUnavailableException;
 
     public async ValueTask DisposeAsync()
     {

@@ -70,9 +70,8 @@ internal sealed class TerminalState : IDisposable
         }
         catch
         {
-            LiteTransactions.Disarm(db);
-            try { db.Dispose(); }
-            catch (Exception e) when (e is IOException or LiteException) { }
+            // The reason it could not be opened is what the caller needs, not a second failure closing it.
+            Close(db);
             throw;
         }
     }
@@ -213,8 +212,7 @@ internal sealed class TerminalState : IDisposable
 
     private static void Close(LiteDatabase db)
     {
-        LiteTransactions.Disarm(db);
-        try { db.Dispose(); }
+        try { LiteTransactions.Close(db); }
         catch (Exception e) when (e is IOException or LiteException or ObjectDisposedException) { }
     }
 
